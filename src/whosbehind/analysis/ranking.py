@@ -1,0 +1,50 @@
+"""Which families an agency pays most: the ranking behind `whosbehind top` and the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import duckdb
+
+from whosbehind.errors import WhosbehindError
+from whosbehind.store import queries
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    code: str
+    abbreviation: str
+
+
+def find_agency(con: duckdb.DuckDBPyConnection, term: str) -> Agency:
+    """ICE, CBP, DHS, a code (7012, 070) or part of a name; refuses when it is not one agency."""
+    matches = queries.rows(con, "agency_match", term=term.strip())
+    exact = [m for m in matches if m["code"] == term.strip() or m["abbreviation"].upper() == term.strip().upper()]
+    chosen = exact or matches
+    if not chosen:
+        raise WhosbehindError(f"no agency matches {term!r} in this database (try ICE, CBP, DHS or a code like 7012)")
+    if len(chosen) > 1 and not exact:
+        names = ", ".join(f"{m['name']} ({m['code']})" for m in chosen[:5])
+        raise WhosbehindError(f"{term!r} matches several agencies: {names}; give a code")
+    m = chosen[0]
+    return Agency(m["id"], m["name"], m["code"], m["abbreviation"])
+
+
+def top_families(
+    con: duckdb.DuckDBPyConnection,
+    agency: Agency,
+    *,
+    fiscal_year: int | None = None,
+    since: int | None = None,
+    limit: int | None = 20,
+) -> list[dict]:
+    """Families ranked by obligations; with no limit the list adds up to the agency's total."""
+    ranked = queries.rows(con, "top_families", code=agency.code, fy=fiscal_year, since=since)
+    return ranked if not limit else ranked[:limit]
+
+
+def agency_total(con: duckdb.DuckDBPyConnection, agency: Agency, **filters: int | None) -> Decimal:
+    return sum((r["obligated"] for r in top_families(con, agency, limit=0, **filters)), Decimal("0"))

@@ -1,0 +1,41 @@
+"""`whosbehind check`: every stored total against the sum of its source rows, to the cent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from whosbehind.store import queries
+
+
+@dataclass
+class CheckReport:
+    summary: dict[str, Any]
+    total_mismatches: list[dict[str, Any]] = field(default_factory=list)
+    file_count_mismatches: list[dict[str, Any]] = field(default_factory=list)
+    set_aside: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def accounted(self) -> bool:
+        """Every money row is counted or set aside, and the stored total is the counted rows' sum."""
+        s = self.summary
+        return (
+            s["money_rows"] == s["counted_rows"] + s["set_aside_rows"]
+            and s["all_rows_amount"] == s["counted_amount"] + s["set_aside_amount"]
+            and s["counted_amount"] == s["stored_total"]
+        )
+
+    @property
+    def ok(self) -> bool:
+        return self.accounted and not self.total_mismatches and not self.file_count_mismatches
+
+
+def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
+    return CheckReport(
+        summary=queries.one(con, "reconcile_summary") or {},
+        total_mismatches=queries.rows(con, "reconcile_family_totals"),
+        file_count_mismatches=queries.rows(con, "source_file_counts"),
+        set_aside=queries.rows(con, "set_aside_reasons"),
+    )

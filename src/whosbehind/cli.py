@@ -1,0 +1,259 @@
+"""The commands a person types: build, ingest, top, lookup, check."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import wraps
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from whosbehind import bundled
+from whosbehind.analysis import profile as profile_mod
+from whosbehind.analysis import ranking, reconcile
+from whosbehind.errors import WhosbehindError
+from whosbehind.store import db
+from whosbehind.store.ingest import FileOutcome, ingest, total_input_bytes
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Database file (default: $WHOSBEHIND_DB, else a file in your data folder)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _db_path(db_option: Path | None) -> Path:
+    return db_option or db.default_db_path()
+
+
+def user_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """One readable line on stderr and a non-zero exit, never a traceback, for problems the user can fix."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except WhosbehindError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: nothing from this run was stored; the database is as it was")
+            raise typer.Exit(130) from None
+
+    return run
+
+
+def _to_json(value: Any) -> str:
+    def convert(v: Any) -> Any:
+        if isinstance(v, Decimal):
+            # Dollars as a JSON number with cents; exact for any amount below $10 trillion.
+            return float(v) if abs(v) < Decimal("1e13") else str(v)
+        if isinstance(v, date | datetime):
+            return v.isoformat()
+        if isinstance(v, dict):
+            return {k: convert(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [convert(x) for x in v]
+        return v
+
+    return json.dumps(convert(value), indent=2, ensure_ascii=False)
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"${value:,.2f}"
+
+
+def _run_ingest(paths: list[Path], db_path: Path, command: str, as_json: bool) -> list[FileOutcome]:
+    con = db.connect(db_path)
+    try:
+        total = total_input_bytes(paths)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            console=err, disable=as_json or not err.is_terminal, transient=True,
+        ) as progress:
+            task = progress.add_task("reading", total=total)
+
+            def on_file(outcome: FileOutcome) -> None:
+                if not as_json:
+                    variant = f", {outcome.header_variant}" if outcome.header_variant not in ("", "published") else ""
+                    short = outcome.name.rsplit("/", 1)[-1]
+                    err.print(f"{outcome.status}: {short}: {outcome.format_title}{variant}; {outcome.rows:,} rows",
+                              highlight=False, soft_wrap=True)
+
+            report = ingest(
+                con, paths, command=command,
+                on_bytes=lambda n: progress.advance(task, n),
+                on_file=on_file,
+                on_stage=lambda s: progress.update(task, description=s),
+            )
+    finally:
+        con.close()
+    if as_json:
+        out.print_json(_to_json({"run_id": report.run_id, "rows_added": report.rows_added,
+                                 "files": [vars(f) for f in report.files]}))
+    else:
+        err.print(f"{report.rows_added:,} rows added to {db_path} (run {report.run_id})", highlight=False)
+    return report.files
+
+
+@app.command("ingest")
+@user_errors
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="CSV files, zip archives or folders.")],
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Store USAspending files (all or nothing) and rebuild organizations, ties and totals."""
+    _run_ingest(paths, _db_path(db_option), "ingest", as_json)
+
+
+@app.command("build")
+@user_errors
+def build_command(db_option: DbOption = None, as_json: JsonOption = False) -> None:
+    """Ingest the bundled sample of real public records into the database."""
+    db_path = _db_path(db_option)
+    with resources.as_file(resources.files("whosbehind").joinpath("sample")) as sample:
+        _run_ingest([sample], db_path, "build", as_json)
+    con = db.connect(db_path, read_only=True)
+    try:
+        bundled.assert_expected_rows(con)
+    finally:
+        con.close()
+
+
+@app.command("top")
+@user_errors
+def top_command(
+    agency: Annotated[str, typer.Option("--agency", help="ICE, CBP, DHS, a code (7012) or a name.")] = "ICE",
+    fy: Annotated[int | None, typer.Option("--fy", help="Only this federal fiscal year.")] = None,
+    since: Annotated[int | None, typer.Option("--since", help="Only fiscal years from this one on.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many families; 0 lists all.")] = 20,
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Families ranked by what the agency obligated to them."""
+    if limit < 0:
+        raise WhosbehindError("--limit must be 0 (all) or a positive number")
+    con = db.connect(_db_path(db_option), read_only=True)
+    try:
+        chosen = ranking.find_agency(con, agency)
+        rows = ranking.top_families(con, chosen, fiscal_year=fy, since=since, limit=limit)
+    finally:
+        con.close()
+    if as_json:
+        out.print_json(_to_json([{"rank": i, **r} for i, r in enumerate(rows, 1)]))
+        return
+    when = f"FY{fy}" if fy else (f"FY{since} onwards" if since else "all fiscal years in the database")
+    table = Table(title=f"Obligations by {chosen.name} ({chosen.abbreviation or chosen.code}), {when}")
+    for column, justify in (("#", "right"), ("family", "left"), ("obligated", "right"), ("awards", "right"),
+                            ("fiscal years", "left"), ("id", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for i, r in enumerate(rows, 1):
+        table.add_row(str(i), r["name"], _money(r["obligated"]), f"{r['awards']:,}",
+                      f"{r['first_fy']}-{r['last_fy']}", r["id"])
+    out.print(table)
+    out.print("Source: USAspending records (grade A). Obligations are sums of federal_action_obligation "
+              "(award summaries only where no transaction rows exist); see `whosbehind check`.")
+
+
+@app.command("lookup")
+@user_errors
+def lookup_command(
+    name: Annotated[str, typer.Argument(help="A name, part of a name, a UEI or an id like uei:XXXX.")],
+    limit: Annotated[int, typer.Option("--limit", help="How many awards and subcontracts to list.")] = 10,
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """An organization: its family, totals by agency and year, largest awards, subcontracts."""
+    con = db.connect(_db_path(db_option), read_only=True)
+    try:
+        found = profile_mod.profile(con, name, limit=limit)
+    finally:
+        con.close()
+    if as_json:
+        out.print_json(_to_json(found))
+        return
+    _print_profile(found)
+
+
+def _print_profile(p: dict[str, Any]) -> None:
+    out.print(f"[bold]{p['name']}[/]  ({p['id']})", highlight=False)
+    if len(p["names"]) > 1:
+        out.print("also written: " + "; ".join(p["names"][1:6]), highlight=False)
+    fam = p["family"]
+    if fam["id"] != p["id"]:
+        out.print(f"family: {fam['name']} ({fam['id']}), as self-reported to SAM.gov (grade B)", highlight=False)
+    if len(fam["members"]) > 1:
+        out.print(f"family members in this database: {len(fam['members'])}")
+    totals = Table(title="Obligations by agency and fiscal year (USAspending, grade A)")
+    for c in ("agency", "FY", "obligated", "awards"):
+        totals.add_column(c)
+    for t in p["totals"]:
+        totals.add_row(t["agency_name"] or t["sub_agency_code"] or "", str(t["fiscal_year"]),
+                       _money(t["obligated"]), str(t["awards"]))
+    out.print(totals)
+    awards = Table(title="Largest awards")
+    for c in ("award", "obligated", "dates", "permalink"):
+        awards.add_column(c, overflow="fold")
+    for a in p["largest_awards"]:
+        awards.add_row(a["piid"] or a["award_key"], _money(a["obligated"]),
+                       f"{a['first_date']} – {a['last_date']}", a["permalink"] or f"(from {a['files']})")
+    out.print(awards)
+    if p["subcontracts"]:
+        subs = Table(title="Subcontracts (self-reported by the prime, grade B; not added to prime totals)")
+        for c in ("direction", "with", "amount", "prime award"):
+            subs.add_column(c, overflow="fold")
+        for s in p["subcontracts"]:
+            subs.add_row(s["direction"], s["other_name"], _money(s["amount"]), s["award_key"])
+        out.print(subs)
+    if p["other_matches"]:
+        out.print("other matches: " + "; ".join(f"{o['name']} ({o['id']})" for o in p["other_matches"]),
+                  highlight=False)
+
+
+@app.command("check")
+@user_errors
+def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> None:
+    """Reconcile every stored total with its source rows, to the cent; exit 1 on any mismatch."""
+    con = db.connect(_db_path(db_option), read_only=True)
+    try:
+        report = reconcile.check(con)
+    finally:
+        con.close()
+    if as_json:
+        out.print_json(_to_json({"ok": report.ok, "summary": report.summary,
+                                 "total_mismatches": report.total_mismatches,
+                                 "file_count_mismatches": report.file_count_mismatches,
+                                 "set_aside": report.set_aside}))
+    else:
+        s = report.summary
+        out.print(f"money rows: {s['money_rows']:,} = counted {s['counted_rows']:,} + set aside "
+                  f"{s['set_aside_rows']:,}")
+        out.print(f"counted: {_money(s['counted_amount'])}; stored totals: {_money(s['stored_total'])}")
+        for r in report.set_aside:
+            out.print(f"set aside: {r['rows']:,} rows ({_money(r['amount'])}) from {r['source_format']}: "
+                      f"{r['reason']}", highlight=False)
+        for m in report.total_mismatches[:20]:
+            out.print(f"[red]mismatch[/] {m}", highlight=False)
+        for m in report.file_count_mismatches[:20]:
+            out.print(f"[red]row count mismatch[/] {m}", highlight=False)
+        out.print("[green]all totals reconcile to the cent[/]" if report.ok else "[red]totals do NOT reconcile[/]")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

@@ -1,0 +1,23 @@
+"""Errors a user sees as one readable line: what is wrong, in which file, and where."""
+
+from __future__ import annotations
+
+
+class WhosbehindError(Exception):
+    """An error whose message is meant for the person at the keyboard, not a stack trace."""
+
+
+class InputError(WhosbehindError):
+    """A file that cannot be ingested as it is. Nothing from the run is kept."""
+
+    def __init__(self, file: str, problem: str, *, line: int | None = None, row: int | None = None):
+        self.file = file
+        self.problem = problem
+        self.line = line
+        self.row = row
+        where = ""
+        if row is not None:
+            where = f" row {row}:"
+        elif line is not None:
+            where = f" line {line}:"
+        super().__init__(f"{file}:{where} {problem}")

@@ -1,0 +1,135 @@
+"""Finding the CSV files behind the paths a user names: loose files, zip archives, folders.
+
+Each CSV becomes a :class:`CsvInput` with a local path DuckDB can read, the sha256 of its bytes (the same
+whether it came loose or inside a zip, so the same file is recognised however it arrives) and its first
+line. Bytes are read in fixed-size chunks, so memory stays bounded whatever the file size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whosbehind.errors import InputError
+
+CHUNK = 4 * 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class CsvInput:
+    """One CSV file ready to be read: where it is on disk and what it is."""
+
+    display_name: str  # what the user recognises: path, or archive.zip!member.csv
+    file_name: str  # base name, used to recognise export dates and series
+    local_path: Path
+    sha256: str
+    size: int
+    first_line: str
+    has_bom: bool
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Folders become the CSV and zip files inside them, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(str(path), "no such file or folder")
+        if path.is_dir():
+            members = sorted(p for p in path.rglob("*") if p.suffix.lower() in {".csv", ".zip"})
+            if not members:
+                raise InputError(str(path), "folder holds no .csv or .zip files")
+            found.extend(members)
+        elif path.suffix.lower() in {".csv", ".zip"}:
+            found.append(path)
+        else:
+            raise InputError(str(path), "not a .csv or .zip file")
+    return found
+
+
+def total_bytes(paths: list[Path]) -> int:
+    return sum(p.stat().st_size for p in paths)
+
+
+def iter_csv_inputs(
+    paths: list[Path], workdir: Path, on_bytes: Callable[[int], None] = lambda n: None
+) -> Iterator[CsvInput]:
+    """Yield every CSV behind ``paths``; zip members are extracted one at a time into ``workdir``."""
+    for path in paths:
+        if path.suffix.lower() == ".zip":
+            yield from _iter_zip(path, workdir, on_bytes)
+        else:
+            yield _scan(path, str(path), path.name, on_bytes)
+
+
+def _iter_zip(path: Path, workdir: Path, on_bytes: Callable[[int], None]) -> Iterator[CsvInput]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(str(path), f"not a readable zip archive (truncated or damaged?): {exc}") from exc
+    with archive:
+        members = sorted(
+            (m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")),
+            key=lambda m: m.filename,
+        )
+        if not members:
+            raise InputError(str(path), "zip archive holds no .csv files")
+        for index, member in enumerate(members):
+            display = f"{path}!{member.filename}"
+            target = workdir / f"{index}_{Path(member.filename).name}"
+            try:
+                with archive.open(member) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)
+            except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
+                raise InputError(display, f"cannot extract from zip (truncated or damaged?): {exc}") from exc
+            yield _scan(target, display, Path(member.filename).name, on_bytes)
+            # The next member reuses the disk space: only one extracted file exists at a time.
+            target.unlink(missing_ok=True)
+
+
+def _scan(path: Path, display: str, file_name: str, on_bytes: Callable[[int], None]) -> CsvInput:
+    """Hash the file and check it is UTF-8 in one streaming pass."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    size = 0
+    newlines = 0
+    first_chunk = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            if not first_chunk:
+                first_chunk = chunk
+            digest.update(chunk)
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line = newlines + chunk.count(b"\n", 0, exc.start) + 1
+                bad = chunk[exc.start : exc.start + 1].hex()
+                raise InputError(
+                    display,
+                    f"not UTF-8 text (byte 0x{bad}); USAspending files are UTF-8, this one may be "
+                    "latin-1 or re-saved by a spreadsheet: save it as UTF-8 and try again",
+                    line=line,
+                ) from exc
+            newlines += chunk.count(b"\n")
+            size += len(chunk)
+            on_bytes(len(chunk))
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise InputError(display, "file ends in the middle of a UTF-8 character (truncated?)") from exc
+    if size == 0:
+        raise InputError(display, "empty file: no header and no rows")
+    has_bom = first_chunk.startswith(UTF8_BOM)
+    text = first_chunk[len(UTF8_BOM) :] if has_bom else first_chunk
+    first_line = text.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
+    return CsvInput(display, file_name, path, digest.hexdigest(), size, first_line, has_bom)
+
+
+def make_workdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="whosbehind-"))

@@ -1,0 +1,108 @@
+"""The DuckDB store: opening it, creating its tables, and running the numbered SQL steps.
+
+Every SQL statement whosbehind runs lives in ``store/sql``: numbered steps (``000``–``399``) that build the
+store, and named queries (``queries/*.sql``) that read it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+from platformdirs import user_data_dir
+
+from whosbehind.sources import SourceFormat, all_formats
+
+SQL = resources.files("whosbehind.store").joinpath("sql")
+DERIVE_STEPS = ("100_money_rows", "110_counted_money", "200_organizations", "300_ties")
+# Memory stays bounded however large the input: DuckDB spills to disk past this.
+DEFAULT_MEMORY_LIMIT = os.environ.get("WHOSBEHIND_MEMORY_LIMIT", "1GB")
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("WHOSBEHIND_DB")
+    if env:
+        return Path(env)
+    return Path(user_data_dir("whosbehind", appauthor=False)) / "whosbehind.duckdb"
+
+
+def sql_text(name: str) -> str:
+    return SQL.joinpath(f"{name}.sql").read_text("utf-8")
+
+
+def query_text(name: str) -> str:
+    return SQL.joinpath("queries", f"{name}.sql").read_text("utf-8")
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only and not path.exists():
+        from whosbehind.errors import WhosbehindError
+
+        raise WhosbehindError(f"{path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
+    # Row numbers come from insertion order, so it must be kept.
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(sql_text("000_macros")) if not read_only else _load_macros_read_only(con)
+    return con
+
+
+def _load_macros_read_only(con: duckdb.DuckDBPyConnection) -> None:
+    # Macros are catalog entries; a read-only connection can still create them in the temp schema.
+    con.execute(sql_text("000_macros").replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO"))
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_text("001_schema"))
+    for fmt in all_formats():
+        con.execute(raw_table_ddl(fmt))
+    if con.execute("SELECT count(*) FROM agency_codes").fetchone()[0] == 0:
+        load_agency_codes(con)
+
+
+def raw_table_ddl(fmt: SourceFormat) -> str:
+    columns = ",\n    ".join(f"{quote(c)} VARCHAR" for c in fmt.stored_columns)
+    return (
+        f"CREATE TABLE IF NOT EXISTS {fmt.raw_table} (\n"
+        "    _sha256 VARCHAR NOT NULL,   -- sha256 of the source file (see source_files)\n"
+        "    _row BIGINT,                -- 1-based data row in that file (the header is not counted)\n"
+        "    _run_id VARCHAR NOT NULL,\n"
+        "    _individual BOOLEAN NOT NULL, -- recipient is a private person: personal columns are NULL\n"
+        "    _row_hash UBIGINT NOT NULL,  -- hash of every column, to find exact duplicate rows\n"
+        f"    {columns}\n)"
+    )
+
+
+def load_agency_codes(con: duckdb.DuckDBPyConnection) -> None:
+    path = resources.files("whosbehind.sources").joinpath("reference", "agency_codes.csv")
+    with path.open("r", encoding="utf-8") as handle:
+        rows = [tuple(r.values()) for r in csv.DictReader(handle)]
+    con.executemany("INSERT INTO agency_codes VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every derived table from the raw tables: the same raw rows give the same graph."""
+    for step in DERIVE_STEPS:
+        con.execute(sql_text(step))
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: an error, or a kill, before COMMIT leaves the database as it was."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -1,0 +1,49 @@
+-- Small helpers every later step uses. Names say what they decide.
+
+-- An organisation word in a name: a trade name with one of these is a business, even when the
+-- business-type columns say "sole proprietorship".
+CREATE OR REPLACE MACRO has_organisation_word(name) AS regexp_matches(
+    upper(coalesce(name, '')),
+    '\b(LLC|L\.L\.C|INC|INCORPORATED|CORP|CORPORATION|CO|COMPANY|LTD|LIMITED|LP|LLP|PLLC|PC|PA|GROUP|JV|JOINT|'
+    || 'VENTURE|PARTNERS|PARTNERSHIP|ASSOCIATES|ENTERPRISES?|SERVICES?|SOLUTIONS|SYSTEMS|TECHNOLOGY|TECHNOLOGIES|'
+    || 'CONSULTING|INDUSTRIES|INTERNATIONAL|HOLDINGS|TRUST|FOUNDATION|UNIVERSITY|COLLEGE|ASSOCIATION|SOCIETY|'
+    || 'INSTITUTE|CENTER|CENTRE|HOSPITAL|CLINIC|COUNTY|CITY|STATE|DEPARTMENT|AUTHORITY|BUILDERS|CONSTRUCTION|'
+    || 'ARMAMENT|SUPPLY|PRODUCTS|STORE|SHOP|LAW|FIRM|OFFICE|AGENCY|DATA|TELECOM|COURIER)\b'
+);
+
+-- "SURNAME, GIVEN" or "SURNAME, GIVEN M." with no organisation word: how USAspending writes a person.
+CREATE OR REPLACE MACRO looks_like_person_name(name) AS (
+    regexp_full_match(upper(trim(coalesce(name, ''))), '[A-Z''\-]+, [A-Z''\-]+( [A-Z]\.?)?')
+    AND NOT has_organisation_word(name)
+);
+
+-- Amounts are exact decimals: never floats, never a silent zero.
+CREATE OR REPLACE MACRO parse_amount(s) AS TRY_CAST(nullif(trim(s), '') AS DECIMAL(18, 2));
+
+-- Dates: ISO values read as ISO; slashed values in the order detected for their file (MDY or DMY).
+CREATE OR REPLACE MACRO parse_date(s, date_order) AS (
+    CASE
+        WHEN s IS NULL OR trim(s) = '' THEN NULL
+        WHEN regexp_matches(trim(s), '^\d{4}-\d{2}-\d{2}') THEN
+            try_strptime(left(trim(s), 10), '%Y-%m-%d')::DATE
+        WHEN date_order = 'MDY' AND length(split_part(split_part(trim(s), ' ', 1), '/', 3)) = 2 THEN
+            try_strptime(split_part(trim(s), ' ', 1), '%m/%d/%y')::DATE
+        WHEN date_order = 'MDY' THEN try_strptime(split_part(trim(s), ' ', 1), '%m/%d/%Y')::DATE
+        WHEN date_order = 'DMY' AND length(split_part(split_part(trim(s), ' ', 1), '/', 3)) = 2 THEN
+            try_strptime(split_part(trim(s), ' ', 1), '%d/%m/%y')::DATE
+        WHEN date_order = 'DMY' THEN try_strptime(split_part(trim(s), ' ', 1), '%d/%m/%Y')::DATE
+    END
+);
+
+-- The US federal fiscal year starts on 1 October: FY2025 runs from 2024-10-01 to 2025-09-30.
+CREATE OR REPLACE MACRO federal_fiscal_year(d) AS year(d) + CASE WHEN month(d) >= 10 THEN 1 ELSE 0 END;
+
+-- Organisation ids are built from identifiers, so the same inputs give the same ids on every build.
+CREATE OR REPLACE MACRO clean_name(name) AS nullif(regexp_replace(upper(trim(coalesce(name, ''))), '\s+', ' ', 'g'), '');
+CREATE OR REPLACE MACRO org_id_for(uei, duns, name) AS (
+    CASE
+        WHEN nullif(trim(uei), '') IS NOT NULL THEN 'uei:' || upper(trim(uei))
+        WHEN nullif(trim(duns), '') IS NOT NULL THEN 'duns:' || lpad(trim(duns), 9, '0')
+        WHEN clean_name(name) IS NOT NULL THEN 'name:' || clean_name(name)
+    END
+);

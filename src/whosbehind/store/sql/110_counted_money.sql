@@ -1,0 +1,57 @@
+-- Step 110: which money rows count, so that every dollar is counted once (DESIGN.md, principle 3).
+--   1. An exact duplicate of another row of the same file is set aside.
+--   2. A transaction (award key + modification + action date) found in several files is counted from
+--      the newest export only; ties go to the richer format (297-column file, then 2018 file, then API list).
+--   3. An award summary counts only when no transaction rows of that award are counted, and then only
+--      from the newest export that has it.
+-- Set-aside rows are kept with their reason, so `whosbehind check` can report them.
+
+CREATE OR REPLACE TABLE money_set_aside AS
+SELECT sha256, row_no, source_format, amount,
+       'exact duplicate of row ' || first_row || ' of the same file' AS reason
+FROM (
+    SELECT *, min(row_no) OVER (PARTITION BY sha256, row_hash) AS first_row
+    FROM money_rows
+) WHERE row_no <> first_row;
+
+CREATE OR REPLACE TEMP TABLE transaction_candidates AS
+SELECT m.*, award_key || '|' || modification || '|' || coalesce(action_date::VARCHAR, '') AS transaction_key
+FROM money_rows m
+WHERE level = 'transaction' AND NOT EXISTS (
+    SELECT 1 FROM money_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
+
+CREATE OR REPLACE TEMP TABLE transaction_winner AS
+SELECT transaction_key, arg_min(sha256, (-epoch(export_ts), format_rank, sha256)) AS sha256
+FROM transaction_candidates GROUP BY transaction_key;
+
+INSERT INTO money_set_aside
+SELECT c.sha256, c.row_no, c.source_format, c.amount,
+       'same transaction counted from a newer or richer export (' || w.sha256[:12] || ')'
+FROM transaction_candidates c JOIN transaction_winner w USING (transaction_key)
+WHERE c.sha256 <> w.sha256;
+
+CREATE OR REPLACE TEMP TABLE award_candidates AS
+SELECT m.* FROM money_rows m
+WHERE level = 'award' AND NOT EXISTS (
+    SELECT 1 FROM money_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
+
+INSERT INTO money_set_aside
+SELECT a.sha256, a.row_no, a.source_format, a.amount, 'award counted from its transaction rows'
+FROM award_candidates a
+WHERE a.award_key IN (SELECT award_key FROM transaction_candidates);
+
+CREATE OR REPLACE TEMP TABLE award_winner AS
+SELECT award_key, arg_min(sha256, (-epoch(export_ts), sha256)) AS sha256
+FROM award_candidates
+WHERE award_key NOT IN (SELECT award_key FROM transaction_candidates)
+GROUP BY award_key;
+
+INSERT INTO money_set_aside
+SELECT a.sha256, a.row_no, a.source_format, a.amount,
+       'same award counted from a newer export (' || w.sha256[:12] || ')'
+FROM award_candidates a JOIN award_winner w USING (award_key)
+WHERE a.sha256 <> w.sha256;
+
+CREATE OR REPLACE TABLE counted_money AS
+SELECT m.* FROM money_rows m
+WHERE NOT EXISTS (SELECT 1 FROM money_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);

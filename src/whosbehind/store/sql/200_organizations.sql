@@ -1,0 +1,154 @@
+-- Step 200: organizations from exact identifiers only (UEI, then DUNS, then the name as written).
+-- A DUNS seen beside a UEI on any row belongs to that UEI's organization, so 2018-era DUNS-only rows
+-- join the same company. Private persons are never organizations: their money goes to one bucket.
+
+CREATE OR REPLACE TABLE duns_to_uei AS
+SELECT duns, arg_max(uei, n) AS uei, count(*) AS candidates
+FROM (
+    SELECT lpad(recipient_duns, 9, '0') AS duns, recipient_uei AS uei, count(*) AS n
+    FROM money_rows WHERE recipient_duns IS NOT NULL AND recipient_uei IS NOT NULL AND NOT individual
+    GROUP BY ALL
+    UNION ALL
+    SELECT lpad(parent_duns, 9, '0'), parent_uei, count(*)
+    FROM money_rows WHERE parent_duns IS NOT NULL AND parent_uei IS NOT NULL
+    GROUP BY ALL
+    UNION ALL
+    SELECT lpad(nullif(subawardee_duns, ''), 9, '0'), upper(nullif(subawardee_uei, '')), count(*)
+    FROM raw_subawards WHERE nullif(subawardee_duns, '') IS NOT NULL AND nullif(subawardee_uei, '') IS NOT NULL
+    GROUP BY ALL
+) GROUP BY duns;
+
+CREATE OR REPLACE MACRO resolve_org(given_uei, given_duns, given_name) AS (
+    CASE
+        WHEN nullif(trim(given_uei), '') IS NOT NULL THEN 'uei:' || upper(trim(given_uei))
+        WHEN nullif(trim(given_duns), '') IS NOT NULL THEN coalesce(
+            (SELECT 'uei:' || d.uei FROM duns_to_uei d WHERE d.duns = lpad(trim(given_duns), 9, '0')),
+            'duns:' || lpad(trim(given_duns), 9, '0'))
+        WHEN clean_name(given_name) IS NOT NULL THEN 'name:' || clean_name(given_name)
+    END
+);
+
+-- Each money row with the organization it pays.
+CREATE OR REPLACE TABLE money AS
+SELECT m.*,
+       CASE WHEN m.individual THEN 'individuals'
+            ELSE coalesce(resolve_org(m.recipient_uei, m.recipient_duns, m.recipient_name), 'unknown') END
+           AS recipient_id,
+       CASE WHEN m.individual THEN NULL
+            ELSE resolve_org(m.parent_uei, m.parent_duns, m.parent_name) END AS reported_parent_id
+FROM counted_money m;
+
+-- Subawards, each with the prime recipient and the subrecipient organizations.
+CREATE OR REPLACE TABLE subawards AS
+SELECT
+    s._sha256 AS sha256, s._row AS row_no, s._individual AS individual,
+    upper(s.prime_award_unique_key) AS award_key, s.prime_award_piid AS piid,
+    s.prime_award_awarding_sub_agency_code AS sub_agency_code,
+    resolve_org(s.prime_awardee_uei, s.prime_awardee_duns, s.prime_awardee_name) AS prime_id,
+    s.prime_awardee_name AS prime_name,
+    resolve_org(s.prime_awardee_parent_uei, NULL, s.prime_awardee_parent_name) AS prime_parent_id,
+    s.prime_awardee_parent_name AS prime_parent_name,
+    CASE WHEN s._individual THEN 'individuals'
+         ELSE resolve_org(s.subawardee_uei, s.subawardee_duns, s.subawardee_name) END AS sub_id,
+    s.subawardee_name AS sub_name,
+    CASE WHEN s._individual THEN NULL
+         ELSE resolve_org(s.subawardee_parent_uei, s.subawardee_parent_duns, s.subawardee_parent_name) END
+        AS sub_parent_id,
+    s.subawardee_parent_name AS sub_parent_name,
+    s.subaward_number, parse_amount(s.subaward_amount) AS amount,
+    parse_date(s.subaward_action_date, f.date_order) AS action_date,
+    federal_fiscal_year(parse_date(s.subaward_action_date, f.date_order)) AS fiscal_year,
+    s.subaward_description AS description, nullif(s.usaspending_permalink, '') AS permalink,
+    f.file_name, f.export_ts
+FROM raw_subawards s JOIN source_files f ON f.sha256 = s._sha256;
+
+-- Same subaward reported in several exports: keep the newest report.
+CREATE OR REPLACE TABLE subawards AS
+SELECT * FROM subawards
+QUALIFY row_number() OVER (
+    PARTITION BY award_key, coalesce(subaward_number, ''), sub_id, amount, action_date
+    ORDER BY export_ts DESC, sha256, row_no) = 1;
+
+-- Every name an organization appears under, with where it was seen.
+CREATE OR REPLACE TABLE org_names AS
+SELECT id, name, sum(n) AS n_rows, max(last_seen) AS last_seen FROM (
+    SELECT recipient_id AS id, clean_name(recipient_name) AS name, count(*) AS n, max(action_date) AS last_seen
+    FROM money WHERE NOT individual GROUP BY ALL
+    UNION ALL
+    SELECT reported_parent_id, clean_name(parent_name), count(*), max(action_date)
+    FROM money WHERE reported_parent_id IS NOT NULL GROUP BY ALL
+    UNION ALL
+    SELECT prime_id, clean_name(prime_name), count(*), max(action_date) FROM subawards GROUP BY ALL
+    UNION ALL
+    SELECT prime_parent_id, clean_name(prime_parent_name), count(*), max(action_date)
+    FROM subawards WHERE prime_parent_id IS NOT NULL GROUP BY ALL
+    UNION ALL
+    SELECT sub_id, clean_name(sub_name), count(*), max(action_date) FROM subawards WHERE NOT individual GROUP BY ALL
+    UNION ALL
+    SELECT sub_parent_id, clean_name(sub_parent_name), count(*), max(action_date)
+    FROM subawards WHERE sub_parent_id IS NOT NULL AND NOT individual GROUP BY ALL
+) WHERE id IS NOT NULL AND name IS NOT NULL
+GROUP BY id, name;
+
+-- Agencies, sub-agencies and offices are organizations too.
+CREATE OR REPLACE TABLE agency_units AS
+SELECT DISTINCT 'agency:' || m.toptier_code AS id, coalesce(a.toptier_name, 'agency ' || m.toptier_code) AS name,
+       'agency' AS kind, NULL::VARCHAR AS part_of, coalesce(a.toptier_abbreviation, '') AS abbreviation,
+       m.toptier_code AS code
+FROM money m LEFT JOIN (SELECT DISTINCT toptier_code, toptier_name, toptier_abbreviation FROM agency_codes) a
+    USING (toptier_code)
+WHERE m.toptier_code IS NOT NULL
+UNION ALL
+SELECT DISTINCT 'agency:' || m.sub_agency_code, coalesce(a.subtier_name, 'sub-agency ' || m.sub_agency_code),
+       'sub_agency', 'agency:' || m.toptier_code, coalesce(a.subtier_abbreviation, ''), m.sub_agency_code
+FROM money m LEFT JOIN agency_codes a ON a.subtier_code = m.sub_agency_code
+WHERE m.sub_agency_code IS NOT NULL AND m.sub_agency_code <> m.toptier_code
+UNION ALL
+SELECT 'office:' || office_code, arg_max(office_name, action_date), 'office',
+       'agency:' || arg_max(sub_agency_code, action_date), '', office_code
+FROM money WHERE office_code IS NOT NULL GROUP BY office_code;
+
+-- The parent each company reported most recently (self-reported in SAM: grade B).
+CREATE OR REPLACE TABLE reported_parents AS
+SELECT recipient_id AS child_id,
+       arg_max(reported_parent_id, (action_date, export_ts, row_no)) AS parent_id,
+       arg_max(file_name || ' row ' || row_no, (action_date, export_ts, row_no)) AS evidence_locator,
+       arg_max(sha256, (action_date, export_ts, row_no)) AS sha256,
+       max(action_date) AS as_of
+FROM money
+WHERE reported_parent_id IS NOT NULL AND recipient_id NOT IN ('individuals', 'unknown')
+GROUP BY recipient_id
+HAVING arg_max(reported_parent_id, (action_date, export_ts, row_no)) <> recipient_id;
+
+-- Ultimate parent: follow reported parents to the top; a cycle stops where it closes.
+CREATE OR REPLACE TABLE families AS
+WITH RECURSIVE chain(org_id, ancestor_id, depth, path) AS (
+    SELECT child_id, parent_id, 1, [child_id, parent_id] FROM reported_parents
+    UNION ALL
+    SELECT c.org_id, p.parent_id, c.depth + 1, list_append(c.path, p.parent_id)
+    FROM chain c JOIN reported_parents p ON p.child_id = c.ancestor_id
+    WHERE NOT list_contains(c.path, p.parent_id) AND c.depth < 20
+)
+SELECT org_id, arg_max(ancestor_id, depth) AS family_id, max(depth) AS depth
+FROM chain GROUP BY org_id;
+
+CREATE OR REPLACE TABLE organizations AS
+WITH ids AS (
+    SELECT id FROM org_names
+    UNION SELECT recipient_id FROM money
+    UNION SELECT parent_id FROM reported_parents
+    UNION SELECT sub_id FROM subawards UNION SELECT prime_id FROM subawards
+),
+best_name AS (
+    SELECT id, arg_max(name, (last_seen, n_rows, name)) AS name FROM org_names GROUP BY id
+)
+SELECT i.id,
+       CASE WHEN i.id = 'individuals' THEN 'Individual recipients (names withheld)'
+            ELSE coalesce(b.name, i.id) END AS name,
+       CASE WHEN i.id = 'individuals' THEN 'individuals' ELSE 'company' END AS kind,
+       CASE WHEN i.id LIKE 'uei:%' THEN i.id[5:] END AS uei,
+       coalesce(f.family_id, i.id) AS family_id
+FROM ids i LEFT JOIN best_name b USING (id) LEFT JOIN families f ON f.org_id = i.id
+WHERE i.id IS NOT NULL
+UNION ALL
+SELECT id, name, kind, NULL, id FROM agency_units;

@@ -1,0 +1,4 @@
+-- Everyone in the family of one organization, with the parent each reported.
+SELECT o.id, o.name, p.parent_id, p.evidence_locator, p.as_of
+FROM organizations o LEFT JOIN reported_parents p ON p.child_id = o.id
+WHERE o.family_id = $family_id ORDER BY (o.id = $family_id) DESC, o.name;
