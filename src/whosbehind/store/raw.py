@@ -153,7 +153,9 @@ def _csv_error(item: CsvInput, exc: duckdb.Error) -> InputError:
     elif "Expected Number of Columns" in message:
         found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
         if found:
-            reason = f"expected {found.group(1)} fields, found {found.group(2)} (the file may be cut short)"
+            expected, seen = int(found.group(1)), int(found.group(2))
+            hint = " (the file may be cut short)" if seen < expected else " (an unquoted comma in a value?)"
+            reason = f"expected {expected} fields, found {seen}{hint}"
     line = int(line_match.group(1)) if line_match else None
     return InputError(item.display_name, reason, line=line)
 

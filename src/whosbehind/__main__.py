@@ -1,0 +1,3 @@
+from whosbehind.cli import app
+
+app()

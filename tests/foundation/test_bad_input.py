@@ -1,0 +1,184 @@
+"""Bad input gets one readable line naming the file (and row), a non-zero exit, and loses nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from samples import (
+    API_FY2025,
+    API_ZIP,
+    LEGACY_FY13,
+    LEGACY_ZIP,
+    MN_SUMMARIES,
+    MN_ZIP,
+    SAMPLE,
+    member_bytes,
+    member_rows,
+    write_csv,
+)
+
+
+def _snapshot(db: Path) -> dict:
+    """What a user could see: every table's row count and the money they hold."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+        state = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        if "family_totals" in tables:
+            state["money"] = con.execute("SELECT sum(obligated) FROM family_totals").fetchone()[0]
+        return state
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def small_db(fresh, tmp_path):
+    """A database holding one real file: the 2025-03-28 University of Minnesota summaries."""
+    umn = tmp_path / "Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv"
+    umn.write_bytes(member_bytes(MN_ZIP, "usaspending-ice-mn-2025/data/umn/"
+                                         "Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv"))
+    result = fresh.run("ingest", str(umn))
+    assert result.exit_code == 0, result.output
+    return fresh
+
+
+def _refused(cli, path: Path, *expected: str) -> str:
+    before = _snapshot(cli.db)
+    result = cli.run("ingest", str(path))
+    assert result.exit_code != 0
+    message = result.output.strip().splitlines()
+    assert len(message) == 1, result.output  # one readable line, no traceback
+    assert path.name in message[0]
+    for text in expected:
+        assert text in message[0], message[0]
+    assert _snapshot(cli.db) == before
+    return message[0]
+
+
+def test_truncated_zip_is_refused(small_db, tmp_path):
+    data = (SAMPLE / "torn-apart-ice-fy13-18.zip").read_bytes()
+    cut = tmp_path / "torn-apart-cut.zip"
+    cut.write_bytes(data[: len(data) // 2])  # the real archive, cut in half
+    _refused(small_db, cut, "zip")
+
+
+def test_empty_file_is_refused(small_db, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    _refused(small_db, empty, "empty")
+
+
+def test_unknown_header_is_refused(small_db, tmp_path):
+    rows = member_rows(API_ZIP, API_FY2025)[:5]
+    rows[0][2] = "Vendor"  # one renamed column in an otherwise real file
+    line = _refused(small_db, write_csv(tmp_path / "renamed.csv", rows), "line 1")
+    assert "header" in line
+
+
+def test_latin1_file_is_refused_with_its_line(small_db, tmp_path):
+    rows = member_rows(API_ZIP, API_FY2025)[:6]
+    rows[4][2] = "CAFÉ SERVICES LLC"  # a real row whose name now has an accent, saved as latin-1
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("\n".join(",".join(f'"{v}"' for v in r) for r in rows).encode("latin-1"))
+    _refused(small_db, path, "line 5", "UTF-8")
+
+
+def test_non_numeric_amount_is_refused_with_its_row(small_db, tmp_path):
+    rows = member_rows(API_ZIP, API_FY2025)[:10]
+    rows[7][3] = "12,5OO.00"  # letter O typed for zeros, as spreadsheets sometimes carry
+    _refused(small_db, write_csv(tmp_path / "amount.csv", rows), "row 7", "Federal Action Obligation", "not an amount")
+
+
+def test_file_cut_inside_a_quoted_field_is_refused(small_db, tmp_path):
+    text = member_bytes(API_ZIP, API_FY2025).decode("utf-8")
+    cut_at = text.index('"BORDER WALL CONSTRUCTION') + 10  # mid-way through a real quoted description
+    path = tmp_path / "cut.csv"
+    path.write_text(text[:cut_at], encoding="utf-8")
+    _refused(small_db, path, "line")
+
+
+def test_same_file_twice_changes_nothing(small_db, tmp_path):
+    path = tmp_path / API_FY2025.rsplit("/", 1)[-1]
+    path.write_bytes(member_bytes(API_ZIP, API_FY2025))
+    assert small_db.run("ingest", str(path)).exit_code == 0
+    once = _snapshot(small_db.db)
+    second = small_db.run("ingest", str(path))
+    assert second.exit_code == 0
+    assert "already stored" in second.output
+    # The same bytes inside a zip are the same file too.
+    archive = tmp_path / "again.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(path, arcname="again/" + path.name)
+    assert small_db.run("ingest", str(archive)).exit_code == 0
+    runs_before = once.pop("runs")
+    after = _snapshot(small_db.db)
+    assert after.pop("runs") == runs_before + 2  # each run is recorded; nothing else changes
+    assert after == once
+
+
+def test_ambiguous_dates_are_refused(small_db, tmp_path):
+    # Real 2018-era rows whose dates all read both ways (day and month <= 12), with the fiscal-year column
+    # blanked so nothing can settle the order.
+    rows = member_rows(LEGACY_ZIP, LEGACY_FY13)
+    header, body = rows[0], rows[1:]
+    date_cols = [header.index(c) for c in ("action_date", "last_modified_date")]
+    fy = header.index("fiscal_year")
+
+    def readable_both_ways(row: list[str]) -> bool:
+        return all(int(row[i].split("/")[0]) <= 12 for i in date_cols if row[i])
+
+    chosen = [r for r in body if readable_both_ways(r)][:3]
+    assert chosen
+    for r in chosen:
+        r[fy] = ""
+    line = _refused(small_db, write_csv(tmp_path / "ambiguous.csv", [header, *chosen]), "ambiguous")
+    assert "ISO" in line
+
+
+def test_killed_run_leaves_database_as_it_was(small_db, tmp_path):
+    before = _snapshot(small_db.db)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for archive in ("cbp-ice-transactions-fy21-26.zip", "torn-apart-ice-fy13-18.zip", "usaspending-ice-mn-2025.zip"):
+        shutil.copy(SAMPLE / archive, folder / archive)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "whosbehind", "ingest", str(folder), "--db", str(small_db.db)],
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stderr is not None
+    # Wait until the run has stored at least one file inside its transaction, then kill it outright.
+    deadline = time.monotonic() + 120
+    for line in process.stderr:
+        if line.startswith("stored:") or time.monotonic() > deadline:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert _snapshot(small_db.db) == before
+    # And the database still works: the same ingest now completes.
+    assert small_db.run("ingest", str(folder)).exit_code == 0
+
+
+def test_mn_summaries_are_read_month_first(small_db, tmp_path, built_db):
+    # The Minnesota export was re-saved by a spreadsheet: 5/10/23 is 10 May 2023 (its fiscal-year column says 2023).
+    con = duckdb.connect(str(built_db), read_only=True)
+    order = con.execute("SELECT date_order FROM source_files WHERE file_name = ?",
+                        [MN_SUMMARIES.rsplit("/", 1)[-1]]).fetchone()[0]
+    legacy = con.execute("SELECT date_order FROM source_files WHERE file_name = 'fy16.csv'").fetchone()[0]
+    assert (order, legacy) == ("MDY", "DMY")
+    wrong_year = con.execute(
+        "SELECT count(*) FROM money_rows m JOIN raw_prime_award_summaries r ON r._sha256 = m.sha256 "
+        "AND r._row = m.row_no WHERE m.fiscal_year <> TRY_CAST(r.award_base_action_date_fiscal_year AS INT)"
+    ).fetchone()[0]
+    assert wrong_year == 0

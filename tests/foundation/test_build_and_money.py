@@ -1,0 +1,114 @@
+"""The bundled real records build a database whose figures add up, counted once, to the cent."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from decimal import Decimal
+
+import duckdb
+
+from samples import API_ZIP, MN_SUMMARIES, MN_ZIP, UMN_SUMMARIES, member_bytes
+
+
+def _api_rows(agency: str) -> list[dict[str, str]]:
+    """Every row of the six API transaction lists for one agency, read with the csv module."""
+    rows: list[dict[str, str]] = []
+    for year in range(2021, 2027):
+        text = member_bytes(API_ZIP, f"cbp-ice-transactions-fy21-26/CBP_ICE_FY{year}_Contract_Obligations.csv")
+        rows.extend(r for r in csv.DictReader(io.StringIO(text.decode("utf-8"))) if r["Agency"] == agency)
+    return rows
+
+
+def test_cbp_ranking_adds_up_to_the_sum_of_its_source_rows(built):
+    # CBP money comes only from the API lists, so the expected total is their rows' sum, with exact
+    # duplicate rows of a file counted once (the rule `check` reports).
+    expected = Decimal("0")
+    for year in range(2021, 2027):
+        text = member_bytes(API_ZIP, f"cbp-ice-transactions-fy21-26/CBP_ICE_FY{year}_Contract_Obligations.csv")
+        seen = set()
+        for row in csv.reader(io.StringIO(text.decode("utf-8"))):
+            if row[0] != "CBP" or tuple(row) in seen:
+                continue
+            seen.add(tuple(row))
+            expected += Decimal(row[3])
+    ranking = built.json("top", "--agency", "CBP", "--limit", "0")
+    total = sum(Decimal(str(r["obligated"])) for r in ranking)
+    assert total.quantize(Decimal("0.01")) == expected.quantize(Decimal("0.01"))
+    assert all(ranking[i]["obligated"] >= ranking[i + 1]["obligated"] for i in range(len(ranking) - 1))
+
+
+def test_top_by_fiscal_year_counts_october_in_the_next_year(built):
+    # A transaction dated in October belongs to the next federal fiscal year.
+    october = [r for r in _api_rows("ICE") if r["Action Date"][5:7] == "10" and r["Action Date"].startswith("2024")]
+    assert october, "the sample has ICE transactions in October 2024"
+    fy2025 = {r["id"] for r in built.json("top", "--agency", "ICE", "--fy", "2025", "--limit", "0")}
+    fy2024 = {r["id"] for r in built.json("top", "--agency", "ICE", "--fy", "2024", "--limit", "0")}
+    name = october[0]["Recipient Name"].upper()
+    assert any(name in i for i in fy2025)
+    by_year = defaultdict(Decimal)
+    for r in _api_rows("ICE"):
+        if r["Recipient Name"].upper() == name:
+            y, m = int(r["Action Date"][:4]), int(r["Action Date"][5:7])
+            by_year[y + (m >= 10)] += Decimal(r["Federal Action Obligation"])
+    if by_year.get(2024) is None:
+        assert not any(name in i for i in fy2024)
+
+
+def test_since_and_fy_filters_partition_the_total(built):
+    everything = sum(Decimal(str(r["obligated"])) for r in built.json("top", "--agency", "ICE", "--limit", "0"))
+    since = sum(Decimal(str(r["obligated"])) for r in built.json("top", "--agency", "ICE", "--since", "2021",
+                                                                  "--limit", "0"))
+    before = Decimal("0")
+    for fy in range(2000, 2021):
+        before += sum(Decimal(str(r["obligated"])) for r in built.json("top", "--agency", "ICE", "--fy", str(fy),
+                                                                        "--limit", "0"))
+    assert (since + before).quantize(Decimal("0.01")) == everything.quantize(Decimal("0.01"))
+    assert Decimal("0") < since < everything
+
+
+def test_award_exported_twice_is_counted_once_from_the_newest_export(built, built_db):
+    # The University of Minnesota awards are in two exports (2025-03-21 all of Minnesota, 2025-03-28 UMN).
+    umn = list(csv.DictReader(io.StringIO(member_bytes(MN_ZIP, UMN_SUMMARIES).decode("utf-8"))))
+    keys = {r["contract_award_unique_key"] for r in umn}
+    mn = [r for r in csv.DictReader(io.StringIO(member_bytes(MN_ZIP, MN_SUMMARIES).decode("utf-8")))
+          if r["contract_award_unique_key"] in keys]
+    assert len(mn) == len(umn) > 0
+    con = duckdb.connect(str(built_db), read_only=True)
+    counted = con.execute(
+        "SELECT award_key, count(*), any_value(file_name) FROM counted_money WHERE award_key IN "
+        "(SELECT unnest(?)) GROUP BY award_key", [sorted(keys)]).fetchall()
+    for award_key, n, file_name in counted:
+        assert n >= 1
+        rows = con.execute("SELECT DISTINCT source_format FROM counted_money WHERE award_key = ?",
+                           [award_key]).fetchall()
+        if rows == [("prime_award_summaries",)]:
+            assert n == 1 and file_name.startswith("Contracts_PrimeAwardSummaries_2025-03-28"), award_key
+
+
+def test_check_reconciles_and_reports_set_aside_rows(built):
+    result = built.run("check")
+    assert result.exit_code == 0, result.output
+    assert "all totals reconcile to the cent" in result.output
+    report = built.json("check")
+    assert report["ok"] is True
+    reasons = {r["reason"] for r in report["set_aside"]}
+    assert "exact duplicate row in the same file" in reasons
+    s = report["summary"]
+    assert s["money_rows"] == s["counted_rows"] + s["set_aside_rows"]
+
+
+def test_check_fails_when_a_stored_total_no_longer_matches_its_rows(fresh, built_db, tmp_path):
+    import shutil
+
+    copy = tmp_path / "tampered.duckdb"
+    shutil.copy(built_db, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("UPDATE family_totals SET obligated = obligated + 0.01 WHERE rowid = (SELECT min(rowid) "
+                "FROM family_totals)")
+    con.close()
+    fresh.db = copy
+    result = fresh.run("check")
+    assert result.exit_code == 1
+    assert "do NOT reconcile" in result.output

@@ -1,0 +1,66 @@
+"""Ways to cut small real files from the bundled sample, and to run the CLI against one database.
+
+Small test files are always cut from the bundled sample (``src/whosbehind/sample``, provenance in its
+SOURCES.md): a header and a few real rows, sometimes with one value changed to make the bad input a test
+is about. Each test says what it changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from whosbehind.cli import app
+
+SAMPLE = Path(str(resources.files("whosbehind").joinpath("sample")))
+MN_ZIP = SAMPLE / "usaspending-ice-mn-2025.zip"
+LEGACY_ZIP = SAMPLE / "torn-apart-ice-fy13-18.zip"
+API_ZIP = SAMPLE / "cbp-ice-transactions-fy21-26.zip"
+
+MN_SUMMARIES = "usaspending-ice-mn-2025/data/mn_all/Contracts_PrimeAwardSummaries_2025-03-21_H19M57S23_1.csv"
+UMN_SUMMARIES = "usaspending-ice-mn-2025/data/umn/Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv"
+SUBAWARDS = "usaspending-ice-mn-2025/data/all_after_2020/Contracts_Subawards_2025-03-28_H03M23S17_1.csv"
+API_FY2025 = "cbp-ice-transactions-fy21-26/CBP_ICE_FY2025_Contract_Obligations.csv"
+LEGACY_FY13 = "torn-apart-ice-fy13-18/fy13.csv"
+LEGACY_FY14 = "torn-apart-ice-fy13-18/fy14.csv"
+
+
+def member_bytes(archive: Path, member: str) -> bytes:
+    with zipfile.ZipFile(archive) as z:
+        return z.read(member)
+
+
+def member_rows(archive: Path, member: str, header: bool = True) -> list[list[str]]:
+    """All rows of a bundled CSV, header first (when it has one)."""
+    return list(csv.reader(io.StringIO(member_bytes(archive, member).decode("utf-8"))))
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return path
+
+
+class Cli:
+    """Runs whosbehind commands in-process against one database file."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.runner = CliRunner()
+
+    def run(self, *args: str) -> Any:
+        return self.runner.invoke(app, [*args, "--db", str(self.db)], catch_exceptions=False)
+
+    def json(self, *args: str) -> Any:
+        result = self.run(*args, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+
