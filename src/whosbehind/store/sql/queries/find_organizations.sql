@@ -1,6 +1,6 @@
--- Organizations whose id or any name matches; exact names first, then by the money they received.
+-- Organizations whose id or any name matches: the exact name first, then the ones paid most.
 WITH hits AS (
-    SELECT id, max(CASE WHEN name = clean_name($term) THEN 2 WHEN name ILIKE $term || '%' THEN 1 ELSE 0 END) AS exact
+    SELECT id, max(CASE WHEN name = clean_name($term) THEN 2 ELSE 0 END) AS exact
     FROM org_names WHERE name ILIKE '%' || $term || '%' GROUP BY id
     UNION ALL
     SELECT id, 3 FROM organizations WHERE id = $term OR id = 'uei:' || upper($term)

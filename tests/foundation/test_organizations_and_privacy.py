@@ -1,0 +1,108 @@
+"""Organizations come from identifiers; people's names never reach the database or the output."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+
+from samples import API_ZIP, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, member_bytes, member_rows
+
+
+def _text_hits(db, needle: str) -> list[str]:
+    """Every table.column of the database whose text contains ``needle`` (case-insensitive)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        columns = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' AND data_type = 'VARCHAR'").fetchall()
+        return [f"{t}.{c}" for t, c in columns
+                if con.execute(f'SELECT count(*) FROM "{t}" WHERE "{c}" ILIKE ?', [f"%{needle}%"]).fetchone()[0]]
+    finally:
+        con.close()
+
+
+def test_officer_names_from_subawards_are_never_stored(built_db):
+    rows = list(csv.DictReader(io.StringIO(member_bytes(MN_ZIP, SUBAWARDS).decode("utf-8"))))
+    officers = {r[f"subawardee_highly_compensated_officer_{i}_name"].strip() for r in rows for i in range(1, 6)}
+    officers = {o for o in officers if o and o.upper() not in {"NA  NA", "NA NA"} and len(o) > 8}
+    assert officers, "the real subaward file names some officers"
+    for name in sorted(officers)[:5]:
+        assert _text_hits(built_db, name) == [], name
+    con = duckdb.connect(str(built_db), read_only=True)
+    stored = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns").fetchall()]
+    assert not [c for c in stored if "highly_compensated" in c]
+
+
+def test_private_persons_are_counted_but_never_named(built, built_db):
+    names = {r[2] for year in (2021, 2022, 2023) for r in member_rows(
+        API_ZIP, f"cbp-ice-transactions-fy21-26/CBP_ICE_FY{year}_Contract_Obligations.csv")[1:]}
+    people = [n for n in names if n in {"BEVINS, TODD", "CHAPA, BENITO R", "SHAH, RUPAL", "KARDOS, KELLEY"}]
+    assert people, "the real API lists pay some persons by name"
+    for person in people:
+        assert _text_hits(built_db, person) == [], person
+    # A sole proprietor in the Minnesota summaries, whose business-type column says so.
+    summaries = list(csv.DictReader(io.StringIO(member_bytes(MN_ZIP, MN_SUMMARIES).decode("utf-8"))))
+    sole = {r["recipient_name"] for r in summaries if r["sole_proprietorship"] == "t"}
+    assert sole
+    for person in sole:
+        assert _text_hits(built_db, person) == [], person
+    ranking = built.json("top", "--agency", "DHS", "--limit", "0")
+    bucket = [r for r in ranking if r["id"] == "individuals"]
+    assert len(bucket) == 1 and bucket[0]["obligated"] != 0
+    assert bucket[0]["name"] == "Individual recipients (names withheld)"
+    assert not any(r["name"] in people for r in ranking)
+
+
+def test_legacy_duns_rows_join_the_organization_known_by_uei(built_db):
+    summaries = list(csv.DictReader(io.StringIO(member_bytes(MN_ZIP, MN_SUMMARIES).decode("utf-8"))))
+    uei_of = {r["recipient_duns"].zfill(9): r["recipient_uei"] for r in summaries
+              if r["recipient_duns"] and r["recipient_uei"]}
+    legacy = member_rows(LEGACY_ZIP, "torn-apart-ice-fy13-18/fy13.csv")
+    duns_col = legacy[0].index("recipient_duns")
+    shared = {}
+    for name in ("fy13", "fy14", "fy15", "fy16", "fy17", "fy18"):
+        rows = member_rows(LEGACY_ZIP, f"torn-apart-ice-fy13-18/{name}.csv")
+        for row in rows[1:] if name == "fy13" else rows:
+            duns = row[duns_col].zfill(9)
+            if duns in uei_of:
+                shared[duns] = uei_of[duns]
+    assert shared, "some 2018-era DUNS reappear with a UEI in the 2025 export"
+    con = duckdb.connect(str(built_db), read_only=True)
+    for duns, uei in sorted(shared.items())[:10]:
+        ids = {r[0] for r in con.execute(
+            "SELECT DISTINCT recipient_id FROM money WHERE source_format = 'transactions_2018' "
+            "AND lpad(recipient_duns, 9, '0') = ? AND NOT individual", [duns]).fetchall()}
+        assert ids <= {f"uei:{uei}"}, (duns, ids)
+
+
+def test_lookup_shows_family_totals_awards_and_names(built):
+    west = built.json("lookup", "WEST PUBLISHING CORPORATION")
+    assert west["id"].startswith("uei:")
+    # USAspending reports Thomson Reuters as West Publishing's parent (self-reported in SAM: grade B).
+    assert "THOMSON REUTERS" in west["family"]["name"]
+    assert west["largest_awards"][0]["permalink"].startswith("https://www.usaspending.gov/award/CONT_")
+    assert {t["sub_agency_code"] for t in west["totals"]} == {"7012"}
+    geo = built.json("lookup", "GEO GROUP")
+    assert any(n.startswith("THE GEO GROUP") for n in geo["names"])
+    assert sum(t["obligated"] for t in geo["totals"]) > 1_000_000_000
+
+
+def test_lookup_lists_subcontracts_both_ways(built):
+    rows = list(csv.DictReader(io.StringIO(member_bytes(MN_ZIP, SUBAWARDS).decode("utf-8"))))
+    lukos_subs = {r["subawardee_name"].upper() for r in rows if r["prime_awardee_uei"] == "HB6GKZYMMW89"}
+    assert lukos_subs
+    prime = built.json("lookup", "uei:HB6GKZYMMW89", "--limit", "50")
+    gave = {s["other_name"] for s in prime["subcontracts"] if s["direction"] == "gave"}
+    assert lukos_subs & gave
+    sub_name = sorted(lukos_subs & gave)[0]
+    sub = built.json("lookup", sub_name, "--limit", "50")
+    assert any(s["direction"] == "received" and s["other_id"] == "uei:HB6GKZYMMW89" for s in sub["subcontracts"])
+
+
+def test_unknown_agency_and_name_get_one_readable_line(built):
+    result = built.run("top", "--agency", "Ministry of Silly Walks")
+    assert result.exit_code == 1 and "no agency matches" in result.output
+    result = built.run("lookup", "ZZZ NO SUCH COMPANY QQQ")
+    assert result.exit_code == 1 and "no organization" in result.output
