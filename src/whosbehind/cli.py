@@ -237,7 +237,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         out.print_json(_to_json({"ok": report.ok, "summary": report.summary,
                                  "total_mismatches": report.total_mismatches,
                                  "file_count_mismatches": report.file_count_mismatches,
-                                 "set_aside": report.set_aside}))
+                                 "set_aside": report.set_aside,
+                                 "partial_transaction_awards": report.partial_awards}))
     else:
         s = report.summary
         out.print(f"money rows: {s['money_rows']:,} = counted {s['counted_rows']:,} + set aside "
@@ -246,6 +247,11 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         for r in report.set_aside:
             out.print(f"set aside: {r['rows']:,} rows ({_money(r['amount'])}) from {r['source_format']}: "
                       f"{r['reason']}", highlight=False)
+        partial = report.partial_awards
+        if partial.get("awards"):
+            out.print(f"note: {partial['awards']:,} awards are counted from transaction rows that do not add up to "
+                      f"their award summary (summaries minus transactions: {_money(partial['summary_minus_counted'])});"
+                      " their transaction files cover only part of the award's life", highlight=False)
         for m in report.total_mismatches[:20]:
             out.print(f"[red]mismatch[/] {m}", highlight=False)
         for m in report.file_count_mismatches[:20]:

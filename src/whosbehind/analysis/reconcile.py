@@ -16,6 +16,7 @@ class CheckReport:
     total_mismatches: list[dict[str, Any]] = field(default_factory=list)
     file_count_mismatches: list[dict[str, Any]] = field(default_factory=list)
     set_aside: list[dict[str, Any]] = field(default_factory=list)
+    partial_awards: dict[str, Any] = field(default_factory=dict)
 
     @property
     def accounted(self) -> bool:
@@ -38,4 +39,5 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
         total_mismatches=queries.rows(con, "reconcile_family_totals"),
         file_count_mismatches=queries.rows(con, "source_file_counts"),
         set_aside=queries.rows(con, "set_aside_reasons"),
+        partial_awards=queries.one(con, "partial_transaction_awards") or {},
     )
