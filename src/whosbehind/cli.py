@@ -263,3 +263,28 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
 
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
+
+
+@app.command("serve")
+@user_errors
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    db_option: DbOption = None,
+    public_url: Annotated[str | None, typer.Option("--public-url", help="Base URL printed on pages and PDFs.")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Server processes.")] = 1,
+) -> None:
+    """Web pages, JSON API and downloads over the database, read-only (a rebuild swapped in is picked up)."""
+    import os
+
+    import uvicorn
+
+    db_path = _db_path(db_option).resolve()
+    if not db_path.exists():
+        raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
+    os.environ["WHOSBEHIND_DB"] = str(db_path)
+    if public_url:
+        os.environ["WHOSBEHIND_PUBLIC_URL"] = public_url
+    err.print(f"serving {db_path} on http://{host}:{port}/ (read-only)", highlight=False)
+    uvicorn.run("whosbehind.web.server:app", host=host, port=port, workers=workers, log_level="warning",
+                access_log=False)

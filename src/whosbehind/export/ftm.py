@@ -1,0 +1,95 @@
+"""The graph as FollowTheMoney entities, one JSON object per line, for Aleph, yente and other FtM tools.
+
+Written directly (no followthemoney dependency, which would pull duckdb below 2): each entity is
+``{"id", "schema", "properties": {name: [values]}}``. Organizations become Company (PublicBody for
+agencies and offices); each piece of money evidence becomes a Payment (payer → beneficiary) with its
+USAspending permalink as sourceUrl; reported parents and "part of" become UnknownLink with the role
+stating who said so. Private persons are one bucket without a name of anyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from whosbehind.store.db import query_text
+
+PREFIX = "wb"
+
+GRADE_WORDS = {"A": "official record (grade A)", "B": "self-reported (grade B)"}
+
+
+def entity_id(*parts: str) -> str:
+    return f"{PREFIX}-" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def org_entity_id(org_id: str) -> str:
+    return entity_id("org", org_id)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, datetime):
+        return v.date().isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def _entity(eid: str, schema: str, **props: Any) -> dict[str, Any]:
+    properties = {k: [_value(v)] for k, v in props.items() if v is not None and v != ""}
+    return {"id": eid, "schema": schema, "properties": properties}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[dict[str, Any]]:
+    cursor = con.execute(query_text(name))
+    columns = [d[0] for d in cursor.description]
+    while batch := cursor.fetchmany(5000):
+        for row in batch:
+            yield dict(zip(columns, row, strict=True))
+
+
+def entities(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, Any]]:
+    for o in _rows(con, "export_organizations"):
+        schema = "PublicBody" if o["kind"] in ("agency", "sub_agency", "office") else (
+            "Organization" if o["kind"] == "individuals" else "Company")
+        duns = o["id"][5:] if o["id"].startswith("duns:") else None
+        yield _entity(org_entity_id(o["id"]), schema, name=o["name"], uniqueEntityId=o["uei"], dunsCode=duns,
+                      notes=f"whosbehind id {o['id']}")
+    for e in _rows(con, "export_evidence"):
+        if e["kind"] in ("prime_contract", "subcontract"):
+            what = "prime contract obligations" if e["kind"] == "prime_contract" else "subaward reported by the prime"
+            yield _entity(
+                entity_id("evidence", e["kind"], e["sha256"], str(e["rows"]).split(" ")[0]), "Payment",
+                payer=org_entity_id(e["source_id"]), beneficiary=org_entity_id(e["target_id"]),
+                amount=e["amount"], currency="USD", startDate=e["first_date"], endDate=e["last_date"],
+                purpose=f"{what}, award {e['award_key']}", sourceUrl=e["permalink"],
+                recordId=f"{e['file_name']} (sha256 {e['sha256']}) rows {e['rows']}",
+                summary=f"{GRADE_WORDS.get(e['grade'], 'grade ' + e['grade'])}; obligated amounts are sums of "
+                        "federal_action_obligation" if e["kind"] == "prime_contract" else
+                        f"{GRADE_WORDS.get(e['grade'], 'grade ' + e['grade'])}; not added to prime totals",
+            )
+        elif e["kind"] == "parent":
+            yield _entity(
+                entity_id("evidence", e["kind"], e["sha256"], str(e["rows"]).split(" ")[0]), "UnknownLink",
+                subject=org_entity_id(e["source_id"]), object=org_entity_id(e["target_id"]),
+                role="parent company as reported by the subject in USAspending/SAM.gov (self-reported, grade B)",
+                date=e["last_date"], recordId=f"{e['file_name']} (sha256 {e['sha256']}) rows {e['rows']}",
+            )
+    for t in _rows(con, "export_ties"):
+        if t["kind"] == "part_of":
+            yield _entity(entity_id("part_of", t["source_id"], t["target_id"]), "UnknownLink",
+                          subject=org_entity_id(t["source_id"]), object=org_entity_id(t["target_id"]),
+                          role="part of (USAspending agency codes, grade A)")
+
+
+def jsonl(con: duckdb.DuckDBPyConnection) -> Iterator[bytes]:
+    for entity in entities(con):
+        yield json.dumps(entity, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"

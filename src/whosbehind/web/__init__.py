@@ -1,0 +1,1 @@
+"""The web face of whosbehind: pages, JSON API and downloads (``whosbehind serve``)."""

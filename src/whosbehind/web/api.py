@@ -1,0 +1,225 @@
+"""The JSON API: each route reads one thing through ``analysis.views`` and returns it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from whosbehind.analysis import ranking, views
+from whosbehind.errors import WhosbehindError
+from whosbehind.export import ftm, tables
+from whosbehind.web.formatting import dumps
+
+router = APIRouter(prefix="/api")
+
+PageSize = Annotated[int, Query(ge=1, le=500, description="Items per page, 1 to 500.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
+TieKind = Literal["prime_contract", "subcontract", "parent", "part_of"]
+EvidenceKind = Literal["prime_contract", "subcontract", "parent"]
+
+
+def json_response(value: Any, status_code: int = 200) -> Response:
+    return Response(dumps(value), media_type="application/json", status_code=status_code)
+
+
+def db(request: Request):
+    return request.app.state.db
+
+
+@router.get("/search", summary="Organizations by name or id", tags=["search"])
+def api_search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
+               limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
+    """Exact names first, then names starting with the text, then names containing it; by money received."""
+    items = db(request).cached(("search", q, limit), lambda con: views.search(con, q, limit=limit))
+    return json_response({"query": q, "items": items})
+
+
+@router.get("/suggest", summary="Suggestions while typing", tags=["search"])
+def api_suggest(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
+                limit: Annotated[int, Query(ge=1, le=20)] = 8) -> Response:
+    items = db(request).cached(("suggest", q.strip().upper(), limit),
+                               lambda con: views.suggest(con, q, limit=limit))
+    return json_response({"query": q, "items": items})
+
+
+@router.get("/organizations/{org_id:path}/ties", summary="Ties of an organization, paginated", tags=["organizations"])
+def api_ties(request: Request, org_id: str, kind: TieKind | None = None, limit: PageSize = 50,
+             offset: Offset = 0) -> Response:
+    return json_response(db(request).cached(
+        ("ties", org_id, kind, limit, offset),
+        lambda con: views.ties(con, org_id, kind=kind, limit=limit, offset=offset)))
+
+
+@router.get("/organizations/{org_id:path}/evidence", summary="Evidence touching an organization, paginated",
+            tags=["organizations"])
+def api_evidence(request: Request, org_id: str, kind: EvidenceKind | None = None,
+                 other: Annotated[str | None, Query(description="Only evidence shared with this id.")] = None,
+                 limit: PageSize = 50, offset: Offset = 0) -> Response:
+    return json_response(db(request).cached(
+        ("evidence", org_id, kind, other, limit, offset),
+        lambda con: views.evidence(con, org_id, kind=kind, other=other, limit=limit, offset=offset)))
+
+
+@router.get("/organizations/{org_id:path}/export.csv", summary="Every piece of evidence for one organization (CSV)",
+            tags=["exports"], response_class=Response)
+def api_org_csv(request: Request, org_id: str) -> Response:
+    def build(con: Any) -> bytes:
+        views.organization(con, org_id)  # 404 for an unknown id
+        return tables.organization_csv(con, org_id)
+
+    body = db(request).cached(("org_csv", org_id), build)
+    filename = "whosbehind-" + "".join(c if c.isalnum() else "-" for c in org_id)[:80] + ".csv"
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/organizations/{org_id:path}", summary="An organization: family, totals, ties, awards",
+            tags=["organizations"])
+def api_organization(request: Request, org_id: str) -> Response:
+    """Family (reported parents), totals by agency and fiscal year, tie kinds, largest awards, subcontracts."""
+    body = db(request).cached(("org_json", org_id), lambda con: dumps(views.organization(con, org_id)))
+    return Response(body, media_type="application/json")
+
+
+@router.get("/evidence/{kind}/{sha256}/{row}", summary="One piece of evidence with its source rows",
+            tags=["evidence"])
+def api_evidence_item(request: Request, kind: EvidenceKind,
+                      sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")], row: Annotated[int, Path(ge=0)]
+                      ) -> Response:
+    return json_response(db(request).cached(("evidence_item", kind, sha256, row),
+                                            lambda con: views.evidence_item(con, kind, sha256, row)))
+
+
+@router.get("/agencies", summary="Agencies in the database", tags=["agencies"])
+def api_agencies(request: Request) -> Response:
+    return json_response({"items": db(request).cached(("agencies",), views.agencies)})
+
+
+@router.get("/agencies/{agency}", summary="An agency: top families, money by year, what it buys", tags=["agencies"])
+def api_agency(request: Request, agency: str, limit: Annotated[int, Query(ge=1, le=500)] = 25) -> Response:
+    return json_response(db(request).cached(("agency", agency, limit),
+                                            lambda con: views.agency(con, agency, limit=limit)))
+
+
+@router.get("/top", summary="Families ranked by what an agency obligated to them", tags=["agencies"])
+def api_top(request: Request, agency: str = "ICE",
+            fy: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+            since: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+            limit: Annotated[int, Query(ge=1, le=500)] = 20) -> Response:
+    return json_response(db(request).cached(
+        ("top", agency, fy, since, limit),
+        lambda con: views.top(con, agency, fiscal_year=fy, since=since, limit=limit)))
+
+
+@router.post("/check", summary="Screen a list of vendor names", tags=["search"])
+def api_check(request: Request, names: list[str]) -> Response:
+    """Exact or normalized name lookup (no fuzzy matching yet); totals are for each match's whole family."""
+    if len(names) > 5000:
+        raise WhosbehindError("at most 5000 names per request")
+    with db(request).connection() as con:
+        focus = focus_agencies(con, request.app.state.focus)
+        return json_response({"items": views.screen(con, names, focus)})
+
+
+def focus_agencies(con: Any, terms: tuple[str, ...]) -> list[ranking.Agency]:
+    found = []
+    for term in terms:
+        try:
+            found.append(ranking.find_agency(con, term))
+        except WhosbehindError:
+            continue
+    return found
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+
+@router.get("/export/graph.ftm.jsonl", summary="The whole graph as FollowTheMoney entities (JSON lines)",
+            tags=["exports"], response_class=StreamingResponse)
+def api_export_ftm(request: Request) -> StreamingResponse:
+    database = db(request)
+
+    def lines() -> Iterator[bytes]:
+        with database.connection() as con:
+            yield from ftm.jsonl(con)
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson",
+                             headers={"Content-Disposition": 'attachment; filename="whosbehind.ftm.jsonl"'})
+
+
+@router.get("/export/{table}.{fmt}", summary="A whole table of the graph as CSV or Parquet", tags=["exports"],
+            response_class=Response)
+def api_export(request: Request, table: Literal["organizations", "ties", "evidence"],
+               fmt: Literal["csv", "parquet"]) -> Response:
+    body = db(request).cached(("export", table, fmt), lambda con: tables.export(con, table, fmt))
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="whosbehind-{table}.{fmt}"'})
+
+
+# --- OpenRefine reconciliation ------------------------------------------------------------------------
+
+RECONCILE_TYPE = {"id": "Organization", "name": "Organization"}
+
+
+def manifest(request: Request) -> dict[str, Any]:
+    base = str(request.base_url).rstrip("/")
+    return {
+        "versions": ["0.2"],
+        "name": "whosbehind organizations",
+        "identifierSpace": f"{base}/org/",
+        "schemaSpace": f"{base}/methodology#organizations",
+        "defaultTypes": [RECONCILE_TYPE],
+        "view": {"url": f"{base}/org/{{{{id}}}}"},
+    }
+
+
+def reconcile_one(con: Any, query: dict[str, Any]) -> dict[str, Any]:
+    text = str(query.get("query") or "").strip()
+    try:
+        limit = max(1, min(int(query.get("limit") or 5), 25))
+    except (TypeError, ValueError):
+        raise WhosbehindError("limit must be a whole number") from None
+    scores = {"id": 100, "exact name": 100, "name starts with": 70, "name contains": 40}
+    results = []
+    for r in views.search(con, text, limit=limit) if text else []:
+        score = scores[r["match"]]
+        results.append({"id": r["id"], "name": r["name"], "score": score, "match": score == 100,
+                        "type": [RECONCILE_TYPE]})
+    return {"result": results}
+
+
+@router.get("/reconcile", summary="OpenRefine reconciliation service", tags=["reconciliation"])
+def api_reconcile(request: Request, queries: Annotated[str | None, Query()] = None) -> Response:
+    """Without `queries`: the service manifest. With `queries` (a JSON object of query objects, as OpenRefine
+    sends it): candidates for each, scored 100 for an exact name, 70 for a name starting with the text, 40
+    for a name containing it."""
+    return _reconcile(request, queries)
+
+
+@router.post("/reconcile", summary="OpenRefine reconciliation service (form POST)", tags=["reconciliation"])
+def api_reconcile_post(request: Request, queries: Annotated[str | None, Form()] = None) -> Response:
+    """Without `queries`: the service manifest. With `queries` (a JSON object of query objects, as OpenRefine
+    sends it, by GET or form POST): candidates for each, scored 100 for an exact name, 70 for a name starting
+    with the text, 40 for a name containing it."""
+    return _reconcile(request, queries)
+
+
+def _reconcile(request: Request, raw: str | None) -> Response:
+    if not raw:
+        return json_response(manifest(request))
+    try:
+        batch = json.loads(raw)
+    except json.JSONDecodeError:
+        raise WhosbehindError("queries must be a JSON object like {\"q0\": {\"query\": \"GEO GROUP\"}}") from None
+    if not isinstance(batch, dict) or not all(isinstance(v, dict) for v in batch.values()):
+        raise WhosbehindError("queries must be a JSON object of query objects")
+    if len(batch) > 500:
+        raise WhosbehindError("at most 500 queries per request")
+    with db(request).connection() as con:
+        return json_response({key: reconcile_one(con, q) for key, q in batch.items()})
+

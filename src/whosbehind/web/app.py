@@ -1,0 +1,95 @@
+"""The web app: pages for people, a JSON API for programs, both thin over ``analysis.views``."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from whosbehind.analysis.views import NotFound
+from whosbehind.errors import WhosbehindError
+from whosbehind.web import charts, formatting
+from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
+
+HERE = resources.files("whosbehind.web")
+DEFAULT_FOCUS = ("ICE", "CBP")
+
+
+def templates() -> Jinja2Templates:
+    t = Jinja2Templates(directory=str(HERE.joinpath("templates")))
+    env = t.env
+    env.autoescape = True
+    env.filters.update(money=formatting.money, short_money=formatting.short_money, day=formatting.day,
+                       grade_label=formatting.grade_label, grade_help=formatting.grade_help,
+                       org_path=formatting.org_path, agency_path=formatting.agency_path,
+                       evidence_path=formatting.evidence_path)
+    env.globals.update(kind_titles=formatting.KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year)
+    return t
+
+
+def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_url: str | None = None,
+               threads: int | None = None) -> FastAPI:
+    app = FastAPI(
+        title="whosbehind",
+        summary="Which companies build, host, supply and finance US immigration enforcement, from public records.",
+        description="Every figure comes from a public record and carries its evidence grade (A official record, "
+                    "B self-reported, C reporting, D unverified, E inferred). Obligated dollars are sums of "
+                    "federal_action_obligation; subcontracts are listed beside prime money, never added to it. "
+                    "Private persons are never named: their money is counted under 'individuals'.",
+        version="0.1.0",
+        docs_url=None,  # the stock docs pages load scripts from a CDN; /api is rendered here instead
+        redoc_url=None,
+    )
+    env_focus = os.environ.get("WHOSBEHIND_FOCUS")
+    app.state.db = ReadOnlyDatabase(db_path, threads=threads)
+    app.state.focus = focus or (tuple(x.strip() for x in env_focus.split(",") if x.strip()) if env_focus
+                                else DEFAULT_FOCUS)
+    app.state.public_url = (public_url or os.environ.get("WHOSBEHIND_PUBLIC_URL") or "").rstrip("/")
+    app.state.templates = templates()
+
+    from whosbehind.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    def error(request: Request, status: int, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=status)
+        return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
+                                                    status_code=status)
+
+    @app.exception_handler(NotFound)
+    def not_found(request: Request, exc: NotFound) -> Response:
+        return error(request, 404, str(exc))
+
+    @app.exception_handler(DatabaseMissing)
+    def missing(request: Request, exc: DatabaseMissing) -> Response:
+        return error(request, 503, str(exc))
+
+    @app.exception_handler(WhosbehindError)
+    def bad_request(request: Request, exc: WhosbehindError) -> Response:
+        return error(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for e in exc.errors():
+            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body"))
+            problems.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+        message = "bad request: " + "; ".join(problems)
+        if wants_json(request):
+            return JSONResponse({"error": message, "detail": jsonable_encoder(exc.errors())}, status_code=422)
+        return error(request, 422, message)
+
+    return app

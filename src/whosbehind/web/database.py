@@ -1,0 +1,135 @@
+"""Read-only access to the database file for the web server, safe across rebuilds.
+
+The server never writes. Each request borrows a read-only connection from a small pool. Before lending one,
+the pool looks at the file: when it was replaced (new inode, size or modification time) — a rebuild that
+writes a new file and renames it over the old one — new connections are opened on the new file, answers
+cached from the old one are dropped, and connections still busy on the old file finish their request on it
+(an open file stays readable after it is renamed over). Readers are never blocked by a rebuild.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from whosbehind.errors import WhosbehindError
+from whosbehind.store import db
+
+T = TypeVar("T")
+
+
+class DatabaseMissing(WhosbehindError):
+    """The database file is not there (yet)."""
+
+
+def _open(path: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
+    # An in-memory database that attaches the file read-only: DuckDB keeps one instance per path in a
+    # process, so connecting to the path again after a swap would still show the old file; attaching
+    # from a fresh in-memory instance opens whatever file is at the path now.
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit = '{db.DEFAULT_MEMORY_LIMIT}'")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    con.execute(f"ATTACH {_literal(str(path.resolve()))} AS whosbehind (READ_ONLY)")
+    _prepare(con)
+    return con
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("USE whosbehind")
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(db.sql_text("000_macros").replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO"))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class ReadOnlyDatabase:
+    def __init__(self, path: Path, *, cache_size: int = 2048, threads: int | None = None):
+        self.path = Path(path)
+        self.cache_size = cache_size
+        self.threads = threads
+        self._lock = threading.Lock()
+        self._identity: tuple[int, int, int] | None = None
+        self._base: duckdb.DuckDBPyConnection | None = None
+        self._idle: list[duckdb.DuckDBPyConnection] = []
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self.generation = 0
+
+    def _file_identity(self) -> tuple[int, int, int]:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise DatabaseMissing(f"{self.path}: no database yet; run `whosbehind build` first") from None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _refresh(self) -> int:
+        """Open the current file if it changed; returns the generation in use. Call with the lock held."""
+        identity = self._file_identity()
+        if identity != self._identity:
+            base = _open(self.path, self.threads)
+            for con in self._idle:
+                con.close()
+            self._idle = []
+            self._base, self._identity = base, identity
+            self._cache.clear()
+            self.generation += 1
+        return self.generation
+
+    def check(self) -> int:
+        with self._lock:
+            return self._refresh()
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            generation = self._refresh()
+            if self._idle:
+                con = self._idle.pop()
+            else:
+                assert self._base is not None
+                con = self._base.cursor()
+                _prepare(con)
+        try:
+            yield con
+        finally:
+            with self._lock:
+                if generation == self.generation and len(self._idle) < 64:
+                    self._idle.append(con)
+                else:
+                    con.close()
+
+    def cached(self, key: Any, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """The answer for `key` from this version of the file, computed once (answers never change between
+        rebuilds, so they are cached until the file is replaced)."""
+        with self._lock:
+            generation = self._refresh()
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        with self.connection() as con:
+            value = compute(con)
+        with self._lock:
+            if generation == self.generation:
+                self._cache[key] = value
+                if len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            for con in self._idle:
+                con.close()
+            self._idle = []
+            if self._base is not None:
+                self._base.close()
+                self._base = None
+            self._identity = None

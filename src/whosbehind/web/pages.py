@@ -1,0 +1,226 @@
+"""Pages for people: server-rendered HTML that reads fine without JavaScript and prints cleanly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from datetime import UTC, datetime
+from decimal import Decimal
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from whosbehind.analysis import views
+from whosbehind.errors import WhosbehindError
+from whosbehind.store import queries
+from whosbehind.web.api import focus_agencies
+from whosbehind.web.formatting import org_path
+
+router = APIRouter(include_in_schema=False)
+
+MAX_CHECK_NAMES = 5000
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    database = request.app.state.db
+    context.setdefault("data_date", database.cached(("data_date",), views.data_date))
+    context.setdefault("page_url", public_url(request))
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def public_url(request: Request) -> str:
+    base = request.app.state.public_url or str(request.base_url).rstrip("/")
+    path = request.url.path
+    return base + path + (("?" + request.url.query) if request.url.query else "")
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    def build(con: Any) -> list[dict[str, Any]]:
+        out = []
+        for agency in focus_agencies(con, request.app.state.focus):
+            out.append(views.agency(con, agency.code, limit=10))
+        return out
+
+    focus = request.app.state.db.cached(("home",), build)
+    return render(request, "home.html", focus=focus)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    results = request.app.state.db.cached(("search", q, 50), lambda con: views.search(con, q, limit=50)) if q else []
+    return render(request, "search.html", q=q, results=results)
+
+
+def _org(request: Request, org_id: str) -> dict[str, Any]:
+    def build(con: Any) -> dict[str, Any]:
+        org = views.organization(con, org_id)
+        org["ties_by_kind"] = {k["kind"]: views.ties(con, org_id, kind=k["kind"], limit=25)
+                               for k in org["tie_kinds"]}
+        org["files"] = queries.rows(con, "web_organization_files", id=org_id)
+        return org
+
+    return request.app.state.db.cached(("org_page", org_id), build)
+
+
+@router.get("/org/{org_id:path}/onepager.pdf")
+def onepager_pdf(request: Request, org_id: str) -> Response:
+    from whosbehind.export import onepager
+
+    org = _org(request, org_id)
+    page_url = public_url(request).removesuffix(".pdf").rsplit("/onepager", 1)[0]
+    html = render(request, "onepager.html", org=org, page_url=page_url, printed=_now()).body.decode("utf-8")
+    pdf = request.app.state.db.cached(("pdf", org_id, page_url), lambda con: onepager.pdf(html))
+    filename = "whosbehind-" + "".join(c if c.isalnum() else "-" for c in org_id)[:80] + ".pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@router.get("/org/{org_id:path}/onepager", response_class=HTMLResponse)
+def onepager_html(request: Request, org_id: str) -> HTMLResponse:
+    org = _org(request, org_id)
+    page_url = public_url(request).rsplit("/onepager", 1)[0]
+    return render(request, "onepager.html", org=org, page_url=page_url, printed=_now())
+
+
+@router.get("/org/{org_id:path}/evidence", response_class=HTMLResponse)
+def org_evidence(request: Request, org_id: str,
+                 kind: Literal["prime_contract", "subcontract", "parent"] | None = None,
+                 other: str | None = None, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+                 size: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:
+    def build(con: Any) -> dict[str, Any]:
+        org = views.organization(con, org_id)
+        found = views.evidence(con, org_id, kind=kind, other=other, limit=size, offset=(page - 1) * size)
+        other_org = queries.one(con, "web_organization", id=other) if other else None
+        return {"org": org, "found": found, "other_org": other_org}
+
+    data = request.app.state.db.cached(("org_evidence", org_id, kind, other, page, size), build)
+    pages = max(1, math.ceil(data["found"]["total"] / size))
+    return render(request, "org_evidence.html", **data, kind=kind, other=other, page=page, size=size, pages=pages)
+
+
+@router.get("/org/{org_id:path}", response_class=HTMLResponse)
+def organization(request: Request, org_id: str) -> HTMLResponse:
+    return render(request, "organization.html", org=_org(request, org_id))
+
+
+@router.get("/agency/{agency}", response_class=HTMLResponse)
+def agency(request: Request, agency: str) -> HTMLResponse:
+    data = request.app.state.db.cached(("agency_page", agency), lambda con: views.agency(con, agency, limit=50))
+    return render(request, "agency.html", agency=data)
+
+
+@router.get("/evidence/{kind}/{sha256}/{row}", response_class=HTMLResponse)
+def evidence(request: Request, kind: Literal["prime_contract", "subcontract", "parent"],
+             sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")], row: Annotated[int, Path(ge=0)]) -> HTMLResponse:
+    item = request.app.state.db.cached(("evidence_item", kind, sha256, row),
+                                       lambda con: views.evidence_item(con, kind, sha256, row))
+    return render(request, "evidence.html", item=item)
+
+
+@router.get("/methodology", response_class=HTMLResponse)
+def methodology(request: Request) -> HTMLResponse:
+    sources = request.app.state.db.cached(("sources",), views.source_coverage)
+    licences = resources.files("whosbehind").joinpath("sample", "SOURCES.md").read_text("utf-8")
+    return render(request, "methodology.html", sources=sources, licences=_licence_rows(licences))
+
+
+def _licence_rows(markdown: str) -> list[dict[str, str]]:
+    """The archive/licence table of the bundled sample's SOURCES.md, as rows (plain text, escaped later)."""
+    rows = []
+    for line in markdown.splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0].endswith(".zip"):
+            rows.append({"archive": cells[0], "licence": cells[1]})
+    return rows
+
+
+@router.get("/api", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    schema = request.app.openapi()
+    return render(request, "api.html", schema=schema)
+
+
+# --- check a list -------------------------------------------------------------------------------------
+
+
+def _names(text: str | None, upload: UploadFile | None) -> list[str]:
+    names: list[str] = []
+    if upload is not None and upload.filename:
+        raw = upload.file.read(5_000_001)
+        if len(raw) > 5_000_000:
+            raise WhosbehindError("the file is larger than 5 MB; split it")
+        try:
+            content = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise WhosbehindError("the file is not UTF-8 text; save it as CSV UTF-8") from None
+        rows = list(csv.reader(io.StringIO(content)))
+        if rows:
+            header = [h.strip().lower() for h in rows[0]]
+            column = next((i for i, h in enumerate(header) if h in ("name", "vendor", "vendor name", "company",
+                                                                      "supplier", "recipient")), None)
+            if column is None:
+                column = 0
+            else:
+                rows = rows[1:]
+            names += [r[column] for r in rows if len(r) > column]
+    if text:
+        names += text.splitlines()
+    names = [n.strip() for n in names if n.strip()]
+    if len(names) > MAX_CHECK_NAMES:
+        raise WhosbehindError(f"at most {MAX_CHECK_NAMES} names at a time")
+    return names
+
+
+def _screen(request: Request, names: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    with request.app.state.db.connection() as con:
+        focus = focus_agencies(con, request.app.state.focus)
+        return views.screen(con, names, focus), [a.abbreviation or a.code for a in focus]
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_form(request: Request) -> HTMLResponse:
+    return render(request, "check.html", rows=None, names_text="")
+
+
+@router.post("/check", response_class=HTMLResponse)
+def check_post(request: Request, names: Annotated[str | None, Form()] = None,
+               file: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
+    listed = _names(names, file)
+    rows, focus = _screen(request, listed)
+    return render(request, "check.html", rows=rows, focus=focus, names_text="\n".join(listed))
+
+
+@router.post("/check.csv")
+def check_csv(request: Request, names: Annotated[str | None, Form()] = None,
+              file: Annotated[UploadFile | None, File()] = None) -> Response:
+    rows, focus = _screen(request, _names(names, file))
+    base = request.app.state.public_url or str(request.base_url).rstrip("/")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["your name", "result", "matched name", "id", "family", "family id",
+                     *[f"family obligated by {f}" for f in focus], "family obligated, all agencies", "page",
+                     "note"])
+    for r in rows:
+        writer.writerow([r["input"], r["status"], r["name"] or "", r["id"] or "", r["family_name"] or "",
+                         r["family_id"] or "", *[_plain(r[f"obligated_{f}"]) for f in focus],
+                         _plain(r["obligated_all"]), base + org_path(r["id"]) if r["id"] else "",
+                         "exact or normalized name lookup only; check similar names by hand"])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="whosbehind-check.csv"'})
+
+
+def _plain(v: Decimal | None) -> str:
+    return "" if v is None else format(v, "f")
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d")
+
+
+@router.get("/org", include_in_schema=False)
+def org_query(id: str) -> RedirectResponse:
+    return RedirectResponse(org_path(id), status_code=303)
