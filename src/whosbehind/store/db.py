@@ -19,7 +19,18 @@ from platformdirs import user_data_dir
 from whosbehind.sources import SourceFormat, all_formats
 
 SQL = resources.files("whosbehind.store").joinpath("sql")
-DERIVE_STEPS = ("100_money_rows", "110_counted_money", "200_organizations", "300_ties")
+DERIVE_STEPS = ("100_money_rows", "110_counted_money", "150_resolve_inputs", "200_organizations",
+                "210_resolution", "220_families", "300_ties")
+
+
+def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
+    from whosbehind.resolve import pipeline  # Splink is imported only when a build resolves names
+
+    pipeline.run(con)
+
+
+# Python steps run right after a numbered SQL step (name resolution scores pairs with Splink).
+AFTER_STEP = {"200_organizations": (_resolve_names,)}
 # Memory stays bounded however large the input: DuckDB spills to disk past this.
 DEFAULT_MEMORY_LIMIT = os.environ.get("WHOSBEHIND_MEMORY_LIMIT", "1GB")
 
@@ -94,6 +105,8 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every derived table from the raw tables: the same raw rows give the same graph."""
     for step in DERIVE_STEPS:
         con.execute(sql_text(step))
+        for hook in AFTER_STEP.get(step, ()):
+            hook(con)
 
 
 @contextmanager

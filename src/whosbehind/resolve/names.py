@@ -1,0 +1,102 @@
+"""Company names, normalized for comparison.
+
+Legal forms are recognized by ``fingerprints`` (the OpenSanctions library: "Incorporated" -> "inc",
+"Limited Liability Company" -> "llc", in many languages). On top of it we drop what never tells two
+companies apart in US procurement records: a leading or trailing "THE", "AND"/"&", punctuation, and
+bracketed vendor numbers like "(3626)". Everything a name keeps is a distinguishing word.
+
+Three keys, from strict to loose:
+
+``exact``  the name with legal forms abbreviated, order kept: "THE GEO GROUP INC" = "GEO GROUP, INC., THE".
+``core``   the same without its legal form: "AMAZON.COM INC." = "AMAZON.COM LLC" (a weaker hint).
+``tokens`` the words of ``core``, sorted: word order variants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import fingerprints
+
+# Words that carry no identity on their own. A name made only of these (plus a legal form) is generic:
+# "SERVICES INC", "GLOBAL SOLUTIONS LLC". Generic and very short names are never merged on a fuzzy score.
+GENERIC_WORDS = frozenset(
+    """
+    a an and of the for to at in on by usa us america american national international global general
+    united group holdings holding services service solutions solution systems system technologies technology
+    tech consulting consultants associates enterprises enterprise industries company companies co corp inc
+    llc ltd lp llp management partners partnership resources products supply supplies trading federal
+    government security services professional business consulting contractors construction engineering
+    """.split()
+)
+STOP_WORDS = frozenset({"the", "and", "of"})
+# A vendor number or a location tag in brackets at the end: "(3626)", "(DBA ...)" is handled separately.
+_BRACKET_NUMBER = re.compile(r"\(\s*\d+\s*\)")
+_DBA = re.compile(r"\b(D/?B/?A|DOING BUSINESS AS|T/?A|TRADING AS)\b.*$", re.IGNORECASE)
+_LEGAL_FORMS = frozenset(
+    "inc llc ltd corp co lp llp plc pllc pc pa gmbh ag sa nv bv srl spa kk oy ab as sarl sas".split()
+)
+
+
+@dataclass(frozen=True)
+class NameKey:
+    """A name as written and its comparison keys. Empty keys mean the name has nothing to compare."""
+
+    name: str
+    exact: str
+    core: str
+    legal_form: str
+    tokens: str
+
+    @property
+    def first_token(self) -> str:
+        return self.core.split(" ", 1)[0] if self.core else ""
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(t for t in self.core.split() if any(c.isdigit() for c in t))
+
+    @property
+    def is_joint_venture(self) -> bool:
+        """A joint venture is related to its members, never the same organization as any of them."""
+        words = self.core.split()
+        return "jv" in words or any(a == "joint" and b.startswith("venture") for a, b in zip(words, words[1:]))
+
+    @property
+    def is_generic(self) -> bool:
+        """Too short or too common to identify a company by itself ("ABC INC", "GLOBAL SERVICES LLC")."""
+        words = self.core.split()
+        if not words:
+            return True
+        if len(self.core.replace(" ", "")) <= 4:
+            return True
+        return all(w in GENERIC_WORDS or len(w) <= 2 for w in words)
+
+
+@lru_cache(maxsize=200_000)
+def normalize(name: str | None) -> NameKey:
+    raw = (name or "").strip()
+    text = _DBA.sub("", raw)
+    text = _BRACKET_NUMBER.sub(" ", text)
+    # "&" and "AND" are the same word; "A&B" keeps its letters apart.
+    text = text.replace("&", " and ")
+    fp = fingerprints.generate(text, keep_order=True) or ""
+    words = [w for w in fp.split() if w not in STOP_WORDS]
+    legal = [w for w in words if w in _LEGAL_FORMS]
+    core_words = [w for w in words if w not in _LEGAL_FORMS]
+    exact = " ".join(words)
+    core = " ".join(core_words)
+    return NameKey(
+        name=raw,
+        exact=exact,
+        core=core,
+        legal_form=" ".join(legal),
+        tokens=" ".join(sorted(core_words)),
+    )
+
+
+def clean_display(name: str | None) -> str:
+    """Upper case, single spaces: how names are stored (same as the clean_name SQL macro)."""
+    return re.sub(r"\s+", " ", (name or "").strip().upper())

@@ -1,0 +1,35 @@
+-- Step 150: the tables name resolution reads and writes. The resolution step (Python: Splink needs it) runs
+-- between steps 200 and 210 and fills them from the organizations of step 200, the packaged reference files
+-- (GLEIF level 2, the Hoover's parent list) and the curated files (decisions, ownership, brands).
+
+-- Names from reference lists, with where they come from (GLEIF legal and previous names, Hoover's parents,
+-- curated ownership and brands). They let a name-only record join an identifier.
+CREATE OR REPLACE TABLE reference_names (id VARCHAR, name VARCHAR, source VARCHAR, grade VARCHAR);
+
+CREATE OR REPLACE TABLE gleif_relationships (
+    child_lei VARCHAR, parent_lei VARCHAR, kind VARCHAR, status VARCHAR, start_date DATE, end_date DATE,
+    corroboration VARCHAR, record_id VARCHAR, publish_date DATE);
+
+-- Curated ownership: a child belongs to a parent's family from a date, possibly until a date (cited).
+CREATE OR REPLACE TABLE curated_links (
+    child_id VARCHAR, child_name VARCHAR, parent_id VARCHAR, parent_name VARCHAR, valid_from DATE, valid_to DATE,
+    as_of DATE, grade VARCHAR, citation VARCHAR, note VARCHAR);
+
+-- Consumer-facing names and the organization that owns them (curated, cited).
+CREATE OR REPLACE TABLE brands (brand VARCHAR, brand_key VARCHAR, owner_id VARCHAR, owner_name VARCHAR,
+    grade VARCHAR, citation VARCHAR);
+
+-- Every merge decision in force, curated or automatic, and whether it was applied (append-only log:
+-- the curated file keeps the history; this table is the log as it stood for this build).
+CREATE OR REPLACE TABLE resolution_decisions (
+    left_id VARCHAR, right_id VARCHAR, left_name VARCHAR, right_name VARCHAR, judgement VARCHAR,
+    decided_by VARCHAR, decided_at VARCHAR, reason VARCHAR, rule VARCHAR, score DOUBLE, applied BOOLEAN,
+    note VARCHAR);
+
+-- Each organization id that was merged into another: clusters are connected components of positive decisions.
+CREATE OR REPLACE TABLE resolution (org_id VARCHAR, canonical_id VARCHAR);
+
+-- The names `whosbehind match` compares against, with their comparison and blocking keys.
+CREATE OR REPLACE TABLE match_names (
+    id VARCHAR, name VARCHAR, "exact" VARCHAR, core VARCHAR, tokens VARCHAR, legal_form VARCHAR,
+    first_token VARCHAR, block_a VARCHAR, block_b VARCHAR, naics VARCHAR, agency VARCHAR);

@@ -1,0 +1,31 @@
+-- Step 210: one organization per company. Each organization gets the id of the cluster it was merged into
+-- (its own id when it stands alone); clusters come from the resolution step (identifiers, names, curated
+-- decisions). Organizations that only reference lists or curated files name (a GLEIF parent, a curated owner)
+-- are added, without money, so that every family has a head.
+
+ALTER TABLE organizations ADD COLUMN canonical_id VARCHAR;
+UPDATE organizations SET canonical_id = id;
+UPDATE organizations o SET canonical_id = r.canonical_id FROM resolution r WHERE r.org_id = o.id;
+
+INSERT INTO organizations (id, name, kind, uei, family_id, canonical_id)
+SELECT id, arg_min(upper(name), (source, name)), 'company', NULL, id, id
+FROM (
+    SELECT id, name, source FROM reference_names
+    UNION ALL SELECT child_id, child_name, 'curated' FROM curated_links
+    UNION ALL SELECT parent_id, parent_name, 'curated' FROM curated_links
+    UNION ALL SELECT owner_id, owner_name, 'curated' FROM brands
+) n
+WHERE id NOT IN (SELECT id FROM organizations) AND nullif(name, '') IS NOT NULL
+  AND (id IN (SELECT canonical_id FROM resolution) OR id IN (SELECT org_id FROM resolution)
+       OR id IN (SELECT child_id FROM curated_links) OR id IN (SELECT parent_id FROM curated_links)
+       OR id IN (SELECT owner_id FROM brands)
+       OR id IN (SELECT 'lei:' || child_lei FROM gleif_relationships)
+       OR id IN (SELECT 'lei:' || parent_lei FROM gleif_relationships))
+GROUP BY id;
+-- A reference name merged into an organization needs no row of its own beyond the one above: point it there.
+UPDATE organizations o SET canonical_id = r.canonical_id FROM resolution r WHERE r.org_id = o.id;
+
+-- The name a merged cluster is shown under: the canonical organization's own name.
+CREATE OR REPLACE TABLE clusters AS
+SELECT canonical_id, list(id ORDER BY id) AS members, count(*) AS size
+FROM organizations WHERE kind = 'company' GROUP BY canonical_id;

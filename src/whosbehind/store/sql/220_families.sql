@@ -1,0 +1,88 @@
+-- Step 220: corporate families. Parent links from every source, each with source, grade and dates, between
+-- resolved (canonical) organizations; one current parent per organization, by precedence: curated ownership
+-- (cited), then GLEIF level 2 (A; a direct parent before an ultimate one), then the parent self-reported to SAM in USAspending records (B). A link
+-- with an end date is history: shown by `explain`, never used for the current family.
+-- Ultimate parent: followed over the chain; cycles and conflicting parents are listed in family_issues.
+
+CREATE OR REPLACE TABLE family_links AS
+WITH raw_links AS (
+    SELECT child_id, parent_id, 'curated' AS source, grade, valid_from, valid_to, as_of,
+           citation, 0 AS precedence
+    FROM curated_links
+    UNION ALL
+    SELECT 'lei:' || child_lei, 'lei:' || parent_lei, 'gleif', 'A', start_date,
+           CASE WHEN status <> 'ACTIVE' THEN coalesce(end_date, publish_date) ELSE end_date END, publish_date,
+           'GLEIF level 2 relationship record ' || record_id || ' (golden copy ' || publish_date || ', '
+               || corroboration || ')', CASE kind WHEN 'direct' THEN 1 ELSE 2 END
+    FROM gleif_relationships
+    UNION ALL
+    SELECT child_id, parent_id, 'usaspending', 'B', NULL, NULL, as_of,
+           'USAspending recipient_parent fields, ' || evidence_locator || ' (sha256 ' || sha256[:12] || ')', 3
+    FROM reported_parents
+)
+SELECT coalesce(rc.canonical_id, l.child_id) AS child_id, coalesce(rp.canonical_id, l.parent_id) AS parent_id,
+       l.child_id AS child_as_written, l.parent_id AS parent_as_written,
+       l.source, l.grade, l.valid_from, l.valid_to, l.as_of, l.citation, l.precedence
+FROM raw_links l
+LEFT JOIN resolution rc ON rc.org_id = l.child_id
+LEFT JOIN resolution rp ON rp.org_id = l.parent_id
+WHERE coalesce(rc.canonical_id, l.child_id) <> coalesce(rp.canonical_id, l.parent_id);
+
+CREATE OR REPLACE TABLE current_parents AS
+SELECT * FROM family_links WHERE valid_to IS NULL
+QUALIFY row_number() OVER (
+    PARTITION BY child_id
+    ORDER BY precedence, coalesce(valid_from, as_of, DATE '1900-01-01') DESC, parent_id) = 1;
+
+CREATE OR REPLACE TABLE families AS
+WITH RECURSIVE chain(org_id, ancestor_id, depth, path) AS (
+    SELECT child_id, parent_id, 1, [child_id, parent_id] FROM current_parents
+    UNION ALL
+    SELECT c.org_id, p.parent_id, c.depth + 1, list_append(c.path, p.parent_id)
+    FROM chain c JOIN current_parents p ON p.child_id = c.ancestor_id
+    WHERE NOT list_contains(c.path, p.parent_id) AND c.depth < 30
+)
+SELECT org_id, arg_max(ancestor_id, depth) AS family_id, max(depth) AS depth, arg_max(path, depth) AS path
+FROM chain GROUP BY org_id;
+
+-- A name-only record that matches several identified organizations was merged with none of them (ambiguous).
+-- When all of those organizations belong to one family, the record joins that family: an inferred link
+-- (grade E) that names the path that produced it.
+CREATE OR REPLACE TEMP TABLE ambiguous_partners AS
+SELECT CASE WHEN left_id LIKE 'name:%' THEN left_id ELSE right_id END AS org_id,
+       CASE WHEN left_id LIKE 'name:%' THEN right_id ELSE left_id END AS partner_id
+FROM resolution_decisions WHERE rule = 'ambiguous';
+
+CREATE OR REPLACE TEMP TABLE inferred_families AS
+SELECT a.org_id, min(coalesce(f.family_id, coalesce(r.canonical_id, a.partner_id))) AS family_id,
+       string_agg(DISTINCT a.partner_id, ', ' ORDER BY a.partner_id) AS partners
+FROM ambiguous_partners a
+LEFT JOIN resolution r ON r.org_id = a.partner_id
+LEFT JOIN families f ON f.org_id = coalesce(r.canonical_id, a.partner_id)
+WHERE a.org_id NOT IN (SELECT org_id FROM resolution) AND a.org_id NOT IN (SELECT child_id FROM current_parents)
+GROUP BY a.org_id
+HAVING count(DISTINCT coalesce(f.family_id, coalesce(r.canonical_id, a.partner_id))) = 1;
+
+INSERT INTO family_links
+SELECT org_id, family_id, org_id, family_id, 'inferred', 'E', NULL, NULL, NULL,
+       'inferred by whosbehind: the name matches organizations ' || partners || ', all of family ' || family_id, 4
+FROM inferred_families;
+INSERT INTO current_parents SELECT * FROM family_links WHERE source = 'inferred';
+INSERT INTO families SELECT org_id, family_id, 1, [org_id, family_id] FROM inferred_families;
+
+CREATE OR REPLACE TABLE family_issues AS
+-- Conflicts: two sources name different current parents for the same organization.
+SELECT 'conflict' AS kind, child_id AS org_id,
+       'current parents disagree: ' || string_agg(DISTINCT parent_id || ' (' || source || ', ' || grade || ')', '; '
+           ORDER BY parent_id || ' (' || source || ', ' || grade || ')') AS detail
+FROM family_links WHERE valid_to IS NULL
+GROUP BY child_id HAVING count(DISTINCT parent_id) > 1
+UNION ALL
+-- Cycles: following current parents comes back around, so the chain's last organization still has a parent.
+SELECT 'cycle', f.org_id, 'parent chain returns to itself: ' || array_to_string(f.path, ' -> ') || ' -> ' || p.parent_id
+FROM families f JOIN current_parents p ON p.child_id = f.family_id;
+
+-- Every organization's family: the ultimate parent of the cluster it was merged into.
+UPDATE organizations o SET family_id = coalesce(f.family_id, o.canonical_id)
+FROM organizations c LEFT JOIN families f ON f.org_id = c.canonical_id
+WHERE c.id = o.id AND o.kind = 'company';

@@ -1,0 +1,4 @@
+-- Results of name resolution, from the Arrow tables the resolution step registered.
+INSERT INTO resolution_decisions SELECT * FROM incoming_resolution_decisions;
+INSERT INTO resolution SELECT * FROM incoming_resolution;
+INSERT INTO match_names SELECT * FROM incoming_match_names;
