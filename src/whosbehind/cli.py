@@ -22,7 +22,7 @@ from whosbehind.analysis import profile as profile_mod
 from whosbehind.analysis import ranking, reconcile
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import db
-from whosbehind.store.ingest import FileOutcome, ingest, total_input_bytes
+from whosbehind.store.ingest import FileOutcome, ingest_into, total_input_bytes
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 out = Console()
@@ -77,30 +77,24 @@ def _money(value: Decimal | None) -> str:
 
 
 def _run_ingest(paths: list[Path], db_path: Path, command: str, as_json: bool) -> list[FileOutcome]:
-    con = db.connect(db_path)
-    try:
-        total = total_input_bytes(paths)
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-            console=err, disable=as_json or not err.is_terminal, transient=True,
-        ) as progress:
-            task = progress.add_task("reading", total=total)
+    def on_file(outcome: FileOutcome) -> None:
+        if not as_json:
+            variant = f", {outcome.header_variant}" if outcome.header_variant not in ("", "published") else ""
+            short = outcome.name.rsplit("/", 1)[-1]
+            err.print(f"{outcome.status}: {short}: {outcome.format_title}{variant}; {outcome.rows:,} rows",
+                      highlight=False, soft_wrap=True)
 
-            def on_file(outcome: FileOutcome) -> None:
-                if not as_json:
-                    variant = f", {outcome.header_variant}" if outcome.header_variant not in ("", "published") else ""
-                    short = outcome.name.rsplit("/", 1)[-1]
-                    err.print(f"{outcome.status}: {short}: {outcome.format_title}{variant}; {outcome.rows:,} rows",
-                              highlight=False, soft_wrap=True)
-
-            report = ingest(
-                con, paths, command=command,
-                on_bytes=lambda n: progress.advance(task, n),
-                on_file=on_file,
-                on_stage=lambda s: progress.update(task, description=s),
-            )
-    finally:
-        con.close()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        console=err, disable=as_json or not err.is_terminal, transient=True,
+    ) as progress:
+        task = progress.add_task("reading", total=total_input_bytes(paths))
+        report = ingest_into(
+            db_path, paths, command=command,
+            on_bytes=lambda n: progress.advance(task, n),
+            on_file=on_file,
+            on_stage=lambda s: progress.update(task, description=s),
+        )
     if as_json:
         out.print_json(_to_json({"run_id": report.run_id, "rows_added": report.rows_added,
                                  "files": [vars(f) for f in report.files]}))

@@ -1,11 +1,13 @@
 """One ingest run: read every file, store its rows, rebuild the graph; all in one transaction.
 
 If anything fails (a bad file, a kill, a full disk), the transaction is never committed and the database
-is exactly as it was before the run.
+is exactly as it was before the run. :func:`ingest_into` also builds into a copy of the database file and
+swaps it in at the end, so readers (the web server, another CLI) never wait on, or see, a half-built file.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Callable
@@ -86,3 +88,29 @@ def ingest(
 
 def total_input_bytes(paths: list[Path]) -> int:
     return total_bytes(expand_paths(paths))
+
+
+def ingest_into(db_path: Path, paths: list[Path], **options: object) -> IngestReport:
+    """Ingest into a copy of ``db_path`` and atomically replace it when the run has committed."""
+    building = db_path.with_name(db_path.name + ".building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)  # from a run that was killed: never part of the database
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if db_path.exists():
+        if db_path.with_name(db_path.name + ".wal").exists():
+            # Fold the write-ahead log into the file first, so the copy holds everything committed.
+            db.connect(db_path).close()
+        shutil.copy2(db_path, building)
+    con = db.connect(building)
+    try:
+        report = ingest(con, paths, **options)  # type: ignore[arg-type]
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    if report.rows_added or not db_path.exists():
+        os.replace(building, db_path)
+    else:
+        building.unlink(missing_ok=True)
+    return report
