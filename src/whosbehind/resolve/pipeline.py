@@ -30,7 +30,8 @@ from whosbehind.resolve.names import normalize
 from whosbehind.store import db, queries
 
 MODEL_VERSION = "2026-11-23"
-PREDICT_THRESHOLD = 0.5
+# Low on purpose: the model only proposes pairs; `scoring.decide` applies the merge rules and thresholds.
+PREDICT_THRESHOLD = 0.001
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.DataType],
@@ -73,8 +74,12 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister(f"incoming_{name}")
 
 
-def model_decisions(pairs: list[dict[str, Any]]) -> list[Decision]:
-    """The model's decisions, one per pair of organizations (the best of their names' pairs)."""
+def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None = None) -> list[Decision]:
+    """The model's decisions, one per pair of organizations (the best of their names' pairs).
+
+    Identifiers already joined by a curated decision count as one when deciding whether a name is ambiguous.
+    """
+    curated_clusters, _ = build_clusters(curated or [])
     best: dict[tuple[str, str], tuple[int, float, Decision]] = {}
     for p in pairs:
         left, right = p["org_id_l"], p["org_id_r"]
@@ -106,7 +111,7 @@ def model_decisions(pairs: list[dict[str, Any]]) -> list[Decision]:
         if dec.judgement is Judgement.POSITIVE:
             for x, y in ((dec.left_id, dec.right_id), (dec.right_id, dec.left_id)):
                 if not is_identifier_id(x) and is_identifier_id(y):
-                    partners[x].add(y)
+                    partners[x].add(curated_clusters.find(y))
     ambiguous = {x for x, ids in partners.items() if len(ids) > 1}
     out = []
     for dec in decisions:
@@ -128,7 +133,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     model = scoring.load_model()
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
     curated = read_curated(families.curated_text("decisions.csv"))
-    decisions = curated + model_decisions(pairs)
+    decisions = curated + model_decisions(pairs, curated)
     clusters, applied = build_clusters(decisions)
 
     name_of = {}

@@ -1,0 +1,169 @@
+"""Matching names a person gives (one, or a whole vendor list) to organizations and their families.
+
+``match_names(con, names)`` is what `whosbehind match` and the check-a-list page call. A name is
+matched when exactly one organization (after merging) clears the rules of ``scoring.decide``; a brand
+(curated) reaches its owner. Otherwise the answer is "no match", with the closest candidates and why
+they were not taken, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from whosbehind.resolve import scoring
+from whosbehind.resolve.decisions import Judgement
+from whosbehind.resolve.names import normalize
+from whosbehind.store import queries
+
+
+@dataclass
+class MatchResult:
+    query: str
+    match: dict[str, str] | None  # {"id", "name"}: the organization (after merging)
+    family: dict[str, str] | None  # {"id", "name"}: its ultimate parent
+    score: float | None  # Splink match probability of the best name pair (1.0 for a brand)
+    rule: str  # which rule decided: same-name, spelling-variant, brand, ambiguous, no-match ...
+    explanation: list[dict[str, Any]] = field(default_factory=list)
+    matched_name: str | None = None
+    brand: dict[str, str] | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    focus_ties: dict[str, Any] | None = None  # filled by match_names(..., focus_codes=...)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _orgs(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    return {r["id"]: r for r in queries.rows(con, "match_organizations", ids=sorted(ids))}
+
+
+def _result_for_org(query: str, org: dict[str, Any], **kw: Any) -> MatchResult:
+    return MatchResult(
+        query=query,
+        match={"id": org["canonical_id"], "name": org["canonical_name"] or org["name"]},
+        family={"id": org["family_id"], "name": org["family_name"] or org["family_id"]},
+        **kw,
+    )
+
+
+def match_names(
+    con: duckdb.DuckDBPyConnection,
+    names: list[str],
+    *,
+    focus_codes: list[str] | None = None,
+    model: dict[str, Any] | None = None,
+) -> list[MatchResult]:
+    """One result per input name, in input order. ``focus_codes``: agency codes (e.g. 7012, 7014) whose
+    obligations to the matched family are reported in ``focus_ties``."""
+    model = model or scoring.load_model()
+    keys = [normalize(n) for n in names]
+    results: list[MatchResult | None] = [None] * len(names)
+
+    brands = {b["brand_key"]: b for b in queries.rows(con, "match_brands", keys=[k.exact for k in keys if k.exact])}
+    brand_orgs = _orgs(con, {b["owner_id"] for b in brands.values()})
+    for i, k in enumerate(keys):
+        b = brands.get(k.exact)
+        if b and b["owner_id"] in brand_orgs:
+            results[i] = _result_for_org(
+                names[i], brand_orgs[b["owner_id"]], score=1.0, rule="brand", matched_name=b["brand"],
+                brand={"brand": b["brand"], "owner_id": b["owner_id"], "grade": b["grade"], "citation": b["citation"]},
+                explanation=[{"feature": "brand", "level": f"curated brand of {b['owner_name']} (grade {b['grade']})",
+                              "left": names[i], "right": b["brand"], "match_weight": None}])
+
+    todo = [i for i, r in enumerate(results) if r is None]
+    left = [scoring.record(f"q{i}", "", names[i]) for i in todo if keys[i].core]
+    scored: dict[str, list[dict[str, Any]]] = {}
+    if left:
+        cands = queries.rows(con, "match_candidates", cores=[r["core"] for r in left],
+                             tokens=[r["tokens"] for r in left], block_a=[r["block_a"] for r in left],
+                             block_b=[r["block_b"] for r in left])
+        right = [{**c, "unique_id": f"c{j}", "truth": None} for j, c in enumerate(cands)]
+        for row in scoring.predict_between(model, left, right, threshold=0.0):
+            if str(row["unique_id_l"]).startswith("c"):
+                row = {k[:-2] + ("_r" if k.endswith("_l") else "_l") if k.endswith(("_l", "_r")) else k: v
+                       for k, v in row.items()}
+            scored.setdefault(row["unique_id_l"], []).append(row)
+
+    cand_orgs = _orgs(con, {row["org_id_r"] for rows in scored.values() for row in rows})
+    for i in todo:
+        rows = sorted(scored.get(f"q{i}", []), key=lambda r: (-r["match_probability"], r["org_id_r"]))
+        verdicts = []
+        for row in rows:
+            v = scoring.decide(names[i], row["name_r"], float(row["match_probability"]))
+            verdicts.append((row, v))
+        # Reference-only names (a Hoover's or GLEIF entity no record points at) are not organizations here.
+        positives = [(row, v) for row, v in verdicts
+                     if v.judgement is Judgement.POSITIVE and row["org_id_r"] in cand_orgs]
+        candidates = [{"id": row["org_id_r"], "name": row["name_r"], "score": round(row["match_probability"], 4),
+                       "decision": v.judgement.value, "rule": v.rule, "reason": v.reason}
+                      for row, v in verdicts[:5]]
+        clusters = {cand_orgs[row["org_id_r"]]["canonical_id"] for row, _ in positives}
+        if len(clusters) == 1:
+            row, v = positives[0]
+            results[i] = _result_for_org(
+                names[i], cand_orgs[row["org_id_r"]], score=round(float(row["match_probability"]), 6), rule=v.rule,
+                matched_name=row["name_r"], candidates=candidates,
+                explanation=[{"feature": "decision", "level": v.reason, "left": names[i], "right": row["name_r"],
+                              "match_weight": None}, *scoring.explain_pair(model, row)])
+            continue
+        if len(clusters) > 1:
+            fams = {cand_orgs[row["org_id_r"]]["family_id"] for row, _ in positives}
+            org = cand_orgs[positives[0][0]["org_id_r"]]
+            family = ({"id": org["family_id"], "name": org["family_name"] or org["family_id"]}
+                      if len(fams) == 1 else None)
+            results[i] = MatchResult(
+                names[i], None, family, round(float(positives[0][0]["match_probability"]), 6), "ambiguous",
+                [{"feature": "decision", "level": f"the name fits {len(clusters)} different organizations"
+                  + (" of one family" if family else "") + ": " + ", ".join(sorted(clusters)),
+                  "left": names[i], "right": None, "match_weight": None}], candidates=candidates)
+            continue
+        best = verdicts[0] if verdicts else None
+        results[i] = MatchResult(
+            names[i], None, None, round(float(best[0]["match_probability"]), 6) if best else None, "no-match",
+            [{"feature": "decision", "level": ("no organization clears the rules; closest: "
+                                               f"{best[0]['name_r']} ({best[1].reason})") if best
+              else "no organization shares a word with this name", "left": names[i], "right": None,
+              "match_weight": None}], candidates=candidates)
+
+    final = [r for r in results if r is not None]
+    if focus_codes:
+        fam_ids = sorted({r.family["id"] for r in final if r.family})
+        ties = {t["family_id"]: t for t in queries.rows(con, "family_focus_ties", families=fam_ids, codes=focus_codes)}
+        for r in final:
+            t = ties.get(r.family["id"]) if r.family else None
+            r.focus_ties = {"tied": t is not None, "obligated": t["obligated"] if t else Decimal("0"),
+                            "awards": t["awards"] if t else 0, "agency_codes": focus_codes}
+    return final
+
+
+def match_name(con: duckdb.DuckDBPyConnection, name: str, **kw: Any) -> MatchResult:
+    return match_names(con, [name], **kw)[0]
+
+
+def explain(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any] | None:
+    """Why these records were merged into this organization, and where its family comes from."""
+    org = queries.one(con, "explain_organization", id=org_id)
+    if org is None:
+        return None
+    members = list(org["members"] or [org_id])
+    decisions = queries.rows(con, "explain_decisions", members=members)
+    path_row = queries.one(con, "explain_family_path", id=org["canonical_id"])
+    path = list(path_row["path"]) if path_row else [org["canonical_id"]]
+    links = queries.rows(con, "explain_family_links", ids=path)
+    names = [r["name"] for r in queries.rows(con, "explain_names", members=members)]
+    return {
+        "id": org["id"], "name": org["name"],
+        "organization": {"id": org["canonical_id"], "name": org["canonical_name"]},
+        "family": {"id": org["family_id"], "name": org["family_name"]},
+        "members": members,
+        "names": names,
+        "merge_decisions": decisions,
+        "family_path": path,
+        "family_links": links,
+    }
