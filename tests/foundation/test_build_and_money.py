@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from decimal import Decimal
 
 import duckdb
@@ -39,21 +38,22 @@ def test_cbp_ranking_adds_up_to_the_sum_of_its_source_rows(built):
     assert all(ranking[i]["obligated"] >= ranking[i + 1]["obligated"] for i in range(len(ranking) - 1))
 
 
-def test_top_by_fiscal_year_counts_october_in_the_next_year(built):
-    # A transaction dated in October belongs to the next federal fiscal year.
-    october = [r for r in _api_rows("ICE") if r["Action Date"][5:7] == "10" and r["Action Date"].startswith("2024")]
+def test_fiscal_year_starts_in_october(built):
+    # FY2025 runs from 1 October 2024: an organization's FY2025 total is its rows dated 2024-10-01..2025-09-30.
+    rows = _api_rows("ICE")
+    october = [r for r in rows if r["Action Date"].startswith("2024-10") and float(r["Federal Action Obligation"])]
     assert october, "the sample has ICE transactions in October 2024"
-    fy2025 = {r["id"] for r in built.json("top", "--agency", "ICE", "--fy", "2025", "--limit", "0")}
-    fy2024 = {r["id"] for r in built.json("top", "--agency", "ICE", "--fy", "2024", "--limit", "0")}
-    name = october[0]["Recipient Name"].upper()
-    assert any(name in i for i in fy2025)
-    by_year = defaultdict(Decimal)
-    for r in _api_rows("ICE"):
-        if r["Recipient Name"].upper() == name:
-            y, m = int(r["Action Date"][:4]), int(r["Action Date"][5:7])
-            by_year[y + (m >= 10)] += Decimal(r["Federal Action Obligation"])
-    if by_year.get(2024) is None:
-        assert not any(name in i for i in fy2024)
+    org = built.json("lookup", october[0]["Recipient Name"])
+    names = set(org["names"])
+    expected, seen = Decimal("0"), set()
+    for r in rows:
+        in_fy2025 = "2024-10-01" <= r["Action Date"] <= "2025-09-30"
+        if r["Recipient Name"].upper() in names and in_fy2025 and tuple(r.values()) not in seen:
+            seen.add(tuple(r.values()))  # exact duplicate rows count once (see `check`)
+            expected += Decimal(r["Federal Action Obligation"])
+    fy2025 = [t for t in org["totals"] if t["fiscal_year"] == 2025 and t["sub_agency_code"] == "7012"]
+    assert len(fy2025) == 1
+    assert Decimal(str(fy2025[0]["obligated"])) == expected
 
 
 def test_since_and_fy_filters_partition_the_total(built):
