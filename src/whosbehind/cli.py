@@ -232,7 +232,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
                                  "total_mismatches": report.total_mismatches,
                                  "file_count_mismatches": report.file_count_mismatches,
                                  "set_aside": report.set_aside,
-                                 "partial_transaction_awards": report.partial_awards}))
+                                 "partial_transaction_awards": report.partial_awards,
+                                 "family_issues": report.family_issues}))
     else:
         s = report.summary
         out.print(f"money rows: {s['money_rows']:,} = counted {s['counted_rows']:,} + set aside "
@@ -250,6 +251,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
             out.print(f"[red]mismatch[/] {m}", highlight=False)
         for m in report.file_count_mismatches[:20]:
             out.print(f"[red]row count mismatch[/] {m}", highlight=False)
+        for f in report.family_issues[:20]:
+            out.print(f"[yellow]family {f['kind']}[/] {f['org_id']}: {f['detail']}", highlight=False)
         out.print("[green]all totals reconcile to the cent[/]" if report.ok else "[red]totals do NOT reconcile[/]")
     if not report.ok:
         raise typer.Exit(1)
@@ -282,3 +285,66 @@ def serve_command(
     err.print(f"serving {db_path} on http://{host}:{port}/ (read-only)", highlight=False)
     uvicorn.run("whosbehind.web.server:app", host=host, port=port, workers=workers, log_level="warning",
                 access_log=False)
+
+
+@app.command("match")
+@user_errors
+def match_command(
+    name: Annotated[str | None, typer.Argument(help="A company or brand name.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="A CSV of names (column 'name', else the first).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the screened list here (CSV).")] = None,
+    agency: Annotated[list[str] | None, typer.Option("--agency", help="Agencies in focus (default ICE and CBP).")] = None,
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The organization a name belongs to, its family, the score and why; "no match" rather than a guess."""
+    from whosbehind.resolve import screening
+
+    if (name is None) == (file is None):
+        raise WhosbehindError("give a NAME or --file names.csv (one of the two)")
+    con = db.connect(_db_path(db_option), read_only=True)
+    try:
+        codes = [ranking.find_agency(con, a).code for a in (agency or ["ICE", "CBP"])]
+        if file is not None:
+            rows = screening.screen_file(con, file, focus_codes=codes)
+        else:
+            result = screening.match_one(con, name or "", focus_codes=codes)
+    finally:
+        con.close()
+    if file is not None:
+        if output is not None:
+            screening.write_csv(rows, output)
+            err.print(f"{len(rows):,} names screened; written to {output}", highlight=False)
+        elif as_json:
+            out.print_json(_to_json(rows))
+        else:
+            screening.write_csv(rows, None)
+        return
+    if as_json:
+        out.print_json(_to_json(result))
+        return
+    out.print(screening.describe(result), highlight=False)
+
+
+@app.command("explain")
+@user_errors
+def explain_command(
+    org_id: Annotated[str, typer.Argument(help="An organization id (uei:..., duns:..., name:...).")],
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Why these records were merged into this organization, and where its family comes from."""
+    from whosbehind.resolve import match as match_mod
+    from whosbehind.resolve import screening
+
+    con = db.connect(_db_path(db_option), read_only=True)
+    try:
+        found = match_mod.explain(con, org_id.strip())
+    finally:
+        con.close()
+    if found is None:
+        raise WhosbehindError(f"no organization with id {org_id!r} (try `whosbehind match NAME`)")
+    if as_json:
+        out.print_json(_to_json(found))
+        return
+    out.print(screening.describe_explanation(found), highlight=False)

@@ -16,6 +16,8 @@ class CheckReport:
     total_mismatches: list[dict[str, Any]] = field(default_factory=list)
     file_count_mismatches: list[dict[str, Any]] = field(default_factory=list)
     set_aside: list[dict[str, Any]] = field(default_factory=list)
+    # Corporate-family problems (conflicting parents, parent cycles): reported, they do not fail the check.
+    family_issues: list[dict[str, Any]] = field(default_factory=list)
     partial_awards: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -40,4 +42,5 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
         file_count_mismatches=queries.rows(con, "source_file_counts"),
         set_aside=queries.rows(con, "set_aside_reasons"),
         partial_awards=queries.one(con, "partial_transaction_awards") or {},
+        family_issues=queries.rows(con, "family_issue_list"),
     )

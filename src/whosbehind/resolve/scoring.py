@@ -212,7 +212,10 @@ def explain_pair(model: dict[str, Any], row: dict[str, Any]) -> list[dict[str, A
     for comp in model["comparisons"]:
         col = comp["output_column_name"]
         gamma = row.get(f"gamma_{col}")
-        level = next((lv for lv in comp["comparison_levels"] if lv.get("comparison_vector_value") == gamma), None)
+        # Splink numbers a comparison's levels: the null level -1, the others from n-1 (first) down to 0.
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        by_gamma = {len(levels) - 1 - i: lv for i, lv in enumerate(levels)}
+        level = by_gamma.get(gamma) if gamma != -1 else {"label_for_charts": "no value to compare"}
         bf = row.get(f"bf_{col}")
         value_col = {"name": "name"}.get(col, col)
         out.append({

@@ -75,7 +75,9 @@ CREATE OR REPLACE TABLE family_issues AS
 SELECT 'conflict' AS kind, child_id AS org_id,
        'current parents disagree: ' || string_agg(DISTINCT parent_id || ' (' || source || ', ' || grade || ')', '; '
            ORDER BY parent_id || ' (' || source || ', ' || grade || ')') AS detail
-FROM family_links WHERE valid_to IS NULL
+FROM family_links
+WHERE valid_to IS NULL AND source <> 'inferred'
+  AND NOT (source = 'gleif' AND precedence = 2)  -- a GLEIF ultimate parent is expected to differ from the direct one
 GROUP BY child_id HAVING count(DISTINCT parent_id) > 1
 UNION ALL
 -- Cycles: following current parents comes back around, so the chain's last organization still has a parent.
