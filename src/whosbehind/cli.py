@@ -126,6 +126,21 @@ def build_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         bundled.assert_expected_rows(con)
     finally:
         con.close()
+    _load_evidence(db_path, as_json)
+
+
+def _load_evidence(db_path: Path, as_json: bool) -> None:
+    """FedRAMP snapshots, the ICE facility list and the curated claims (all or nothing)."""
+    from whosbehind.store import evidence
+
+    con = db.connect(db_path)
+    try:
+        loaded = evidence.load(con)
+    finally:
+        con.close()
+    if not as_json:
+        err.print(f"evidence: {len(loaded.snapshots)} FedRAMP snapshots, {loaded.facilities:,} ICE facilities, "
+                  f"{loaded.claims} curated claims on {loaded.entities} entities", highlight=False)
 
 
 @app.command("top")
@@ -227,6 +242,13 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         report = reconcile.check(con)
     finally:
         con.close()
+    from whosbehind.analysis.why import claim_problems
+
+    _claim_problems = claim_problems()
+    if _claim_problems:
+        for problem in _claim_problems:
+            err.print(f"[red]claim rejected[/] {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     if as_json:
         out.print_json(_to_json({"ok": report.ok, "summary": report.summary,
                                  "total_mismatches": report.total_mismatches,
@@ -348,3 +370,28 @@ def explain_command(
         out.print_json(_to_json(found))
         return
     out.print(screening.describe_explanation(found), highlight=False)
+
+
+@app.command("why")
+@user_errors
+def why_command(
+    name: Annotated[str, typer.Argument(help="An organization, brand or system: exact name, UEI or id.")],
+    agency: Annotated[str | None, typer.Option("--agency", help="Focus on this agency (default: ICE, CBP, DHS).")]
+    = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many paths to print (JSON lists all).")] = 20,
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Why is this organization here: every path to an agency in focus, each step with grade and evidence."""
+    from whosbehind.analysis import why as why_mod
+
+    con = db.connect(_db_path(db_option), read_only=True)
+    try:
+        focus = (ranking.find_agency(con, agency).id,) if agency else why_mod.DEFAULT_FOCUS
+        found = why_mod.why(con, name, focus=focus)
+    finally:
+        con.close()
+    if as_json:
+        out.print_json(_to_json(found))
+        return
+    out.print(why_mod.render(found, limit=limit), highlight=False, soft_wrap=True)

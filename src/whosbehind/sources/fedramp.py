@@ -8,7 +8,8 @@ authorized when, and what appeared or disappeared between snapshots, can be show
 Where the authorizations are in a snapshot (``relation`` in the rows this module yields):
 - ``initial_ato``: ``data.AtoMapping[]`` (2025 on): initial ATOs, one row per product and agency, with ``ato_date``,
   ``auth_date`` and ``exp_date``; ``agency_id`` may be a sub-agency (``22-002-04`` ICE).
-- ``reuse``: ``data.ReuseMapping[]`` (2025 on) and ``data.Products[].agency_reuse[]``: reuse ATOs; ``sub_id`` is the sub-agency when there is one.
+- ``reuse``: ``data.ReuseMapping[]`` (2025 on) and ``data.Products[].agency_reuse[]``: reuse ATOs;
+  ``sub_id`` is the sub-agency when there is one.
 - ``listed``: ``data.Agencies[].auths[]`` (every version, the only agency-side list in 2023): the products the
   Marketplace lists on the agency's page, initial and reused alike, without dates.
 - ``in_process``: ``data.Agencies[].procs[]``: the agency is sponsoring an authorization still in process (kept

@@ -20,7 +20,9 @@ from whosbehind.sources import SourceFormat, all_formats
 
 SQL = resources.files("whosbehind.store").joinpath("sql")
 DERIVE_STEPS = ("100_money_rows", "110_counted_money", "150_resolve_inputs", "200_organizations",
-                "210_resolution", "220_families", "300_ties")
+                "210_resolution", "220_families", "300_ties",
+                # evidence beyond contracts (store/evidence.py loads their raw tables)
+                "400_evidence_schema", "410_evidence_nodes", "420_evidence_ties", "490_derived_ties")
 
 
 def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:

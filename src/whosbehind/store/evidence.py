@@ -115,7 +115,8 @@ def _insert_facilities(con: duckdb.DuckDBPyConnection, file_name: str, sha256: s
           r["aor"], r["type"], r["type_detailed"], r["ice_funded"], r["capacity"], r["date_of_first_use"],
           r["date_of_last_use"], r["facility_operator"], r["facility_owner"],
           r["best_known_contract_initiation_date"], r["best_known_contract_expiration_date"],
-          r["guaranteed_minimum"], r["authorization_status"], ice_facilities.is_company_operator(r["facility_operator"])]
+          r["guaranteed_minimum"], r["authorization_status"],
+          ice_facilities.is_company_operator(r["facility_operator"])]
          for r in rows if r["detloc"]])
 
 
