@@ -315,7 +315,7 @@ def match_command(
     name: Annotated[str | None, typer.Argument(help="A company or brand name.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="A CSV of names (column 'name', else the first).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the screened list here (CSV).")] = None,
-    agency: Annotated[list[str] | None, typer.Option("--agency", help="Agencies in focus (default ICE and CBP).")] = None,
+    agency: Annotated[list[str] | None, typer.Option("--agency", help="Agencies in focus (default ICE, CBP).")] = None,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -186,7 +186,8 @@ def read_ownership(text: str, source: str = "ownership.yaml") -> list[OwnershipL
         child, parent = e["child"], e["parent"]
         out.append(OwnershipLink(
             child_id=child["id"], child_name=child.get("name", ""), parent_id=parent["id"],
-            parent_name=parent.get("name", ""), valid_from=_iso(e.get("from"), where), valid_to=_iso(e.get("until"), where),
+            parent_name=parent.get("name", ""), valid_from=_iso(e.get("from"), where),
+            valid_to=_iso(e.get("until"), where),
             as_of=_iso(e.get("as_of"), where), grade=e["grade"], citation=_citations(e, where), note=e.get("note", ""),
         ))
     return out

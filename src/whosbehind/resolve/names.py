@@ -17,26 +17,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import fingerprints
 
 # Words that carry no identity on their own. A name made only of these (plus a legal form) is generic:
 # "SERVICES INC", "GLOBAL SOLUTIONS LLC". Generic and very short names are never merged on a fuzzy score.
 GENERIC_WORDS = frozenset(
-    """
-    a an and of the for to at in on by usa us america american national international global general
-    united group holdings holding services service solutions solution systems system technologies technology
-    tech consulting consultants associates enterprises enterprise industries company companies co corp inc
-    llc ltd lp llp management partners partnership resources products supply supplies trading federal
-    government security services professional business consulting contractors construction engineering
-    """.split()
+    ["a", "an", "and", "of", "the", "for", "to", "at", "in", "on", "by", "usa", "us", "america", "american", "national", "international", "global", "general", "united", "group", "holdings", "holding", "services", "service", "solutions", "solution", "systems", "system", "technologies", "technology", "tech", "consulting", "consultants", "associates", "enterprises", "enterprise", "industries", "company", "companies", "co", "corp", "inc", "llc", "ltd", "lp", "llp", "management", "partners", "partnership", "resources", "products", "supply", "supplies", "trading", "federal", "government", "security", "services", "professional", "business", "consulting", "contractors", "construction", "engineering"]
 )
 STOP_WORDS = frozenset({"the", "and", "of"})
 # A vendor number or a location tag in brackets at the end: "(3626)", "(DBA ...)" is handled separately.
 _BRACKET_NUMBER = re.compile(r"\(\s*\d+\s*\)")
 _DBA = re.compile(r"\b(D/?B/?A|DOING BUSINESS AS|T/?A|TRADING AS)\b.*$", re.IGNORECASE)
 _LEGAL_FORMS = frozenset(
-    "inc llc ltd corp co lp llp plc pllc pc pa gmbh ag sa nv bv srl spa kk oy ab as sarl sas".split()
+    ["inc", "llc", "ltd", "corp", "co", "lp", "llp", "plc", "pllc", "pc", "pa", "gmbh", "ag", "sa", "nv", "bv", "srl", "spa", "kk", "oy", "ab", "as", "sarl", "sas"]
 )
 
 
@@ -62,7 +57,7 @@ class NameKey:
     def is_joint_venture(self) -> bool:
         """A joint venture is related to its members, never the same organization as any of them."""
         words = self.core.split()
-        return "jv" in words or any(a == "joint" and b.startswith("venture") for a, b in zip(words, words[1:]))
+        return "jv" in words or any(a == "joint" and b.startswith("venture") for a, b in pairwise(words))
 
     @property
     def is_generic(self) -> bool:

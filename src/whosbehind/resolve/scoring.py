@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -226,12 +226,3 @@ def explain_pair(model: dict[str, Any], row: dict[str, Any]) -> list[dict[str, A
             "match_weight": round(math.log2(bf), 2) if bf else 0.0,
         })
     return out
-
-
-def best_per_left(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    best: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        held = best.get(r["unique_id_l"])
-        if held is None or (r["match_probability"], r["unique_id_r"]) > (held["match_probability"], held["unique_id_r"]):
-            best[r["unique_id_l"]] = r
-    return best

@@ -1,0 +1,96 @@
+"""Resolution inside a real build of the bundled sample: merges, families, brands, match, explain, check."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import duckdb
+
+from samples import Cli
+
+
+def _org(db: Path, org_id: str) -> tuple[str, str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT canonical_id, family_id FROM organizations WHERE id = ?", [org_id]).fetchone()
+    finally:
+        con.close()
+
+
+def test_name_variant_joins_identified_company_and_family_counts_it(built: Cli) -> None:
+    # "THE GEO GROUP, INC." (FY21-26 lists, name only) is the GEO Group of the DUNS-era records.
+    assert _org(built.db, "name:THE GEO GROUP, INC.") == ("duns:612706465", "duns:612706465")
+    top = json.loads(built.run("top", "--agency", "ICE", "--limit", "0", "--json").output)
+    geo = next(r for r in top if r["id"] == "duns:612706465")
+    con = duckdb.connect(str(built.db), read_only=True)
+    members = con.execute(
+        "SELECT coalesce(sum(m.amount), 0) FROM money m JOIN organizations o ON o.id = m.recipient_id "
+        "WHERE o.family_id = 'duns:612706465' AND m.toptier_code = '070' AND m.sub_agency_code = '7012'").fetchone()[0]
+    con.close()
+    assert round(geo["obligated"], 2) == float(members)
+    assert geo["name"] in ("THE GEO GROUP INC", "GEO GROUP INC. THE", "THE GEO GROUP, INC.", "GEO GROUP, INC., THE")
+
+
+def test_renamed_company_joined_by_curated_decision_only(built: Cli) -> None:
+    assert _org(built.db, "name:CORECIVIC, INC.")[0] == "duns:159734151"
+    explained = built.run("explain", "name:CORECIVIC, INC.")
+    assert "whosbehind-curators" in explained.output and "sec.gov" in explained.output
+
+
+def test_subsidiary_with_unlike_name_in_parent_family_with_dated_citation(built: Cli) -> None:
+    assert _org(built.db, "duns:797470549")[1] == "duns:612706465"  # Cornell Companies -> GEO Group
+    data = json.loads(built.run("explain", "duns:797470549", "--json").output)
+    sources = {link["source"] for link in data["family_links"]}
+    assert {"curated", "usaspending"} <= sources
+    curated = next(link for link in data["family_links"] if link["source"] == "curated")
+    assert curated["valid_from"] == "2010-08-12" and curated["in_force"]
+
+
+def test_legal_form_variant_kept_apart_but_in_family(built: Cli) -> None:
+    assert _org(built.db, "duns:128990368") == ("duns:128990368", "duns:884745530")  # AMAZON.COM LLC
+
+
+def test_match_json_contract_and_brand_reaches_family(built: Cli) -> None:
+    r = json.loads(built.run("match", "Whole Foods", "--json").output)
+    assert r["match"]["id"] == "name:WHOLE FOODS MARKET, INC." and r["family"]["id"] == "duns:884745530"
+    assert r["rule"] == "brand" and "wtkr.com" in r["brand"]["citation"]
+    r = json.loads(built.run("match", "Geo Group Inc", "--json").output)
+    assert r["match"]["id"] == "duns:612706465" and r["family"]["id"] == "duns:612706465"
+    assert r["score"] > 0 and any(e["feature"] == "name" for e in r["explanation"])
+
+
+def test_no_match_is_never_a_guess(built: Cli) -> None:
+    for name in ("GEO", "GEO GROUP SERVICES LLC", "Acme Nonexistent Widgets"):
+        r = json.loads(built.run("match", name, "--json").output)
+        assert r["match"] is None, (name, r)
+
+
+def test_match_file_one_row_per_input_row(built: Cli, tmp_path: Path) -> None:
+    src = tmp_path / "vendors.csv"
+    src.write_text('vendor id,name\n1,"The GEO Group, Inc."\n2,City Bakery\n3,\n4,AWS\n', "utf-8")
+    out = tmp_path / "out.csv"
+    result = built.run("match", "--file", str(src), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["row"] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[0]["family_id"] == "duns:612706465" and rows[0]["focus_tied"] == "yes"
+    assert rows[1]["match_id"] == "" and rows[1]["focus_tied"] == "no"
+    assert rows[3]["family_id"] == "duns:884745530"
+
+
+def test_check_still_reconciles_and_reports_no_family_problems(built: Cli) -> None:
+    data = json.loads(built.run("check", "--json").output)
+    assert data["ok"] and data["family_issues"] == []
+
+
+def test_no_automatic_merge_joins_two_identifiers(built: Cli) -> None:
+    con = duckdb.connect(str(built.db), read_only=True)
+    bad = con.execute(
+        "SELECT canonical_id FROM organizations WHERE id LIKE 'uei:%' OR id LIKE 'duns:%' GROUP BY canonical_id "
+        "HAVING count(*) > 1 AND canonical_id NOT IN (SELECT left_id FROM resolution_decisions WHERE decided_by "
+        "NOT LIKE 'model:%' AND applied UNION SELECT right_id FROM resolution_decisions WHERE decided_by NOT LIKE "
+        "'model:%' AND applied)").fetchall()
+    con.close()
+    assert bad == []

@@ -1,0 +1,108 @@
+"""Name rules and the decision log, without a database: the hard cases in cases.csv, reversibility, families."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from whosbehind.resolve import families
+from whosbehind.resolve.decisions import Decision, Judgement, build_clusters, canonical_id, read_curated
+from whosbehind.resolve.names import normalize
+from whosbehind.resolve.scoring import decide
+
+HERE = Path(__file__).parent
+REPO = HERE.parents[1]
+SHARED = Path("/work/shared/data")
+CASES = list(csv.DictReader((HERE / "cases.csv").open(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
+def test_hard_case(case: dict[str, str]) -> None:
+    # Even the strongest possible model score must not merge a pair the rules call different.
+    verdict = decide(case["name_a"], case["name_b"], probability=1.0)
+    if case["expected"] == "same":
+        assert verdict.judgement is Judgement.POSITIVE, verdict
+    else:
+        assert verdict.judgement is not Judgement.POSITIVE, verdict
+
+
+def test_cases_cover_every_hard_kind() -> None:
+    kinds = {c["kind"] for c in CASES}
+    assert {"legal-form-punctuation", "the-x-vs-x-the", "joint-venture", "leading-word", "initials", "short-generic",
+            "renamed", "split-spun-off", "subsidiary-unlike-name"} <= kinds
+
+
+def test_normalized_keys() -> None:
+    assert normalize("GEO GROUP, INC., THE").exact == normalize("The GEO Group Inc").exact == "geo group inc"
+    assert normalize("BOOZ ALLEN HAMILTON INCORPORATED (3626)").exact == "booz allen hamilton inc"
+    assert normalize("AMAZON.COM LLC").core == normalize("AMAZON.COM INC.").core
+    assert normalize("GLOBAL SERVICES LLC").is_generic and not normalize("PALANTIR USG INC").is_generic
+
+
+def _d(a: str, b: str, j: str, by: str = "model:same-name", score: float | None = 0.99) -> Decision:
+    return Decision(a, b, Judgement(j), by, "2026-11-23", "test", score)
+
+
+def test_newer_decision_reverses_older_and_curated_wins() -> None:
+    log = [_d("name:A", "uei:X", "positive"), _d("name:A", "uei:X", "negative", by="reviewer", score=None)]
+    clusters, _ = build_clusters(log)
+    assert clusters.find("name:A") != clusters.find("uei:X")
+    # a model decision appended later cannot undo a person's decision
+    clusters, _ = build_clusters([*log, _d("name:A", "uei:X", "positive")])
+    assert clusters.find("name:A") != clusters.find("uei:X")
+    # the person can reverse themself
+    clusters, _ = build_clusters([*log, _d("name:A", "uei:X", "positive", by="reviewer", score=None)])
+    assert clusters.find("name:A") == clusters.find("uei:X")
+
+
+def test_negative_blocks_transitive_merge_and_model_never_joins_two_identifiers() -> None:
+    log = [_d("uei:X", "name:A", "positive"), _d("name:A", "name:B", "positive"),
+           _d("name:B", "uei:Y", "positive", score=0.999)]
+    clusters, applied = build_clusters(log)
+    assert clusters.find("uei:X") != clusters.find("uei:Y")
+    assert any(not a.applied and "identifiers" in a.note for a in applied)
+    clusters, _ = build_clusters([*log[:2], _d("uei:X", "name:B", "negative", by="reviewer", score=None)])
+    assert clusters.find("uei:X") != clusters.find("name:B")
+    assert canonical_id({"name:A", "duns:1", "uei:Z"}) == "uei:Z"
+
+
+def test_curated_log_is_valid_and_packaged_copies_match() -> None:
+    for name in ("decisions.csv", "ownership.yaml", "brands.yaml"):
+        assert (REPO / "data" / "curated" / name).read_text("utf-8") == families.curated_text(name), name
+    decisions = read_curated(families.curated_text("decisions.csv"))
+    assert decisions and all(d.curated and d.reason for d in decisions)
+    for link in families.ownership():
+        assert link.citation.count("http") >= 1 and link.grade in "ABC"
+    assert {b.brand for b in families.brands()} >= {"Whole Foods", "AWS"}
+
+
+def test_curated_log_rejects_unsigned_lines() -> None:
+    with pytest.raises(ValueError, match="decided_by"):
+        read_curated("left_id,right_id,judgement,decided_by,decided_at,reason\nuei:A,uei:B,positive,,2026-01-01,x\n")
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared public samples not present")
+def test_gleif_level2_parsed_from_real_api_json() -> None:
+    doc = json.loads((SHARED / "gleif-api-samples/relationships/direct-parent-relationship_549300YX4S1LLSMK2627.json")
+                     .read_text("utf-8"))
+    (rel,) = list(families.parse_gleif_relationships(doc))
+    assert (rel.child_lei, rel.parent_lei, rel.kind) == ("549300YX4S1LLSMK2627", "HWUPKR0MPOU8FGXBT394", "direct")
+    assert rel.start_date == "2018-04-10" and rel.end_date == "" and rel.publish_date == "2025-05-15"
+    entities, rels = families.parse_gleif_dir(SHARED / "gleif-api-samples")
+    packaged = {r["record_id"] for r in families.gleif_relationships()}
+    assert packaged == {r.record_id for r in rels}
+    names = {e.lei: e for e in entities}
+    assert names["HWUPKR0MPOU8FGXBT394"].legal_name == "Apple Inc."
+    assert "Apple Computer, Inc." in names["HWUPKR0MPOU8FGXBT394"].other_names
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared public samples not present")
+def test_hoovers_list_parsed() -> None:
+    text = (SHARED / "torn-apart-ice-fy13-18/hoovers_names_and_duns.csv").read_text("utf-8")
+    rows = families.parse_hoovers(text)
+    assert len(rows) == 1191
+    assert ("Amazon.com, Inc.", "884745530") in rows and ("The Boeing Company", "009256819") in rows
+    assert len(families.hoovers_parents()) == 1191
