@@ -24,14 +24,25 @@ import fingerprints
 # Words that carry no identity on their own. A name made only of these (plus a legal form) is generic:
 # "SERVICES INC", "GLOBAL SOLUTIONS LLC". Generic and very short names are never merged on a fuzzy score.
 GENERIC_WORDS = frozenset(
-    ["a", "an", "and", "of", "the", "for", "to", "at", "in", "on", "by", "usa", "us", "america", "american", "national", "international", "global", "general", "united", "group", "holdings", "holding", "services", "service", "solutions", "solution", "systems", "system", "technologies", "technology", "tech", "consulting", "consultants", "associates", "enterprises", "enterprise", "industries", "company", "companies", "co", "corp", "inc", "llc", "ltd", "lp", "llp", "management", "partners", "partnership", "resources", "products", "supply", "supplies", "trading", "federal", "government", "security", "services", "professional", "business", "consulting", "contractors", "construction", "engineering"]
+    {
+        "a", "an", "and", "of", "the", "for", "to", "at", "in", "on", "by", "usa", "us", "america",
+        "american", "national", "international", "global", "general", "united", "group", "holdings",
+        "holding", "services", "service", "solutions", "solution", "systems", "system", "technologies",
+        "technology", "tech", "consulting", "consultants", "associates", "enterprises", "enterprise",
+        "industries", "company", "companies", "co", "corp", "inc", "llc", "ltd", "lp", "llp", "management",
+        "partners", "partnership", "resources", "products", "supply", "supplies", "trading", "federal",
+        "government", "security", "professional", "business", "contractors", "construction", "engineering",
+    }
 )
 STOP_WORDS = frozenset({"the", "and", "of"})
 # A vendor number or a location tag in brackets at the end: "(3626)", "(DBA ...)" is handled separately.
 _BRACKET_NUMBER = re.compile(r"\(\s*\d+\s*\)")
 _DBA = re.compile(r"\b(D/?B/?A|DOING BUSINESS AS|T/?A|TRADING AS)\b.*$", re.IGNORECASE)
 _LEGAL_FORMS = frozenset(
-    ["inc", "llc", "ltd", "corp", "co", "lp", "llp", "plc", "pllc", "pc", "pa", "gmbh", "ag", "sa", "nv", "bv", "srl", "spa", "kk", "oy", "ab", "as", "sarl", "sas"]
+    {
+        "inc", "llc", "ltd", "corp", "co", "lp", "llp", "plc", "pllc", "pc", "pa", "gmbh", "ag", "sa", "nv",
+        "bv", "srl", "spa", "kk", "oy", "ab", "as", "sarl", "sas",
+    }
 )
 
 
