@@ -1,0 +1,73 @@
+"""`whosbehind why`: paths from organizations and brands to ICE, CBP and DHS, graded by their weakest step."""
+
+from __future__ import annotations
+
+
+def _chain(path: dict) -> list[str]:
+    return [s["kind"] for s in path["steps"] if s["kind"] != "same_as"]
+
+
+def test_json_shape(evidence_cli) -> None:
+    found = evidence_cli.json("why", "Palantir Technologies Inc.")
+    assert found["paths"]
+    for path in found["paths"]:
+        assert {"agency", "grade", "steps"} <= path.keys()
+        for step in path["steps"]:
+            assert {"from", "to", "kind", "grade", "source"} <= step.keys()
+        graded = [s["grade"] for s in path["steps"] if s["grade"]]
+        assert path["grade"] == max(graded, key="ABCDE".index)  # the weakest step
+
+
+def test_palantir_is_tied_to_ice_by_contract_and_cloud_authorization(evidence_cli) -> None:
+    paths = evidence_cli.json("why", "Palantir Technologies Inc.")["paths"]
+    ice = [p for p in paths if p["agency"] == "agency:7012"]
+    assert any(_chain(p) == ["prime_contract"] and p["grade"] == "A" and p["own"] for p in ice)
+    # FedRAMP: Palantir Federal Cloud Service - High lists ICE (2026-04 snapshot).
+    cloud = [p for p in ice if _chain(p) == ["offers", "cloud_authorization"]]
+    assert any("FR2434554673" in p["steps"][-1]["from"] for p in cloud)
+    assert all(p["grade"] == "A" for p in cloud)
+
+
+def test_aws_reaches_ice_through_the_icm_system(evidence_cli) -> None:
+    paths = evidence_cli.json("why", "AWS")["paths"]
+    hosting = [p for p in paths if _chain(p) == ["hosting", "system_use"] and p["agency"] == "agency:7012"]
+    assert any(p["steps"][0]["to"] == "curated:icm" and p["grade"] == "C" for p in hosting)
+    not_established = [p for p in paths if any(s["to"] == "curated:immigrationos" for s in p["steps"])
+                       and _chain(p)[0] == "hosting"]
+    assert not_established and all(p["grade"] == "D" and p["disputed"] for p in not_established)
+
+
+def test_a_brand_reaches_its_owners_ties_as_the_owners(evidence_cli) -> None:
+    paths = evidence_cli.json("why", "Whole Foods")["paths"]
+    assert paths
+    assert all(not p["own"] and p["inferred_tie_grade"] == "E" for p in paths)
+    assert all("not Whole Foods's own" in p["text"] for p in paths)
+    assert all("control" not in p["text"].lower() for p in paths)
+
+
+def test_a_subsidiary_shows_its_parents_ties_as_the_parents(evidence_cli) -> None:
+    paths = evidence_cli.json("why", "AMAZON.COM LLC")["paths"]
+    own = [p for p in paths if p["own"]]
+    parents = [p for p in paths if p["relation"] == "reported parent's"]
+    assert own and all(_chain(p) == ["prime_contract"] for p in own)
+    assert parents and all(p["tie_of"] != "duns:128990368" for p in parents)
+
+
+def test_a_bank_reaches_ice_only_through_the_operator_it_finances(evidence_cli) -> None:
+    paths = evidence_cli.json("why", "Citizens Bank")["paths"]
+    assert paths
+    assert all("financing" in _chain(p) for p in paths)
+    assert all(p["tie_of"] in ("curated:citizens-financial-group",) or not p["own"] for p in paths)
+
+
+def test_facility_operators_reach_ice_through_the_facility_list(evidence_cli) -> None:
+    paths = evidence_cli.json("why", "The GEO Group, Inc.")["paths"]
+    facility = [p for p in paths if _chain(p) == ["facility_operation", "detention_facility"]]
+    assert any(p["steps"][-1]["from"] == "facility:ADLNTCA" for p in facility)
+    assert all(p["grade"] == "B" for p in facility)
+
+
+def test_unknown_name_is_a_readable_error(evidence_cli) -> None:
+    result = evidence_cli.run("why", "No Such Company Ltd")
+    assert result.exit_code == 1
+    assert "no organization" in result.output
