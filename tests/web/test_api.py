@@ -1,0 +1,249 @@
+"""The JSON API: every endpoint answers from the built sample, and bad parameters get a clear 4xx."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from fastapi.testclient import TestClient
+
+from whosbehind.web.app import create_app
+
+PALANTIR = "duns:362130952"          # PALANTIR TECHNOLOGIES INC. in the 2018-era ICE transactions
+PALANTIR_USG = "duns:825284321"      # reported PALANTIR TECHNOLOGIES INC. as its parent
+SLASHED = "name:NORD/ATLANTIC TRADING, INC."  # an id with a slash in it
+ICE = "agency:7012"
+
+
+def db_scalar(db: Path, sql: str, *params: object) -> object:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_search_finds_a_company_by_part_of_its_name(client: TestClient) -> None:
+    items = client.get("/api/search", params={"q": "palantir"}).json()["items"]
+    ids = [i["id"] for i in items]
+    assert PALANTIR in ids and PALANTIR_USG in ids
+    assert all("PALANTIR" in i["name"] for i in items)
+
+
+def test_search_exact_name_comes_first(client: TestClient) -> None:
+    items = client.get("/api/search", params={"q": "PALANTIR USG, INC."}).json()["items"]
+    assert items[0]["id"] == PALANTIR_USG and items[0]["match"] == "exact name"
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "x", "limit": 0}, {"q": "x", "limit": 101},
+                                    {"q": "x", "limit": "ten"}])
+def test_search_refuses_bad_parameters(client: TestClient, params: dict) -> None:
+    r = client.get("/api/search", params=params)
+    assert r.status_code == 422
+    assert r.json()["error"].startswith("bad request:")
+
+
+def test_suggest_lists_names_starting_with_the_text_first(client: TestClient) -> None:
+    items = client.get("/api/suggest", params={"q": "palan"}).json()["items"]
+    assert items and all("PALAN" in i["name"] for i in items)
+    assert client.get("/api/suggest", params={"q": "palan", "limit": 50}).status_code == 422
+
+
+def test_organization_total_is_the_sum_of_its_source_rows(client: TestClient, built_db: Path) -> None:
+    org = client.get(f"/api/organizations/{PALANTIR}").json()
+    expected = db_scalar(built_db, "SELECT sum(amount) FROM money WHERE recipient_id = ?", PALANTIR)
+    assert Decimal(str(org["total_obligated"])) == expected
+    assert sum(Decimal(str(t["obligated"])) for t in org["totals"]) == expected
+    assert org["family"]["id"] == db_scalar(built_db, "SELECT family_id FROM organizations WHERE id = ?", PALANTIR)
+    assert {m["id"] for m in org["family"]["members"]} >= {PALANTIR, PALANTIR_USG}
+
+
+def test_organization_family_shows_the_reported_parent_chain(client: TestClient) -> None:
+    org = client.get(f"/api/organizations/{PALANTIR_USG}").json()
+    assert [s["id"] for s in org["family"]["parent_chain"]][:2] == [PALANTIR_USG, PALANTIR]
+    assert org["family"]["reported_parent"] == PALANTIR
+
+
+def test_organization_id_with_a_slash(client: TestClient) -> None:
+    r = client.get("/api/organizations/name:NORD%2FATLANTIC%20TRADING,%20INC.")
+    assert r.status_code == 200 and r.json()["id"] == SLASHED
+
+
+def test_unknown_organization_is_404_with_a_message(client: TestClient) -> None:
+    for path in ("/api/organizations/uei:NOPE", "/api/organizations/uei:NOPE/ties",
+                 "/api/organizations/uei:NOPE/evidence", "/api/organizations/uei:NOPE/export.csv"):
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert "uei:NOPE" in r.json()["error"]
+
+
+def test_ties_paginate_without_overlap(client: TestClient, built_db: Path) -> None:
+    first = client.get(f"/api/organizations/{ICE}/ties", params={"kind": "prime_contract", "limit": 10}).json()
+    second = client.get(f"/api/organizations/{ICE}/ties",
+                        params={"kind": "prime_contract", "limit": 10, "offset": 10}).json()
+    expected = db_scalar(built_db, "SELECT count(*) FROM ties WHERE kind = 'prime_contract' AND source_id = ?", ICE)
+    assert first["total"] == second["total"] == expected > 20
+    a = {(t["source_id"], t["target_id"]) for t in first["items"]}
+    b = {(t["source_id"], t["target_id"]) for t in second["items"]}
+    assert len(a) == len(b) == 10 and not a & b
+    amounts = [t["amount"] for t in first["items"] + second["items"]]
+    assert amounts == sorted(amounts, reverse=True)
+    past_end = client.get(f"/api/organizations/{ICE}/ties", params={"offset": 10**6}).json()
+    assert past_end["items"] == [] and past_end["total"] >= expected
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"limit": -5}, {"offset": -1},
+                                    {"kind": "friendship"}, {"limit": "lots"}])
+def test_ties_and_evidence_refuse_bad_page_parameters(client: TestClient, params: dict) -> None:
+    for what in ("ties", "evidence"):
+        r = client.get(f"/api/organizations/{ICE}/{what}", params=params)
+        assert r.status_code == 422, (what, params)
+        assert "bad request" in r.json()["error"]
+
+
+def test_evidence_pages_add_up_to_the_tie(client: TestClient) -> None:
+    tie = client.get(f"/api/organizations/{PALANTIR}/ties", params={"kind": "prime_contract"}).json()["items"][0]
+    ev = client.get(f"/api/organizations/{PALANTIR}/evidence",
+                    params={"kind": "prime_contract", "other": ICE, "limit": 3}).json()
+    assert ev["total"] == tie["evidence_count"]
+    items = list(ev["items"])
+    while len(items) < ev["total"]:
+        items += client.get(f"/api/organizations/{PALANTIR}/evidence",
+                            params={"kind": "prime_contract", "other": ICE, "limit": 3,
+                                    "offset": len(items)}).json()["items"]
+    assert round(sum(Decimal(str(e["amount"])) for e in items), 2) == Decimal(str(tie["amount"]))
+    assert len({e["evidence_id"] for e in items}) == len(items)
+
+
+def test_evidence_item_points_at_source_rows(client: TestClient) -> None:
+    ev = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "prime_contract"}).json()["items"][0]
+    item = client.get(f"/api/evidence/{ev['evidence_id']}").json()
+    assert item["sha256"] == ev["sha256"] and item["rows"] == ev["rows"]
+    assert [r["row_no"] for r in item["source_rows"]] == ev["rows"]
+    assert sum(Decimal(str(r["amount"])) for r in item["source_rows"]) == Decimal(str(ev["amount"]))
+
+
+def test_evidence_item_bad_and_unknown(client: TestClient) -> None:
+    assert client.get("/api/evidence/prime_contract/not-a-hash/1").status_code == 422
+    assert client.get(f"/api/evidence/rumour/{'a' * 64}/1").status_code == 422
+    r = client.get(f"/api/evidence/prime_contract/{'a' * 64}/1")
+    assert r.status_code == 404 and "row 1" in r.json()["error"]
+
+
+def test_agency_and_top(client: TestClient, built: object) -> None:
+    ice = client.get("/api/agencies/ICE").json()
+    assert ice["code"] == "7012" and ice["psc"] and ice["naics"] and ice["by_fiscal_year"]
+    assert Decimal(str(ice["total_obligated"])) == sum(Decimal(str(y["obligated"])) for y in ice["by_fiscal_year"])
+    top = client.get("/api/top", params={"agency": "CBP", "limit": 3}).json()
+    cli_top = built.json("top", "--agency", "CBP", "--limit", "3")
+    assert [r["id"] for r in top["items"]] == [r["id"] for r in cli_top]
+    assert {a["abbreviation"] for a in client.get("/api/agencies").json()["items"]} >= {"ICE", "CBP", "DHS"}
+
+
+def test_agency_and_top_bad_parameters(client: TestClient) -> None:
+    r = client.get("/api/agencies/NO-SUCH-AGENCY")
+    assert r.status_code == 400 and "no agency matches" in r.json()["error"]
+    assert client.get("/api/top", params={"agency": "ICE", "fy": 1800}).status_code == 422
+    assert client.get("/api/top", params={"agency": "ICE", "limit": 0}).status_code == 422
+
+
+def test_reconciliation_service(client: TestClient) -> None:
+    manifest = client.get("/api/reconcile").json()
+    assert manifest["defaultTypes"][0]["id"] == "Organization" and "{{id}}" in manifest["view"]["url"]
+    queries = {"q0": {"query": "PALANTIR USG, INC."}, "q1": {"query": "no such vendor anywhere", "limit": 2}}
+    got = client.get("/api/reconcile", params={"queries": json.dumps(queries)}).json()
+    assert got["q0"]["result"][0] == {"id": PALANTIR_USG, "name": "PALANTIR USG, INC.", "score": 100,
+                                      "match": True, "type": [{"id": "Organization", "name": "Organization"}]}
+    assert got["q1"]["result"] == []
+    posted = client.post("/api/reconcile", data={"queries": json.dumps(queries)}).json()
+    assert posted == got
+    assert client.get("/api/reconcile", params={"queries": "{not json"}).status_code == 400
+    assert client.get("/api/reconcile", params={"queries": "[1, 2]"}).status_code == 400
+
+
+def test_check_api_exact_names_only(client: TestClient) -> None:
+    rows = client.post("/api/check", json=["palantir usg, inc.", "PALANTIR", "nobody at all"]).json()["items"]
+    assert rows[0]["status"] == "exact name" and rows[0]["family_id"] == PALANTIR
+    assert rows[0]["obligated_ICE"] > 0
+    assert rows[1]["status"] == "similar names only" and rows[1]["id"] is None and rows[1]["candidates"]
+    assert rows[2]["status"] == "not found"
+    assert client.post("/api/check", json={"names": "x"}).status_code == 422
+
+
+def test_whole_graph_exports_agree_with_the_database(client: TestClient, built_db: Path) -> None:
+    for table in ("organizations", "ties", "evidence"):
+        expected = db_scalar(built_db, f"SELECT count(*) FROM {table}")
+        text = client.get(f"/api/export/{table}.csv").text
+        assert len(list(csv.DictReader(io.StringIO(text)))) == expected
+        parquet = pq.read_table(io.BytesIO(client.get(f"/api/export/{table}.parquet").content))
+        assert parquet.num_rows == expected
+    assert client.get("/api/export/people.csv").status_code == 422
+    assert client.get("/api/export/ties.xlsx").status_code == 422
+
+
+def test_followthemoney_export(client: TestClient, built_db: Path) -> None:
+    lines = client.get("/api/export/graph.ftm.jsonl").text.splitlines()
+    entities = [json.loads(line) for line in lines]
+    by_schema: dict[str, list[dict]] = {}
+    for e in entities:
+        assert e["id"].startswith("wb-") and e["properties"]
+        by_schema.setdefault(e["schema"], []).append(e)
+    assert len(by_schema["Company"]) + len(by_schema["PublicBody"]) + len(by_schema["Organization"]) == db_scalar(
+        built_db, "SELECT count(*) FROM organizations")
+    payments = sum(Decimal(p["properties"]["amount"][0]) for p in by_schema["Payment"]
+                   if "amount" in p["properties"] and "prime contract" in p["properties"]["purpose"][0])
+    assert payments == db_scalar(built_db, "SELECT sum(amount) FROM evidence WHERE kind = 'prime_contract'")
+    ids = {e["id"] for e in entities}
+    assert len(ids) == len(entities)
+    assert all(p["properties"]["payer"][0] in ids and p["properties"]["beneficiary"][0] in ids
+               for p in by_schema["Payment"])
+
+
+def test_organization_csv(client: TestClient, built_db: Path) -> None:
+    r = client.get(f"/api/organizations/{PALANTIR}/export.csv")
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == db_scalar(built_db, "SELECT count(*) FROM evidence WHERE source_id = ? OR target_id = ?",
+                                  PALANTIR, PALANTIR)
+    assert {"grade", "sha256", "rows", "permalink", "amount"} <= set(rows[0])
+
+
+def test_openapi_documents_every_api_route(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/search", "/api/suggest", "/api/organizations/{org_id}", "/api/organizations/{org_id}/ties",
+                 "/api/organizations/{org_id}/evidence", "/api/evidence/{kind}/{sha256}/{row}", "/api/agencies",
+                 "/api/agencies/{agency}", "/api/top", "/api/reconcile", "/api/export/{table}.{fmt}",
+                 "/api/export/graph.ftm.jsonl", "/api/organizations/{org_id}/export.csv", "/api/check"):
+        assert path in paths, path
+    assert client.get("/docs").status_code == 404  # the stock docs page would load scripts from a CDN
+
+
+def test_a_database_swapped_in_is_picked_up(built_db: Path, html_db: Path, tmp_path: Path) -> None:
+    served = tmp_path / "served.duckdb"
+    shutil.copyfile(built_db, served)
+    app = create_app(served)
+    with TestClient(app) as c:
+        assert c.get(f"/api/organizations/{PALANTIR}").status_code == 200
+        with app.state.db.connection() as con:   # a request still running on the old file ...
+            incoming = tmp_path / "incoming.duckdb"
+            shutil.copyfile(html_db, incoming)
+            os.replace(incoming, served)          # ... while a rebuild is swapped in
+            assert con.execute("SELECT count(*) FROM organizations WHERE id = ?", [PALANTIR]).fetchone()[0] == 1
+        assert c.get(f"/api/organizations/{PALANTIR}").status_code == 404
+        assert c.get("/api/search", params={"q": "ACME"}).json()["items"]
+    app.state.db.close()
+
+
+def test_missing_database_is_503(tmp_path: Path) -> None:
+    app = create_app(tmp_path / "nothing-here.duckdb")
+    with TestClient(app) as c:
+        r = c.get("/api/search", params={"q": "x"})
+    assert r.status_code == 503 and "whosbehind build" in r.json()["error"]
