@@ -155,7 +155,7 @@ def variant(name: str, rng: random.Random) -> str:
     if pick == 0 and words and words[-1].strip(".").upper() in {w.strip(".") for w in LEGAL}:
         words[-1] = rng.choice(LEGAL)
     elif pick == 1:
-        words = [*words, ", THE"] if words[:1] != ["THE"] else words[1:] + [", THE"]
+        words = [*words, ", THE"] if words[:1] != ["THE"] else [*words[1:], ", THE"]
     elif pick == 2:
         words = [w.replace(".", "") for w in words]
     elif pick == 3:
@@ -177,7 +177,8 @@ def speed(db_path: Path, n: int) -> None:
     import duckdb
 
     con = duckdb.connect(str(db_path), read_only=True)
-    real = sorted({r[0] for r in con.execute("SELECT DISTINCT name FROM match_names WHERE name IS NOT NULL").fetchall()})
+    found = con.execute("SELECT DISTINCT name FROM match_names WHERE name IS NOT NULL").fetchall()
+    real = sorted({r[0] for r in found})
     con.close()
     rng = random.Random(20261123)
     names = list(real)
@@ -197,7 +198,8 @@ def speed(db_path: Path, n: int) -> None:
     positives = 0
     uf = UnionFind()
     for row in rows:
-        if scoring.decide(row["name_l"], row["name_r"], float(row["match_probability"])).judgement is Judgement.POSITIVE:
+        verdict = scoring.decide(row["name_l"], row["name_r"], float(row["match_probability"]))
+        if verdict.judgement is Judgement.POSITIVE:
             positives += 1
             uf.union(row["unique_id_l"], row["unique_id_r"])
     clusters = len({uf.find(str(i)) for i in range(len(names))})

@@ -105,4 +105,7 @@ def test_hoovers_list_parsed() -> None:
     rows = families.parse_hoovers(text)
     assert len(rows) == 1191
     assert ("Amazon.com, Inc.", "884745530") in rows and ("The Boeing Company", "009256819") in rows
-    assert len(families.hoovers_parents()) == 1191
+    packaged = families.hoovers_parents()
+    assert ("Jeremy Meyer", "801957981") in rows  # a person in the public list ...
+    assert all(p["name"] != "Jeremy Meyer" for p in packaged)  # ... never shipped or stored
+    assert 1000 < len(packaged) < 1191

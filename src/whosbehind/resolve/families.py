@@ -103,8 +103,28 @@ def parse_gleif_dir(folder: Path) -> tuple[list[GleifEntity], list[GleifRelation
     return sorted(entities.values(), key=lambda e: e.lei), sorted(rels.values(), key=lambda r: r.record_id)
 
 
+ORGANIZATION_WORDS = frozenset(
+    {
+        "group", "holdings", "company", "companies", "corporation", "association", "university", "college",
+        "institute", "foundation", "trust", "partners", "services", "systems", "solutions", "technologies",
+        "technology", "industries", "international", "enterprises", "county", "city", "state", "authority",
+        "bank", "hospital",
+    }
+)
+
+
+def looks_like_organization(name: str) -> bool:
+    """A legal form or an organization word. The Hoover's list also names private persons (sole
+    proprietors' parents): those are never stored (DESIGN.md, organizations not people)."""
+    from whosbehind.resolve.names import normalize
+
+    key = normalize(name)
+    return bool(key.legal_form) or any(w in ORGANIZATION_WORDS for w in key.core.split())
+
+
 def parse_hoovers(text: str) -> list[tuple[str, str]]:
-    """The Torn Apart Hoover's list: ``name, duns`` quoted with single quotes. Returns (name, 9-digit DUNS)."""
+    """The Torn Apart Hoover's list: ``name, duns`` quoted with single quotes. Returns (name, 9-digit DUNS)
+    for every row, persons included; `main` keeps only organizations in the packaged file."""
     reader = csv.reader(io.StringIO(text), quotechar="'", skipinitialspace=True)
     header = next(reader)
     if [h.strip() for h in header] != ["name", "duns"]:
@@ -246,7 +266,8 @@ def main(argv: list[str]) -> None:  # pragma: no cover - maintenance script
     ents, rels = parse_gleif_dir(gleif_dir)
     _write_csv(out / "gleif_entities.csv", ents, list(GleifEntity.__dataclass_fields__))
     _write_csv(out / "gleif_relationships.csv", rels, list(GleifRelationship.__dataclass_fields__))
-    hv = [{"name": n, "duns": d} for n, d in parse_hoovers(hoovers_csv.read_text("utf-8"))]
+    hv = [{"name": n, "duns": d} for n, d in parse_hoovers(hoovers_csv.read_text("utf-8"))
+          if looks_like_organization(n)]
     _write_csv(out / "hoovers_parents.csv", hv, ["name", "duns"])
     print(f"{len(ents)} GLEIF entities, {len(rels)} GLEIF relationships, {len(hv)} Hoover's parents")
 
