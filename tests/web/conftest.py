@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from web_fixtures import HTML_NAME
 
 from samples import MN_SUMMARIES, MN_ZIP, Cli, member_rows, write_csv
 from whosbehind.web.app import create_app
@@ -20,8 +21,6 @@ from whosbehind.web.app import create_app
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# The one value changed in the HTML-name database: a real row's recipient name, rewritten to carry markup.
-HTML_NAME = '<script>window.pwned=1</script><b>ACME</b> & "SONS" <img src=x onerror=alert(1)> LLC'
 
 
 @pytest.fixture(scope="session")

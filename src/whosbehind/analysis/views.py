@@ -6,6 +6,7 @@ web layer's business. Money is never added across kinds: subcontracts are listed
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -190,6 +191,9 @@ def screen(con: duckdb.DuckDBPyConnection, names: list[str], focus: list[ranking
             continue
         found = search(con, name, limit=3)
         best = next((f for f in found if f["match"] in ("id", "exact name")), None)
+        if best is None:
+            same = queries.rows(con, "web_normalized_names", normalized=normalize(name))
+            best = {"id": same[0]["id"], "name": same[0]["name"]} if same else None
         status = "exact name" if best else ("similar names only" if found else "not found")
         row: dict[str, Any] = {"input": name, "status": status, "id": None, "name": None, "family_id": None,
                                "family_name": None, "obligated_all": None}
@@ -207,6 +211,11 @@ def screen(con: duckdb.DuckDBPyConnection, names: list[str], focus: list[ranking
         row["candidates"] = [] if best else [{"id": f["id"], "name": f["name"], "match": f["match"]} for f in found]
         out.append(row)
     return out
+
+
+def normalize(name: str) -> str:
+    """Case, punctuation and spacing ignored: 'Palantir USG, Inc.' and 'PALANTIR USG INC' are the same."""
+    return " ".join(re.sub(r"[^A-Z0-9]+", " ", name.upper()).split())
 
 
 def source_coverage(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

@@ -90,6 +90,13 @@ def entities(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, Any]]:
                           role="part of (USAspending agency codes, grade A)")
 
 
-def jsonl(con: duckdb.DuckDBPyConnection) -> Iterator[bytes]:
+def jsonl(con: duckdb.DuckDBPyConnection, *, batch: int = 2000) -> Iterator[bytes]:
+    """JSON lines, in chunks of `batch` entities (one write per chunk, not per line)."""
+    lines: list[bytes] = []
     for entity in entities(con):
-        yield json.dumps(entity, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+        lines.append(json.dumps(entity, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+        if len(lines) >= batch:
+            yield b"".join(lines)
+            lines = []
+    if lines:
+        yield b"".join(lines)

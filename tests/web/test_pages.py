@@ -1,0 +1,113 @@
+"""Server-rendered pages: stable URLs, escaped names, the evidence behind every figure, no external assets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from web_fixtures import HTML_NAME
+
+from whosbehind.web.app import create_app
+from whosbehind.web.formatting import money
+
+PALANTIR = "duns:362130952"
+
+
+def test_home_lists_the_largest_families_for_ice_and_cbp(client: TestClient) -> None:
+    html = client.get("/").text
+    top_ice = client.get("/api/top", params={"agency": "ICE", "limit": 1}).json()["items"][0]
+    top_cbp = client.get("/api/top", params={"agency": "CBP", "limit": 1}).json()["items"][0]
+    assert 'action="/search"' in html and 'name="q"' in html
+    for top in (top_ice, top_cbp):
+        assert money(top["obligated"]) in html
+
+
+def test_pages_load_no_asset_from_another_site(client: TestClient) -> None:
+    for path in ("/", f"/org/{PALANTIR}", "/agency/ICE", "/methodology", "/check", "/api"):
+        html = client.get(path).text
+        for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
+            if ref.startswith(("http://", "https://", "//")):
+                assert "usaspending.gov/award" in ref or ref.startswith("http://testserver"), (path, ref)
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/suggest.js").status_code == 200
+
+
+def test_organization_page_shows_total_ties_and_evidence_links(client: TestClient) -> None:
+    org = client.get(f"/api/organizations/{PALANTIR}").json()
+    html = client.get(f"/org/{PALANTIR}").text
+    assert money(org["total_obligated"]) in html
+    assert "<svg" in html                                     # the chart, drawn on the server
+    assert "USAspending records show" in html                 # grade A wording
+    assert "grade A: official record" in html and "grade B: self-reported" in html
+    assert f"/org/{PALANTIR}/evidence?kind=prime_contract" in html
+    assert "https://www.usaspending.gov/award/" in html or ".csv" in html
+    assert 'id="why"' in html
+
+
+def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
+    ev = client.get(f"/api/organizations/{PALANTIR}/evidence").json()["items"][0]
+    html = client.get(f"/evidence/{ev['evidence_id']}").text
+    assert ev["sha256"] in html and ev["file_name"] in html
+    assert ", ".join(str(r) for r in ev["rows"]) in html
+    assert client.get(f"/evidence/prime_contract/{'0' * 64}/1").status_code == 404
+
+
+def test_unknown_pages_are_404_pages(client: TestClient) -> None:
+    r = client.get("/org/uei:NOPE")
+    assert r.status_code == 404 and "uei:NOPE" in r.text and "<html" in r.text
+    assert client.get("/agency/NO-SUCH-AGENCY").status_code == 400
+    assert client.get(f"/org/{PALANTIR}/evidence", params={"size": 0}).status_code == 422
+
+
+def test_agency_page_says_what_it_buys(client: TestClient) -> None:
+    data = client.get("/api/agencies/CBP").json()
+    html = client.get("/agency/7014").text
+    assert data["psc"][0]["description"] in html.replace("&amp;", "&")
+    assert money(data["total_obligated"]) in html
+
+
+def test_methodology_has_grades_money_rules_sources_and_corrections(client: TestClient) -> None:
+    html = client.get("/methodology").text
+    for words in ("federal_action_obligation", "never added", "CC BY 4.0", "public domain", 'id="corrections"',
+                  "torn-apart-ice-fy13-18.zip", "grade E"):
+        assert words in html, words
+
+
+def test_check_a_list_by_paste_and_by_upload(client: TestClient) -> None:
+    html = client.post("/check", data={"names": "Palantir USG, Inc.\nnobody at all"}).text
+    assert "exact or normalized name" in html and "PALANTIR USG, INC." in html and "not found" in html
+    upload = "vendor,city\nPALANTIR USG INC,Denver\nnobody at all,Nowhere\n"
+    got = client.post("/check.csv", files={"file": ("vendors.csv", upload, "text/csv")})
+    assert got.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    assert [r["your name"] for r in rows] == ["PALANTIR USG INC", "nobody at all"]
+    assert rows[0]["result"] == "exact name" and rows[0]["id"] == "duns:825284321"
+    assert float(rows[0]["family obligated by ICE"]) > 0
+    assert client.post("/check", files={"file": ("x.csv", b"\xff\xfe\x00bad", "text/csv")}).status_code == 400
+
+
+def test_html_in_a_name_is_escaped_everywhere(html_db: Path, html_org_id: str) -> None:
+    app = create_app(html_db)
+    with TestClient(app) as c:
+        pages = [c.get(p).text for p in ("/", "/search?q=ACME", f"/org/{html_org_id}", f"/org/{html_org_id}/onepager",
+                                          f"/org/{html_org_id}/evidence", "/agency/ICE")]
+        api = c.get(f"/api/organizations/{html_org_id}").json()
+    app.state.db.close()
+    assert api["name"] == HTML_NAME.upper() or "ACME" in api["name"]
+    for html in pages:
+        assert "<script>window.pwned" not in html.lower() and "<img src=x" not in html.lower()
+    assert "&lt;script&gt;window.pwned" in pages[2].lower()
+
+
+def test_one_pager_cites_its_figures_and_prints_its_url(client: TestClient) -> None:
+    html = client.get(f"/org/{PALANTIR}/onepager").text
+    org = client.get(f"/api/organizations/{PALANTIR}").json()
+    assert money(org["total_obligated"]) in html
+    assert f"http://testserver/org/{PALANTIR}" in html
+    assert html.count("<sup>[") >= 3 and "fy18.csv" in html   # Palantir's 2018-era rows cite their file
+    assert "newest source export" in html
+    pdf = client.get(f"/org/{PALANTIR}/onepager.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
