@@ -72,6 +72,11 @@ def _to_json(value: Any) -> str:
     return json.dumps(convert(value), indent=2, ensure_ascii=False)
 
 
+def _print_json(value: Any) -> None:
+    """Plain JSON on stdout: no colours, no re-parsing, fast for long lists."""
+    typer.echo(_to_json(value))
+
+
 def _money(value: Decimal | None) -> str:
     return "" if value is None else f"${value:,.2f}"
 
@@ -96,8 +101,8 @@ def _run_ingest(paths: list[Path], db_path: Path, command: str, as_json: bool) -
             on_stage=lambda s: progress.update(task, description=s),
         )
     if as_json:
-        out.print_json(_to_json({"run_id": report.run_id, "rows_added": report.rows_added,
-                                 "files": [vars(f) for f in report.files]}))
+        _print_json({"run_id": report.run_id, "rows_added": report.rows_added,
+                                 "files": [vars(f) for f in report.files]})
     else:
         err.print(f"{report.rows_added:,} rows added to {db_path} (run {report.run_id})", highlight=False)
     return report.files
@@ -163,7 +168,7 @@ def top_command(
     finally:
         con.close()
     if as_json:
-        out.print_json(_to_json([{"rank": i, **r} for i, r in enumerate(rows, 1)]))
+        _print_json([{"rank": i, **r} for i, r in enumerate(rows, 1)])
         return
     when = f"FY{fy}" if fy else (f"FY{since} onwards" if since else "all fiscal years in the database")
     table = Table(title=f"Obligations by {chosen.name} ({chosen.abbreviation or chosen.code}), {when}")
@@ -193,7 +198,7 @@ def lookup_command(
     finally:
         con.close()
     if as_json:
-        out.print_json(_to_json(found))
+        _print_json(found)
         return
     _print_profile(found)
 
@@ -250,12 +255,12 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
             err.print(f"[red]claim rejected[/] {problem}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     if as_json:
-        out.print_json(_to_json({"ok": report.ok, "summary": report.summary,
+        _print_json({"ok": report.ok, "summary": report.summary,
                                  "total_mismatches": report.total_mismatches,
                                  "file_count_mismatches": report.file_count_mismatches,
                                  "set_aside": report.set_aside,
                                  "partial_transaction_awards": report.partial_awards,
-                                 "family_issues": report.family_issues}))
+                                 "family_issues": report.family_issues})
     else:
         s = report.summary
         out.print(f"money rows: {s['money_rows']:,} = counted {s['counted_rows']:,} + set aside "
@@ -338,12 +343,12 @@ def match_command(
             screening.write_csv(rows, output)
             err.print(f"{len(rows):,} names screened; written to {output}", highlight=False)
         elif as_json:
-            out.print_json(_to_json(rows))
+            _print_json(rows)
         else:
             screening.write_csv(rows, None)
         return
     if as_json:
-        out.print_json(_to_json(result))
+        _print_json(result)
         return
     out.print(screening.describe(result), highlight=False)
 
@@ -367,7 +372,7 @@ def explain_command(
     if found is None:
         raise WhosbehindError(f"no organization with id {org_id!r} (try `whosbehind match NAME`)")
     if as_json:
-        out.print_json(_to_json(found))
+        _print_json(found)
         return
     out.print(screening.describe_explanation(found), highlight=False)
 
@@ -392,6 +397,6 @@ def why_command(
     finally:
         con.close()
     if as_json:
-        out.print_json(_to_json(found))
+        _print_json(found)
         return
     out.print(why_mod.render(found, limit=limit), highlight=False, soft_wrap=True)

@@ -22,6 +22,7 @@ from samples import (
     MN_SUMMARIES,
     MN_ZIP,
     SAMPLE,
+    Cli,
     member_bytes,
     member_rows,
     write_csv,
@@ -42,14 +43,22 @@ def _snapshot(db: Path) -> dict:
         con.close()
 
 
-@pytest.fixture
-def small_db(fresh, tmp_path):
+@pytest.fixture(scope="session")
+def small_db_template(tmp_path_factory) -> Path:
     """A database holding one real file: the 2025-03-28 University of Minnesota summaries."""
-    umn = tmp_path / "Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv"
+    folder = tmp_path_factory.mktemp("small")
+    umn = folder / "Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv"
     umn.write_bytes(member_bytes(MN_ZIP, "usaspending-ice-mn-2025/data/umn/"
                                          "Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv"))
-    result = fresh.run("ingest", str(umn))
+    cli = Cli(folder / "small.duckdb")
+    result = cli.run("ingest", str(umn))
     assert result.exit_code == 0, result.output
+    return cli.db
+
+
+@pytest.fixture
+def small_db(fresh, small_db_template):
+    shutil.copy(small_db_template, fresh.db)
     return fresh
 
 
