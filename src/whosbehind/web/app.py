@@ -48,7 +48,8 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         redoc_url=None,
     )
     env_focus = os.environ.get("WHOSBEHIND_FOCUS")
-    app.state.db = ReadOnlyDatabase(db_path, threads=threads)
+    cache_size = int(os.environ.get("WHOSBEHIND_WEB_CACHE", "2048"))  # answers kept per database version; 0 = none
+    app.state.db = ReadOnlyDatabase(db_path, threads=threads, cache_size=cache_size)
     app.state.focus = focus or (tuple(x.strip() for x in env_focus.split(",") if x.strip()) if env_focus
                                 else DEFAULT_FOCUS)
     app.state.public_url = (public_url or os.environ.get("WHOSBEHIND_PUBLIC_URL") or "").rstrip("/")
