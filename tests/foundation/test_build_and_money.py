@@ -112,3 +112,18 @@ def test_check_fails_when_a_stored_total_no_longer_matches_its_rows(fresh, built
     result = fresh.run("check")
     assert result.exit_code == 1
     assert "do NOT reconcile" in result.output
+
+
+def test_only_rows_identical_in_every_column_are_set_aside(fresh, tmp_path):
+    from samples import API_FY2025, member_rows, write_csv
+
+    rows = member_rows(API_ZIP, API_FY2025)[:8]
+    near = list(rows[5])
+    near[8] = near[8] + " (AMENDED)"  # same award, mod, date and amount; another description
+    path = write_csv(tmp_path / "dupes.csv", [*rows, list(rows[3]), near])
+    assert fresh.run("ingest", str(path)).exit_code == 0
+    report = fresh.json("check")
+    dupes = [r for r in report["set_aside"] if r["reason"] == "exact duplicate row in the same file"]
+    assert [d["rows"] for d in dupes] == [1]
+    expected = sum(Decimal(r[3]) for r in rows[1:]) + Decimal(near[3])
+    assert Decimal(str(report["summary"]["counted_amount"])) == expected

@@ -91,7 +91,6 @@ def raw_table_ddl(fmt: SourceFormat) -> str:
         "    _row BIGINT,                -- 1-based data row in that file (the header is not counted)\n"
         "    _run_id VARCHAR NOT NULL,\n"
         "    _individual BOOLEAN NOT NULL, -- recipient is a private person: personal columns are NULL\n"
-        "    _row_hash UBIGINT NOT NULL,  -- hash of every column, to find exact duplicate rows\n"
         f"    {columns}\n)"
     )
 

@@ -102,7 +102,6 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
         if canon in personal:
             value = f"CASE WHEN _individual THEN NULL ELSE {value} END"
         select_list.append(f"{value} AS {quote(canon)}")
-    hashed = ", ".join(quote(c) for c in detected.file_columns)
     source = (
         f"read_csv('{_sql_string(str(item.local_path))}', header = {str(detected.has_header).lower()}, "
         "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
@@ -110,11 +109,9 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
     )
     try:
         con.execute(
-            f"INSERT INTO {fmt.raw_table} (_sha256, _row, _run_id, _individual, _row_hash, "
+            f"INSERT INTO {fmt.raw_table} (_sha256, _row, _run_id, _individual, "
             + ", ".join(quote(c) for c in fmt.stored_columns)
-            + ") SELECT ?, NULL, ?, _individual, hash("
-            + hashed
-            + "), "
+            + ") SELECT ?, NULL, ?, _individual, "
             + ", ".join(select_list)
             + f" FROM (SELECT *, coalesce({fmt.individual_predicate}, false) AS _individual FROM {source})",
             [item.sha256, run_id],

@@ -11,7 +11,7 @@ WITH dhs_abbreviations AS (
 unified AS (
     SELECT
         'prime_award_transactions' AS source_format, 1 AS format_rank, 'transaction' AS level,
-        r._sha256 AS sha256, r._row AS row_no, r._row_hash AS row_hash, r._individual AS individual,
+        r._sha256 AS sha256, r._row AS row_no, r._individual AS individual,
         upper(r.contract_award_unique_key) AS award_key, r.award_id_piid AS piid,
         nullif(r.parent_award_id_piid, '') AS parent_piid, r.award_or_idv_flag = 'IDV' AS is_idv,
         r.modification_number AS modification, parse_date(r.action_date, f.date_order) AS action_date,
@@ -31,7 +31,7 @@ unified AS (
     UNION ALL
     SELECT
         'transactions_2018', 2, 'transaction',
-        r._sha256, r._row, r._row_hash, r._individual,
+        r._sha256, r._row, r._individual,
         -- This schema has no award key: build it the way USAspending does (CONT_AWD_piid_agency_idv_idvagency).
         upper('CONT_AWD_' || r.award_id_piid || '_' || r.awarding_sub_agency_code || '_'
               || coalesce(nullif(r.parent_award_id, ''), '-NONE-') || '_'
@@ -51,7 +51,7 @@ unified AS (
     UNION ALL
     SELECT
         'api_transactions', 3, 'transaction',
-        r._sha256, r._row, r._row_hash, r._individual,
+        r._sha256, r._row, r._individual,
         upper(r."Generated Award ID"), r."Award ID", NULL, upper(r."Generated Award ID") LIKE 'CONT_IDV_%',
         r."Modification", parse_date(r."Action Date", f.date_order),
         parse_amount(r."Federal Action Obligation"), NULL,
@@ -65,7 +65,7 @@ unified AS (
     UNION ALL
     SELECT
         'prime_award_summaries', 4, 'award',
-        r._sha256, r._row, r._row_hash, r._individual,
+        r._sha256, r._row, r._individual,
         upper(r.contract_award_unique_key), r.award_id_piid, nullif(r.parent_award_id_piid, ''),
         r.award_or_idv_flag = 'IDV',
         NULL, parse_date(r.award_base_action_date, f.date_order),

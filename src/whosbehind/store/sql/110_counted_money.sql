@@ -6,12 +6,42 @@
 --      from the newest export that has it.
 -- Set-aside rows are kept with their reason, so `whosbehind check` can report them.
 
+-- Exact duplicates can only be among rows of one file that agree on award, modification, date and
+-- amount; only those few rows are compared on every published column.
+CREATE OR REPLACE TEMP TABLE duplicate_candidates AS
+SELECT sha256, row_no, source_format, amount FROM (
+    SELECT sha256, row_no, source_format, amount,
+           count(*) OVER (PARTITION BY sha256, award_key, modification, action_date, amount) AS n
+    FROM money_rows
+) WHERE n > 1;
+
+CREATE OR REPLACE TEMP TABLE duplicate_hashes AS
+SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
+    SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
+    FROM raw_prime_award_transactions r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row
+) h ON h._sha256 = c.sha256 AND h._row = c.row_no
+UNION ALL
+SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
+    SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
+    FROM raw_transactions_2018 r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row
+) h ON h._sha256 = c.sha256 AND h._row = c.row_no
+UNION ALL
+SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
+    SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
+    FROM raw_api_transactions r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row
+) h ON h._sha256 = c.sha256 AND h._row = c.row_no
+UNION ALL
+SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
+    SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
+    FROM raw_prime_award_summaries r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row
+) h ON h._sha256 = c.sha256 AND h._row = c.row_no;
+
 CREATE OR REPLACE TABLE money_set_aside AS
 SELECT sha256, row_no, source_format, amount,
        'exact duplicate of row ' || first_row || ' of the same file' AS reason
 FROM (
     SELECT *, min(row_no) OVER (PARTITION BY sha256, row_hash) AS first_row
-    FROM money_rows
+    FROM duplicate_hashes
 ) WHERE row_no <> first_row;
 
 CREATE OR REPLACE TEMP TABLE transaction_candidates AS
