@@ -34,7 +34,8 @@ def _open(path: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
     # process, so connecting to the path again after a swap would still show the old file; attaching
     # from a fresh in-memory instance opens whatever file is at the path now.
     con = duckdb.connect(":memory:")
-    con.execute(f"SET memory_limit = '{db.DEFAULT_MEMORY_LIMIT}'")
+    if db.MEMORY_LIMIT:
+        con.execute(f"SET memory_limit = '{db.MEMORY_LIMIT}'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     con.execute(f"ATTACH {_literal(str(path.resolve()))} AS whosbehind (READ_ONLY)")

@@ -18,25 +18,30 @@ FROM (
     GROUP BY ALL
 ) GROUP BY duns;
 
-CREATE OR REPLACE MACRO resolve_org(given_uei, given_duns, given_name) AS (
+-- The organization a (UEI, DUNS, name) triple names; ``duns_uei`` is the UEI that DUNS maps to, looked
+-- up by the caller with a join on duns_to_uei (a join is far faster than a lookup per row).
+CREATE OR REPLACE MACRO resolve_org(given_uei, given_duns, given_name, duns_uei) AS (
     CASE
         WHEN nullif(trim(given_uei), '') IS NOT NULL THEN 'uei:' || upper(trim(given_uei))
-        WHEN nullif(trim(given_duns), '') IS NOT NULL THEN coalesce(
-            (SELECT 'uei:' || d.uei FROM duns_to_uei d WHERE d.duns = lpad(trim(given_duns), 9, '0')),
-            'duns:' || lpad(trim(given_duns), 9, '0'))
+        WHEN nullif(trim(given_duns), '') IS NOT NULL THEN
+            coalesce('uei:' || duns_uei, 'duns:' || lpad(trim(given_duns), 9, '0'))
         WHEN clean_name(given_name) IS NOT NULL THEN 'name:' || clean_name(given_name)
     END
 );
+
+CREATE OR REPLACE MACRO duns_key(duns) AS lpad(nullif(trim(duns), ''), 9, '0');
 
 -- Each money row with the organization it pays.
 CREATE OR REPLACE TABLE money AS
 SELECT m.*,
        CASE WHEN m.individual THEN 'individuals'
-            ELSE coalesce(resolve_org(m.recipient_uei, m.recipient_duns, m.recipient_name), 'unknown') END
+            ELSE coalesce(resolve_org(m.recipient_uei, m.recipient_duns, m.recipient_name, r.uei), 'unknown') END
            AS recipient_id,
        CASE WHEN m.individual THEN NULL
-            ELSE resolve_org(m.parent_uei, m.parent_duns, m.parent_name) END AS reported_parent_id
-FROM counted_money m;
+            ELSE resolve_org(m.parent_uei, m.parent_duns, m.parent_name, p.uei) END AS reported_parent_id
+FROM counted_money m
+LEFT JOIN duns_to_uei r ON r.duns = duns_key(m.recipient_duns)
+LEFT JOIN duns_to_uei p ON p.duns = duns_key(m.parent_duns);
 
 -- Subawards, each with the prime recipient and the subrecipient organizations.
 CREATE OR REPLACE TABLE subawards AS
@@ -44,15 +49,15 @@ SELECT
     s._sha256 AS sha256, s._row AS row_no, s._individual AS individual,
     upper(s.prime_award_unique_key) AS award_key, s.prime_award_piid AS piid,
     s.prime_award_awarding_sub_agency_code AS sub_agency_code,
-    resolve_org(s.prime_awardee_uei, s.prime_awardee_duns, s.prime_awardee_name) AS prime_id,
+    resolve_org(s.prime_awardee_uei, s.prime_awardee_duns, s.prime_awardee_name, dp.uei) AS prime_id,
     s.prime_awardee_name AS prime_name,
-    resolve_org(s.prime_awardee_parent_uei, NULL, s.prime_awardee_parent_name) AS prime_parent_id,
+    resolve_org(s.prime_awardee_parent_uei, NULL, s.prime_awardee_parent_name, NULL) AS prime_parent_id,
     s.prime_awardee_parent_name AS prime_parent_name,
     CASE WHEN s._individual THEN 'individuals'
-         ELSE resolve_org(s.subawardee_uei, s.subawardee_duns, s.subawardee_name) END AS sub_id,
+         ELSE resolve_org(s.subawardee_uei, s.subawardee_duns, s.subawardee_name, ds.uei) END AS sub_id,
     s.subawardee_name AS sub_name,
     CASE WHEN s._individual THEN NULL
-         ELSE resolve_org(s.subawardee_parent_uei, s.subawardee_parent_duns, s.subawardee_parent_name) END
+         ELSE resolve_org(s.subawardee_parent_uei, s.subawardee_parent_duns, s.subawardee_parent_name, dsp.uei) END
         AS sub_parent_id,
     s.subawardee_parent_name AS sub_parent_name,
     s.subaward_number, parse_amount(s.subaward_amount) AS amount,
@@ -60,7 +65,10 @@ SELECT
     federal_fiscal_year(parse_date(s.subaward_action_date, f.date_order)) AS fiscal_year,
     s.subaward_description AS description, nullif(s.usaspending_permalink, '') AS permalink,
     f.file_name, f.export_ts
-FROM raw_subawards s JOIN source_files f ON f.sha256 = s._sha256;
+FROM raw_subawards s JOIN source_files f ON f.sha256 = s._sha256
+LEFT JOIN duns_to_uei dp ON dp.duns = duns_key(s.prime_awardee_duns)
+LEFT JOIN duns_to_uei ds ON ds.duns = duns_key(s.subawardee_duns)
+LEFT JOIN duns_to_uei dsp ON dsp.duns = duns_key(s.subawardee_parent_duns);
 
 -- Same subaward reported in several exports: keep the newest report.
 CREATE OR REPLACE TABLE subawards AS
