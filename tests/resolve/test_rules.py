@@ -69,9 +69,7 @@ def test_negative_blocks_transitive_merge_and_model_never_joins_two_identifiers(
     assert canonical_id({"name:A", "duns:1", "uei:Z"}) == "uei:Z"
 
 
-def test_curated_log_is_valid_and_packaged_copies_match() -> None:
-    for name in ("decisions.csv", "ownership.yaml", "brands.yaml"):
-        assert (REPO / "data" / "curated" / name).read_text("utf-8") == families.curated_text(name), name
+def test_curated_log_is_valid() -> None:
     decisions = read_curated(families.curated_text("decisions.csv"))
     assert decisions and all(d.curated and d.reason for d in decisions)
     for link in families.ownership():

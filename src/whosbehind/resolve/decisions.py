@@ -3,7 +3,7 @@
 A decision says of two organization ids that they are the same (``positive``), not the same
 (``negative``) or that nobody could tell (``unsure``), who or what decided, when and why. Nothing is
 ever deleted: a decision is reversed by appending a newer one for the same pair. The newest decision
-for a pair is the one in force. Curated decisions (people, reviewed in ``data/curated/decisions.csv``)
+for a pair is the one in force. Curated decisions (people, reviewed in ``curated/decisions.csv``)
 always win over the model's.
 
 Clusters are built from positive decisions in a fixed order (curated first, then the model's by

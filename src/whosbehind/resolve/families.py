@@ -5,7 +5,7 @@
   ``IS_ULTIMATELY_CONSOLIDATED_BY`` with their periods, parsed from the GLEIF API v1 JSON.
 - Hoover's parent list shipped with Torn Apart (grade C: a research project's table of parent
   companies and their DUNS): gives parent names their DUNS, so a name-only parent joins its family.
-- Curated ownership (``data/curated/ownership.yaml``): acquisitions and sales with citations and dates.
+- Curated ownership (``curated/ownership.yaml``): acquisitions and sales with citations and dates.
 
 ``python -m whosbehind.resolve.families GLEIF_DIR HOOVERS_CSV`` regenerates the packaged reference
 files from the public samples.
@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 REFERENCE = resources.files("whosbehind.resolve").joinpath("reference")
-CURATED = resources.files("whosbehind.resolve").joinpath("curated")
+CURATED = resources.files("whosbehind").joinpath("curated")
 GRADES = ("A", "B", "C", "D", "E")
 
 

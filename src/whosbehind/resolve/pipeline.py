@@ -1,7 +1,7 @@
 """The resolution step of a build: runs after step 200 (organizations from exact identifiers), before 210.
 
 1. Reference and curated inputs are stored: GLEIF level 2 and the Hoover's parent list (packaged reference
-   files), curated ownership, brands and decisions (``data/curated``, packaged copies).
+   files), curated ownership, brands and decisions (``curated/``).
 2. Every name (organizations' names, reference names) is scored against its blocked candidates by the
    shipped Splink model; ``scoring.decide`` turns scores into positive / unsure decisions.
 3. Curated decisions are added (they win), clusters are built (``decisions.build_clusters``), and the

@@ -1,6 +1,6 @@
 """Curated evidence: cited claims that official records do not carry, in YAML files reviewed like code.
 
-Files live in ``data/curated/claims/*.yaml`` (see the README there). Each file may hold three lists:
+Files live in ``curated/claims/*.yaml`` (see the README there). Each file may hold three lists:
 
 ``sources``   publications a claim cites (publisher, title, date, URL where known).
 ``entities``  the companies, banks, brands, systems, agencies and sectors claims speak of, with the keys that
@@ -57,11 +57,11 @@ ALLOWED = {
     "system_use": ({"agency"}, {"system"}),
 }
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "data" / "curated" / "claims"
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "curated" / "claims"
 
 
 def claims_dir() -> Path:
-    """Where the claim files are: $WHOSBEHIND_CLAIMS, else data/curated/claims in the source tree."""
+    """Where the claim files are: $WHOSBEHIND_CLAIMS, else the claims shipped in the package (curated/claims)."""
     env = os.environ.get("WHOSBEHIND_CLAIMS")
     return Path(env) if env else DEFAULT_DIR
 
