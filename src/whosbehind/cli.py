@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
 from decimal import Decimal
 from functools import wraps
 from importlib import resources
@@ -23,6 +22,7 @@ from whosbehind.analysis import ranking, reconcile
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import db
 from whosbehind.store.ingest import FileOutcome, ingest_into, total_input_bytes
+from whosbehind.web.formatting import jsonable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 out = Console()
@@ -57,19 +57,7 @@ def user_errors(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _to_json(value: Any) -> str:
-    def convert(v: Any) -> Any:
-        if isinstance(v, Decimal):
-            # Dollars as a JSON number with cents; exact for any amount below $10 trillion.
-            return float(v) if abs(v) < Decimal("1e13") else str(v)
-        if isinstance(v, date | datetime):
-            return v.isoformat()
-        if isinstance(v, dict):
-            return {k: convert(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [convert(x) for x in v]
-        return v
-
-    return json.dumps(convert(value), indent=2, ensure_ascii=False)
+    return json.dumps(jsonable(value), indent=2, ensure_ascii=False)
 
 
 def _print_json(value: Any) -> None:

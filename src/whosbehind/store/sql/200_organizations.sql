@@ -128,18 +128,6 @@ WHERE reported_parent_id IS NOT NULL AND recipient_id NOT IN ('individuals', 'un
 GROUP BY recipient_id
 HAVING arg_max(reported_parent_id, (action_date, export_ts, row_no)) <> recipient_id;
 
--- Ultimate parent: follow reported parents to the top; a cycle stops where it closes.
-CREATE OR REPLACE TABLE families AS
-WITH RECURSIVE chain(org_id, ancestor_id, depth, path) AS (
-    SELECT child_id, parent_id, 1, [child_id, parent_id] FROM reported_parents
-    UNION ALL
-    SELECT c.org_id, p.parent_id, c.depth + 1, list_append(c.path, p.parent_id)
-    FROM chain c JOIN reported_parents p ON p.child_id = c.ancestor_id
-    WHERE NOT list_contains(c.path, p.parent_id) AND c.depth < 20
-)
-SELECT org_id, arg_max(ancestor_id, depth) AS family_id, max(depth) AS depth
-FROM chain GROUP BY org_id;
-
 CREATE OR REPLACE TABLE organizations AS
 WITH ids AS (
     SELECT id FROM org_names
@@ -155,8 +143,8 @@ SELECT i.id,
             ELSE coalesce(b.name, i.id) END AS name,
        CASE WHEN i.id = 'individuals' THEN 'individuals' ELSE 'company' END AS kind,
        CASE WHEN i.id LIKE 'uei:%' THEN i.id[5:] END AS uei,
-       coalesce(f.family_id, i.id) AS family_id
-FROM ids i LEFT JOIN best_name b USING (id) LEFT JOIN families f ON f.org_id = i.id
+       i.id AS family_id  -- each its own family until 220_families joins them
+FROM ids i LEFT JOIN best_name b USING (id)
 WHERE i.id IS NOT NULL
 UNION ALL
 SELECT id, name, kind, NULL, id FROM agency_units;
