@@ -33,9 +33,10 @@ def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
 
 # Python steps run right after a numbered SQL step (name resolution scores pairs with Splink).
 AFTER_STEP = {"200_organizations": (_resolve_names,)}
-# DuckDB's CSV reader and inserts stream, so memory stays bounded without a limit; a limit set here makes
-# DuckDB spill early and slows a large ingest by half again (benchmarks/RESULTS.md). Set one to cap it.
-MEMORY_LIMIT = os.environ.get("WHOSBEHIND_MEMORY_LIMIT")
+# Memory stays bounded however large the input: DuckDB spills to disk past this limit. Without it, an
+# ingest runs about a quarter faster but its peak grows with the file (3.9 GB at 2M rows against 1.3 GB;
+# benchmarks/RESULTS.md). WHOSBEHIND_MEMORY_LIMIT sets another cap.
+MEMORY_LIMIT = os.environ.get("WHOSBEHIND_MEMORY_LIMIT", "1GB")
 
 
 def default_db_path() -> Path:
@@ -64,8 +65,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise WhosbehindError(f"{path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
-    if MEMORY_LIMIT:
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     # Row numbers come from insertion order, so it must be kept.
     con.execute("SET preserve_insertion_order = true")
     con.execute(sql_text("000_macros")) if not read_only else _load_macros_read_only(con)
