@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import wraps
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -37,6 +39,16 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def _db_path(db_option: Path | None) -> Path:
     return db_option or db.default_db_path()
+
+
+@contextmanager
+def _reading(db_option: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database, read-only, closed again however the command ends."""
+    con = db.connect(_db_path(db_option), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def user_errors(command: Callable[..., None]) -> Callable[..., None]:
@@ -69,7 +81,13 @@ def _money(value: Decimal | None) -> str:
     return "" if value is None else f"${value:,.2f}"
 
 
-def _run_ingest(paths: list[Path], db_path: Path, command: str, as_json: bool) -> list[FileOutcome]:
+def _run_ingest(
+    paths: list[Path],
+    db_path: Path,
+    command: str,
+    as_json: bool,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> list[FileOutcome]:
     def on_file(outcome: FileOutcome) -> None:
         if not as_json:
             variant = f", {outcome.header_variant}" if outcome.header_variant not in ("", "published") else ""
@@ -83,7 +101,7 @@ def _run_ingest(paths: list[Path], db_path: Path, command: str, as_json: bool) -
     ) as progress:
         task = progress.add_task("reading", total=total_input_bytes(paths))
         report = ingest_into(
-            db_path, paths, command=command,
+            db_path, paths, then=then, command=command,
             on_bytes=lambda n: progress.advance(task, n),
             on_file=on_file,
             on_stage=lambda s: progress.update(task, description=s),
@@ -112,28 +130,18 @@ def ingest_command(
 def build_command(db_option: DbOption = None, as_json: JsonOption = False) -> None:
     """Ingest the bundled sample of real public records into the database."""
     db_path = _db_path(db_option)
-    with resources.as_file(resources.files("whosbehind").joinpath("sample")) as sample:
-        _run_ingest([sample], db_path, "build", as_json)
-    con = db.connect(db_path, read_only=True)
-    try:
+
+    def check_sample_and_load_evidence(con: duckdb.DuckDBPyConnection) -> None:
+        from whosbehind.store import evidence
+
         bundled.assert_expected_rows(con)
-    finally:
-        con.close()
-    _load_evidence(db_path, as_json)
+        loaded = evidence.load(con)  # FedRAMP snapshots, the ICE facility list and the curated claims
+        if not as_json:
+            err.print(f"evidence: {len(loaded.snapshots)} FedRAMP snapshots, {loaded.facilities:,} ICE facilities, "
+                      f"{loaded.claims} curated claims on {loaded.entities} entities", highlight=False)
 
-
-def _load_evidence(db_path: Path, as_json: bool) -> None:
-    """FedRAMP snapshots, the ICE facility list and the curated claims (all or nothing)."""
-    from whosbehind.store import evidence
-
-    con = db.connect(db_path)
-    try:
-        loaded = evidence.load(con)
-    finally:
-        con.close()
-    if not as_json:
-        err.print(f"evidence: {len(loaded.snapshots)} FedRAMP snapshots, {loaded.facilities:,} ICE facilities, "
-                  f"{loaded.claims} curated claims on {loaded.entities} entities", highlight=False)
+    with resources.as_file(resources.files("whosbehind").joinpath("sample")) as sample:
+        _run_ingest([sample], db_path, "build", as_json, then=check_sample_and_load_evidence)
 
 
 @app.command("top")
@@ -149,12 +157,9 @@ def top_command(
     """Families ranked by what the agency obligated to them."""
     if limit < 0:
         raise WhosbehindError("--limit must be 0 (all) or a positive number")
-    con = db.connect(_db_path(db_option), read_only=True)
-    try:
+    with _reading(db_option) as con:
         chosen = ranking.find_agency(con, agency)
         rows = ranking.top_families(con, chosen, fiscal_year=fy, since=since, limit=limit)
-    finally:
-        con.close()
     if as_json:
         _print_json([{"rank": i, **r} for i, r in enumerate(rows, 1)])
         return
@@ -180,11 +185,8 @@ def lookup_command(
     as_json: JsonOption = False,
 ) -> None:
     """An organization: its family, totals by agency and year, largest awards, subcontracts."""
-    con = db.connect(_db_path(db_option), read_only=True)
-    try:
+    with _reading(db_option) as con:
         found = profile_mod.profile(con, name, limit=limit)
-    finally:
-        con.close()
     if as_json:
         _print_json(found)
         return
@@ -230,11 +232,8 @@ def _print_profile(p: dict[str, Any]) -> None:
 @user_errors
 def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> None:
     """Reconcile every stored total with its source rows, to the cent; exit 1 on any mismatch."""
-    con = db.connect(_db_path(db_option), read_only=True)
-    try:
+    with _reading(db_option) as con:
         report = reconcile.check(con)
-    finally:
-        con.close()
     from whosbehind.analysis.why import claim_problems
 
     _claim_problems = claim_problems()
@@ -317,15 +316,12 @@ def match_command(
 
     if (name is None) == (file is None):
         raise WhosbehindError("give a NAME or --file names.csv (one of the two)")
-    con = db.connect(_db_path(db_option), read_only=True)
-    try:
+    with _reading(db_option) as con:
         codes = [ranking.find_agency(con, a).code for a in (agency or ["ICE", "CBP"])]
         if file is not None:
             rows = screening.screen_file(con, file, focus_codes=codes)
         else:
             result = screening.match_one(con, name or "", focus_codes=codes)
-    finally:
-        con.close()
     if file is not None:
         if output is not None:
             screening.write_csv(rows, output)
@@ -352,11 +348,8 @@ def explain_command(
     from whosbehind.resolve import match as match_mod
     from whosbehind.resolve import screening
 
-    con = db.connect(_db_path(db_option), read_only=True)
-    try:
+    with _reading(db_option) as con:
         found = match_mod.explain(con, org_id.strip())
-    finally:
-        con.close()
     if found is None:
         raise WhosbehindError(f"no organization with id {org_id!r} (try `whosbehind match NAME`)")
     if as_json:
@@ -378,12 +371,9 @@ def why_command(
     """Why is this organization here: every path to an agency in focus, each step with grade and evidence."""
     from whosbehind.analysis import why as why_mod
 
-    con = db.connect(_db_path(db_option), read_only=True)
-    try:
+    with _reading(db_option) as con:
         focus = (ranking.find_agency(con, agency).id,) if agency else why_mod.DEFAULT_FOCUS
         found = why_mod.why(con, name, focus=focus)
-    finally:
-        con.close()
     if as_json:
         _print_json(found)
         return

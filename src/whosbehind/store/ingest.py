@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -90,8 +91,18 @@ def total_input_bytes(paths: list[Path]) -> int:
     return total_bytes(expand_paths(paths))
 
 
-def ingest_into(db_path: Path, paths: list[Path], **options: object) -> IngestReport:
-    """Ingest into a copy of ``db_path`` and atomically replace it when the run has committed."""
+def ingest_into(
+    db_path: Path,
+    paths: list[Path],
+    *,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    **options: Any,
+) -> IngestReport:
+    """Ingest into a copy of ``db_path`` and atomically replace it when the run has committed.
+
+    ``then`` runs on the copy after the ingest (the build loads the other evidence there); if it fails, the
+    copy is thrown away too, so the database is replaced whole or not at all.
+    """
     building = db_path.with_name(db_path.name + ".building")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)  # from a run that was killed: never part of the database
@@ -103,13 +114,15 @@ def ingest_into(db_path: Path, paths: list[Path], **options: object) -> IngestRe
         shutil.copy2(db_path, building)
     con = db.connect(building)
     try:
-        report = ingest(con, paths, **options)  # type: ignore[arg-type]
+        report = ingest(con, paths, **options)
+        if then is not None:
+            then(con)
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)
         raise
     con.close()
-    if report.rows_added or not db_path.exists():
+    if report.rows_added or then is not None or not db_path.exists():
         os.replace(building, db_path)
     else:
         building.unlink(missing_ok=True)
