@@ -1,4 +1,4 @@
-"""The commands a person types: build, ingest, top, lookup, check."""
+"""whosbehind: who builds, hosts, supplies and finances US immigration enforcement, from public records."""
 
 from __future__ import annotations
 
@@ -78,7 +78,9 @@ def _print_json(value: Any) -> None:
 
 
 def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"${value:,.2f}"
+    if value is None:
+        return ""
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
 
 
 def _run_ingest(
@@ -167,7 +169,8 @@ def top_command(
     table = Table(title=f"Obligations by {chosen.name} ({chosen.abbreviation or chosen.code}), {when}")
     for column, justify in (("#", "right"), ("family", "left"), ("obligated", "right"), ("awards", "right"),
                             ("fiscal years", "left"), ("id", "left")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        # Figures are never cut short: the long id column wraps instead.
+        table.add_column(column, justify=justify, no_wrap=column in ("obligated", "#"))  # type: ignore[arg-type]
     for i, r in enumerate(rows, 1):
         table.add_row(str(i), r["name"], _money(r["obligated"]), f"{r['awards']:,}",
                       f"{r['first_fy']}-{r['last_fy']}", r["id"])

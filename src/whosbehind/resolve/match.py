@@ -128,7 +128,8 @@ def match_names(
             names[i], None, None, round(float(best[0]["match_probability"]), 6) if best else None, "no-match",
             [{"feature": "decision", "level": ("no organization clears the rules; closest: "
                                                f"{best[0]['name_r']} ({best[1].reason})") if best
-              else "no organization shares a word with this name", "left": names[i], "right": None,
+              else "no stored name shares a blocking key with this name (try the full name, e.g. with its "
+                   "second word or legal form)", "left": names[i], "right": None,
               "match_weight": None}], candidates=candidates)
 
     final = [r for r in results if r is not None]

@@ -88,7 +88,7 @@ def describe(r: dict[str, Any]) -> str:
         lines.append("closest candidates:")
         lines.extend(f"  {c['name']} ({c['id']}) score {c['score']}: {c['decision']}, {c['reason']}"
                      for c in r["candidates"][:3])
-    if r.get("focus_ties"):
+    if r.get("focus_ties") and r.get("match"):
         t = r["focus_ties"]
         lines.append(f"ties to agencies {', '.join(t['agency_codes'])}: " + (
             f"yes, ${t['obligated']:,.2f} obligated to the family in {t['awards']} awards (USAspending, grade A)"

@@ -1,6 +1,14 @@
 -- What agencies in focus obligated to each family (prime contracts, USAspending records).
-SELECT family_id, sum(obligated) AS obligated, sum(awards) AS awards
-FROM family_totals
-WHERE family_id IN (SELECT unnest($families))
-  AND (toptier_code IN (SELECT unnest($codes)) OR sub_agency_code IN (SELECT unnest($codes)))
-GROUP BY family_id;
+-- Awards are counted once each (family_totals counts them per fiscal year, so they cannot be summed).
+SELECT t.family_id, t.obligated, a.awards
+FROM (
+    SELECT family_id, sum(obligated) AS obligated FROM family_totals
+    WHERE family_id IN (SELECT unnest($families))
+      AND (toptier_code IN (SELECT unnest($codes)) OR sub_agency_code IN (SELECT unnest($codes)))
+    GROUP BY family_id
+) t JOIN (
+    SELECT family_id, count(DISTINCT award_key) AS awards FROM family_awards
+    WHERE family_id IN (SELECT unnest($families))
+      AND (toptier_code IN (SELECT unnest($codes)) OR sub_agency_code IN (SELECT unnest($codes)))
+    GROUP BY family_id
+) a USING (family_id);
