@@ -324,10 +324,13 @@ def render(found: dict[str, Any], *, limit: int = 20) -> str:
                 lines.append(f"   = {s['text']}")
                 continue
             lines.append(f"   [{s['grade']}] {s['text']}")
+            shown_records: set[tuple[str, str]] = set()  # two citations of one claim share its official record
             for ev in s["evidence"][:2]:
                 where = ev.get("permalink") or ev.get("url") or ev.get("file_name") or ev.get("locator") or ""
                 if where:
                     lines.append(f"       source: {where}")
                 for rec in ev.get("records", [])[:2]:
-                    lines.append(f"       backed by {rec['type']} {rec['id']}: {rec['note']}")
+                    if (rec["type"], rec["id"]) not in shown_records:
+                        shown_records.add((rec["type"], rec["id"]))
+                        lines.append(f"       backed by {rec['type']} {rec['id']}: {rec['note']}")
     return "\n".join(lines)
