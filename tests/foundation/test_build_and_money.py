@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import duckdb
+import pytest
 
 from samples import API_ZIP, MN_SUMMARIES, MN_ZIP, UMN_SUMMARIES, member_bytes
 
@@ -99,19 +100,20 @@ def test_check_reconciles_and_reports_set_aside_rows(built):
     assert s["money_rows"] == s["counted_rows"] + s["set_aside_rows"]
 
 
-def test_check_fails_when_a_stored_total_no_longer_matches_its_rows(fresh, built_db, tmp_path):
+@pytest.mark.parametrize("table", ["family_totals", "organization_totals"])
+def test_check_fails_when_a_stored_total_no_longer_matches_its_rows(fresh, built_db, tmp_path, table):
     import shutil
 
     copy = tmp_path / "tampered.duckdb"
     shutil.copy(built_db, copy)
     con = duckdb.connect(str(copy))
-    con.execute("UPDATE family_totals SET obligated = obligated + 0.01 WHERE rowid = (SELECT min(rowid) "
-                "FROM family_totals)")
+    con.execute(f"UPDATE {table} SET obligated = obligated + 0.01 WHERE rowid = (SELECT min(rowid) FROM {table})")
     con.close()
     fresh.db = copy
     result = fresh.run("check")
     assert result.exit_code == 1
     assert "do NOT reconcile" in result.output
+    assert ("'level': 'family'" if table == "family_totals" else "'level': 'organization'") in result.output
 
 
 def test_only_rows_identical_in_every_column_are_set_aside(fresh, tmp_path):

@@ -38,7 +38,7 @@ class CheckReport:
 def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
     return CheckReport(
         summary=queries.one(con, "reconcile_summary") or {},
-        total_mismatches=queries.rows(con, "reconcile_family_totals"),
+        total_mismatches=queries.rows(con, "reconcile_totals"),
         file_count_mismatches=queries.rows(con, "source_file_counts"),
         set_aside=queries.rows(con, "set_aside_reasons"),
         partial_awards=queries.one(con, "partial_transaction_awards") or {},

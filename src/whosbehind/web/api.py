@@ -79,9 +79,9 @@ def api_org_csv(request: Request, org_id: str) -> Response:
 
 @router.get("/organizations/{org_id:path}", summary="An organization: family, totals, ties, awards",
             tags=["organizations"])
-def api_organization(request: Request, org_id: str) -> Response:
+async def api_organization(request: Request, org_id: str) -> Response:
     """Family (reported parents), totals by agency and fiscal year, tie kinds, largest awards, subcontracts."""
-    body = db(request).cached(("org_json", org_id), lambda con: dumps(views.organization(con, org_id)))
+    body = await db(request).cached_async(("org_json", org_id), lambda con: dumps(views.organization(con, org_id)))
     return Response(body, media_type="application/json")
 
 

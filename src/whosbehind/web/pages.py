@@ -103,8 +103,14 @@ def org_evidence(request: Request, org_id: str,
 
 
 @router.get("/org/{org_id:path}", response_class=HTMLResponse)
-def organization(request: Request, org_id: str) -> HTMLResponse:
-    return render(request, "organization.html", org=_org(request, org_id))
+async def organization(request: Request, org_id: str) -> HTMLResponse:
+    # The most visited page is kept rendered, per database version and public URL (the only part of the
+    # request it shows), so a visit costs a lookup rather than a template run.
+    def build(_con: Any) -> bytes:
+        return bytes(render(request, "organization.html", org=_org(request, org_id)).body)
+
+    body = await request.app.state.db.cached_async(("org_page_html", org_id, public_url(request)), build)
+    return HTMLResponse(body)
 
 
 @router.get("/agency/{agency}", response_class=HTMLResponse)

@@ -45,3 +45,22 @@ GROUP BY ALL;
 CREATE OR REPLACE TABLE family_awards AS
 SELECT DISTINCT o.family_id, m.toptier_code, m.sub_agency_code, m.fiscal_year, m.award_key
 FROM money m JOIN organizations o ON o.id = m.recipient_id;
+
+-- Stored totals per organization (recipient), sub-agency and fiscal year: what an organization page and
+-- `lookup` show. Reconciled with the raw rows by `whosbehind check`, like family_totals. Sorted by
+-- organization so that reading one organization touches only its own row groups.
+CREATE OR REPLACE TABLE organization_totals AS
+SELECT m.recipient_id, m.toptier_code, m.sub_agency_code, m.fiscal_year,
+       sum(m.amount) AS obligated, count(*) AS source_rows, count(DISTINCT m.award_key) AS awards
+FROM money m
+GROUP BY ALL ORDER BY m.recipient_id;
+
+-- Each organization's money per award: the "largest awards" lists read from here instead of grouping
+-- every money row of a large contractor on each request.
+CREATE OR REPLACE TABLE organization_awards AS
+SELECT recipient_id, award_key, any_value(piid) AS piid, any_value(sub_agency_code) AS sub_agency_code,
+       sum(amount) AS obligated, min(action_date) AS first_date, max(action_date) AS last_date,
+       any_value(permalink) AS permalink, any_value(description) AS description, count(*) AS source_rows,
+       string_agg(DISTINCT file_name, '; ') AS files
+FROM money
+GROUP BY recipient_id, award_key ORDER BY recipient_id;

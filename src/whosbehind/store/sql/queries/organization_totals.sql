@@ -1,6 +1,6 @@
--- Obligations to one organization by agency and fiscal year.
-SELECT m.toptier_code, m.sub_agency_code, u.name AS agency_name, m.fiscal_year,
-       sum(m.amount) AS obligated, count(*) AS source_rows, count(DISTINCT m.award_key) AS awards
-FROM money m LEFT JOIN agency_units u ON u.id = 'agency:' || m.sub_agency_code
-WHERE m.recipient_id = $id
-GROUP BY ALL ORDER BY m.sub_agency_code, m.fiscal_year;
+-- Obligations to one organization by agency and fiscal year (stored totals, reconciled by `whosbehind check`).
+SELECT t.toptier_code, t.sub_agency_code, u.name AS agency_name, t.fiscal_year,
+       t.obligated, t.source_rows, t.awards
+FROM organization_totals t LEFT JOIN agency_units u ON u.id = 'agency:' || t.sub_agency_code
+WHERE t.recipient_id = $id
+ORDER BY t.sub_agency_code, t.fiscal_year;

@@ -1,4 +1,5 @@
 -- Stored totals against the raw rows they come from: the amounts are read again from the raw text.
+-- Both stored levels are checked: per family (rankings) and per organization (pages, `lookup`).
 WITH from_raw AS (
     SELECT c.sha256, c.row_no, parse_amount(r.federal_action_obligation) AS amount
     FROM counted_money c JOIN raw_prime_award_transactions r ON r._sha256 = c.sha256 AND r._row = c.row_no
@@ -13,16 +14,35 @@ WITH from_raw AS (
     FROM counted_money c JOIN raw_prime_award_summaries r ON r._sha256 = c.sha256 AND r._row = c.row_no
 ),
 recomputed AS (
-    SELECT o.family_id, m.toptier_code, m.sub_agency_code, m.fiscal_year,
+    SELECT m.recipient_id, o.family_id, m.toptier_code, m.sub_agency_code, m.fiscal_year,
            sum(f.amount) AS obligated, count(*) AS source_rows
     FROM from_raw f JOIN money m USING (sha256, row_no) JOIN organizations o ON o.id = m.recipient_id
     GROUP BY ALL
+),
+by_family AS (
+    SELECT family_id AS id, toptier_code, sub_agency_code, fiscal_year,
+           sum(obligated) AS obligated, sum(source_rows) AS source_rows
+    FROM recomputed GROUP BY ALL
+),
+stored AS (
+    SELECT 'family' AS level, family_id AS id, toptier_code, sub_agency_code, fiscal_year, obligated, source_rows
+    FROM family_totals
+    UNION ALL
+    SELECT 'organization', recipient_id, toptier_code, sub_agency_code, fiscal_year, obligated, source_rows
+    FROM organization_totals
+),
+from_rows AS (
+    SELECT 'family' AS level, * FROM by_family
+    UNION ALL
+    SELECT 'organization', recipient_id, toptier_code, sub_agency_code, fiscal_year, obligated, source_rows
+    FROM recomputed
 )
-SELECT coalesce(t.family_id, r.family_id) AS family_id, coalesce(t.sub_agency_code, r.sub_agency_code) AS sub_agency_code,
+SELECT coalesce(t.level, r.level) AS level, coalesce(t.id, r.id) AS id,
+       coalesce(t.sub_agency_code, r.sub_agency_code) AS sub_agency_code,
        coalesce(t.fiscal_year, r.fiscal_year) AS fiscal_year, t.obligated AS stored, r.obligated AS from_rows,
        t.source_rows AS stored_rows, r.source_rows AS raw_rows
-FROM family_totals t FULL OUTER JOIN recomputed r
-  ON t.family_id = r.family_id AND t.toptier_code IS NOT DISTINCT FROM r.toptier_code
+FROM stored t FULL OUTER JOIN from_rows r
+  ON t.level = r.level AND t.id = r.id AND t.toptier_code IS NOT DISTINCT FROM r.toptier_code
  AND t.sub_agency_code IS NOT DISTINCT FROM r.sub_agency_code AND t.fiscal_year IS NOT DISTINCT FROM r.fiscal_year
 WHERE t.obligated IS DISTINCT FROM r.obligated OR t.source_rows IS DISTINCT FROM r.source_rows
-ORDER BY family_id, sub_agency_code, fiscal_year;
+ORDER BY level, id, sub_agency_code, fiscal_year;
