@@ -3,11 +3,14 @@
     python benchmarks/resolve/bench.py quality DB      # DB: a database built with `whosbehind build`
     python benchmarks/resolve/bench.py speed DB [N]    # N distinct names (default 100000)
 
-Quality: in the bundled records, names that share a UEI or DUNS are the same organization. Identifiers are
-hidden; organizations are split in two halves by a hash of their id: the model is trained on one half and
-measured on the other. Pairwise precision / recall / F1 over all pairs of names, and the clusters that went
-wrong, side by side with two baselines run on the same names: exact match after normalization, and Splink
-with default settings on the raw names.
+Quality. The unit is a record: a recipient name with the context its rows carry (street address, city,
+state, 5-digit zip, country, NAICS, awarding sub-agency), one per distinct combination, from every raw
+table that gives a recipient an address and an identifier (query ``resolve_context_records``). Records
+that share a UEI or DUNS are the same organization. Identifiers are hidden; organizations are split in two
+halves by a hash of their id: the model is trained (EM, u from random pairs) and its merge threshold is
+chosen on one half, and it is measured on the other. Pairwise precision / recall / F1 over all pairs of
+records, and the clusters that went wrong, side by side with two baselines run on the same records: exact
+match after name normalization, and Splink with default settings on the raw names.
 """
 
 from __future__ import annotations
@@ -17,76 +20,25 @@ import random
 import resource
 import sys
 import time
-from collections import defaultdict
-from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 from whosbehind.resolve import scoring
 from whosbehind.resolve.decisions import Judgement
+from whosbehind.resolve.families import looks_like_organization
 from whosbehind.resolve.names import normalize
-from whosbehind.resolve.train import training_records
-
-
-class UnionFind:
-    def __init__(self) -> None:
-        self.p: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.p.setdefault(x, x)
-        while self.p[x] != x:
-            self.p[x] = self.p[self.p[x]]
-            x = self.p[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        self.p[self.find(a)] = self.find(b)
-
-
-def pairs_of(clusters: dict[str, list[str]]) -> set[tuple[str, str]]:
-    out = set()
-    for members in clusters.values():
-        out.update(tuple(sorted(p)) for p in combinations(members, 2))
-    return out
-
-
-def evaluate(name: str, records: list[dict], predicted_pairs: list[tuple[str, str]]) -> dict:
-    uf = UnionFind()
-    for r in records:
-        uf.find(r["unique_id"])
-    for a, b in predicted_pairs:
-        uf.union(a, b)
-    pred: dict[str, list[str]] = defaultdict(list)
-    truth: dict[str, list[str]] = defaultdict(list)
-    by_id = {r["unique_id"]: r for r in records}
-    for r in records:
-        pred[uf.find(r["unique_id"])].append(r["unique_id"])
-        truth[r["truth"]].append(r["unique_id"])
-    p, t = pairs_of(pred), pairs_of(truth)
-    tp = len(p & t)
-    precision = tp / len(p) if p else 1.0
-    recall = tp / len(t) if t else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    # False pairs whose names are identical after normalization: indistinguishable on a name alone
-    # (the same legal name registered under several DUNS, one per establishment).
-    fp_same = sum(1 for a, b in p - t if normalize(by_id[a]["name"]).exact == normalize(by_id[b]["name"]).exact)
-    wrong = [sorted({by_id[m]["name"] + " [" + by_id[m]["truth"] + "]" for m in members})
-             for members in pred.values() if len({by_id[m]["truth"] for m in members}) > 1]
-    return {"method": name, "pred_pairs": len(p), "true_pairs": len(t), "tp": tp, "precision": precision,
-            "recall": recall, "f1": f1, "wrong_clusters": len(wrong), "wrong_examples": wrong[:8],
-            "fp_same_name": fp_same}
+from whosbehind.resolve.quality import Score, UnionFind, pairwise
+from whosbehind.resolve.train import context_records
 
 
 def half(org_id: str) -> int:
     return hashlib.sha256(org_id.encode()).digest()[0] % 2
 
 
-def whosbehind_pairs(model: dict, records: list[dict]) -> list[tuple[str, str]]:
-    out = []
-    for row in scoring.predict_within(model, records, threshold=0.001):
-        v = scoring.decide(row["name_l"], row["name_r"], float(row["match_probability"]))
-        if v.judgement is Judgement.POSITIVE:
-            out.append((row["unique_id_l"], row["unique_id_r"]))
-    return out
+def whosbehind_pairs(model: dict, records: list[dict], threshold: float) -> list[tuple[str, str]]:
+    by_id = {r["unique_id"]: r for r in records}
+    return [(a, b) for a, b, p in scoring.scored_pairs(model, records, threshold=0.0001)
+            if scoring.decide_records(by_id[a], by_id[b], p, threshold).judgement is Judgement.POSITIVE]
 
 
 def exact_pairs(records: list[dict]) -> list[tuple[str, str]]:
@@ -118,30 +70,55 @@ def splink_default_pairs(records: list[dict]) -> list[tuple[str, str]]:
     return [(p["unique_id_l"], p["unique_id_r"]) for p in preds]
 
 
+def describe_record(r: dict) -> str:
+    # Some identified recipients are sole proprietors under their own name: never printed.
+    name = r["name"] if looks_like_organization(r["name"]) else "(a person's name, withheld)"
+    return f"{name} @ {r['address'] or '?'} {r['zip5'] or ''} [{r['truth']}]"
+
+
+def summary(method: str, score: Score, by_id: dict[str, dict]) -> dict:
+    def key(uid: str) -> Any:
+        return normalize(by_id[uid]["name"])
+
+    same_name = sum(1 for a, b in score.false_pairs if key(a).exact == key(b).exact)
+    renamed = sum(1 for a, b in score.missed_pairs if key(a).core != key(b).core)
+    examples = [sorted({describe_record(by_id[m]) for m in members}) for members in score.wrong_clusters[:6]]
+    return {"method": method, "score": score, "false_same_name": same_name, "missed_other_name": renamed,
+            "examples": examples}
+
+
 def quality(db_path: Path) -> None:
-    records = training_records(db_path)
+    records = context_records(db_path)
     train = [r for r in records if half(r["truth"]) == 0]
     test = [r for r in records if half(r["truth"]) == 1]
     t0 = time.perf_counter()
     model = scoring.train(train)
-    print(f"trained on {len(train)} names ({len({r['truth'] for r in train})} organizations) "
-          f"in {time.perf_counter() - t0:.1f} s; measured on {len(test)} names "
-          f"({len({r['truth'] for r in test})} organizations)")
+    threshold, train_score = scoring.choose_threshold(model, train)
+    print(f"{len(records)} records of {len({r['truth'] for r in records})} organizations")
+    print(f"trained on {len(train)} records ({len({r['truth'] for r in train})} organizations, "
+          f"{train_score.true_pairs} true pairs) in {time.perf_counter() - t0:.1f} s; merge threshold "
+          f"{threshold:.6f} (training precision {train_score.precision:.4f}, recall {train_score.recall:.4f})")
+    print(f"measured on {len(test)} records ({len({r['truth'] for r in test})} organizations)")
+    by_id = {r["unique_id"]: r for r in test}
+    truth = {r["unique_id"]: r["truth"] for r in test}
     results = [
-        evaluate("whosbehind (Splink model + rules)", test, whosbehind_pairs(model, test)),
-        evaluate("baseline: exact match after normalization", test, exact_pairs(test)),
-        evaluate("baseline: Splink default settings, raw names", test, splink_default_pairs(test)),
+        summary("whosbehind (Splink on name + context, rules)",
+                pairwise(truth, whosbehind_pairs(model, test, threshold)), by_id),
+        summary("baseline: exact match after normalization", pairwise(truth, exact_pairs(test)), by_id),
+        summary("baseline: Splink default settings, raw names", pairwise(truth, splink_default_pairs(test)), by_id),
     ]
     print("| method | predicted pairs | true pairs | correct | precision | recall | F1 | wrong clusters "
-          "| false pairs with identical names |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| false pairs with identical names | missed pairs with different names |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['method']} | {r['pred_pairs']} | {r['true_pairs']} | {r['tp']} | {r['precision']:.4f} | "
-              f"{r['recall']:.4f} | {r['f1']:.4f} | {r['wrong_clusters']} | "
-              f"{r['fp_same_name']} of {r['pred_pairs'] - r['tp']} |")
+        s = r["score"]
+        print(f"| {r['method']} | {s.predicted_pairs} | {s.true_pairs} | {s.correct} | {s.precision:.4f} | "
+              f"{s.recall:.4f} | {s.f1:.4f} | {len(s.wrong_clusters)} | "
+              f"{r['false_same_name']} of {s.predicted_pairs - s.correct} | "
+              f"{r['missed_other_name']} of {s.true_pairs - s.correct} |")
     for r in results:
-        print(f"\nwrong clusters, {r['method']} (first {len(r['wrong_examples'])}):")
-        for w in r["wrong_examples"]:
+        print(f"\nwrong clusters, {r['method']} (first {len(r['examples'])}):")
+        for w in r["examples"]:
             print("  - " + " | ".join(w))
 
 
@@ -193,15 +170,15 @@ def speed(db_path: Path, n: int) -> None:
     t0 = time.perf_counter()
     records = [scoring.record(str(i), f"org{i}", name) for i, name in enumerate(names)]
     t1 = time.perf_counter()
-    rows = scoring.predict_within(model, records, threshold=0.001)
+    rows = scoring.scored_pairs(model, records, threshold=0.001)
     t2 = time.perf_counter()
     positives = 0
     uf = UnionFind()
-    for row in rows:
-        verdict = scoring.decide(row["name_l"], row["name_r"], float(row["match_probability"]))
+    for a, b, p in rows:
+        verdict = scoring.decide(names[int(a)], names[int(b)], float(p))
         if verdict.judgement is Judgement.POSITIVE:
             positives += 1
-            uf.union(row["unique_id_l"], row["unique_id_r"])
+            uf.union(a, b)
     clusters = len({uf.find(str(i)) for i in range(len(names))})
     t3 = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

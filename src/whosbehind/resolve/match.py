@@ -16,7 +16,7 @@ import duckdb
 
 from whosbehind.resolve import scoring
 from whosbehind.resolve.decisions import Judgement
-from whosbehind.resolve.names import normalize
+from whosbehind.resolve.names import NameKey, normalize
 from whosbehind.store import queries
 
 
@@ -52,6 +52,13 @@ def _result_for_org(query: str, org: dict[str, Any], **kw: Any) -> MatchResult:
     )
 
 
+def candidate_record(unique_id: str, stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored name as a Splink record: its stored keys, and no address context (names only)."""
+    core = stored["core"] or ""
+    return {**stored, "unique_id": unique_id, "truth": None, "lone_word": core if core and " " not in core else None,
+            **dict.fromkeys(scoring.CONTEXT_COLUMNS)}
+
+
 def match_names(
     con: duckdb.DuckDBPyConnection,
     names: list[str],
@@ -82,8 +89,10 @@ def match_names(
     if left:
         cands = queries.rows(con, "match_candidates", cores=[r["core"] for r in left],
                              tokens=[r["tokens"] for r in left], block_a=[r["block_a"] for r in left],
-                             block_b=[r["block_b"] for r in left])
-        right = [{**c, "unique_id": f"c{j}", "truth": None} for j, c in enumerate(cands)]
+                             block_b=[r["block_b"] for r in left],
+                             lone_words=[r["lone_word"] for r in left if r["lone_word"]],
+                             first_tokens=[r["first_token"] for r in left])
+        right = [candidate_record(f"c{j}", c) for j, c in enumerate(cands)]
         for row in scoring.predict_between(model, left, right, threshold=0.0):
             if str(row["unique_id_l"]).startswith("c"):
                 row = {k[:-2] + ("_r" if k.endswith("_l") else "_l") if k.endswith(("_l", "_r")) else k: v
@@ -123,6 +132,10 @@ def match_names(
                   + (" of one family" if family else "") + ": " + ", ".join(sorted(clusters)),
                   "left": names[i], "right": None, "match_weight": None}], candidates=candidates)
             continue
+        by_word = lone_word_match(con, names[i], keys[i], rows, cand_orgs, candidates)
+        if by_word is not None:
+            results[i] = by_word
+            continue
         best = verdicts[0] if verdicts else None
         results[i] = MatchResult(
             names[i], None, None, round(float(best[0]["match_probability"]), 6) if best else None, "no-match",
@@ -141,6 +154,40 @@ def match_names(
             r.focus_ties = {"tied": t is not None, "obligated": t["obligated"] if t else Decimal("0"),
                             "awards": t["awards"] if t else 0, "agency_codes": focus_codes}
     return final
+
+
+def lone_word_match(con: duckdb.DuckDBPyConnection, query: str, key: NameKey, rows: list[dict[str, Any]],
+                    cand_orgs: dict[str, dict[str, Any]], candidates: list[dict[str, Any]]) -> MatchResult | None:
+    """A one-word query ("Palantir") names a company by its distinctive first word. It matches when every
+    organization whose name begins with that word belongs to one family: the answer is the family's head
+    (ultimate parent) when its own name begins with the word, else the one organization found. Short or
+    generic words ("GEO", "Global") and words shared by several families ("Deloitte") get no match."""
+    if key.lone_word is None or key.is_generic:
+        return None
+    found = [r for r in rows if normalize(r["name_r"]).first_token == key.lone_word and r["org_id_r"] in cand_orgs]
+    if not found:
+        return None
+    families = {cand_orgs[r["org_id_r"]]["family_id"] for r in found}
+    clusters = {cand_orgs[r["org_id_r"]]["canonical_id"] for r in found}
+    if len(families) != 1:
+        return None
+    (family_id,) = families
+    head = _orgs(con, {family_id}).get(family_id)
+    if head is not None and normalize(head["name"]).first_token == key.lone_word:
+        org = head
+    elif len(clusters) == 1:
+        org = cand_orgs[found[0]["org_id_r"]]
+    else:
+        return None
+    best = max(found, key=lambda r: float(r["match_probability"]))
+    names = sorted({r["name_r"] for r in found})
+    return _result_for_org(
+        query, org, score=round(float(best["match_probability"]), 6), rule="lone-word-family",
+        matched_name=org["name"], candidates=candidates,
+        explanation=[{"feature": "decision",
+                      "level": f"every organization whose name begins with {key.lone_word!r} belongs to one family "
+                               f"({len(clusters)} organization(s), names: {'; '.join(names[:5])})",
+                      "left": query, "right": org["name"], "match_weight": None}])
 
 
 def match_name(con: duckdb.DuckDBPyConnection, name: str, **kw: Any) -> MatchResult:

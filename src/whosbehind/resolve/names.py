@@ -61,6 +61,11 @@ class NameKey:
         return self.core.split(" ", 1)[0] if self.core else ""
 
     @property
+    def lone_word(self) -> str | None:
+        """The only word of a one-word name ("Palantir"), else None."""
+        return self.core if self.core and " " not in self.core else None
+
+    @property
     def numbers(self) -> frozenset[str]:
         return frozenset(t for t in self.core.split() if any(c.isdigit() for c in t))
 

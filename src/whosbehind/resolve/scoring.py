@@ -1,13 +1,18 @@
-"""Scoring pairs of names with Splink (DuckDB backend), and the rules that turn a score into a decision.
+"""Scoring pairs of records with Splink (DuckDB backend), and the rules that turn a score into a decision.
 
-The Splink model (a Fellegi-Sunter model: how much each level of agreement on name, legal form,
-industry and agency weighs) is trained once from the bundled records, where organizations sharing
-a UEI or DUNS are known to be the same (``train``), and shipped in ``reference/splink_model.json``.
+A record is a name with the context a row gives it: street address, zip, city, state, industry (NAICS)
+and awarding agency; name-only records (the API transaction lists) leave the context empty, and an empty
+value weighs nothing either way. The Splink model (Fellegi-Sunter: how much each level of agreement on
+name, legal form, address, place, industry and agency weighs) is trained by expectation maximisation on
+records of the bundled sample, with u-probabilities from random pairs (``train``), and shipped in
+``reference/splink_model.json`` together with the merge threshold chosen on the training records.
 Builds only load it and predict, so the same inputs give the same decisions on every build.
 
-A score alone never merges. ``decide`` adds hard rules that protect against the errors a name
-model makes: different legal forms on the same words, generic or very short names, different numbers,
-names that share only a leading word.
+A score alone never merges. ``decide`` (names only) adds hard rules that protect against the errors a
+name model makes: different legal forms on the same words, generic or very short names, different
+numbers, names that share only a leading word. ``decide_records`` is used when both records carry an
+address: then the context can separate two establishments with one name, or join a renamed company
+at its unchanged address.
 """
 
 from __future__ import annotations
@@ -26,8 +31,11 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from whosbehind.resolve.decisions import Judgement
 from whosbehind.resolve.names import NameKey, normalize
+from whosbehind.resolve.places import address_key, clean_code, house_number
 
 MODEL_FILE = "splink_model.json"
+# Keys of the shipped model file that are ours, not Splink's; stripped before Splink reads the settings.
+THRESHOLD_KEY = "whosbehind_context_threshold"
 # A pair is merged automatically only at or above this probability, and only if `decide` agrees.
 MERGE_THRESHOLD = 0.999
 # Pairs between this and the merge threshold are kept as "unsure" for review, never merged.
@@ -38,10 +46,12 @@ for _name in ("splink", "splink.internals"):
 
 
 def record(unique_id: str, org_id: str, name: str, *, naics: str | None = None, agency: str | None = None,
-           truth: str | None = None) -> dict[str, Any]:
-    """One name as Splink sees it: the comparison keys and the blocking keys."""
+           truth: str | None = None, address: str | None = None, city: str | None = None,
+           state: str | None = None, zip5: str | None = None) -> dict[str, Any]:
+    """One record as Splink sees it: the comparison keys and the blocking keys of its name and context."""
     key = normalize(name)
     words = key.core.split()
+    street = address_key(address)
     return {
         "unique_id": unique_id,
         "org_id": org_id,
@@ -53,16 +63,28 @@ def record(unique_id: str, org_id: str, name: str, *, naics: str | None = None, 
         "first_token": key.first_token or None,
         "block_a": f"{words[0]} {words[1][:3]}" if len(words) > 1 else (words[0] if words else None),
         "block_b": f"{words[0][:3]} {words[-1]}" if words else None,
-        "naics": (naics or "").strip().upper() or None,
-        "agency": (agency or "").strip().upper() or None,
+        # A one-word name ("Palantir") shares no two-word key with its company's full name: it blocks on
+        # its only word against the first word of other names.
+        "lone_word": words[0] if len(words) == 1 else None,
+        "naics": clean_code(naics),
+        "agency": clean_code(agency),
+        "address": street,
+        "house": house_number(street),
+        "zip5": clean_code(zip5),
+        "city": clean_code(city),
+        "state": clean_code(state),
         "truth": truth,
     }
+
+
+CONTEXT_COLUMNS = ("address", "house", "zip5", "city", "state")
 
 
 def settings(link_type: str = "dedupe_only") -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
+    from splink.blocking_rule_library import CustomRule
 
     name = cl.CustomComparison(
         output_column_name="name",
@@ -77,19 +99,48 @@ def settings(link_type: str = "dedupe_only") -> Any:
             cll.ElseLevel().configure(label_for_charts="names differ"),
         ],
     )
+    address = cl.CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            cll.NullLevel("address"),
+            cll.ExactMatchLevel("address").configure(label_for_charts="same street address"),
+            cll.JaroWinklerLevel("address", 0.92).configure(label_for_charts="street address nearly the same"),
+            cll.ExactMatchLevel("house").configure(label_for_charts="same house number, other street text"),
+            cll.ElseLevel().configure(label_for_charts="street addresses differ"),
+        ],
+    )
+    # Zip, city and state say the same thing at three grains: one comparison, so they are counted once.
+    place = cl.CustomComparison(
+        output_column_name="place",
+        comparison_levels=[
+            cll.And(cll.NullLevel("zip5"), cll.NullLevel("city")).configure(is_null_level=True),
+            cll.ExactMatchLevel("zip5").configure(label_for_charts="same zip code"),
+            cll.And(cll.ExactMatchLevel("city"), cll.ExactMatchLevel("state")).configure(
+                label_for_charts="same city and state, other zip"),
+            cll.ExactMatchLevel("state").configure(label_for_charts="same state, other city"),
+            cll.ElseLevel().configure(label_for_charts="different places"),
+        ],
+    )
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
         comparisons=[
             name,
             cl.ExactMatch("legal_form"),
+            address,
+            place,
             cl.ExactMatch("naics"),
+            cl.ExactMatch("agency"),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("core"),
             block_on("tokens"),
             block_on("block_a"),
             block_on("block_b"),
+            # a renamed company at its unchanged address
+            block_on("address", "zip5"),
+            CustomRule("l.lone_word = r.first_token"),
+            CustomRule("l.first_token = r.lone_word"),
         ],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
@@ -97,27 +148,35 @@ def settings(link_type: str = "dedupe_only") -> Any:
     )
 
 
-def train(records: Sequence[dict[str, Any]], *, label_column: str = "truth", seed: int = 1) -> dict[str, Any]:
-    """Estimate the model: u from random pairs, m from pairs known to be the same (shared identifier)."""
+def train(records: Sequence[dict[str, Any]], *, seed: int = 1) -> dict[str, Any]:
+    """Estimate the model without labels: u from random pairs, m by expectation maximisation.
+
+    EM runs twice on two blocks so that every comparison is estimated on pairs not chosen by it: pairs
+    with the same name core teach what context agreement is worth, pairs at the same street address and
+    zip teach what name agreement is worth.
+    """
     from splink import DuckDBAPI, Linker, block_on
 
     db_api = DuckDBAPI(duckdb.connect())
     sdf = db_api.register(list(records), dataset_display_name="train")
     linker = Linker(sdf, settings())
-    linker.training.estimate_probability_two_random_records_match([block_on("exact")], recall=0.7)
+    linker.training.estimate_probability_two_random_records_match([block_on("exact", "zip5")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    linker.training.estimate_m_from_label_column(label_column)
-    model = linker.misc.save_model_to_json()
-    # Industry context is one value per organization, so pairs sharing an identifier always agree on it and
-    # the label estimate is degenerate (m = 1). Use a stated prior instead: the same company is paid under
-    # the same most-common NAICS description 70% of the time.
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("core"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("address", "zip5"))
+    return neutral_where_untrained(linker.misc.save_model_to_json())
+
+
+def neutral_where_untrained(model: dict[str, Any]) -> dict[str, Any]:
+    """A level the training records never showed (e.g. one awarding agency only) gets weight 0 (m = u):
+    it says nothing either way, rather than Splink's generic defaults."""
     for comp in model["comparisons"]:
-        if comp["output_column_name"] == "naics":
-            for level in comp["comparison_levels"]:
-                if level.get("is_null_level"):
-                    continue
-                exact = "Exact" in level.get("label_for_charts", "")
-                level["m_probability"] = 0.7 if exact else 0.3
+        for level in comp["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m is None or u is None:
+                level["m_probability"] = level["u_probability"] = m if m is not None else (u or 0.5)
     return model
 
 
@@ -127,28 +186,46 @@ def load_model(path: Path | None = None) -> dict[str, Any]:
     return json.loads(resources.files("whosbehind.resolve").joinpath("reference", MODEL_FILE).read_text("utf-8"))
 
 
+def context_threshold(model: dict[str, Any]) -> float:
+    """The match probability at or above which two records with addresses are merged (chosen in training)."""
+    return float(model.get(THRESHOLD_KEY, MERGE_THRESHOLD))
+
+
 def _linker(model: dict[str, Any], tables: list[list[dict[str, Any]]], link_type: str) -> tuple[Any, list[Any]]:
     from splink import DuckDBAPI, Linker
 
     db_api = DuckDBAPI(duckdb.connect())
     sdfs = [db_api.register(t, dataset_display_name=f"t{i}") for i, t in enumerate(tables)]
-    model = {**model, "link_type": link_type}
-    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], model)
+    splink_model = {k: v for k, v in model.items() if not k.startswith("whosbehind_")}
+    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], {**splink_model, "link_type": link_type})
     return linker, sdfs
 
 
 def predict_within(model: dict[str, Any], records: list[dict[str, Any]], threshold: float = REVIEW_THRESHOLD
                    ) -> list[dict[str, Any]]:
-    """Scored candidate pairs within one list of names (blocking, then the model)."""
+    """Scored candidate pairs within one list of records (blocking, then the model), every column."""
     if len(records) < 2:
         return []
     linker, _ = _linker(model, [records], "dedupe_only")
     return linker.inference.predict(threshold_match_probability=threshold).as_record_list()
 
 
+def scored_pairs(model: dict[str, Any], records: list[dict[str, Any]], threshold: float = REVIEW_THRESHOLD
+                 ) -> list[tuple[str, str, float]]:
+    """(unique_id_l, unique_id_r, match_probability) of scored candidate pairs within one list of records.
+
+    Only the three columns leave DuckDB: a million scored pairs stay small in Python.
+    """
+    if len(records) < 2:
+        return []
+    linker, _ = _linker(model, [records], "dedupe_only")
+    rel = linker.inference.predict(threshold_match_probability=threshold).as_duckdbpyrelation()
+    return rel.select("unique_id_l, unique_id_r, match_probability").fetchall()
+
+
 def predict_between(model: dict[str, Any], left: list[dict[str, Any]], right: list[dict[str, Any]],
                     threshold: float = 0.0) -> list[dict[str, Any]]:
-    """Scored candidate pairs from left to right names (never within either side)."""
+    """Scored candidate pairs from left to right records (never within either side)."""
     if not left or not right:
         return []
     linker, _ = _linker(model, [left, right], "link_only")
@@ -206,6 +283,61 @@ def decide(name_a: str, name_b: str, probability: float) -> Verdict:
                    f"one word spelled differently (Jaro-Winkler {JaroWinkler.similarity(a.core, b.core):.3f})")
 
 
+def has_address(rec: dict[str, Any]) -> bool:
+    return bool(rec.get("address") and (rec.get("zip5") or rec.get("city")))
+
+
+def decide_records(a: dict[str, Any], b: dict[str, Any], probability: float, threshold: float) -> Verdict:
+    """Decide on two records. With an address on both sides the model's score over name and context
+    decides (at the threshold chosen in training), after the rules no context can overrule; otherwise
+    the names-only rules of ``decide`` apply."""
+    if not (has_address(a) and has_address(b)):
+        return decide(a["name"], b["name"], probability)
+    ka, kb = normalize(a["name"]), normalize(b["name"])
+    if not ka.core or not kb.core:
+        return Verdict(Judgement.UNSURE, "empty", "a name has no distinguishing words")
+    if ka.is_joint_venture != kb.is_joint_venture:
+        return Verdict(Judgement.UNSURE, "joint-venture", "a joint venture is related to its members, not the same")
+    if ka.numbers != kb.numbers:
+        return Verdict(Judgement.UNSURE, "numbers-differ", "the names carry different numbers")
+    if probability < threshold:
+        return Verdict(Judgement.UNSURE, "below-threshold",
+                       f"score {probability:.4f} on name and context below {threshold:.4f}")
+    return Verdict(Judgement.POSITIVE, "name-and-context",
+                   f"score {probability:.4f} on name and context at or above {threshold:.4f}")
+
+
+# Candidate merge thresholds, as Splink match weights (log2 Bayes factor of the whole record pair).
+THRESHOLD_WEIGHTS = tuple(w / 2 for w in range(-8, 61))
+
+
+def choose_threshold(model: dict[str, Any], records: list[dict[str, Any]], *, min_precision: float = 0.99
+                     ) -> tuple[float, Any]:
+    """The lowest match probability whose merges reach ``min_precision`` on these (training) records,
+    measured pairwise against their ``truth`` labels. When no threshold reaches it (records that no context
+    tells apart, e.g. one name at one address under two identifiers), the one with the best F-beta at
+    beta 0.25: precision counted four times as much as recall, because a wrong merge is the worst error."""
+    from whosbehind.resolve.quality import pairwise
+
+    by_id = {r["unique_id"]: r for r in records}
+    truth = {r["unique_id"]: r["truth"] for r in records}
+    pairs = [(a, b, p) for a, b, p in scored_pairs(model, records, threshold=0.0001)
+             if decide_records(by_id[a], by_id[b], p, 0.0).judgement is Judgement.POSITIVE]
+    scored = []
+    for weight in THRESHOLD_WEIGHTS:
+        threshold = 2**weight / (1 + 2**weight)
+        score = pairwise(truth, [(a, b) for a, b, p in pairs if p >= threshold])
+        if score.precision >= min_precision and score.correct:
+            return threshold, score
+        scored.append((threshold, score))
+
+    def f_beta(s: Any, beta: float = 0.25) -> float:
+        b2 = beta * beta
+        return (1 + b2) * s.precision * s.recall / (b2 * s.precision + s.recall) if s.correct else 0.0
+
+    return max(scored, key=lambda ts: (f_beta(ts[1]), ts[0]))
+
+
 def explain_pair(model: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]]:
     """Which values produced a score: each comparison's level, the values compared and its weight."""
     out: list[dict[str, Any]] = []
@@ -217,7 +349,7 @@ def explain_pair(model: dict[str, Any], row: dict[str, Any]) -> list[dict[str, A
         by_gamma = {len(levels) - 1 - i: lv for i, lv in enumerate(levels)}
         level = by_gamma.get(gamma) if gamma != -1 else {"label_for_charts": "no value to compare"}
         bf = row.get(f"bf_{col}")
-        value_col = {"name": "name"}.get(col, col)
+        value_col = {"name": "name", "place": "zip5"}.get(col, col)
         out.append({
             "feature": col,
             "level": (level or {}).get("label_for_charts", str(gamma)),

@@ -1,0 +1,83 @@
+"""Pairwise quality of a resolution against identifier ground truth.
+
+Records that share a UEI or DUNS are the same organization (``truth_labels``). A resolution is a set of
+merged pairs; its clusters are their connected components. Precision and recall count pairs of records:
+every pair inside a predicted cluster against every pair inside a true organization. Used to choose the
+merge threshold on training records and by ``benchmarks/resolve/bench.py`` to measure held-out records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+
+class UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def truth_labels(identifiers: Sequence[Iterable[str]]) -> list[str]:
+    """One organization label per record: records whose identifiers overlap (directly or through other
+    records, e.g. a row giving both a UEI and a DUNS) share a label."""
+    uf = UnionFind()
+    for ids in identifiers:
+        ids = list(ids)
+        if not ids:
+            raise ValueError("every ground-truth record needs a UEI or a DUNS")
+        for other in ids[1:]:
+            uf.union(other, ids[0])
+    return [uf.find(next(iter(ids))) for ids in identifiers]
+
+
+def _pairs(groups: Iterable[list[str]]) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for members in groups:
+        out.update(combinations(sorted(members), 2))
+    return out
+
+
+@dataclass
+class Score:
+    predicted_pairs: int
+    true_pairs: int
+    correct: int
+    precision: float
+    recall: float
+    f1: float
+    wrong_clusters: list[list[str]] = field(default_factory=list)  # record ids of clusters mixing organizations
+    false_pairs: set[tuple[str, str]] = field(default_factory=set)
+    missed_pairs: set[tuple[str, str]] = field(default_factory=set)
+
+
+def pairwise(truth: dict[str, str], merged: Iterable[tuple[str, str]]) -> Score:
+    """Score merged record pairs (closed transitively into clusters) against ``truth`` (record id -> org)."""
+    uf = UnionFind()
+    for uid in truth:
+        uf.find(uid)
+    for a, b in merged:
+        uf.union(a, b)
+    predicted: dict[str, list[str]] = defaultdict(list)
+    actual: dict[str, list[str]] = defaultdict(list)
+    for uid, org in truth.items():
+        predicted[uf.find(uid)].append(uid)
+        actual[org].append(uid)
+    p, t = _pairs(predicted.values()), _pairs(actual.values())
+    tp = len(p & t)
+    precision = tp / len(p) if p else 1.0
+    recall = tp / len(t) if t else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    wrong = sorted((sorted(m) for m in predicted.values() if len({truth[x] for x in m}) > 1), key=lambda m: m[0])
+    return Score(len(p), len(t), tp, precision, recall, f1, wrong, p - t, t - p)
