@@ -242,6 +242,34 @@ def test_a_database_swapped_in_is_picked_up(built_db: Path, html_db: Path, tmp_p
     app.state.db.close()
 
 
+def test_the_largest_organizations_are_ready_before_the_first_request(built_db: Path, monkeypatch) -> None:
+    from whosbehind.analysis import views
+    from whosbehind.store import db as store_db
+    from whosbehind.store import queries
+
+    con = store_db.connect(built_db, read_only=True)
+    largest = [r["id"] for r in queries.rows(con, "web_warm_organizations", limit=4)]
+    con.close()
+    monkeypatch.setenv("WHOSBEHIND_WARM", "3")
+    app = create_app(built_db)
+    computed: list[str] = []
+    real = views.organization
+
+    def counting(con, org_id):
+        computed.append(org_id)
+        return real(con, org_id)
+
+    with TestClient(app) as c:  # entering runs the start-up, which prepares the three largest
+        monkeypatch.setattr(views, "organization", counting)
+        for org_id in largest[:3]:
+            r = c.get(f"/api/organizations/{org_id}")
+            assert r.status_code == 200 and r.json()["id"] == org_id
+        assert computed == []  # answered from what start-up prepared
+        assert c.get(f"/api/organizations/{largest[3]}").status_code == 200
+        assert computed == [largest[3]]  # the fourth was not prepared: computed on request
+    app.state.db.close()
+
+
 def test_missing_database_is_503(tmp_path: Path) -> None:
     app = create_app(tmp_path / "nothing-here.duckdb")
     with TestClient(app) as c:

@@ -82,6 +82,17 @@ def organization(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
     }
 
 
+def organization_page(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
+    """`organization`, plus what its page shows beside it: the first ties of each kind and its source files."""
+    org = organization(con, org_id)
+    org["ties_by_kind"] = {k["kind"]: ties(con, org_id, kind=k["kind"], limit=25) for k in org["tie_kinds"]}
+    org["files"] = queries.rows(con, "web_organization_files", id=org_id)
+    return org
+
+
+PAGE_ONLY = ("ties_by_kind", "files")
+
+
 def parent_chain(con: duckdb.DuckDBPyConnection, org_id: str) -> list[dict[str, Any]]:
     """The organization, then each reported parent up to the family head (stops at a cycle)."""
     chain: list[dict[str, Any]] = []

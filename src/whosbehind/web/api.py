@@ -8,10 +8,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from whosbehind.analysis import ranking, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import ftm, tables
+from whosbehind.web import answers
 from whosbehind.web.formatting import dumps
 
 router = APIRouter(prefix="/api")
@@ -81,7 +83,10 @@ def api_org_csv(request: Request, org_id: str) -> Response:
             tags=["organizations"])
 async def api_organization(request: Request, org_id: str) -> Response:
     """Family (reported parents), totals by agency and fiscal year, tie kinds, largest awards, subcontracts."""
-    body = await db(request).cached_async(("org_json", org_id), lambda con: dumps(views.organization(con, org_id)))
+    database = db(request)
+    body = database.peek(("org_json", org_id))
+    if body is None:  # not asked for since the file was built: run its queries off the event loop
+        body = await run_in_threadpool(answers.organization_json, database, org_id)
     return Response(body, media_type="application/json")
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -12,10 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web import charts, formatting
+from whosbehind.web import charts, formatting, warm
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
@@ -36,7 +40,23 @@ def templates() -> Jinja2Templates:
 
 def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_url: str | None = None,
                threads: int | None = None) -> FastAPI:
+    warm_settings = warm.WarmSettings.from_environment()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Connections are accepted once the most visited answers are ready (see web/warm.py).
+        database = app.state.db
+        await run_in_threadpool(warm.warm, database, warm_settings)
+        warming: list[threading.Thread] = []
+        database.on_replaced = lambda d: warming.append(warm.warm_in_background(d, warm_settings))
+        yield
+        database.closing = True  # background warming stops before its connections are closed
+        for thread in warming:
+            thread.join()
+        database.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="whosbehind",
         summary="Which companies build, host, supply and finance US immigration enforcement, from public records.",
         description="Every figure comes from a public record and carries its evidence grade (A official record, "

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
-from starlette.concurrency import run_in_threadpool
 
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import db
@@ -65,6 +64,10 @@ class ReadOnlyDatabase:
         self._idle: list[duckdb.DuckDBPyConnection] = []
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self.generation = 0
+        self.closing = False
+        # Called (with the lock held, so it must only start work elsewhere) when a rebuilt file replaces the
+        # one in use: the app starts filling the new cache in the background.
+        self.on_replaced: Callable[[ReadOnlyDatabase], Any] | None = None
 
     def _file_identity(self) -> tuple[int, int, int]:
         try:
@@ -84,6 +87,8 @@ class ReadOnlyDatabase:
             self._base, self._identity = base, identity
             self._cache.clear()
             self.generation += 1
+            if self.generation > 1 and self.on_replaced is not None:
+                self.on_replaced(self)
         return self.generation
 
     def check(self) -> int:
@@ -126,18 +131,19 @@ class ReadOnlyDatabase:
                     self._cache.popitem(last=False)
         return value
 
-    async def cached_async(self, key: Any, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """`cached` for async routes: a cached answer is returned on the event loop, without the hop to a
-        worker thread (that hop costs more than the lookup); only a miss runs its queries in a thread."""
+    def peek(self, key: Any) -> Any | None:
+        """The cached answer for `key` from the file now in place, or None. Cheap enough for the event loop:
+        async routes look here first and go to a worker thread only on a miss."""
         with self._lock:
             self._refresh()
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        return await run_in_threadpool(self.cached, key, compute)
+        return None
 
     def close(self) -> None:
         with self._lock:
+            self.closing = True
             for con in self._idle:
                 con.close()
             self._idle = []

@@ -12,10 +12,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from whosbehind.analysis import views
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
+from whosbehind.web import answers
 from whosbehind.web.api import focus_agencies
 from whosbehind.web.formatting import org_path
 
@@ -56,14 +58,7 @@ def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> H
 
 
 def _org(request: Request, org_id: str) -> dict[str, Any]:
-    def build(con: Any) -> dict[str, Any]:
-        org = views.organization(con, org_id)
-        org["ties_by_kind"] = {k["kind"]: views.ties(con, org_id, kind=k["kind"], limit=25)
-                               for k in org["tie_kinds"]}
-        org["files"] = queries.rows(con, "web_organization_files", id=org_id)
-        return org
-
-    return request.app.state.db.cached(("org_page", org_id), build)
+    return answers.organization(request.app.state.db, org_id)
 
 
 @router.get("/org/{org_id:path}/onepager.pdf")
@@ -106,11 +101,17 @@ def org_evidence(request: Request, org_id: str,
 async def organization(request: Request, org_id: str) -> HTMLResponse:
     # The most visited page is kept rendered, per database version and public URL (the only part of the
     # request it shows), so a visit costs a lookup rather than a template run.
-    def build(_con: Any) -> bytes:
-        return bytes(render(request, "organization.html", org=_org(request, org_id)).body)
-
-    body = await request.app.state.db.cached_async(("org_page_html", org_id, public_url(request)), build)
+    database = request.app.state.db
+    key = ("org_page_html", org_id, public_url(request))
+    body = database.peek(key)
+    if body is None:
+        body = await run_in_threadpool(_render_organization, request, org_id, key)
     return HTMLResponse(body)
+
+
+def _render_organization(request: Request, org_id: str, key: tuple[str, ...]) -> bytes:
+    html = bytes(render(request, "organization.html", org=_org(request, org_id)).body)
+    return request.app.state.db.cached(key, lambda _con: html)
 
 
 @router.get("/agency/{agency}", response_class=HTMLResponse)
