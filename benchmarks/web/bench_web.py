@@ -8,8 +8,9 @@ The database must hold at least 1M transaction rows (build one with benchmarks/g
 row. Scenarios:
 
 - whosbehind API `/api/organizations/{id}` (family, totals by agency and year, tie kinds, largest awards,
-  subcontracts) on a server just started: the first 30 s include every first (uncached) request; then the
-  same again once every answer has been asked for (answers are kept until the database file is replaced);
+  subcontracts) on a server just started (it prepares the answers of the organizations that received the most
+  before it accepts connections: web/warm.py), then the same again once every answer has been asked for
+  (answers are kept until the database file is replaced);
   then on a server with the cache off (WHOSBEHIND_WEB_CACHE=0: every request runs its queries);
 - whosbehind page `/org/{id}`, first right after the API runs (its pages not yet rendered), then again;
 - Datasette: a canned query returning the same totals by agency and fiscal year for one recipient, from a
@@ -116,7 +117,7 @@ def sqlite_copy(db: Path, target: Path) -> None:
     src.close()
 
 
-API_COLD = "whosbehind API /api/organizations/{id}, server just started (first requests uncached)"
+API_COLD = "whosbehind API /api/organizations/{id}, server just started (it prepared the largest answers before accepting connections)"
 API_WARM = "whosbehind API /api/organizations/{id}, every answer asked once before"
 PAGE_COLD = "whosbehind page /org/{id}, first visits (pages not yet rendered)"
 PAGE_WARM = "whosbehind page /org/{id}, every page visited once before"
