@@ -99,6 +99,7 @@ def _scan(path: Path, display: str, file_name: str, on_bytes: Callable[[int], No
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     size = 0
     newlines = 0
+    quotes = 0
     first_chunk = b""
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -117,6 +118,7 @@ def _scan(path: Path, display: str, file_name: str, on_bytes: Callable[[int], No
                     line=line,
                 ) from exc
             newlines += chunk.count(b"\n")
+            quotes += chunk.count(b'"')
             size += len(chunk)
             on_bytes(len(chunk))
         try:
@@ -125,6 +127,11 @@ def _scan(path: Path, display: str, file_name: str, on_bytes: Callable[[int], No
             raise InputError(display, "file ends in the middle of a UTF-8 character (truncated?)") from exc
     if size == 0:
         raise InputError(display, "empty file: no header and no rows")
+    if quotes % 2:
+        # A quote inside a quoted field is written twice, so a whole CSV file has an even number of them. Checked
+        # here because the CSV reader, reading in one thread, drops a last row whose quotes are never closed.
+        raise InputError(display, "the file ends inside a quoted field that is never closed (cut short?)",
+                         line=newlines + 1)
     has_bom = first_chunk.startswith(UTF8_BOM)
     text = first_chunk[len(UTF8_BOM) :] if has_bom else first_chunk
     first_line = text.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")

@@ -102,9 +102,12 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
         if canon in personal:
             value = f"CASE WHEN _individual THEN NULL ELSE {value} END"
         select_list.append(f"{value} AS {quote(canon)}")
+    # One reader thread: under the memory limit, DuckDB's parallel reader has to hold batches back to keep
+    # them in file order, and ran about 20% slower than a single reader (benchmarks/RESULTS.md); one reader
+    # also keeps the row order, which the row numbers below rely on, without any buffering.
     source = (
         f"read_csv('{_sql_string(str(item.local_path))}', header = {str(detected.has_header).lower()}, "
-        "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+        "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, parallel = false, "
         f"encoding = 'utf-8', columns = {columns_spec})"
     )
     try:
