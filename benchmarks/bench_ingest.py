@@ -5,6 +5,8 @@ in its own process:
 
 (a) ``whosbehind ingest FILE --db fresh.duckdb``, end to end;
 (b) DuckDB's own ``CREATE TABLE t AS SELECT * FROM read_csv(FILE)`` into a database file (same duckdb);
+(b') the same with every column read as text and whosbehind's memory limit: what storing the file verbatim
+    under the same cap costs DuckDB alone (no target; it shows how much of (a) is the store itself);
 (c) pandas ``read_csv`` of the file plus a group-by of ``federal_action_obligation`` by recipient parent for
     ICE, with the default C parser and, as a second row, with ``engine="pyarrow"``;
 (d) the same ranking from whosbehind's stored database: ``whosbehind top --agency ICE --limit 0 --json`` as
@@ -158,6 +160,17 @@ print(con.execute("SELECT count(*) FROM t").fetchone()[0])
 con.close()
 """
 
+# (b') the floor for what whosbehind stores: every column kept as text, under the same memory cap as (a).
+DUCKDB_TEXT_SCRIPT = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[2])
+con.execute("SET enable_progress_bar = false")
+con.execute(f"SET memory_limit = '{sys.argv[3]}'")
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, all_varchar = true)", [sys.argv[1]])
+print(con.execute("SELECT count(*) FROM t").fetchone()[0])
+con.close()
+"""
+
 PANDAS_SCRIPT = """
 import json, sys
 import pandas as pd
@@ -225,6 +238,14 @@ def bench_size(rows: int, seed: int, keep: bool, top_repeats: int) -> dict:
     fresh(duck_db)
     m = run_measured("(b) DuckDB CREATE TABLE AS read_csv", [PY, "-c", DUCKDB_SCRIPT, str(csv_path), str(duck_db)],
                      rows)
+    m.extra["db_bytes"] = duck_db.stat().st_size if duck_db.exists() else None
+    measures.append(m)
+    report(m)
+
+    fresh(duck_db)
+    limit = os.environ.get("WHOSBEHIND_MEMORY_LIMIT", "1GB")
+    m = run_measured(f"(b') DuckDB CREATE TABLE AS read_csv, every column as text, {limit} memory limit",
+                     [PY, "-c", DUCKDB_TEXT_SCRIPT, str(csv_path), str(duck_db), limit], rows)
     m.extra["db_bytes"] = duck_db.stat().st_size if duck_db.exists() else None
     measures.append(m)
     report(m)
@@ -501,6 +522,11 @@ def targets_section(sizes: list[dict]) -> list[str]:
             lines.append(f"| {label} | (a) within 1.5x of (b) | {a['wall']:.1f} s / {b['wall']:.1f} s = "
                          f"{ratio:.2f}x (CPU seconds: {a.get('cpu', 0):.0f} / {b.get('cpu', 0):.0f} = "
                          f"{cpu_ratio:.2f}x) | {'met' if ratio <= 1.5 else 'not met'} |")
+        b_text = find(size, "(b')")
+        if a and b_text:
+            ratio_text = a["wall"] / b_text["wall"]
+            lines.append(f"| {label} | (no target) (a) against (b'), a store of the same text under the same memory "
+                         f"limit | {a['wall']:.1f} s / {b_text['wall']:.1f} s = {ratio_text:.2f}x | — |")
         if c_all and d_cli:
             c = min(c_all, key=lambda m: m["wall"])
             speed = c["wall"] / d_cli["wall"]

@@ -117,7 +117,8 @@ def sqlite_copy(db: Path, target: Path) -> None:
     src.close()
 
 
-API_COLD = "whosbehind API /api/organizations/{id}, server just started (it prepared the largest answers before accepting connections)"
+API_COLD = ("whosbehind API /api/organizations/{id}, server just started (it prepared the largest answers before "
+            "accepting connections)")
 API_WARM = "whosbehind API /api/organizations/{id}, every answer asked once before"
 PAGE_COLD = "whosbehind page /org/{id}, first visits (pages not yet rendered)"
 PAGE_WARM = "whosbehind page /org/{id}, every page visited once before"

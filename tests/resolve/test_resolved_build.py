@@ -37,6 +37,10 @@ def test_renamed_company_joined_by_curated_decision_only(built: Cli) -> None:
     assert _org(built.db, "name:CORECIVIC, INC.")[0] == "duns:159734151"
     explained = built.run("explain", "name:CORECIVIC, INC.")
     assert "whosbehind-curators" in explained.output and "sec.gov" in explained.output
+    # The merged organization, and so its family in rankings, is shown under the newer name.
+    top = json.loads(built.run("top", "--agency", "ICE", "--limit", "0", "--json").output)
+    family = next(r for r in top if r["id"] == "duns:159734151")
+    assert family["name"] == "CORECIVIC, INC."
 
 
 def test_subsidiary_with_unlike_name_in_parent_family_with_dated_citation(built: Cli) -> None:

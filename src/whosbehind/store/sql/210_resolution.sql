@@ -25,7 +25,19 @@ GROUP BY id;
 -- A reference name merged into an organization needs no row of its own beyond the one above: point it there.
 UPDATE organizations o SET canonical_id = r.canonical_id FROM resolution r WHERE r.org_id = o.id;
 
--- The name a merged cluster is shown under: the canonical organization's own name.
+-- The records merged into each organization.
 CREATE OR REPLACE TABLE clusters AS
 SELECT canonical_id, list(id ORDER BY id) AS members, count(*) AS size
 FROM organizations WHERE kind = 'company' GROUP BY canonical_id;
+
+-- A cluster of several records is shown under the name its members were most recently written under, so a
+-- renamed company appears under its new name (CoreCivic, not Corrections Corporation of America). Each
+-- record keeps every name it was written under in org_names.
+UPDATE organizations o SET name = latest.name
+FROM (
+    SELECT c.canonical_id, arg_max(n.name, (n.last_seen, n.n_rows, n.name)) AS name
+    FROM organizations c JOIN org_names n ON n.id = c.id
+    WHERE c.kind = 'company'
+    GROUP BY c.canonical_id HAVING count(DISTINCT c.id) > 1
+) latest
+WHERE o.id = latest.canonical_id;
