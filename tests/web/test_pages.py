@@ -111,3 +111,11 @@ def test_one_pager_cites_its_figures_and_prints_its_url(client: TestClient) -> N
     assert "newest source export" in html
     pdf = client.get(f"/org/{PALANTIR}/onepager.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_family_joined_by_a_curated_merge_is_not_called_self_reported(client: TestClient) -> None:
+    # CoreCivic's family: its DUNS-era record and the name-only record that a curated decision merged into it.
+    html = re.sub(r"\s+", " ", client.get("/org/duns:159734151").text)
+    assert "CORECIVIC, INC." in html
+    assert "the others by merged records or curated ownership" in html
+    assert "2 organizations in this database, linked by the parents they reported" not in html
