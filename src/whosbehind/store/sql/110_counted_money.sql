@@ -15,25 +15,17 @@ SELECT sha256, row_no, source_format, amount FROM (
     FROM money_rows
 ) WHERE n > 1;
 
+-- A row's hash over every published column (not the provenance columns), for the candidates of one raw table.
+CREATE OR REPLACE TEMP MACRO candidate_row_hashes(raw_table) AS TABLE
+SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
+FROM query_table(raw_table) r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row;
+
 CREATE OR REPLACE TEMP TABLE duplicate_hashes AS
 SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
-    SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
-    FROM raw_prime_award_transactions r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row
-) h ON h._sha256 = c.sha256 AND h._row = c.row_no
-UNION ALL
-SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
-    SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
-    FROM raw_transactions_2018 r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row
-) h ON h._sha256 = c.sha256 AND h._row = c.row_no
-UNION ALL
-SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
-    SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
-    FROM raw_api_transactions r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row
-) h ON h._sha256 = c.sha256 AND h._row = c.row_no
-UNION ALL
-SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
-    SELECT _sha256, _row, hash(struct_pack(*COLUMNS(* EXCLUDE (_sha256, _row, _run_id, _individual)))) AS row_hash
-    FROM raw_prime_award_summaries r SEMI JOIN duplicate_candidates d ON d.sha256 = r._sha256 AND d.row_no = r._row
+    FROM candidate_row_hashes('raw_prime_award_transactions')
+    UNION ALL FROM candidate_row_hashes('raw_transactions_2018')
+    UNION ALL FROM candidate_row_hashes('raw_api_transactions')
+    UNION ALL FROM candidate_row_hashes('raw_prime_award_summaries')
 ) h ON h._sha256 = c.sha256 AND h._row = c.row_no;
 
 CREATE OR REPLACE TABLE money_set_aside AS
