@@ -18,6 +18,8 @@ def organization(database: ReadOnlyDatabase, org_id: str) -> dict[str, Any]:
 
 
 def organization_json(database: ReadOnlyDatabase, org_id: str) -> bytes:
-    data = organization(database, org_id)
-    return database.cached(("org_json", org_id),
-                           lambda _con: dumps({k: v for k, v in data.items() if k not in views.PAGE_ONLY}))
+    def cut() -> bytes:
+        data = organization(database, org_id)
+        return dumps({k: v for k, v in data.items() if k not in views.PAGE_ONLY})
+
+    return database.remembered(("org_json", org_id), cut)

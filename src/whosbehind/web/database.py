@@ -23,6 +23,7 @@ from whosbehind.errors import WhosbehindError
 from whosbehind.store import db
 
 T = TypeVar("T")
+_MISSING = object()
 
 
 class DatabaseMissing(WhosbehindError):
@@ -114,16 +115,23 @@ class ReadOnlyDatabase:
                 else:
                     con.close()
 
-    def cached(self, key: Any, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """The answer for `key` from this version of the file, computed once (answers never change between
-        rebuilds, so they are cached until the file is replaced)."""
+    def _lookup(self, key: Any) -> tuple[int, Any]:
+        """The generation of the file now in place, and the answer cached for `key` from it (or _MISSING)."""
         with self._lock:
             generation = self._refresh()
             if key in self._cache:
                 self._cache.move_to_end(key)
-                return self._cache[key]
-        with self.connection() as con:
-            value = compute(con)
+                return generation, self._cache[key]
+        return generation, _MISSING
+
+    def remembered(self, key: Any, compute: Callable[[], T]) -> T:
+        """The answer for `key` from this version of the file, computed once (answers never change between
+        rebuilds, so they are kept until the file is replaced). `compute` runs after the version is noted, so
+        an answer computed while a new file is swapped in is not kept for the new file."""
+        generation, value = self._lookup(key)
+        if value is not _MISSING:
+            return value
+        value = compute()
         with self._lock:
             if generation == self.generation:
                 self._cache[key] = value
@@ -131,15 +139,19 @@ class ReadOnlyDatabase:
                     self._cache.popitem(last=False)
         return value
 
+    def cached(self, key: Any, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`remembered`, for an answer that runs queries: `compute` gets a connection."""
+        def run() -> T:
+            with self.connection() as con:
+                return compute(con)
+
+        return self.remembered(key, run)
+
     def peek(self, key: Any) -> Any | None:
         """The cached answer for `key` from the file now in place, or None. Cheap enough for the event loop:
         async routes look here first and go to a worker thread only on a miss."""
-        with self._lock:
-            self._refresh()
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        return None
+        value = self._lookup(key)[1]
+        return None if value is _MISSING else value
 
     def close(self) -> None:
         with self._lock:

@@ -65,10 +65,14 @@ def _org(request: Request, org_id: str) -> dict[str, Any]:
 def onepager_pdf(request: Request, org_id: str) -> Response:
     from whosbehind.export import onepager
 
-    org = _org(request, org_id)
     page_url = public_url(request).removesuffix(".pdf").rsplit("/onepager", 1)[0]
-    html = render(request, "onepager.html", org=org, page_url=page_url, printed=_now()).body.decode("utf-8")
-    pdf = request.app.state.db.cached(("pdf", org_id, page_url), lambda con: onepager.pdf(html))
+
+    def build() -> bytes:  # the page is rendered only when its PDF is not kept yet
+        org = _org(request, org_id)
+        return onepager.pdf(render(request, "onepager.html", org=org, page_url=page_url,
+                                   printed=_now()).body.decode("utf-8"))
+
+    pdf = request.app.state.db.remembered(("pdf", org_id, page_url), build)
     filename = "whosbehind-" + "".join(c if c.isalnum() else "-" for c in org_id)[:80] + ".pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
@@ -110,8 +114,8 @@ async def organization(request: Request, org_id: str) -> HTMLResponse:
 
 
 def _render_organization(request: Request, org_id: str, key: tuple[str, ...]) -> bytes:
-    html = bytes(render(request, "organization.html", org=_org(request, org_id)).body)
-    return request.app.state.db.cached(key, lambda _con: html)
+    return request.app.state.db.remembered(
+        key, lambda: bytes(render(request, "organization.html", org=_org(request, org_id)).body))
 
 
 @router.get("/agency/{agency}", response_class=HTMLResponse)
