@@ -7,10 +7,10 @@ Quality. The unit is a record: a recipient name with the context its rows carry 
 state, 5-digit zip, country, NAICS, awarding sub-agency), one per distinct combination, from every raw
 table that gives a recipient an address and an identifier (query ``resolve_context_records``). Records
 that share a UEI or DUNS are the same organization. Identifiers are hidden; organizations are split in two
-halves by a hash of their id: the model is trained (EM, u from random pairs) and its merge threshold is
-chosen on one half, and it is measured on the other. Pairwise precision / recall / F1 over all pairs of
-records, and the clusters that went wrong, side by side with two baselines run on the same records: exact
-match after name normalization, and Splink with default settings on the raw names.
+halves by a hash of their id, and each half is measured by a model trained (EM, u from random pairs) and
+thresholded on the other; the two folds are reported one by one and added up. Pairwise precision / recall /
+F1 over all pairs of records, and the clusters that went wrong, side by side with two baselines run on the
+same records: exact match after name normalization, and Splink with default settings on the raw names.
 """
 
 from __future__ import annotations
@@ -87,36 +87,61 @@ def summary(method: str, score: Score, by_id: dict[str, dict]) -> dict:
             "examples": examples}
 
 
-def quality(db_path: Path) -> None:
-    records = context_records(db_path)
-    train = [r for r in records if half(r["truth"]) == 0]
-    test = [r for r in records if half(r["truth"]) == 1]
+def pooled(method: str, folds: list[dict]) -> dict:
+    """Both folds' pair counts added up: every record is measured once, by a model that never saw it."""
+    scores = [f["score"] for f in folds]
+    predicted, true, correct = (sum(getattr(s, k) for s in scores)
+                                for k in ("predicted_pairs", "true_pairs", "correct"))
+    precision = correct / predicted if predicted else 1.0
+    recall = correct / true if true else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    score = Score(predicted, true, correct, precision, recall, f1,
+                  [c for s in scores for c in s.wrong_clusters],
+                  set().union(*(s.false_pairs for s in scores)), set().union(*(s.missed_pairs for s in scores)))
+    return {"method": method, "score": score, "false_same_name": sum(f["false_same_name"] for f in folds),
+            "missed_other_name": sum(f["missed_other_name"] for f in folds),
+            "examples": [e for f in folds for e in f["examples"]][:6]}
+
+
+METHODS = ("whosbehind (Splink on name + context, rules)", "baseline: exact match after normalization",
+           "baseline: Splink default settings, raw names")
+
+
+def measure_fold(records: list[dict], train_half: int) -> list[dict]:
+    """Train and choose the threshold on one half of the organizations, measure on the other."""
+    train = [r for r in records if half(r["truth"]) == train_half]
+    test = [r for r in records if half(r["truth"]) != train_half]
     t0 = time.perf_counter()
     model = scoring.train(train)
     threshold, train_score = scoring.choose_threshold(model, train)
-    print(f"{len(records)} records of {len({r['truth'] for r in records})} organizations")
-    print(f"trained on {len(train)} records ({len({r['truth'] for r in train})} organizations, "
+    print(f"fold {train_half}: trained on {len(train)} records ({len({r['truth'] for r in train})} organizations, "
           f"{train_score.true_pairs} true pairs) in {time.perf_counter() - t0:.1f} s; merge threshold "
-          f"{threshold:.6f} (training precision {train_score.precision:.4f}, recall {train_score.recall:.4f})")
-    print(f"measured on {len(test)} records ({len({r['truth'] for r in test})} organizations)")
+          f"{threshold:.6f} (training precision {train_score.precision:.4f}, recall {train_score.recall:.4f}); "
+          f"measured on {len(test)} records ({len({r['truth'] for r in test})} organizations)")
     by_id = {r["unique_id"]: r for r in test}
     truth = {r["unique_id"]: r["truth"] for r in test}
-    results = [
-        summary("whosbehind (Splink on name + context, rules)",
-                pairwise(truth, whosbehind_pairs(model, test, threshold)), by_id),
-        summary("baseline: exact match after normalization", pairwise(truth, exact_pairs(test)), by_id),
-        summary("baseline: Splink default settings, raw names", pairwise(truth, splink_default_pairs(test)), by_id),
-    ]
-    print("| method | predicted pairs | true pairs | correct | precision | recall | F1 | wrong clusters "
-          "| false pairs with identical names | missed pairs with different names |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in results:
+    found = (whosbehind_pairs(model, test, threshold), exact_pairs(test), splink_default_pairs(test))
+    return [summary(m, pairwise(truth, pairs), by_id) for m, pairs in zip(METHODS, found, strict=True)]
+
+
+def quality(db_path: Path) -> None:
+    records = context_records(db_path)
+    print(f"{len(records)} records of {len({r['truth'] for r in records})} organizations; two folds: each half "
+          "of the organizations is measured by a model trained on the other")
+    folds = [measure_fold(records, 0), measure_fold(records, 1)]
+    rows = [(f"fold {i}", r) for i, fold in enumerate(folds) for r in fold]
+    totals = [pooled(m, [fold[j] for fold in folds]) for j, m in enumerate(METHODS)]
+    rows += [("both folds", r) for r in totals]
+    print("| measured on | method | predicted pairs | true pairs | correct | precision | recall | F1 "
+          "| wrong clusters | false pairs with identical names | missed pairs with different names |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for where, r in rows:
         s = r["score"]
-        print(f"| {r['method']} | {s.predicted_pairs} | {s.true_pairs} | {s.correct} | {s.precision:.4f} | "
+        print(f"| {where} | {r['method']} | {s.predicted_pairs} | {s.true_pairs} | {s.correct} | {s.precision:.4f} | "
               f"{s.recall:.4f} | {s.f1:.4f} | {len(s.wrong_clusters)} | "
               f"{r['false_same_name']} of {s.predicted_pairs - s.correct} | "
               f"{r['missed_other_name']} of {s.true_pairs - s.correct} |")
-    for r in results:
+    for r in totals:
         print(f"\nwrong clusters, {r['method']} (first {len(r['examples'])}):")
         for w in r["examples"]:
             print("  - " + " | ".join(w))

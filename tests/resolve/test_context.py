@@ -37,20 +37,35 @@ def records(built: Cli) -> list[dict]:
     return context_records(built.db)
 
 
-@pytest.mark.parametrize("core", ["harris", "booz allen hamilton", "federal prison industries"])
-def test_establishments_with_one_name_keep_their_identities(records: list[dict], core: str) -> None:
-    # One legal name under several DUNS, one per establishment: the unit keeps them apart in the ground
-    # truth, and the shipped model, reading the addresses, merges none of them across DUNS.
-    same = [r for r in records if normalize(r["name"]).core == core]
-    assert len({r["truth"] for r in same}) >= 2
-    assert all(r["address"] and r["zip5"] for r in same)
+def _merged(records: list[dict]) -> list[tuple[str, str]]:
+    """Record pairs the shipped model and the context rules merge."""
     model = scoring.load_model()
+    by_id = {r["unique_id"]: r for r in records}
+    return [(a, b) for a, b, p in scoring.scored_pairs(model, records, threshold=0.0001)
+            if scoring.decide_records(by_id[a], by_id[b], p, scoring.context_threshold(model)).judgement
+            is Judgement.POSITIVE]
+
+
+@pytest.mark.parametrize("core", ["harris", "federal prison industries", "west publishing"])
+def test_one_name_is_one_company_within_a_state_never_across_states(records: list[dict], core: str) -> None:
+    # HARRIS CORPORATION in Palm Bay and Melbourne (FL) and in Lynchburg (VA); FEDERAL PRISON INDUSTRIES in
+    # five states; WEST PUBLISHING CORPORATION at two addresses in Minnesota.
+    same = [r for r in records if normalize(r["name"]).core == core]
+    assert all(r["address"] and r["state"] for r in same)
     by_id = {r["unique_id"]: r for r in same}
-    merged = [(a, b) for a, b, p in scoring.scored_pairs(model, same, threshold=0.0001)
-              if scoring.decide_records(by_id[a], by_id[b], p, scoring.context_threshold(model)).judgement
-              is Judgement.POSITIVE]
-    score = pairwise({r["unique_id"]: r["truth"] for r in same}, merged)
-    assert score.correct > 0 and score.false_pairs == set()
+    merged = _merged(same)
+    assert merged and all(by_id[a]["state"] == by_id[b]["state"] for a, b in merged)
+    groups = pairwise({r["unique_id"]: r["state"] for r in same}, merged)
+    assert groups.recall == 1.0 and groups.precision == 1.0  # one organization per state, exactly
+
+
+def test_holding_company_is_not_its_operating_company_at_the_same_address(records: list[dict]) -> None:
+    booz = [r for r in records if normalize(r["name"]).core.startswith("booz allen hamilton")]
+    holding = {r["unique_id"] for r in booz if "HOLDING" in r["name"]}
+    assert holding and len(holding) < len(booz)
+    assert {r["address"] for r in booz if r["unique_id"] in holding} & {
+        r["address"] for r in booz if r["unique_id"] not in holding}
+    assert not [(a, b) for a, b in _merged(booz) if (a in holding) != (b in holding)]
 
 
 def test_private_persons_are_not_records(records: list[dict], built: Cli) -> None:

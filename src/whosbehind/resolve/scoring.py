@@ -287,12 +287,14 @@ def has_address(rec: dict[str, Any]) -> bool:
     return bool(rec.get("address") and (rec.get("zip5") or rec.get("city")))
 
 
-def decide_records(a: dict[str, Any], b: dict[str, Any], probability: float, threshold: float) -> Verdict:
-    """Decide on two records. With an address on both sides the model's score over name and context
-    decides (at the threshold chosen in training), after the rules no context can overrule; otherwise
-    the names-only rules of ``decide`` apply."""
-    if not (has_address(a) and has_address(b)):
-        return decide(a["name"], b["name"], probability)
+def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
+    """The decisions on two records with addresses that no score can overrule, or None to let the score decide.
+
+    Kept apart: names without distinguishing words, a joint venture and a member, different numbers, and
+    different legal forms (a holding corporation and its operating company often share the name and the
+    address). Merged: the same name, legal forms agreeing, in the same state: two companies of one name
+    registered in one state are rare, and this is how a company that moved or has a second office shows up.
+    """
     ka, kb = normalize(a["name"]), normalize(b["name"])
     if not ka.core or not kb.core:
         return Verdict(Judgement.UNSURE, "empty", "a name has no distinguishing words")
@@ -300,6 +302,25 @@ def decide_records(a: dict[str, Any], b: dict[str, Any], probability: float, thr
         return Verdict(Judgement.UNSURE, "joint-venture", "a joint venture is related to its members, not the same")
     if ka.numbers != kb.numbers:
         return Verdict(Judgement.UNSURE, "numbers-differ", "the names carry different numbers")
+    if ka.legal_form and kb.legal_form and ka.legal_form != kb.legal_form:
+        return Verdict(Judgement.UNSURE, "legal-form-differs",
+                       f"different legal forms ({ka.legal_form} / {kb.legal_form})")
+    same_form = ka.legal_form == kb.legal_form != ""
+    if ka.core == kb.core and (not ka.is_generic or same_form) and a.get("state") and a["state"] == b.get("state"):
+        return Verdict(Judgement.POSITIVE, "same-name-same-state",
+                       f"same name, legal forms agreeing, both in {a['state']}")
+    return None
+
+
+def decide_records(a: dict[str, Any], b: dict[str, Any], probability: float, threshold: float) -> Verdict:
+    """Decide on two records. With an address on both sides, ``context_rules`` first, then the model's
+    score over name and context at the threshold chosen in training; otherwise the names-only rules of
+    ``decide`` apply."""
+    if not (has_address(a) and has_address(b)):
+        return decide(a["name"], b["name"], probability)
+    ruled = context_rules(a, b)
+    if ruled is not None:
+        return ruled
     if probability < threshold:
         return Verdict(Judgement.UNSURE, "below-threshold",
                        f"score {probability:.4f} on name and context below {threshold:.4f}")
@@ -321,12 +342,21 @@ def choose_threshold(model: dict[str, Any], records: list[dict[str, Any]], *, mi
 
     by_id = {r["unique_id"]: r for r in records}
     truth = {r["unique_id"]: r["truth"] for r in records}
-    pairs = [(a, b, p) for a, b, p in scored_pairs(model, records, threshold=0.0001)
-             if decide_records(by_id[a], by_id[b], p, 0.0).judgement is Judgement.POSITIVE]
+    # A pair a rule merges is merged at every threshold; one a rule keeps apart, at none.
+    ruled: list[tuple[str, str]] = []
+    scored_only: list[tuple[str, str, float]] = []
+    for a, b, p in scored_pairs(model, records, threshold=0.0001):
+        verdict = decide_records(by_id[a], by_id[b], p, 0.0)
+        if verdict.judgement is not Judgement.POSITIVE:
+            continue
+        if verdict.rule == "name-and-context":
+            scored_only.append((a, b, p))
+        else:
+            ruled.append((a, b))
     scored = []
     for weight in THRESHOLD_WEIGHTS:
         threshold = 2**weight / (1 + 2**weight)
-        score = pairwise(truth, [(a, b) for a, b, p in pairs if p >= threshold])
+        score = pairwise(truth, ruled + [(a, b) for a, b, p in scored_only if p >= threshold])
         if score.precision >= min_precision and score.correct:
             return threshold, score
         scored.append((threshold, score))
