@@ -8,7 +8,8 @@ always win over the model's.
 
 Clusters are built from positive decisions in a fixed order (curated first, then the model's by
 falling score), refusing any union that would put the two sides of a negative decision in one
-cluster, or (for the model) two different identifier-backed organizations in one cluster.
+cluster, or (for the model, except its rules on name and address context) two different
+identifier-backed organizations in one cluster.
 """
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ def in_force(decisions: Iterable[Decision]) -> dict[tuple[str, str], Decision]:
             continue
         current[d.pair] = d
     return current
+
+
+# Automatic rules allowed to join two identified organizations: they decide on name *and* address context
+# (``scoring.decide_records``), never on a name alone.
+CONTEXT_RULES = frozenset({"model:same-name-same-state", "model:name-and-context"})
+
+
+def joins_identifiers(d: Decision) -> bool:
+    return d.curated or d.decided_by in CONTEXT_RULES
 
 
 def is_identifier_id(org_id: str) -> bool:
@@ -167,9 +177,9 @@ def build_clusters(decisions: Iterable[Decision]) -> tuple[Clusters, list[Applie
         if d.judgement is Judgement.NEGATIVE:
             clusters.forbid(d.left_id, d.right_id)
     positives = [d for d in current if d.judgement is Judgement.POSITIVE]
-    positives.sort(key=lambda d: (not d.curated, -(d.score or 0.0), d.pair))
+    positives.sort(key=lambda d: (not d.curated, not joins_identifiers(d), -(d.score or 0.0), d.pair))
     for d in positives:
-        why_not = clusters.blocked(d.left_id, d.right_id, one_identifier=not d.curated)
+        why_not = clusters.blocked(d.left_id, d.right_id, one_identifier=not joins_identifiers(d))
         if why_not:
             log.append(Applied(d, False, why_not))
             continue

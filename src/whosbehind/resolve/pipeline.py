@@ -4,7 +4,10 @@
    files), curated ownership, brands and decisions (``curated/``).
 2. Every name (organizations' names, reference names) is scored against its blocked candidates by the
    shipped Splink model; ``scoring.decide`` turns scores into positive / unsure decisions.
-3. Curated decisions are added (they win), clusters are built (``decisions.build_clusters``), and the
+3. Identified organizations are compared on their records with addresses (``context_decisions``): two
+   identifiers are one organization only when ``scoring.decide_records`` says so on name and context
+   (the same name in the same state, or a score over name and context above the shipped threshold).
+4. Curated decisions are added (they win), clusters are built (``decisions.build_clusters``), and the
    decisions, the clusters and the match index are stored for steps 210-220 and for `whosbehind match`.
 """
 
@@ -74,13 +77,43 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister(f"incoming_{name}")
 
 
-def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None = None) -> list[Decision]:
+def context_decisions(records: list[dict[str, Any]], model: dict[str, Any]) -> list[Decision]:
+    """Positive decisions between identified organizations, one per pair, from their records with addresses.
+
+    ``records`` are ``scoring.record``s whose ``org_id`` is the organization each belongs to. Only what
+    ``scoring.decide_records`` accepts is kept; every other pair stays apart, as identifiers first demands.
+    """
+    by_id = {r["unique_id"]: r for r in records}
+    threshold = scoring.context_threshold(model)
+    best: dict[tuple[str, str], tuple[float, Decision]] = {}
+    for a, b, prob in scoring.scored_pairs(model, records, threshold=PREDICT_THRESHOLD):
+        ra, rb = sorted((by_id[a], by_id[b]), key=lambda r: r["org_id"])
+        if ra["org_id"] == rb["org_id"]:
+            continue
+        verdict = scoring.decide_records(ra, rb, prob, threshold)
+        if verdict.judgement is not Judgement.POSITIVE:
+            continue
+        where = " ~ ".join(f"{r['name']} at {r['address']} {r['zip5'] or ''}".rstrip() for r in (ra, rb))
+        dec = Decision(ra["org_id"], rb["org_id"], Judgement.POSITIVE, f"model:{verdict.rule}", MODEL_VERSION,
+                       f"{where}: {verdict.reason}", score=round(float(prob), 6))
+        held = best.get(dec.pair)
+        if held is None or prob > held[0]:
+            best[dec.pair] = (float(prob), dec)
+    return [dec for _, dec in sorted(best.values(), key=lambda pd: pd[1].pair)]
+
+
+def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None = None,
+                    context: list[Decision] | None = None) -> list[Decision]:
     """The model's decisions, one per pair of organizations (the best of their names' pairs).
 
-    Identifiers already joined by a curated decision count as one when deciding whether a name is ambiguous.
+    ``context`` decisions (identified organizations joined on name and context) are kept as they are.
+    Identifiers already joined by a curated or a context decision count as one when deciding whether a
+    name is ambiguous.
     """
-    curated_clusters, _ = build_clusters(curated or [])
-    best: dict[tuple[str, str], tuple[int, float, Decision]] = {}
+    context = context or []
+    curated_clusters, _ = build_clusters([*(curated or []), *context])
+    best: dict[tuple[str, str], tuple[int, float, Decision]] = {
+        d.pair: (2, d.score or 0.0, d) for d in context}
     for p in pairs:
         left, right = p["org_id_l"], p["org_id_r"]
         if left == right:
@@ -132,8 +165,11 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                for i, r in enumerate(names)]
     model = scoring.load_model()
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
+    placed = [scoring.record(str(i), r["org_id"], r["name"], naics=r["naics"], agency=r["agency"],
+                             address=r["address"], city=r["city"], state=r["state"], zip5=r["zip5"])
+              for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
     curated = read_curated(families.curated_text("decisions.csv"))
-    decisions = curated + model_decisions(pairs, curated)
+    decisions = curated + model_decisions(pairs, curated, context_decisions(placed, model))
     clusters, applied = build_clusters(decisions)
 
     name_of = {}

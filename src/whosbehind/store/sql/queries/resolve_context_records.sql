@@ -1,7 +1,8 @@
 -- Records of identified organizations with the context their rows carry: one record per distinct recipient
 -- name + address line + city + state + 5-digit zip + country + NAICS + awarding sub-agency, with the UEI and
 -- DUNS the rows report. Rows that share a UEI or DUNS are the same organization: the ground truth that name
--- resolution is trained and measured on. Private persons (sole proprietors) are left out: organizations only.
+-- resolution is trained and measured on, and ``org_id`` is the organization step 200 made of them (a DUNS
+-- seen beside a UEI joins it). Private persons (sole proprietors) are left out: organizations only.
 -- Every raw table that names a recipient with an address and an identifier takes part.
 WITH mentions AS (
     SELECT 'transactions_2018' AS source, recipient_name AS name, recipient_address_line_1 AS address,
@@ -34,7 +35,8 @@ WITH mentions AS (
     FROM raw_subawards WHERE NOT _individual
 ),
 cleaned AS (
-    SELECT source, clean_name(name) AS name, clean_name(address) AS address, clean_name(city) AS city,
+    SELECT source, resolve_org(m.uei, m.duns, m.name, d.uei) AS org_id,
+           clean_name(name) AS name, clean_name(address) AS address, clean_name(city) AS city,
            clean_name(state) AS state,
            -- The 2018-era export lost leading zeros (07092-2008 -> 70922008): pad back, then keep 5 digits.
            -- A foreign postcode ("BS1 6QH") is kept as written, without spaces.
@@ -45,13 +47,14 @@ cleaned AS (
                 ELSE nullif(replace(upper(trim(coalesce(zip, ''))), ' ', ''), '') END AS zip5,
            clean_name(country) AS country, nullif(trim(naics_code), '') AS naics_code,
            clean_name(naics_description) AS naics, nullif(trim(agency), '') AS agency,
-           nullif(upper(trim(uei)), '') AS uei,
-           lpad(nullif(trim(duns), ''), 9, '0') AS duns
-    FROM mentions
+           nullif(upper(trim(m.uei)), '') AS uei,
+           lpad(nullif(trim(m.duns), ''), 9, '0') AS duns
+    FROM mentions m
+    LEFT JOIN duns_to_uei d ON d.duns = duns_key(m.duns)
 )
 SELECT name, address, city, state, zip5, country, naics_code, any_value(naics ORDER BY naics) AS naics, agency,
-       uei, duns, string_agg(DISTINCT source, ',' ORDER BY source) AS sources, count(*) AS n_rows
+       uei, duns, org_id, string_agg(DISTINCT source, ',' ORDER BY source) AS sources, count(*) AS n_rows
 FROM cleaned
 WHERE name IS NOT NULL AND (uei IS NOT NULL OR duns IS NOT NULL)
-GROUP BY name, address, city, state, zip5, country, naics_code, agency, uei, duns
+GROUP BY name, address, city, state, zip5, country, naics_code, agency, uei, duns, org_id
 ORDER BY name, address, city, state, zip5, country, naics_code, agency, uei, duns;
