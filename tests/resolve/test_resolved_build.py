@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from samples import Cli
+from whosbehind.resolve.decisions import CONTEXT_RULES
 
 
 def _org(db: Path, org_id: str) -> tuple[str, str]:
@@ -103,8 +104,7 @@ def test_two_identifiers_are_joined_only_on_name_and_address_context(built: Cli)
         for m in members:
             ties = {by for pair, by in rules.items() if m in pair.split() and
                     any(o in pair.split() for o in members if o != m)}
-            assert ties and all(not by.startswith("model:") or by in {"model:same-name-same-state",
-                                                                      "model:name-and-context"} for by in ties), m
+            assert ties and all(not by.startswith("model:") or by in CONTEXT_RULES for by in ties), m
 
 
 def test_one_registration_across_the_duns_to_uei_change_is_one_organization(built: Cli) -> None:

@@ -11,7 +11,8 @@ import pytest
 from whosbehind.resolve import families
 from whosbehind.resolve.decisions import Decision, Judgement, build_clusters, canonical_id, read_curated
 from whosbehind.resolve.names import normalize
-from whosbehind.resolve.scoring import decide
+from whosbehind.resolve.pipeline import context_decisions
+from whosbehind.resolve.scoring import decide, load_model, record
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
@@ -67,6 +68,41 @@ def test_negative_blocks_transitive_merge_and_model_never_joins_two_identifiers(
     clusters, _ = build_clusters([*log[:2], _d("uei:X", "name:B", "negative", by="reviewer", score=None)])
     assert clusters.find("uei:X") != clusters.find("name:B")
     assert canonical_id({"name:A", "duns:1", "uei:Z"}) == "uei:Z"
+
+
+def test_only_a_context_rule_joins_two_identifiers_and_a_person_can_still_forbid_it() -> None:
+    by_name = _d("duns:040540304", "uei:DMHDNDCPWUD1", "positive")
+    on_context = _d("duns:040540304", "uei:DMHDNDCPWUD1", "positive", by="model:same-name-same-state",
+                    score=0.9)
+    clusters, _ = build_clusters([by_name])
+    assert clusters.find("duns:040540304") != clusters.find("uei:DMHDNDCPWUD1")
+    clusters, _ = build_clusters([on_context])
+    assert clusters.find("duns:040540304") == clusters.find("uei:DMHDNDCPWUD1")
+    forbidden = _d("duns:040540304", "uei:DMHDNDCPWUD1", "negative", by="reviewer", score=None)
+    clusters, _ = build_clusters([on_context, forbidden])
+    assert clusters.find("duns:040540304") != clusters.find("uei:DMHDNDCPWUD1")
+
+
+def _placed(uid: str, org: str, name: str, address: str | None = "621 LYNNHAVEN PKWY") -> dict:
+    return record(uid, org, name, address=address, city="VIRGINIA BEACH" if address else None, state="VA",
+                  zip5="23452" if address else None)
+
+
+def test_context_joins_one_name_in_one_state_but_one_legal_form_clash_vetoes_the_pair() -> None:
+    # Name and address of ATLANTIC DIVING SUPPLY records in the bundled sample (a DUNS before 2022, a UEI
+    # after); the form-less and LLC names are variants. One pair of records with clashing legal forms keeps
+    # the two organizations apart, whatever their other records say.
+    model = load_model()
+    inc_and_bare = [_placed("1", "duns:A", "ATLANTIC DIVING SUPPLY, INC."),
+                    _placed("2", "duns:B", "ATLANTIC DIVING SUPPLY")]
+    joined = context_decisions(inc_and_bare, model)
+    assert [(d.pair, d.decided_by) for d in joined] == [(("duns:A", "duns:B"), "model:same-name-same-state")]
+    clash = [*inc_and_bare, _placed("3", "duns:B", "ATLANTIC DIVING SUPPLY, LLC")]
+    assert context_decisions(clash, model) == []
+    # a record without an address is never compared here, so a names-only rule cannot join identifiers
+    no_address = [_placed("1", "duns:A", "ATLANTIC DIVING SUPPLY, INC."),
+                  _placed("2", "duns:B", "ATLANTIC DIVING SUPPLY, INC.", address=None)]
+    assert context_decisions(no_address, model) == []
 
 
 def test_curated_log_is_valid() -> None:

@@ -167,7 +167,8 @@ class Applied:
 
 
 def build_clusters(decisions: Iterable[Decision]) -> tuple[Clusters, list[Applied]]:
-    """Apply decisions in force: curated negatives, curated positives, then the model's by falling score."""
+    """Apply decisions in force: curated negatives, curated positives, the model's rules on name and address
+    context (``CONTEXT_RULES``), then its other decisions; within each, by falling score."""
     current = list(in_force(decisions).values())
     clusters = Clusters()
     log: list[Applied] = []

@@ -77,29 +77,46 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister(f"incoming_{name}")
 
 
-def context_decisions(records: list[dict[str, Any]], model: dict[str, Any]) -> list[Decision]:
+# Rules that keep two records apart whatever their context. One record pair ruled so keeps their two
+# organizations apart, even when other records of theirs would be merged (a name without its legal form).
+VETO_RULES = frozenset({"empty", "joint-venture", "numbers-differ", "legal-form-differs"})
+
+
+def context_decisions(records: list[dict[str, Any]], model: dict[str, Any],
+                      known_ids: set[str] | None = None) -> list[Decision]:
     """Positive decisions between identified organizations, one per pair, from their records with addresses.
 
-    ``records`` are ``scoring.record``s whose ``org_id`` is the organization each belongs to. Only what
-    ``scoring.decide_records`` accepts is kept; every other pair stays apart, as identifiers first demands.
+    ``records`` are ``scoring.record``s whose ``org_id`` is the organization each belongs to; only those
+    with an address on both sides are compared, and only ids in ``known_ids`` (when given). A pair of
+    organizations is joined when ``scoring.decide_records`` accepts one pair of their records and vetoes
+    none; every other pair stays apart, as identifiers first demands.
     """
-    by_id = {r["unique_id"]: r for r in records}
+    placed = [r for r in records if scoring.has_address(r)
+              and (known_ids is None or r["org_id"] in known_ids)]
+    by_id = {r["unique_id"]: r for r in placed}
     threshold = scoring.context_threshold(model)
-    best: dict[tuple[str, str], tuple[float, Decision]] = {}
-    for a, b, prob in scoring.scored_pairs(model, records, threshold=PREDICT_THRESHOLD):
+    found: dict[tuple[str, str], Decision] = {}
+    vetoed: set[tuple[str, str]] = set()
+    # Every blocked pair, whatever its score: the rules decide some of them without it.
+    for a, b, prob in scoring.scored_pairs(model, placed, threshold=0.0):
         ra, rb = sorted((by_id[a], by_id[b]), key=lambda r: r["org_id"])
         if ra["org_id"] == rb["org_id"]:
             continue
+        pair = (ra["org_id"], rb["org_id"])
         verdict = scoring.decide_records(ra, rb, prob, threshold)
+        if verdict.rule in VETO_RULES:
+            vetoed.add(pair)
+            continue
         if verdict.judgement is not Judgement.POSITIVE:
             continue
         where = " ~ ".join(f"{r['name']} at {r['address']} {r['zip5'] or ''}".rstrip() for r in (ra, rb))
-        dec = Decision(ra["org_id"], rb["org_id"], Judgement.POSITIVE, f"model:{verdict.rule}", MODEL_VERSION,
+        dec = Decision(*pair, Judgement.POSITIVE, f"model:{verdict.rule}", MODEL_VERSION,
                        f"{where}: {verdict.reason}", score=round(float(prob), 6))
-        held = best.get(dec.pair)
-        if held is None or prob > held[0]:
-            best[dec.pair] = (float(prob), dec)
-    return [dec for _, dec in sorted(best.values(), key=lambda pd: pd[1].pair)]
+        held = found.get(pair)
+        # The best-scored record pair explains the decision; ties go by text, so every build says the same.
+        if held is None or (dec.score or 0.0, dec.reason) > (held.score or 0.0, held.reason):
+            found[pair] = dec
+    return [found[pair] for pair in sorted(found) if pair not in vetoed]
 
 
 def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None = None,
@@ -169,7 +186,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                              address=r["address"], city=r["city"], state=r["state"], zip5=r["zip5"])
               for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
     curated = read_curated(families.curated_text("decisions.csv"))
-    decisions = curated + model_decisions(pairs, curated, context_decisions(placed, model))
+    known = {r["id"] for r in names}
+    decisions = curated + model_decisions(pairs, curated, context_decisions(placed, model, known))
     clusters, applied = build_clusters(decisions)
 
     name_of = {}

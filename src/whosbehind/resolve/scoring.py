@@ -292,8 +292,9 @@ def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
 
     Kept apart: names without distinguishing words, a joint venture and a member, different numbers, and
     different legal forms (a holding corporation and its operating company often share the name and the
-    address). Merged: the same name, legal forms agreeing, in the same state: two companies of one name
-    registered in one state are rare, and this is how a company that moved or has a second office shows up.
+    address). Merged: the same name in the same state, legal forms equal or given on one side only: two
+    companies of one name registered in one state are rare, and this is how a company that moved or has a
+    second office shows up.
     """
     ka, kb = normalize(a["name"]), normalize(b["name"])
     if not ka.core or not kb.core:
