@@ -196,22 +196,41 @@ def lookup_command(
     _print_profile(found)
 
 
+def _family_link(members: list[dict[str, Any]]) -> str:
+    """How a family was put together, in words that follow the grade of each link (as on the web page)."""
+    reporting = sum(1 for m in members if m["reported_parent"])
+    if reporting >= len(members) - 1:
+        return f"{len(members)} organizations in this database, linked by the parents they reported (grade B)"
+    return (f"{len(members)} organizations in this database, {reporting} of them linked by the parents they "
+            "reported (grade B), the others by merged records or curated ownership (`whosbehind explain ID` "
+            "shows each link with its source and grade)")
+
+
+def _totals_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=title)
+    for c in ("agency", "FY", "obligated", "awards"):
+        table.add_column(c)
+    for t in rows:
+        table.add_row(t["agency_name"] or t["sub_agency_code"] or "", str(t["fiscal_year"]),
+                      _money(t["obligated"]), str(t["awards"]))
+    return table
+
+
 def _print_profile(p: dict[str, Any]) -> None:
     out.print(f"[bold]{p['name']}[/]  ({p['id']})", highlight=False)
     if len(p["names"]) > 1:
         out.print("also written: " + "; ".join(p["names"][1:6]), highlight=False)
+    if p["merged_into"]:
+        into = p["merged_into"]
+        out.print(f"merged into: {into['name']} ({into['id']}); `whosbehind explain {p['id']}` says why",
+                  highlight=False)
     fam = p["family"]
-    if fam["id"] != p["id"]:
-        out.print(f"family: {fam['name']} ({fam['id']}), as self-reported to SAM.gov (grade B)", highlight=False)
     if len(fam["members"]) > 1:
-        out.print(f"family members in this database: {len(fam['members'])}")
-    totals = Table(title="Obligations by agency and fiscal year (USAspending, grade A)")
-    for c in ("agency", "FY", "obligated", "awards"):
-        totals.add_column(c)
-    for t in p["totals"]:
-        totals.add_row(t["agency_name"] or t["sub_agency_code"] or "", str(t["fiscal_year"]),
-                       _money(t["obligated"]), str(t["awards"]))
-    out.print(totals)
+        out.print(f"family: {fam['name']} ({fam['id']}), {_family_link(fam['members'])}", highlight=False)
+    out.print(_totals_table("Obligations by agency and fiscal year (USAspending, grade A)", p["totals"]))
+    if p["family_totals"]:
+        out.print(_totals_table(f"Obligations to the whole family, {len(fam['members'])} organizations "
+                                "(USAspending, grade A)", p["family_totals"]))
     awards = Table(title="Largest awards")
     for c in ("award", "obligated", "dates", "permalink"):
         awards.add_column(c, overflow="fold")

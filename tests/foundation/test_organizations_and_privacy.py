@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 
 import duckdb
 
@@ -94,6 +95,22 @@ def test_lookup_shows_family_totals_awards_and_names(built):
     geo = built.json("lookup", "GEO GROUP")
     assert any(n.startswith("THE GEO GROUP") for n in geo["names"])
     assert sum(t["obligated"] for t in geo["totals"]) > 1_000_000_000
+
+
+def test_lookup_of_a_merged_record_shows_where_it_went_and_the_whole_family(built):
+    # "GEO GROUP" finds the FY21-26 name-only record, which resolution merged into the GEO Group DUNS.
+    geo = built.json("lookup", "GEO GROUP")
+    assert geo["id"].startswith("name:") and geo["merged_into"]["id"] == "duns:612706465"
+    con = duckdb.connect(str(built.db), read_only=True)
+    family_sum = con.execute("SELECT sum(m.amount) FROM money m JOIN organizations o ON o.id = m.recipient_id "
+                             "WHERE o.family_id = ?", [geo["family"]["id"]]).fetchone()[0]
+    con.close()
+    shown = sum(Decimal(str(t["obligated"])) for t in geo["family_totals"])
+    assert shown == family_sum > sum(Decimal(str(t["obligated"])) for t in geo["totals"])
+    text = " ".join(built.run("lookup", "GEO GROUP").output.split())  # lines wrap at the terminal width
+    assert "merged into" in text and "Obligations to the whole family" in text
+    # the family was joined partly by merged records: it is not called self-reported
+    assert "merged records or curated ownership" in text and "as self-reported" not in text
 
 
 def test_lookup_lists_subcontracts_both_ways(built):

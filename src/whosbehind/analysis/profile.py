@@ -24,10 +24,14 @@ def profile(con: duckdb.DuckDBPyConnection, term: str, *, limit: int = 10) -> di
     names = [r[0] for r in con.execute(
         "SELECT name FROM org_names WHERE id = ? ORDER BY n_rows DESC, name", [org["id"]]
     ).fetchall()]
+    merged_into = (queries.one(con, "web_organization", id=org["canonical_id"])
+                   if org["canonical_id"] and org["canonical_id"] != org["id"] else None)
     return {
         "id": org["id"],
         "name": org["name"],
         "names": names,
+        # The organization this record was merged into (`whosbehind explain` says why), if any.
+        "merged_into": {"id": merged_into["id"], "name": merged_into["name"]} if merged_into else None,
         "family": {
             "id": org["family_id"],
             "name": family_head["name"] if family_head else org["name"],
@@ -35,6 +39,8 @@ def profile(con: duckdb.DuckDBPyConnection, term: str, *, limit: int = 10) -> di
                          "source": m["evidence_locator"]} for m in family],
         },
         "totals": queries.rows(con, "organization_totals", id=org["id"]),
+        "family_totals": (queries.rows(con, "web_family_totals", family_id=org["family_id"])
+                          if len(family) > 1 else []),
         "largest_awards": queries.rows(con, "largest_awards", id=org["id"], limit=limit),
         "subcontracts": queries.rows(con, "subcontracts", id=org["id"], limit=limit),
         "other_matches": [
