@@ -275,3 +275,10 @@ def test_missing_database_is_503(tmp_path: Path) -> None:
     with TestClient(app) as c:
         r = c.get("/api/search", params={"q": "x"})
     assert r.status_code == 503 and "whosbehind build" in r.json()["error"]
+
+
+def test_organization_answer_names_the_organization_a_record_was_merged_into(client: TestClient) -> None:
+    merged = client.get("/api/organizations/name:THE GEO GROUP, INC.").json()
+    assert merged["merged_into"] == {"id": "duns:612706465", "name": client.get(
+        "/api/organizations/duns:612706465").json()["name"]}
+    assert client.get("/api/organizations/duns:612706465").json()["merged_into"] is None

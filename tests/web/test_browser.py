@@ -80,3 +80,18 @@ def test_a_name_with_html_shows_as_text(chromium, live_html, html_org_id: str, s
     page.screenshot(path=str(shots / "html-name.png"))
     assert dialogs == []
     page.close()
+
+
+def test_a_merged_record_leads_to_the_organization_it_was_merged_into(chromium, live, shots: Path) -> None:
+    # "THE GEO GROUP, INC." of the FY21-26 lists (name only) was merged into the GEO Group DUNS.
+    shots.mkdir(exist_ok=True)
+    page = chromium.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(live.url + "/org/name:THE GEO GROUP, INC.")
+    page.wait_for_selector("#merged-into")
+    assert "whosbehind explain name:THE GEO GROUP, INC." in page.inner_text("#merged-into")
+    page.screenshot(path=str(shots / "merged-record.png"))
+    page.click("#merged-into a")
+    page.wait_for_url("**/org/duns:612706465")
+    assert page.inner_text("#org-name").startswith("THE GEO GROUP")
+    assert page.locator("#merged-into").count() == 0  # the organization itself was merged into nothing
+    page.close()

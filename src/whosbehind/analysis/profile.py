@@ -24,14 +24,14 @@ def profile(con: duckdb.DuckDBPyConnection, term: str, *, limit: int = 10) -> di
     names = [r[0] for r in con.execute(
         "SELECT name FROM org_names WHERE id = ? ORDER BY n_rows DESC, name", [org["id"]]
     ).fetchall()]
-    merged_into = (queries.one(con, "web_organization", id=org["canonical_id"])
-                   if org["canonical_id"] and org["canonical_id"] != org["id"] else None)
+    merged = queries.one(con, "web_organization", id=org["id"]) or {}
     return {
         "id": org["id"],
         "name": org["name"],
         "names": names,
         # The organization this record was merged into (`whosbehind explain` says why), if any.
-        "merged_into": {"id": merged_into["id"], "name": merged_into["name"]} if merged_into else None,
+        "merged_into": ({"id": merged["merged_into_id"], "name": merged["merged_into_name"]}
+                        if merged.get("merged_into_id") else None),
         "family": {
             "id": org["family_id"],
             "name": family_head["name"] if family_head else org["name"],

@@ -64,6 +64,8 @@ def organization(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
         "kind": org["kind"],
         "uei": org["uei"],
         "names": [n["name"] for n in names],
+        "merged_into": ({"id": org["merged_into_id"], "name": org["merged_into_name"]}
+                        if org["merged_into_id"] else None),
         "family": {
             "id": org["family_id"],
             "name": org["family_name"] or org["name"],

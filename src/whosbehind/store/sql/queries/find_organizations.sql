@@ -5,7 +5,7 @@ WITH hits AS (
     UNION ALL
     SELECT id, 3 FROM organizations WHERE id = $term OR id = 'uei:' || upper($term)
 )
-SELECT o.id, o.name, o.kind, o.family_id, o.canonical_id, max(h.exact) AS exact,
+SELECT o.id, o.name, o.kind, o.family_id, max(h.exact) AS exact,
        coalesce((SELECT sum(amount) FROM money m WHERE m.recipient_id = o.id), 0) AS obligated
 FROM hits h JOIN organizations o USING (id)
 WHERE o.kind <> 'individuals'
