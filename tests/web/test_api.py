@@ -277,6 +277,18 @@ def test_missing_database_is_503(tmp_path: Path) -> None:
     assert r.status_code == 503 and "whosbehind build" in r.json()["error"]
 
 
+def test_database_derived_by_another_version_is_503_with_what_to_do(built_db: Path, tmp_path: Path) -> None:
+    db = shutil.copyfile(built_db, tmp_path / "old.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE derived_layout SET layout = layout - 1")
+    con.close()
+    app = create_app(db)
+    with TestClient(app) as c:
+        r = c.get("/api/search", params={"q": "geo"})
+    assert r.status_code == 503
+    assert "derived by another version" in r.json()["error"] and "whosbehind build" in r.json()["error"]
+
+
 def test_organization_answer_names_the_organization_a_record_was_merged_into(client: TestClient) -> None:
     merged = client.get("/api/organizations/name:THE GEO GROUP, INC.").json()
     assert merged["merged_into"] == {"id": "duns:612706465", "name": client.get(

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 from platformdirs import user_data_dir
 
+from whosbehind.errors import WhosbehindError
 from whosbehind.sources import SourceFormat, all_formats
 
 SQL = resources.files("whosbehind.store").joinpath("sql")
@@ -37,6 +38,10 @@ AFTER_STEP = {"200_organizations": (_resolve_names,)}
 # ingest runs about a quarter faster but its peak grows with the file (3.9 GB at 2M rows against 1.3 GB;
 # benchmarks/RESULTS.md). WHOSBEHIND_MEMORY_LIMIT sets another cap.
 MEMORY_LIMIT = os.environ.get("WHOSBEHIND_MEMORY_LIMIT", "1GB")
+# The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
+# means a database derived before cannot be read as it is: readers then refuse it with one line, and the
+# next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
+DERIVED_LAYOUT = 2
 
 
 def default_db_path() -> Path:
@@ -58,18 +63,47 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    if read_only and not path.exists():
-        from whosbehind.errors import WhosbehindError
+class StaleDatabase(WhosbehindError):
+    """The database's derived tables were made by another version of whosbehind (or never made)."""
 
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store. Read-only connections are for reading the derived tables, so they are refused
+    (``StaleDatabase``) when those tables are missing or of another layout."""
+    if read_only and not path.exists():
         raise WhosbehindError(f"{path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     # Row numbers come from insertion order, so it must be kept.
     con.execute("SET preserve_insertion_order = true")
-    con.execute(sql_text("000_macros")) if not read_only else _load_macros_read_only(con)
+    if read_only:
+        _load_macros_read_only(con)
+        try:
+            check_layout(con, path)
+        except StaleDatabase:
+            con.close()
+            raise
+    else:
+        con.execute(sql_text("000_macros"))
     return con
+
+
+def derived_layout(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The layout the derived tables were made in, or None when they never were."""
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'derived_layout' "
+                        "AND database_name = current_database()").fetchone()[0]
+    return con.execute("SELECT layout FROM derived_layout").fetchone()[0] if found else None
+
+
+def check_layout(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    layout = derived_layout(con)
+    if layout == DERIVED_LAYOUT:
+        return
+    made = "were never derived" if layout is None else f"were derived by another version (layout {layout})"
+    raise StaleDatabase(f"{path}: its organizations, ties and totals {made}; this version reads layout "
+                        f"{DERIVED_LAYOUT}. Run `whosbehind build` (or `whosbehind ingest` with any file) to "
+                        "derive them again from the stored rows")
 
 
 def _load_macros_read_only(con: duckdb.DuckDBPyConnection) -> None:
@@ -110,6 +144,7 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql_text(step))
         for hook in AFTER_STEP.get(step, ()):
             hook(con)
+    con.execute(f"CREATE OR REPLACE TABLE derived_layout AS SELECT {int(DERIVED_LAYOUT)} AS layout")
 
 
 @contextmanager

@@ -35,6 +35,7 @@ class FileOutcome:
 class IngestReport:
     run_id: str
     files: list[FileOutcome] = field(default_factory=list)
+    derived: bool = False  # the derived tables were made again (new rows, or a layout of another version)
 
     @property
     def rows_added(self) -> int:
@@ -75,9 +76,11 @@ def ingest(
                 report.files.append(outcome)
                 on_file(outcome)
             added = sum(1 for f in report.files if f.status == "stored")
-            if added:
+            # Nothing new, but tables derived by another version: derive them again so they can be read.
+            if added or db.derived_layout(con) != db.DERIVED_LAYOUT:
                 on_stage("rebuilding organizations, ties and totals")
                 db.derive(con)
+                report.derived = True
             con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
                 [run_id, command, started, datetime.now().replace(microsecond=0), added],
@@ -122,7 +125,7 @@ def ingest_into(
         building.unlink(missing_ok=True)
         raise
     con.close()
-    if report.rows_added or then is not None or not db_path.exists():
+    if report.derived or then is not None or not db_path.exists():
         os.replace(building, db_path)
     else:
         building.unlink(missing_ok=True)

@@ -41,6 +41,11 @@ def _open(path: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
         con.execute(f"SET threads = {int(threads)}")
     con.execute(f"ATTACH {_literal(str(path.resolve()))} AS whosbehind (READ_ONLY)")
     _prepare(con)
+    try:
+        db.check_layout(con, path)
+    except db.StaleDatabase as exc:
+        con.close()
+        raise DatabaseMissing(str(exc)) from None  # served as 503 with this line, like a missing file
     return con
 
 
