@@ -119,3 +119,14 @@ def test_family_joined_by_a_curated_merge_is_not_called_self_reported(client: Te
     assert "CORECIVIC, INC." in html
     assert "the others by merged records or curated ownership" in html
     assert "2 organizations in this database, linked by the parents they reported" not in html
+
+
+def test_family_list_marks_records_merged_into_another_member(client: TestClient) -> None:
+    # The GEO Group family lists its DUNS-era record and the name-only record merged into it: same name twice.
+    html = re.sub(r"\s+", " ", client.get("/org/duns:612706465").text)
+    members = re.findall(r'<li><a href="/org/([^"]+)">([^<]+)</a>(.*?)</li>', html.split('class="members"', 1)[1])
+    geo = [(i, rest) for i, name, rest in members if name.startswith("THE GEO GROUP")]
+    assert len(geo) >= 2
+    for member_id, rest in geo:
+        merged = member_id != "duns:612706465"
+        assert ("records merged into <code>duns:612706465</code>" in rest) == merged, (member_id, rest)

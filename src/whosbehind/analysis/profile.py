@@ -36,7 +36,7 @@ def profile(con: duckdb.DuckDBPyConnection, term: str, *, limit: int = 10) -> di
             "id": org["family_id"],
             "name": family_head["name"] if family_head else org["name"],
             "members": [{"id": m["id"], "name": m["name"], "reported_parent": m["parent_id"],
-                         "source": m["evidence_locator"]} for m in family],
+                         "source": m["evidence_locator"], "merged_into": m["merged_into"]} for m in family],
         },
         "totals": queries.rows(con, "organization_totals", id=org["id"]),
         "family_totals": (queries.rows(con, "web_family_totals", family_id=org["family_id"])

@@ -72,7 +72,8 @@ def organization(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
             "reported_parent": parent,
             "parent_chain": parent_chain(con, org_id),
             "members": [{"id": m["id"], "name": m["name"], "reported_parent": m["parent_id"],
-                         "source": m["evidence_locator"], "as_of": m["as_of"]} for m in family],
+                         "source": m["evidence_locator"], "as_of": m["as_of"], "merged_into": m["merged_into"]}
+                        for m in family],
         },
         "totals": own_totals,
         "total_obligated": sum((t["obligated"] or Decimal(0) for t in own_totals), Decimal(0)),
