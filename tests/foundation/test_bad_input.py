@@ -210,13 +210,14 @@ def test_tables_derived_by_another_version_are_refused_then_derived_again(small_
     # A database from an older whosbehind: its raw rows are fine, its derived tables are not what this
     # version reads. Readers say so in one line; the next ingest, even of a file already stored, derives again.
     con = duckdb.connect(str(small_db.db))
-    con.execute("UPDATE derived_layout SET layout = layout - 1")
+    con.execute("DROP TABLE derived_layout")  # as in a database derived before layouts were recorded
     raw_rows = con.execute("SELECT count(*) FROM raw_prime_award_summaries").fetchone()[0]
     con.close()
     refused = small_db.run("top", "--agency", "ICE")
     assert refused.exit_code == 1
     line = " ".join(refused.output.split())
-    assert "derived by another version" in line and "whosbehind build" in line and "Traceback" not in line
+    assert "derived by another version (layout 0)" in line and "whosbehind build" in line
+    assert "Traceback" not in line
     umn = tmp_path / "Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv"
     umn.write_bytes(member_bytes(MN_ZIP, "usaspending-ice-mn-2025/data/umn/"
                                          "Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv"))
