@@ -109,10 +109,12 @@ def _run_ingest(
             on_stage=lambda s: progress.update(task, description=s),
         )
     if as_json:
-        _print_json({"run_id": report.run_id, "rows_added": report.rows_added,
-                                 "files": [vars(f) for f in report.files]})
+        _print_json({"run_id": report.run_id, "rows_added": report.rows_added, "derived": report.derived,
+                     "files": [vars(f) for f in report.files]})
     else:
         err.print(f"{report.rows_added:,} rows added to {db_path} (run {report.run_id})", highlight=False)
+        if report.derived and not report.rows_added:
+            err.print("organizations, ties and totals derived again from the stored rows", highlight=False)
     return report.files
 
 
@@ -199,7 +201,7 @@ def lookup_command(
 def _family_link(members: list[dict[str, Any]]) -> str:
     """How a family was put together, in words that follow the grade of each link (as on the web page)."""
     reporting = sum(1 for m in members if m["reported_parent"])
-    if reporting >= len(members) - 1:
+    if reporting >= len(members) - 1 and not any(m["merged_into"] for m in members):
         return f"{len(members)} organizations in this database, linked by the parents they reported (grade B)"
     return (f"{len(members)} organizations in this database, {reporting} of them linked by the parents they "
             "reported (grade B), the others by merged records or curated ownership (`whosbehind explain ID` "

@@ -11,7 +11,7 @@ import pytest
 from whosbehind.resolve import families
 from whosbehind.resolve.decisions import Decision, Judgement, build_clusters, canonical_id, read_curated
 from whosbehind.resolve.names import normalize
-from whosbehind.resolve.pipeline import context_decisions
+from whosbehind.resolve.pipeline import context_decisions, model_decisions
 from whosbehind.resolve.scoring import decide, load_model, record
 
 HERE = Path(__file__).parent
@@ -81,6 +81,21 @@ def test_only_a_context_rule_joins_two_identifiers_and_a_person_can_still_forbid
     forbidden = _d("duns:040540304", "uei:DMHDNDCPWUD1", "negative", by="reviewer", score=None)
     clusters, _ = build_clusters([on_context, forbidden])
     assert clusters.find("duns:040540304") != clusters.find("uei:DMHDNDCPWUD1")
+
+
+def test_an_ambiguous_name_names_the_other_organizations_by_their_ids() -> None:
+    # THE MITRE CORPORATION: two registrations joined by a person, a third elsewhere; the name-only
+    # record matches one of the joined pair and the third, so it is ambiguous between two organizations.
+    joined = Decision("duns:040540304", "uei:DMHDNDCPWUD1", Judgement.POSITIVE, "reviewer", "2026-11-23", "test")
+    name = "THE MITRE CORPORATION"
+    pairs = [{"org_id_l": "name:THE MITRE CORPORATION", "org_id_r": other, "name_l": name, "name_r": name,
+              "match_probability": 0.72} for other in ("duns:040540304", "uei:GAVABYGCURL7")]
+    out = {d.pair: d for d in model_decisions(pairs, [joined])}
+    assert {d.judgement for d in out.values()} == {Judgement.UNSURE}
+    to_joined = out[("duns:040540304", "name:THE MITRE CORPORATION")]
+    to_third = out[("name:THE MITRE CORPORATION", "uei:GAVABYGCURL7")]
+    assert to_joined.reason.endswith("also matches uei:GAVABYGCURL7")
+    assert to_third.reason.endswith("also matches uei:DMHDNDCPWUD1")  # the joined pair, by its own id
 
 
 def _placed(uid: str, org: str, name: str, address: str | None = "621 LYNNHAVEN PKWY") -> dict:

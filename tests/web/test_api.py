@@ -277,16 +277,24 @@ def test_missing_database_is_503(tmp_path: Path) -> None:
     assert r.status_code == 503 and "whosbehind build" in r.json()["error"]
 
 
-def test_database_derived_by_another_version_is_503_with_what_to_do(built_db: Path, tmp_path: Path) -> None:
+def test_database_derived_by_another_version_is_503_with_what_to_do(
+        built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from whosbehind.web import database
+
     db = shutil.copyfile(built_db, tmp_path / "old.duckdb")
     con = duckdb.connect(str(db))
     con.execute("UPDATE derived_layout SET layout = layout - 1")
     con.close()
+    opened: list[Path] = []
+    real_open = database._open
+    monkeypatch.setattr(database, "_open", lambda path, threads: opened.append(path) or real_open(path, threads))
     app = create_app(db)
     with TestClient(app) as c:
-        r = c.get("/api/search", params={"q": "geo"})
-    assert r.status_code == 503
-    assert "derived by another version" in r.json()["error"] and "whosbehind build" in r.json()["error"]
+        answers = [c.get("/api/search", params={"q": "geo"}) for _ in range(3)]
+    assert [r.status_code for r in answers] == [503, 503, 503]
+    assert "derived by another version" in answers[0].json()["error"]
+    assert "whosbehind ingest" in answers[0].json()["error"]
+    assert len(opened) == 1  # the refused file is not reopened on every request
 
 
 def test_organization_answer_names_the_organization_a_record_was_merged_into(client: TestClient) -> None:

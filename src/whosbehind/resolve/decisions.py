@@ -149,6 +149,10 @@ class Clusters:
         self._parent[rb] = ra
         self._members[ra] |= self._members.pop(rb)
 
+    def members(self, x: str) -> set[str]:
+        """Every id in the cluster of x."""
+        return set(self._members[self.find(x)])
+
     def components(self) -> list[set[str]]:
         return [set(m) for r, m in self._members.items() if self._parent[r] == r]
 

@@ -156,21 +156,22 @@ def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None 
             best[(a, b)] = rank
     decisions = [v[2] for v in best.values()]
     # A name that matches several different identified organizations is ambiguous: merge it with none.
-    # partners[name id][cluster of identifiers] = the identifiers of that cluster the name matched
-    partners: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # partners[name id] = the clusters of identifiers (their roots) the name matched
+    partners: dict[str, set[str]] = defaultdict(set)
     for dec in decisions:
         if dec.judgement is Judgement.POSITIVE:
             for x, y in ((dec.left_id, dec.right_id), (dec.right_id, dec.left_id)):
                 if not is_identifier_id(x) and is_identifier_id(y):
-                    partners[x][curated_clusters.find(y)].add(y)
-    ambiguous = {x for x, groups in partners.items() if len(groups) > 1}
+                    partners[x].add(curated_clusters.find(y))
+    ambiguous = {x for x, roots in partners.items() if len(roots) > 1}
     out = []
     for dec in decisions:
         if dec.judgement is Judgement.POSITIVE and (dec.left_id in ambiguous or dec.right_id in ambiguous):
             which, other = ((dec.left_id, dec.right_id) if dec.left_id in ambiguous
                             else (dec.right_id, dec.left_id))
             own = curated_clusters.find(other)
-            elsewhere = sorted(canonical_id(ids) for root, ids in partners[which].items() if root != own)
+            elsewhere = sorted(canonical_id(curated_clusters.members(root)) for root in partners[which]
+                               if root != own)
             dec = Decision(dec.left_id, dec.right_id, Judgement.UNSURE, "model:ambiguous", dec.decided_at,
                            f"{dec.reason}; but {which} also matches {', '.join(elsewhere)}", dec.score)
         out.append(dec)

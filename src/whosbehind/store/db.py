@@ -108,8 +108,9 @@ def check_layout(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         return
     made = "were never derived" if layout is None else f"were derived by another version (layout {layout})"
     raise StaleDatabase(f"{path}: its organizations, ties and totals {made}; this version reads layout "
-                        f"{DERIVED_LAYOUT}. Run `whosbehind build` (or `whosbehind ingest` with any file) to "
-                        "derive them again from the stored rows")
+                        f"{DERIVED_LAYOUT}. Run `whosbehind ingest` again with a file it already holds (nothing "
+                        "is added), or `whosbehind build` if it holds the bundled sample: either derives them "
+                        "again from the stored rows")
 
 
 def _load_macros_read_only(con: duckdb.DuckDBPyConnection) -> None:

@@ -69,6 +69,7 @@ class ReadOnlyDatabase:
         self._base: duckdb.DuckDBPyConnection | None = None
         self._idle: list[duckdb.DuckDBPyConnection] = []
         self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._refused: tuple[tuple[int, int, int], DatabaseMissing] | None = None
         self.generation = 0
         self.closing = False
         # Called (with the lock held, so it must only start work elsewhere) when a rebuilt file replaces the
@@ -86,7 +87,14 @@ class ReadOnlyDatabase:
         """Open the current file if it changed; returns the generation in use. Call with the lock held."""
         identity = self._file_identity()
         if identity != self._identity:
-            base = _open(self.path, self.threads)
+            # A file refused once (derived by another version) is refused again without reopening it.
+            if self._refused is not None and self._refused[0] == identity:
+                raise self._refused[1]
+            try:
+                base = _open(self.path, self.threads)
+            except DatabaseMissing as exc:
+                self._refused = (identity, exc)
+                raise
             for con in self._idle:
                 con.close()
             self._idle = []

@@ -54,11 +54,13 @@ def warm(database: ReadOnlyDatabase, settings: WarmSettings) -> int:
     deadline = time.monotonic() + settings.seconds
     done = 0
     for org_id in ids:
-        if database.closing or time.monotonic() > deadline or database.check() != generation:
+        if database.closing or time.monotonic() > deadline:
             break
         try:
+            if database.check() != generation:
+                break
             answers.organization_json(database, org_id)  # the page data too
-        except NotFound:  # the file changed between the list and this organization
+        except (NotFound, DatabaseMissing):  # the file changed (or went, or is stale) meanwhile
             break
         done += 1
     log.info("prepared %d organization answers", done)
