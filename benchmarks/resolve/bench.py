@@ -118,6 +118,17 @@ def measure_fold(records: list[dict], train_half: int) -> list[dict]:
           f"{train_score.true_pairs} true pairs) in {time.perf_counter() - t0:.1f} s; merge threshold "
           f"{threshold:.6f} (training precision {train_score.precision:.4f}, recall {train_score.recall:.4f}); "
           f"measured on {len(test)} records ({len({r['truth'] for r in test})} organizations)")
+    # How far the threshold chosen in training is from the best this model and its rules could do here:
+    # the threshold chosen on the measured half itself (which no real run can do), and the loosest one.
+    curve = scoring.threshold_curve(model, test)
+    reaching = [(t, sc) for t, sc in curve if sc.precision >= 0.99]
+    if reaching:
+        t, best = max(reaching, key=lambda ts: ts[1].recall)
+        print(f"  bound on this half: best recall at precision >= 0.99, threshold chosen on it: {best.recall:.4f} "
+              f"(threshold {t:.6f}, precision {best.precision:.4f})")
+    loosest = curve[0][1]
+    print(f"  bound on this half: every pair the rules allow merged (threshold {curve[0][0]:.4f}): precision "
+          f"{loosest.precision:.4f}, recall {loosest.recall:.4f}")
     by_id = {r["unique_id"]: r for r in test}
     truth = {r["unique_id"]: r["truth"] for r in test}
     found = (whosbehind_pairs(model, test, threshold), exact_pairs(test), splink_default_pairs(test))

@@ -333,12 +333,9 @@ def decide_records(a: dict[str, Any], b: dict[str, Any], probability: float, thr
 THRESHOLD_WEIGHTS = tuple(w / 2 for w in range(-8, 61))
 
 
-def choose_threshold(model: dict[str, Any], records: list[dict[str, Any]], *, min_precision: float = 0.99
-                     ) -> tuple[float, Any]:
-    """The lowest match probability whose merges reach ``min_precision`` on these (training) records,
-    measured pairwise against their ``truth`` labels. When no threshold reaches it (records that no context
-    tells apart, e.g. one name at one address under two identifiers), the one with the best F-beta at
-    beta 0.25: precision counted four times as much as recall, because a wrong merge is the worst error."""
+def threshold_curve(model: dict[str, Any], records: list[dict[str, Any]]) -> list[tuple[float, Any]]:
+    """Pairwise precision and recall of the merges at every candidate threshold (lowest first), measured on
+    these records against their ``truth`` labels."""
     from whosbehind.resolve.quality import pairwise
 
     by_id = {r["unique_id"]: r for r in records}
@@ -354,19 +351,29 @@ def choose_threshold(model: dict[str, Any], records: list[dict[str, Any]], *, mi
             scored_only.append((a, b, p))
         else:
             ruled.append((a, b))
-    scored = []
+    curve = []
     for weight in THRESHOLD_WEIGHTS:
         threshold = 2**weight / (1 + 2**weight)
-        score = pairwise(truth, ruled + [(a, b) for a, b, p in scored_only if p >= threshold])
+        curve.append((threshold, pairwise(truth, ruled + [(a, b) for a, b, p in scored_only if p >= threshold])))
+    return curve
+
+
+def choose_threshold(model: dict[str, Any], records: list[dict[str, Any]], *, min_precision: float = 0.99
+                     ) -> tuple[float, Any]:
+    """The lowest match probability whose merges reach ``min_precision`` on these (training) records,
+    measured pairwise against their ``truth`` labels. When no threshold reaches it (records that no context
+    tells apart, e.g. one name at one address under two identifiers), the one with the best F-beta at
+    beta 0.25: precision counted four times as much as recall, because a wrong merge is the worst error."""
+    curve = threshold_curve(model, records)
+    for threshold, score in curve:
         if score.precision >= min_precision and score.correct:
             return threshold, score
-        scored.append((threshold, score))
 
     def f_beta(s: Any, beta: float = 0.25) -> float:
         b2 = beta * beta
         return (1 + b2) * s.precision * s.recall / (b2 * s.precision + s.recall) if s.correct else 0.0
 
-    return max(scored, key=lambda ts: (f_beta(ts[1]), ts[0]))
+    return max(curve, key=lambda ts: (f_beta(ts[1]), ts[0]))
 
 
 def explain_pair(model: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]]:
