@@ -12,7 +12,7 @@ from whosbehind.resolve import families
 from whosbehind.resolve.decisions import Decision, Judgement, build_clusters, canonical_id, read_curated
 from whosbehind.resolve.names import normalize
 from whosbehind.resolve.pipeline import context_decisions, model_decisions
-from whosbehind.resolve.scoring import decide, load_model, record
+from whosbehind.resolve.scoring import context_rules, decide, decide_records, load_model, record
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
@@ -105,8 +105,8 @@ def _placed(uid: str, org: str, name: str, address: str | None = "621 LYNNHAVEN 
 
 def test_context_joins_one_name_in_one_state_but_one_legal_form_clash_vetoes_the_pair() -> None:
     # Name and address of ATLANTIC DIVING SUPPLY records in the bundled sample (a DUNS before 2022, a UEI
-    # after); the form-less and LLC names are variants. One pair of records with clashing legal forms keeps
-    # the two organizations apart, whatever their other records say.
+    # after); the form-less and LLC names are variants. One pair of records with clashing legal forms (here
+    # at the same address: a changed form) keeps the two identifiers apart, whatever their other records say.
     model = load_model()
     inc_and_bare = [_placed("1", "duns:A", "ATLANTIC DIVING SUPPLY, INC."),
                     _placed("2", "duns:B", "ATLANTIC DIVING SUPPLY")]
@@ -158,3 +158,17 @@ def test_hoovers_list_parsed() -> None:
     assert ("Jeremy Meyer", "801957981") in rows  # a person in the public list ...
     assert all(p["name"] != "Jeremy Meyer" for p in packaged)  # ... never shipped or stored
     assert 1000 < len(packaged) < 1191
+
+
+def test_a_legal_form_change_merges_only_at_the_same_street_address() -> None:
+    # REMINGTON ARMS COMPANY, INC. and REMINGTON ARMS COMPANY, LLC at 870 Remington Dr, Madison NC: one DUNS
+    # in the bundled sample (the company converted). The same pair of names at another address stays apart.
+    def at(uid: str, name: str, street: str, zip5: str) -> dict:
+        return record(uid, "", name, address=street, city="MADISON", state="NC", zip5=zip5)
+
+    inc = at("1", "REMINGTON ARMS COMPANY, INC.", "870 REMINGTON DR", "27025")
+    llc = at("2", "REMINGTON ARMS COMPANY, LLC", "870 REMINGTON DR", "27025")
+    elsewhere = at("3", "REMINGTON ARMS COMPANY, LLC", "14 HOEFLER AVE", "27025")
+    assert context_rules(inc, llc).rule == "legal-form-changed"
+    assert context_rules(inc, elsewhere).rule == "legal-form-differs"
+    assert decide_records(inc, elsewhere, 1.0, 0.5).judgement is Judgement.UNSURE

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from whosbehind.resolve import families, scoring
 from whosbehind.resolve.decisions import (
+    CONTEXT_RULES,
     Decision,
     Judgement,
     build_clusters,
@@ -77,9 +78,15 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister(f"incoming_{name}")
 
 
-# Rules that keep two records apart whatever their context. One record pair ruled so keeps their two
-# organizations apart, even when other records of theirs would be merged (a name without its legal form).
-VETO_RULES = frozenset({"empty", "joint-venture", "numbers-differ", "legal-form-differs"})
+# Rules that keep two identified organizations apart: one record pair ruled so keeps them apart, even when
+# other records of theirs would be merged (a name without its legal form). A legal form changed at the same
+# address merges two records, but not two identifiers: a conversion that took a new registration made a
+# new legal entity, and the two are left to the family links.
+VETO_RULES = frozenset({"empty", "joint-venture", "numbers-differ", "legal-form-differs", "legal-form-changed"})
+
+
+def _rank(dec: Decision) -> tuple[bool, float, str]:
+    return (dec.decided_by in CONTEXT_RULES, dec.score or 0.0, dec.reason)
 
 
 def context_decisions(records: list[dict[str, Any]], model: dict[str, Any],
@@ -113,8 +120,9 @@ def context_decisions(records: list[dict[str, Any]], model: dict[str, Any],
         dec = Decision(*pair, Judgement.POSITIVE, f"model:{verdict.rule}", MODEL_VERSION,
                        f"{where}: {verdict.reason}", score=round(float(prob), 6))
         held = found.get(pair)
-        # The best-scored record pair explains the decision; ties go by text, so every build says the same.
-        if held is None or (dec.score or 0.0, dec.reason) > (held.score or 0.0, held.reason):
+        # A rule allowed to join identifiers first, then the best-scored record pair explains the decision;
+        # ties go by text, so every build says the same.
+        if held is None or _rank(dec) > _rank(held):
             found[pair] = dec
     return [found[pair] for pair in sorted(found) if pair not in vetoed]
 

@@ -292,9 +292,10 @@ def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
 
     Kept apart: names without distinguishing words, a joint venture and a member, different numbers, and
     different legal forms (a holding corporation and its operating company often share the name and the
-    address). Merged: the same name in the same state, legal forms equal or given on one side only: two
-    companies of one name registered in one state are rare, and this is how a company that moved or has a
-    second office shows up.
+    address). Merged: the same name at the same street address under another legal form (a company that
+    converted, INC to LLC); the same name in the same state, legal forms equal or given on one side only:
+    two companies of one name registered in one state are rare, and this is how a company that moved or
+    has a second office shows up.
     """
     ka, kb = normalize(a["name"]), normalize(b["name"])
     if not ka.core or not kb.core:
@@ -304,6 +305,10 @@ def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
     if ka.numbers != kb.numbers:
         return Verdict(Judgement.UNSURE, "numbers-differ", "the names carry different numbers")
     if ka.legal_form and kb.legal_form and ka.legal_form != kb.legal_form:
+        same_street = a["address"] == b["address"] and a.get("zip5") and a["zip5"] == b.get("zip5")
+        if ka.core == kb.core and not ka.is_generic and same_street:
+            return Verdict(Judgement.POSITIVE, "legal-form-changed",
+                           f"same name at the same street address, legal form {ka.legal_form} / {kb.legal_form}")
         return Verdict(Judgement.UNSURE, "legal-form-differs",
                        f"different legal forms ({ka.legal_form} / {kb.legal_form})")
     same_form = ka.legal_form == kb.legal_form != ""
