@@ -89,7 +89,8 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     return con
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database in use (the file, or the one attached and in USE) has this table."""
     return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? "
                        "AND database_name = current_database()", [name]).fetchone()[0] > 0
 
@@ -97,9 +98,9 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def derived_layout(con: duckdb.DuckDBPyConnection) -> int | None:
     """The layout the derived tables were made in: 0 when they were made before layouts were recorded,
     None when they never were."""
-    if _has_table(con, "derived_layout"):
+    if has_table(con, "derived_layout"):
         return con.execute("SELECT layout FROM derived_layout").fetchone()[0]
-    return 0 if _has_table(con, "organizations") else None
+    return 0 if has_table(con, "organizations") else None
 
 
 def check_layout(con: duckdb.DuckDBPyConnection, path: Path) -> None:

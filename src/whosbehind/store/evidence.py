@@ -72,7 +72,7 @@ def load(
         _insert_fedramp(con, snapshots)
         _insert_facilities(con, facility_file.name, facility_sha, facilities)
         _insert_curated(con, cur)
-        if not _has_table(con, "organizations"):
+        if not db.has_table(con, "organizations"):
             db.derive(con)  # an empty store: build the contract graph (empty) first
         for step in EVIDENCE_STEPS:
             con.execute(db.sql_text(step))
@@ -86,10 +86,6 @@ def _check_counts(report: EvidenceReport) -> None:
     if report.facilities != EXPECTED_FACILITIES:
         raise WhosbehindError(f"bundled ICE facility list: expected {EXPECTED_FACILITIES} rows, "
                               f"read {report.facilities}")
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0])
 
 
 def _insert_fedramp(con: duckdb.DuckDBPyConnection, snapshots: list[fedramp.Snapshot]) -> None:
