@@ -90,14 +90,10 @@ def summary(method: str, score: Score, by_id: dict[str, dict]) -> dict:
 def pooled(method: str, folds: list[dict]) -> dict:
     """Both folds' pair counts added up: every record is measured once, by a model that never saw it."""
     scores = [f["score"] for f in folds]
-    predicted, true, correct = (sum(getattr(s, k) for s in scores)
-                                for k in ("predicted_pairs", "true_pairs", "correct"))
-    precision = correct / predicted if predicted else 1.0
-    recall = correct / true if true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    score = Score(predicted, true, correct, precision, recall, f1,
-                  [c for s in scores for c in s.wrong_clusters],
-                  set().union(*(s.false_pairs for s in scores)), set().union(*(s.missed_pairs for s in scores)))
+    score = Score.of_counts(*(sum(getattr(s, k) for s in scores) for k in ("predicted_pairs", "true_pairs", "correct")),
+                            wrong_clusters=[c for s in scores for c in s.wrong_clusters],
+                            false_pairs=set().union(*(s.false_pairs for s in scores)),
+                            missed_pairs=set().union(*(s.missed_pairs for s in scores)))
     return {"method": method, "score": score, "false_same_name": sum(f["false_same_name"] for f in folds),
             "missed_other_name": sum(f["missed_other_name"] for f in folds),
             "examples": [e for f in folds for e in f["examples"]][:6]}

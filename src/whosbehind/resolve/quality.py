@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 
 class UnionFind:
@@ -61,6 +62,14 @@ class Score:
     false_pairs: set[tuple[str, str]] = field(default_factory=set)
     missed_pairs: set[tuple[str, str]] = field(default_factory=set)
 
+    @classmethod
+    def of_counts(cls, predicted: int, true: int, correct: int, **details: Any) -> Score:
+        """Precision, recall and F1 from pair counts (no prediction: precision 1; nothing to find: recall 1)."""
+        precision = correct / predicted if predicted else 1.0
+        recall = correct / true if true else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return cls(predicted, true, correct, precision, recall, f1, **details)
+
 
 def pairwise(truth: dict[str, str], merged: Iterable[tuple[str, str]]) -> Score:
     """Score merged record pairs (closed transitively into clusters) against ``truth`` (record id -> org)."""
@@ -75,9 +84,5 @@ def pairwise(truth: dict[str, str], merged: Iterable[tuple[str, str]]) -> Score:
         predicted[uf.find(uid)].append(uid)
         actual[org].append(uid)
     p, t = _pairs(predicted.values()), _pairs(actual.values())
-    tp = len(p & t)
-    precision = tp / len(p) if p else 1.0
-    recall = tp / len(t) if t else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     wrong = sorted((sorted(m) for m in predicted.values() if len({truth[x] for x in m}) > 1), key=lambda m: m[0])
-    return Score(len(p), len(t), tp, precision, recall, f1, wrong, p - t, t - p)
+    return Score.of_counts(len(p), len(t), len(p & t), wrong_clusters=wrong, false_pairs=p - t, missed_pairs=t - p)
