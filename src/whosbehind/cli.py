@@ -20,7 +20,7 @@ from rich.table import Table
 
 from whosbehind import bundled
 from whosbehind.analysis import profile as profile_mod
-from whosbehind.analysis import ranking, reconcile
+from whosbehind.analysis import ranking, reconcile, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import db
 from whosbehind.store.ingest import FileOutcome, ingest_into, total_input_bytes
@@ -200,8 +200,8 @@ def lookup_command(
 
 def _family_link(members: list[dict[str, Any]]) -> str:
     """How a family was put together, in words that follow the grade of each link (as on the web page)."""
-    reporting = sum(1 for m in members if m["reported_parent"])
-    if reporting >= len(members) - 1 and not any(m["merged_into"] for m in members):
+    reporting, by_reports_alone = views.parent_reports(members)
+    if by_reports_alone:
         return f"{len(members)} organizations in this database, linked by the parents they reported (grade B)"
     return (f"{len(members)} organizations in this database, {reporting} of them linked by the parents they "
             "reported (grade B), the others by merged records or curated ownership (`whosbehind explain ID` "

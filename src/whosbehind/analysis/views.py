@@ -85,6 +85,13 @@ def organization(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
     }
 
 
+def parent_reports(members: list[dict[str, Any]]) -> tuple[int, bool]:
+    """How many family members reported a parent, and whether those reports alone link the family (no member
+    was joined by a merge or by curated ownership): the family's wording follows it (grade B or not)."""
+    reporting = sum(1 for m in members if m["reported_parent"])
+    return reporting, reporting >= len(members) - 1 and not any(m["merged_into"] for m in members)
+
+
 def organization_page(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
     """`organization`, plus what its page shows beside it: the first ties of each kind and its source files."""
     org = organization(con, org_id)
