@@ -10,7 +10,7 @@ import pytest
 from samples import Cli
 from whosbehind.resolve import scoring
 from whosbehind.resolve.decisions import Judgement
-from whosbehind.resolve.names import normalize
+from whosbehind.resolve.names import is_truncation, normalize
 from whosbehind.resolve.quality import pairwise, truth_labels
 from whosbehind.resolve.train import context_records
 
@@ -80,3 +80,74 @@ def test_private_persons_are_not_records(records: list[dict], built: Cli) -> Non
         "SELECT DISTINCT upper(recipient_name) FROM raw_transactions_2018 WHERE _individual").fetchall()}
     con.close()
     assert persons and not persons & {r["name"] for r in records}
+
+
+def _named(records: list[dict], *names: str) -> list[dict]:
+    return [r for r in records if r["name"] in names]
+
+
+def test_phone_and_fax_numbers_are_ten_digits_and_toll_free_ones_are_set_apart(records: list[dict]) -> None:
+    numbers = [p for r in records for p in r["phones"] or ()]
+    assert numbers and all(len(p) == 10 and p.isdigit() for p in numbers)
+    toll_free = [r for r in records if set(r["phones"] or ()) - set(r["local_phones"] or ())]
+    assert toll_free and all(p[:3] in {"800", "833", "844", "855", "866", "877", "888"}
+                             for r in toll_free for p in set(r["phones"]) - set(r["local_phones"] or ()))
+
+
+@pytest.mark.parametrize("pair", [("KCORP SUPPORT SERVICES, INC.", "KCORP TECHNOLOGY SERVICES, INC."),
+                                  ("TIME WARNER CABLE ENTERPRISES LLC",
+                                   "TIME WARNER CABLE INFORMATION SERVICES (HAWAII), LLC")])
+def test_sister_companies_at_one_address_with_one_phone_stay_apart(records: list[dict], pair: tuple) -> None:
+    # Two DUNS each in the bundled sample, at one street address and one phone number: the strongest
+    # context there is, which is why a name rule, not a score, keeps them apart.
+    left, right = _named(records, pair[0]), _named(records, pair[1])
+    together = [(a, b) for a in left for b in right if a["address"] == b["address"]
+                and set(a["local_phones"] or ()) & set(b["local_phones"] or ())]
+    assert together and all(a["truth"] != b["truth"] for a, b in together)
+    for a, b in together:
+        verdict = scoring.decide_records(a, b, 1.0, 0.5)
+        assert verdict.judgement is Judgement.UNSURE and verdict.rule == "sister-names", verdict
+
+
+def test_the_same_letters_spaced_otherwise_are_one_name_with_context_only(records: list[dict]) -> None:
+    # One DUNS (038049532) under both spellings, at one address in Ashburn.
+    spaced, joined = _named(records, "M V M, INC."), _named(records, "MVM INCORPORATED")
+    assert spaced and joined and spaced[0]["truth"] == joined[0]["truth"]
+    verdict = scoring.decide_records(spaced[0], joined[0], 0.0, 0.5)
+    assert verdict.judgement is Judgement.POSITIVE and verdict.rule == "same-name-same-state"
+    # on names alone, spaced initials are too short to be sure
+    assert scoring.decide("M V M, INC.", "MVM INCORPORATED", 1.0).judgement is Judgement.UNSURE
+    assert normalize("L-3 COMMUNICATIONS CORPORATION").numbers == normalize("L3 TECHNOLOGIES, INC.").numbers
+
+
+def test_a_name_cut_off_by_a_short_field_is_the_long_name(records: list[dict]) -> None:
+    cut, whole = (_named(records, "INTERNATIONAL BUSINESS MACHINE"),
+                  _named(records, "INTERNATIONAL BUSINESS MACHINES CORPORATION"))
+    assert cut and whole and cut[0]["state"] == whole[0]["state"] and cut[0]["truth"] == whole[0]["truth"]
+    verdict = scoring.decide_records(cut[0], whole[0], 0.0, 0.5)
+    assert verdict.judgement is Judgement.POSITIVE, verdict
+    # cut between two words, it could be another company's whole name
+    assert not is_truncation("SYSTEMS RESEARCH AND", "SYSTEMS RESEARCH AND APPLICATIONS CORPORATION")
+    assert is_truncation("SYSTEMS RESEARCH AND APPLICATI", "SYSTEMS RESEARCH AND APPLICATIONS CORPORATION")
+
+
+def test_a_country_word_and_another_legal_form_need_the_same_street_and_one_number(records: list[dict]) -> None:
+    # One DUNS (033095568) as CELLEBRITE INC. and CELLEBRITE USA CORP at one Parsippany address.
+    inc = [r for r in _named(records, "CELLEBRITE INC.") if r["local_phones"]]
+    corp = [r for r in _named(records, "CELLEBRITE USA CORP") if r["address"] == inc[0]["address"]]
+    assert inc and corp and inc[0]["truth"] == corp[0]["truth"]
+    verdict = scoring.decide_records(inc[0], corp[0], 0.0, 0.5)
+    assert verdict.judgement is Judgement.POSITIVE and verdict.rule == "legal-form-changed", verdict
+    unlisted = {**corp[0], "phones": None, "local_phones": None}
+    assert scoring.decide_records(inc[0], unlisted, 1.0, 0.5).rule == "legal-form-differs"
+
+
+def test_a_false_merge_across_held_out_and_training_records_counts() -> None:
+    truth = {"a1": "A", "a2": "A", "b1": "B"}
+    held_out = {"a1", "a2"}
+    right = pairwise(truth, [("a1", "a2")], held_out)
+    across = pairwise(truth, [("a1", "a2"), ("a2", "b1")], held_out)
+    assert right.precision == 1.0 and right.recall == 1.0
+    assert across.predicted_pairs == 3 and across.correct == 1 and across.false_pairs == {("a1", "b1"), ("a2", "b1")}
+    # pairs of training records alone are not measured
+    assert pairwise(truth, [("a1", "a2")], {"b1"}).predicted_pairs == 0

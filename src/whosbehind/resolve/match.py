@@ -56,7 +56,7 @@ def candidate_record(unique_id: str, stored: dict[str, Any]) -> dict[str, Any]:
     """A stored name as a Splink record: its stored keys, and no address context (names only)."""
     core = stored["core"] or ""
     return {**stored, "unique_id": unique_id, "truth": None, "lone_word": core if core and " " not in core else None,
-            **dict.fromkeys(scoring.CONTEXT_COLUMNS)}
+            "compact": core.replace(" ", "") or None, **dict.fromkeys(scoring.CONTEXT_COLUMNS)}
 
 
 def match_names(

@@ -10,6 +10,8 @@ Three keys, from strict to loose:
 ``exact``  the name with legal forms abbreviated, order kept: "THE GEO GROUP INC" = "GEO GROUP, INC., THE".
 ``core``   the same without its legal form: "AMAZON.COM INC." = "AMAZON.COM LLC" (a weaker hint).
 ``tokens`` the words of ``core``, sorted: word order variants.
+``compact`` ``core`` without spaces: initials spaced or not ("M V M" = "MVM", "J OLIVA" = "JOLIVA"). A hint
+           for records with context only: on names alone "A B C" and "ABC" are too short to be sure.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ STOP_WORDS = frozenset({"the", "and", "of"})
 # A vendor number or a location tag in brackets at the end: "(3626)", "(DBA ...)" is handled separately.
 _BRACKET_NUMBER = re.compile(r"\(\s*\d+\s*\)")
 _DBA = re.compile(r"\b(D/?B/?A|DOING BUSINESS AS|T/?A|TRADING AS)\b.*$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
 _LEGAL_FORMS = frozenset(
     {
         "inc", "llc", "ltd", "corp", "co", "lp", "llp", "plc", "pllc", "pc", "pa", "gmbh", "ag", "sa", "nv",
@@ -66,8 +69,13 @@ class NameKey:
         return self.core if self.core and " " not in self.core else None
 
     @property
+    def compact(self) -> str:
+        return self.core.replace(" ", "")
+
+    @property
     def numbers(self) -> frozenset[str]:
-        return frozenset(t for t in self.core.split() if any(c.isdigit() for c in t))
+        """The runs of digits in the name: "L-3" and "L3" carry the same number, "JV 2" another than "JV"."""
+        return frozenset(_DIGITS.findall(self.core))
 
     @property
     def is_joint_venture(self) -> bool:
@@ -106,6 +114,19 @@ def normalize(name: str | None) -> NameKey:
         legal_form=" ".join(legal),
         tokens=" ".join(sorted(core_words)),
     )
+
+
+# A name cut off by a field too short for it is the long name's first characters, ending inside a word.
+# At this length and more, a cut name still says which company it is.
+TRUNCATED_MIN_LENGTH = 25
+
+
+def is_truncation(short: str, long: str) -> bool:
+    """``short`` is ``long`` cut off inside a word by a field limit: "INTERNATIONAL BUSINESS MACHINE" of
+    "INTERNATIONAL BUSINESS MACHINES CORPORATION" (a 30-character vendor-name field of older records)."""
+    a, b = clean_display(short), clean_display(long)
+    return len(a) >= TRUNCATED_MIN_LENGTH and len(b) > len(a) and b.startswith(a) and a[-1].isalnum() \
+        and b[len(a)].isalnum()
 
 
 def clean_display(name: str | None) -> str:

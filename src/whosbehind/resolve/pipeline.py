@@ -81,8 +81,10 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
 # Rules that keep two identified organizations apart: one record pair ruled so keeps them apart, even when
 # other records of theirs would be merged (a name without its legal form). A legal form changed at the same
 # address merges two records, but not two identifiers: a conversion that took a new registration made a
-# new legal entity, and the two are left to the family links.
-VETO_RULES = frozenset({"empty", "joint-venture", "numbers-differ", "legal-form-differs", "legal-form-changed"})
+# new legal entity, and the two are left to the family links. Sister names ("KCORP SUPPORT SERVICES" /
+# "KCORP TECHNOLOGY SERVICES") are two companies whatever else their records share.
+VETO_RULES = frozenset({"empty", "joint-venture", "numbers-differ", "legal-form-differs", "legal-form-changed",
+                        "sister-names"})
 
 
 def _rank(dec: Decision) -> tuple[bool, float, str]:
@@ -195,7 +197,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     model = scoring.load_model()
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
     placed = [scoring.record(str(i), r["org_id"], r["name"], naics=r["naics"], agency=r["agency"],
-                             address=r["address"], city=r["city"], state=r["state"], zip5=r["zip5"])
+                             address=r["address"], city=r["city"], state=r["state"], zip5=r["zip5"],
+                             phones=r["phones"])
               for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
     curated = read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}

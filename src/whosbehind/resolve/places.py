@@ -46,3 +46,14 @@ def clean_code(value: str | None) -> str | None:
     """A code or place name compared as written: upper case, single spaces, None when empty."""
     text = " ".join((value or "").upper().split())
     return text or None
+
+
+# Toll-free area codes: one number answers for a whole company (its branches and often its subsidiaries), so
+# sharing it says less than sharing a local number.
+TOLL_FREE_AREA_CODES = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+
+
+def local_phones(phones: list[str] | None) -> list[str] | None:
+    """The numbers of a record that ring at one place: its phone and fax numbers without toll-free ones."""
+    local = sorted(p for p in phones or () if p[:3] not in TOLL_FREE_AREA_CODES)
+    return local or None

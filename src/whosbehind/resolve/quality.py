@@ -9,7 +9,7 @@ merge threshold on training records and by ``benchmarks/resolve/bench.py`` to me
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -71,8 +71,14 @@ class Score:
         return cls(predicted, true, correct, precision, recall, f1, **details)
 
 
-def pairwise(truth: dict[str, str], merged: Iterable[tuple[str, str]]) -> Score:
-    """Score merged record pairs (closed transitively into clusters) against ``truth`` (record id -> org)."""
+def pairwise(truth: dict[str, str], merged: Iterable[tuple[str, str]], held_out: Collection[str] | None = None
+             ) -> Score:
+    """Score merged record pairs (closed transitively into clusters) against ``truth`` (record id -> org).
+
+    With ``held_out``, only pairs with at least one record in it are counted: a model measured on held-out
+    records is judged on their pairs with each other and with the records it was tuned on, so that a false
+    merge across the two sets counts like any other.
+    """
     uf = UnionFind()
     for uid in truth:
         uf.find(uid)
@@ -84,5 +90,10 @@ def pairwise(truth: dict[str, str], merged: Iterable[tuple[str, str]]) -> Score:
         predicted[uf.find(uid)].append(uid)
         actual[org].append(uid)
     p, t = _pairs(predicted.values()), _pairs(actual.values())
-    wrong = sorted((sorted(m) for m in predicted.values() if len({truth[x] for x in m}) > 1), key=lambda m: m[0])
+    if held_out is not None:
+        counted = set(held_out)
+        p = {pair for pair in p if pair[0] in counted or pair[1] in counted}
+        t = {pair for pair in t if pair[0] in counted or pair[1] in counted}
+    wrong = sorted((sorted(m) for m in predicted.values() if len({truth[x] for x in m}) > 1
+                    and (held_out is None or any(x in counted for x in m))), key=lambda m: m[0])
     return Score.of_counts(len(p), len(t), len(p & t), wrong_clusters=wrong, false_pairs=p - t, missed_pairs=t - p)

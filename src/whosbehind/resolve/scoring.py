@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,14 +30,16 @@ import duckdb
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from whosbehind.resolve.decisions import Judgement
-from whosbehind.resolve.names import NameKey, normalize
-from whosbehind.resolve.places import address_key, clean_code, house_number
+from whosbehind.resolve.names import NameKey, is_truncation, normalize
+from whosbehind.resolve.places import address_key, clean_code, house_number, local_phones
 
 MODEL_FILE = "splink_model.json"
 # Keys of the shipped model file that are ours, not Splink's; stripped before Splink reads the settings.
 THRESHOLD_KEY = "whosbehind_context_threshold"
 # A pair is merged automatically only at or above this probability, and only if `decide` agrees.
 MERGE_THRESHOLD = 0.999
+# A word that says where a company operates rather than which company it is: "CELLEBRITE USA CORP".
+COUNTRY_WORDS = frozenset({"usa", "us", "america", "americas"})
 # Pairs between this and the merge threshold are kept as "unsure" for review, never merged.
 REVIEW_THRESHOLD = 0.9
 
@@ -47,7 +49,7 @@ for _name in ("splink", "splink.internals"):
 
 def record(unique_id: str, org_id: str, name: str, *, naics: str | None = None, agency: str | None = None,
            truth: str | None = None, address: str | None = None, city: str | None = None,
-           state: str | None = None, zip5: str | None = None) -> dict[str, Any]:
+           state: str | None = None, zip5: str | None = None, phones: list[str] | None = None) -> dict[str, Any]:
     """One record as Splink sees it: the comparison keys and the blocking keys of its name and context."""
     key = normalize(name)
     words = key.core.split()
@@ -59,6 +61,7 @@ def record(unique_id: str, org_id: str, name: str, *, naics: str | None = None, 
         "exact": key.exact or None,
         "core": key.core or None,
         "tokens": key.tokens or None,
+        "compact": key.compact or None,
         "legal_form": key.legal_form or None,
         "first_token": key.first_token or None,
         "block_a": f"{words[0]} {words[1][:3]}" if len(words) > 1 else (words[0] if words else None),
@@ -73,11 +76,13 @@ def record(unique_id: str, org_id: str, name: str, *, naics: str | None = None, 
         "zip5": clean_code(zip5),
         "city": clean_code(city),
         "state": clean_code(state),
+        "phones": sorted(phones) if phones else None,
+        "local_phones": local_phones(phones),
         "truth": truth,
     }
 
 
-CONTEXT_COLUMNS = ("address", "house", "zip5", "city", "state")
+CONTEXT_COLUMNS = ("address", "house", "zip5", "city", "state", "phones", "local_phones")
 
 
 def settings(link_type: str = "dedupe_only") -> Any:
@@ -121,6 +126,15 @@ def settings(link_type: str = "dedupe_only") -> Any:
             cll.ElseLevel().configure(label_for_charts="different places"),
         ],
     )
+    phone = cl.CustomComparison(
+        output_column_name="phone",
+        comparison_levels=[
+            cll.NullLevel("phones"),
+            cll.ArrayIntersectLevel("local_phones", 1).configure(label_for_charts="a local phone or fax number shared"),
+            cll.ArrayIntersectLevel("phones", 1).configure(label_for_charts="a toll-free number shared"),
+            cll.ElseLevel().configure(label_for_charts="no number shared"),
+        ],
+    )
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
@@ -129,12 +143,14 @@ def settings(link_type: str = "dedupe_only") -> Any:
             cl.ExactMatch("legal_form"),
             address,
             place,
+            phone,
             cl.ExactMatch("naics"),
             cl.ExactMatch("agency"),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("core"),
             block_on("tokens"),
+            block_on("compact"),
             block_on("block_a"),
             block_on("block_b"),
             # a renamed company at its unchanged address
@@ -287,15 +303,47 @@ def has_address(rec: dict[str, Any]) -> bool:
     return bool(rec.get("address") and (rec.get("zip5") or rec.get("city")))
 
 
+def _same_street(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a.get("address") and a["address"] == b.get("address") and a.get("zip5") and a["zip5"] == b.get("zip5"))
+
+
+def _share_local_number(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(set(a.get("local_phones") or ()) & set(b.get("local_phones") or ()))
+
+
+def _same_name(a: dict[str, Any], b: dict[str, Any], ka: NameKey, kb: NameKey) -> bool:
+    """The same words, however spaced ("M V M" / "MVM"), or one name cut off inside a word by a short field."""
+    return ka.compact == kb.compact or is_truncation(a["name"], b["name"]) or is_truncation(b["name"], a["name"])
+
+
+def _sister_names(a: NameKey, b: NameKey) -> bool:
+    """Two names that begin alike and go on differently, not as a misspelling ("KCORP SUPPORT SERVICES" /
+    "KCORP TECHNOLOGY SERVICES"): sister companies often sit at one address with one phone number."""
+    wa, wb = set(a.core.split()), set(b.core.split())
+    return a.first_token == b.first_token and bool(wa - wb) and bool(wb - wa) and not _one_token_apart(a, b)
+
+
+def _without_country(key: NameKey) -> str:
+    words = key.core.split()
+    while len(words) > 1 and words[-1] in COUNTRY_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
 def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
     """The decisions on two records with addresses that no score can overrule, or None to let the score decide.
 
-    Kept apart: names without distinguishing words, a joint venture and a member, different numbers, and
+    Kept apart: names without distinguishing words, a joint venture and a member, different numbers,
     different legal forms (a holding corporation and its operating company often share the name and the
-    address). Merged: the same name at the same street address under another legal form (a company that
-    converted, INC to LLC); the same name in the same state, legal forms equal or given on one side only:
-    two companies of one name registered in one state are rare, and this is how a company that moved or
-    has a second office shows up.
+    address), and sister names, which begin alike and go on differently (related companies often share an
+    address and a phone number). Merged:
+    - the same name at the same street address under another legal form (a company that converted, INC to
+      LLC), or with a country word added ("CELLEBRITE INC." / "CELLEBRITE USA CORP") when the two records
+      also share a local phone or fax number;
+    - the same name in the same state, legal forms equal or given on one side only: two companies of one name
+      registered in one state are rare, and this is how a company that moved or has a second office shows
+      up. A generic name needs the same legal form.
+    "The same name" includes the same letters spaced otherwise and a name cut off by a short field.
     """
     ka, kb = normalize(a["name"]), normalize(b["name"])
     if not ka.core or not kb.core:
@@ -304,15 +352,22 @@ def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
         return Verdict(Judgement.UNSURE, "joint-venture", "a joint venture is related to its members, not the same")
     if ka.numbers != kb.numbers:
         return Verdict(Judgement.UNSURE, "numbers-differ", "the names carry different numbers")
+    same_name = _same_name(a, b, ka, kb)
     if ka.legal_form and kb.legal_form and ka.legal_form != kb.legal_form:
-        same_street = a["address"] == b["address"] and a.get("zip5") and a["zip5"] == b.get("zip5")
-        if ka.core == kb.core and not ka.is_generic and same_street:
+        country_apart = _without_country(ka) == _without_country(kb) and _share_local_number(a, b)
+        if _same_street(a, b) and not ka.is_generic and (same_name or country_apart):
+            what = "same name" if same_name else "same name apart from a country word, one phone or fax number"
             return Verdict(Judgement.POSITIVE, "legal-form-changed",
-                           f"same name at the same street address, legal form {ka.legal_form} / {kb.legal_form}")
+                           f"{what} at the same street address, legal form {ka.legal_form} / {kb.legal_form}")
         return Verdict(Judgement.UNSURE, "legal-form-differs",
                        f"different legal forms ({ka.legal_form} / {kb.legal_form})")
+    if not same_name:
+        if _sister_names(ka, kb):
+            return Verdict(Judgement.UNSURE, "sister-names",
+                           "the names share their first word, and each has words of its own: related companies")
+        return None
     same_form = ka.legal_form == kb.legal_form != ""
-    if ka.core == kb.core and (not ka.is_generic or same_form) and a.get("state") and a["state"] == b.get("state"):
+    if (not ka.is_generic or same_form) and a.get("state") and a["state"] == b.get("state"):
         return Verdict(Judgement.POSITIVE, "same-name-same-state",
                        f"same name, legal forms agreeing, both in {a['state']}")
     return None
@@ -338,9 +393,10 @@ def decide_records(a: dict[str, Any], b: dict[str, Any], probability: float, thr
 THRESHOLD_WEIGHTS = tuple(w / 2 for w in range(-8, 61))
 
 
-def threshold_curve(model: dict[str, Any], records: list[dict[str, Any]]) -> list[tuple[float, Any]]:
+def threshold_curve(model: dict[str, Any], records: list[dict[str, Any]], held_out: Collection[str] | None = None
+                    ) -> list[tuple[float, Any]]:
     """Pairwise precision and recall of the merges at every candidate threshold (lowest first), measured on
-    these records against their ``truth`` labels."""
+    these records against their ``truth`` labels (with ``held_out``, on the pairs that have one of those)."""
     from whosbehind.resolve.quality import pairwise
 
     by_id = {r["unique_id"]: r for r in records}
@@ -359,7 +415,8 @@ def threshold_curve(model: dict[str, Any], records: list[dict[str, Any]]) -> lis
     curve = []
     for weight in THRESHOLD_WEIGHTS:
         threshold = 2**weight / (1 + 2**weight)
-        curve.append((threshold, pairwise(truth, ruled + [(a, b) for a, b, p in scored_only if p >= threshold])))
+        merged = ruled + [(a, b) for a, b, p in scored_only if p >= threshold]
+        curve.append((threshold, pairwise(truth, merged, held_out)))
     return curve
 
 

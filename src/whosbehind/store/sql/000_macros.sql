@@ -35,6 +35,13 @@ CREATE OR REPLACE MACRO parse_date(s, date_order) AS (
     END
 );
 
+-- A North American phone or fax number as its 10 digits ("(703) 555-0100", "1-703-555-0100" -> 7035550100);
+-- NULL when it is not one.
+CREATE OR REPLACE MACRO phone_digits(s) AS (
+    CASE WHEN regexp_full_match(regexp_replace(coalesce(s, ''), '[^0-9]', '', 'g'), '1?[2-9][0-9]{9}')
+         THEN right(regexp_replace(s, '[^0-9]', '', 'g'), 10) END
+);
+
 -- The US federal fiscal year starts on 1 October: FY2025 runs from 2024-10-01 to 2025-09-30.
 CREATE OR REPLACE MACRO federal_fiscal_year(d) AS year(d) + CASE WHEN month(d) >= 10 THEN 1 ELSE 0 END;
 

@@ -1,6 +1,7 @@
 -- Records of identified organizations with the context their rows carry: one record per distinct recipient
 -- name + address line + city + state + 5-digit zip + country + NAICS + awarding sub-agency, with the UEI and
--- DUNS the rows report. Rows that share a UEI or DUNS are the same organization: the ground truth that name
+-- DUNS the rows report, the dates of its first and last action, and the phone and fax numbers its rows give (a list: they are context, not part of the
+-- record's identity; private persons' numbers were never stored). Rows that share a UEI or DUNS are the same organization: the ground truth that name
 -- resolution is trained and measured on, and ``org_id`` is the organization step 200 made of them (a DUNS
 -- seen beside a UEI joins it). Private persons (sole proprietors) are left out: organizations only.
 -- Every raw table that names a recipient with an address and an identifier takes part.
@@ -8,30 +9,34 @@ WITH mentions AS (
     SELECT 'transactions_2018' AS source, recipient_name AS name, recipient_address_line_1 AS address,
            recipient_city_name AS city, recipient_state_code AS state, recipient_zip_4_code AS zip,
            recipient_country_code AS country, naics_code, naics_description,
-           awarding_sub_agency_code AS agency, NULL AS uei, recipient_duns AS duns
+           awarding_sub_agency_code AS agency, NULL AS uei, recipient_duns AS duns,
+           recipient_phone_number AS phone, recipient_fax_number AS fax,
+           action_date AS first_date, action_date AS last_date, _sha256
     FROM raw_transactions_2018 WHERE NOT _individual
     UNION ALL
     SELECT 'prime_award_transactions', recipient_name, recipient_address_line_1, recipient_city_name,
            recipient_state_code, recipient_zip_4_code, recipient_country_code, naics_code, naics_description,
-           awarding_sub_agency_code, recipient_uei, recipient_duns
+           awarding_sub_agency_code, recipient_uei, recipient_duns, recipient_phone_number, recipient_fax_number,
+           action_date, action_date, _sha256
     FROM raw_prime_award_transactions WHERE NOT _individual
     UNION ALL
     SELECT 'prime_award_summaries', recipient_name, recipient_address_line_1, recipient_city_name,
            recipient_state_code, recipient_zip_4_code, recipient_country_code, naics_code, naics_description,
-           awarding_sub_agency_code, recipient_uei, recipient_duns
+           awarding_sub_agency_code, recipient_uei, recipient_duns, recipient_phone_number, recipient_fax_number,
+           award_base_action_date, award_latest_action_date, _sha256
     FROM raw_prime_award_summaries WHERE NOT _individual
     UNION ALL
     -- The prime awardee of a subaward row is an organization with its own address.
     SELECT 'subawards', prime_awardee_name, prime_awardee_address_line_1, prime_awardee_city_name,
            prime_awardee_state_code, prime_awardee_zip_code, prime_awardee_country_code, prime_award_naics_code,
            prime_award_naics_description, prime_award_awarding_sub_agency_code, prime_awardee_uei,
-           prime_awardee_duns
+           prime_awardee_duns, NULL, NULL, subaward_action_date, subaward_action_date, _sha256
     FROM raw_subawards
     UNION ALL
     -- The subawardee: the prime award's NAICS describes the prime's work, not the subawardee's.
     SELECT 'subawards', subawardee_name, subawardee_address_line_1, subawardee_city_name, subawardee_state_code,
            subawardee_zip_code, subawardee_country_code, NULL, NULL, prime_award_awarding_sub_agency_code,
-           subawardee_uei, subawardee_duns
+           subawardee_uei, subawardee_duns, NULL, NULL, subaward_action_date, subaward_action_date, _sha256
     FROM raw_subawards WHERE NOT _individual
 ),
 cleaned AS (
@@ -48,12 +53,15 @@ cleaned AS (
            clean_name(country) AS country, nullif(trim(naics_code), '') AS naics_code,
            clean_name(naics_description) AS naics, nullif(trim(agency), '') AS agency,
            nullif(upper(trim(m.uei)), '') AS uei,
-           lpad(nullif(trim(m.duns), ''), 9, '0') AS duns
-    FROM mentions m
+           lpad(nullif(trim(m.duns), ''), 9, '0') AS duns,
+           phone_digits(m.phone) AS phone, phone_digits(m.fax) AS fax,
+           parse_date(m.first_date, f.date_order) AS first_date, parse_date(m.last_date, f.date_order) AS last_date
+    FROM mentions m JOIN source_files f ON f.sha256 = m._sha256
     LEFT JOIN duns_to_uei d ON d.duns = duns_key(m.duns)
 )
 SELECT name, address, city, state, zip5, country, naics_code, any_value(naics ORDER BY naics) AS naics, agency,
-       uei, duns, org_id, string_agg(DISTINCT source, ',' ORDER BY source) AS sources, count(*) AS n_rows
+       uei, duns, org_id, string_agg(DISTINCT source, ',' ORDER BY source) AS sources, count(*) AS n_rows, min(first_date) AS first_date, max(last_date) AS last_date,
+       nullif(list_sort(list_distinct(list_concat(list(phone), list(fax)))), []) AS phones
 FROM cleaned
 WHERE name IS NOT NULL AND (uei IS NOT NULL OR duns IS NOT NULL)
 GROUP BY name, address, city, state, zip5, country, naics_code, agency, uei, duns, org_id
