@@ -4,22 +4,28 @@
     python benchmarks/resolve/bench.py speed DB [N]    # N distinct names (default 100000)
 
 Quality. The unit is a record: a recipient name with the context its rows carry (street address, city,
-state, 5-digit zip, country, NAICS, awarding sub-agency), one per distinct combination, from every raw
-table that gives a recipient an address and an identifier (query ``resolve_context_records``). Records
-that share a UEI or DUNS are the same organization. Identifiers are hidden; organizations are split in two
-halves by a hash of their id, and each half is measured by a model trained (EM, u from random pairs) and
-thresholded on the other; the two folds are reported one by one and added up. Pairwise precision / recall /
-F1 over all pairs of records, and the clusters that went wrong, side by side with two baselines run on the
-same records: exact match after name normalization, and Splink with default settings on the raw names.
+state, 5-digit zip, country, NAICS, awarding sub-agency; the phone and fax numbers its rows give), one per
+distinct combination, from every raw table that gives a recipient an address and an identifier (query
+``resolve_context_records``). Records that share a UEI or DUNS are the same organization. Identifiers are
+hidden; organizations are split in two halves by a hash of their id, and each half is measured by a model
+trained (EM, u from random pairs) and thresholded on the other half. A fold resolves all records and counts
+every pair with at least one held-out record: the held-out half's own pairs and its pairs with the training
+half (a false merge across the halves is as real as one within). The two folds are reported one by one and
+added up. Pairwise precision / recall / F1, and the clusters that went wrong, side by side with two
+baselines run on the same records: exact match after name normalization, and Splink with default settings
+on the raw names. Last, ``context_bound``: the best any decision on what the rows say could do against this
+ground truth, with the labels in hand.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import random
 import resource
 import sys
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +94,8 @@ def summary(method: str, score: Score, by_id: dict[str, dict]) -> dict:
 
 
 def pooled(method: str, folds: list[dict]) -> dict:
-    """Both folds' pair counts added up: every record is measured once, by a model that never saw it."""
+    """Both folds' pair counts added up: each half's own pairs once, by the model trained on the other half;
+    pairs across the halves twice, once by each fold's model."""
     scores = [f["score"] for f in folds]
     score = Score.of_counts(*(sum(getattr(s, k) for s in scores) for k in ("predicted_pairs", "true_pairs", "correct")),
                             wrong_clusters=[c for s in scores for c in s.wrong_clusters],
@@ -104,34 +111,105 @@ METHODS = ("whosbehind (Splink on name + context, rules)", "baseline: exact matc
 
 
 def measure_fold(records: list[dict], train_half: int) -> list[dict]:
-    """Train and choose the threshold on one half of the organizations, measure on the other."""
+    """Train and choose the threshold on one half of the organizations; measure every pair that has a record
+    of the other half: the held-out half's own pairs and its pairs with the training half."""
     train = [r for r in records if half(r["truth"]) == train_half]
-    test = [r for r in records if half(r["truth"]) != train_half]
+    held_out = {r["unique_id"] for r in records if half(r["truth"]) != train_half}
     t0 = time.perf_counter()
     model = scoring.train(train)
     threshold, train_score = scoring.choose_threshold(model, train)
     print(f"fold {train_half}: trained on {len(train)} records ({len({r['truth'] for r in train})} organizations, "
           f"{train_score.true_pairs} true pairs) in {time.perf_counter() - t0:.1f} s; merge threshold "
           f"{threshold:.6f} (training precision {train_score.precision:.4f}, recall {train_score.recall:.4f}); "
-          f"measured on {len(test)} records ({len({r['truth'] for r in test})} organizations)")
+          f"measured on {len(held_out)} held-out records "
+          f"({len({r['truth'] for r in records if r['unique_id'] in held_out})} organizations) and their pairs "
+          "with the training records")
     # How far the threshold chosen in training is from the best this model and its rules could do here:
-    # the threshold chosen on the measured half itself (which no real run can do), and the loosest one.
-    curve = scoring.threshold_curve(model, test)
+    # the threshold chosen on the measured pairs themselves (which no real run can do), and the loosest one.
+    curve = scoring.threshold_curve(model, records, held_out)
     reaching = [(t, sc) for t, sc in curve if sc.precision >= 0.99]
     if reaching:
         t, best = max(reaching, key=lambda ts: ts[1].recall)
-        print(f"  bound on this half: best recall at precision >= 0.99, threshold chosen on it: {best.recall:.4f} "
+        print(f"  bound on these pairs: best recall at precision >= 0.99, threshold chosen on them: {best.recall:.4f} "
               f"(threshold {t:.6f}, precision {best.precision:.4f})")
+    else:
+        print("  bound on these pairs: no threshold reaches precision 0.99 (the rules' merges alone do not)")
     loosest = curve[0][1]
-    print(f"  bound on this half: every pair the rules allow merged (threshold {curve[0][0]:.4f}): precision "
+    print(f"  bound on these pairs: every pair the rules allow merged (threshold {curve[0][0]:.4f}): precision "
           f"{loosest.precision:.4f}, recall {loosest.recall:.4f}")
-    by_id = {r["unique_id"]: r for r in test}
-    truth = {r["unique_id"]: r["truth"] for r in test}
-    blocked = pairwise(truth, [(a, b) for a, b, _ in scoring.scored_pairs(model, test, threshold=0.0)])
-    print(f"  bound on this half: every candidate pair of the blocking merged, no rule: precision "
+    by_id = {r["unique_id"]: r for r in records}
+    truth = {r["unique_id"]: r["truth"] for r in records}
+    blocked = pairwise(truth, [(a, b) for a, b, _ in scoring.scored_pairs(model, records, threshold=0.0)], held_out)
+    print(f"  bound on these pairs: every candidate pair of the blocking merged, no rule: precision "
           f"{blocked.precision:.4f}, recall {blocked.recall:.4f}")
-    found = (whosbehind_pairs(model, test, threshold), exact_pairs(test), splink_default_pairs(test))
-    return [summary(m, pairwise(truth, pairs), by_id) for m, pairs in zip(METHODS, found, strict=True)]
+    found = (whosbehind_pairs(model, records, threshold), exact_pairs(records), splink_default_pairs(records))
+    return [summary(m, pairwise(truth, pairs, held_out), by_id) for m, pairs in zip(METHODS, found, strict=True)]
+
+
+# The day SAM.gov replaced the DUNS number by the UEI: records on either side carry different identifiers.
+UEI_SWITCH = datetime.date(2022, 4, 4)
+
+
+def context_levels(a: dict, b: dict) -> tuple[str, ...]:
+    """What the rows say about two records, identifiers apart, at the grain the rules and the model read it."""
+    ka, kb = normalize(a["name"]), normalize(b["name"])
+    name = ("same name" if ka.exact == kb.exact else "same name, legal form apart" if ka.core == kb.core
+            else "same letters" if ka.compact == kb.compact else "same words" if ka.tokens == kb.tokens
+            else "same first word" if ka.first_token == kb.first_token else "other name")
+    form = ("forms equal" if ka.legal_form == kb.legal_form
+            else "forms differ" if ka.legal_form and kb.legal_form else "one form")
+    street = ("same street" if a["address"] and a["address"] == b["address"]
+              else "same number" if a["house"] and a["house"] == b["house"] else "other street")
+    place = ("same zip" if a["zip5"] and a["zip5"] == b["zip5"]
+             else "same city" if a["city"] and a["city"] == b["city"] and a["state"] == b["state"]
+             else "same state" if a["state"] and a["state"] == b["state"] else "other place")
+    shared = set(a["phones"] or ()) & set(b["phones"] or ())
+    phone = ("local number shared" if set(a["local_phones"] or ()) & set(b["local_phones"] or ())
+             else "toll-free number shared" if shared else "numbers differ" if a["phones"] and b["phones"]
+             else "no number to compare")
+    naics = "same NAICS" if a["naics"] and a["naics"] == b["naics"] else "other NAICS"
+
+    def era(r: dict) -> str:
+        if not r["first_date"]:
+            return "?"
+        return "DUNS era" if r["last_date"] < UEI_SWITCH else "UEI era" if r["first_date"] >= UEI_SWITCH else "both"
+
+    eras = {era(a), era(b)}
+    when = f"both in the {eras.pop()}" if len(eras) == 1 and eras <= {"DUNS era", "UEI era"} else "eras differ"
+    return name, form, street, place, phone, naics, when
+
+
+def context_bound(records: list[dict]) -> None:
+    """How well any decision on what the rows say could do against this ground truth, chosen with its labels.
+
+    Every candidate pair of the blocking is put in a cell by ``context_levels``; a decision merges whole cells.
+    Taking the purest cells first is the best any such decision can do on these pairs, with the labels in
+    hand (so a real method, which has not seen them, does worse). Pairs the blocking never proposes and
+    pairs that merges imply through other records are left out, so this is not exact, but it shows where
+    the ground truth and the columns disagree.
+    """
+    by_id = {r["unique_id"]: r for r in records}
+    true_pairs = sum(n * (n - 1) // 2 for n in Counter(r["truth"] for r in records).values())
+    cells: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for a, b, _ in scoring.scored_pairs(scoring.load_model(), records, threshold=0.0):
+        ra, rb = by_id[a], by_id[b]
+        cells[context_levels(ra, rb)][0 if ra["truth"] == rb["truth"] else 1] += 1
+    ranked = sorted(cells.items(), key=lambda kv: (-kv[1][0] / sum(kv[1]), -kv[1][0]))
+    same = other = 0
+    best_recall = best_precision = None
+    for _, (s, d) in ranked:
+        if best_recall is None and (same + s) / (same + s + other + d) < 0.99:
+            best_recall = same / true_pairs
+        same, other = same + s, other + d
+        if best_precision is None and same / true_pairs >= 0.95:
+            best_precision = same / (same + other)
+    print(f"\nwhat the rows allow, all {true_pairs} true pairs, every candidate pair, labels in hand: "
+          f"best recall at precision >= 0.99: {best_recall or 0:.4f}; best precision at recall >= 0.95: "
+          f"{best_precision or 0:.4f}")
+    mixed = sorted(((s, d, k) for k, (s, d) in cells.items() if s and d), key=lambda x: -min(x[0], x[1]))
+    print("cells holding pairs of one organization and pairs of two (same / two), most mixed first:")
+    for s, d, k in mixed[:8]:
+        print(f"  {s} / {d}: " + "; ".join(k))
 
 
 def quality(db_path: Path) -> None:
@@ -142,6 +220,7 @@ def quality(db_path: Path) -> None:
     rows = [(f"fold {i}", r) for i, fold in enumerate(folds) for r in fold]
     totals = [pooled(m, [fold[j] for fold in folds]) for j, m in enumerate(METHODS)]
     rows += [("both folds", r) for r in totals]
+    context_bound(records)
     print("| measured on | method | predicted pairs | true pairs | correct | precision | recall | F1 "
           "| wrong clusters | false pairs with identical names | missed pairs with different names |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
