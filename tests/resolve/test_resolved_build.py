@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from samples import Cli
 from whosbehind.resolve.decisions import CONTEXT_RULES
+from whosbehind.resolve.scoring import load_model
 
 
 def _org(db: Path, org_id: str) -> tuple[str, str]:
@@ -64,6 +67,12 @@ def test_match_json_contract_and_brand_reaches_family(built: Cli) -> None:
     r = json.loads(built.run("match", "Geo Group Inc", "--json").output)
     assert r["match"]["id"] == "duns:612706465" and r["family"]["id"] == "duns:612706465"
     assert r["score"] > 0 and any(e["feature"] == "name" for e in r["explanation"])
+    # The explanation accounts for the score: the prior and each comparison's weight add up to its log-odds.
+    weights = {e["feature"]: e["match_weight"] for e in r["explanation"] if e["feature"] != "decision"}
+    assert weights["name"] > 0
+    prior = load_model()["probability_two_random_records_match"]
+    total = math.log2(prior / (1 - prior)) + sum(weights.values())
+    assert total == pytest.approx(math.log2(r["score"] / (1 - r["score"])), abs=0.05)
 
 
 def test_no_match_is_never_a_guess(built: Cli) -> None:

@@ -56,7 +56,7 @@ def candidate_record(unique_id: str, stored: dict[str, Any]) -> dict[str, Any]:
     """A stored name as a Splink record: its stored keys, and no address context (names only)."""
     core = stored["core"] or ""
     return {**stored, "unique_id": unique_id, "truth": None, "lone_word": core if core and " " not in core else None,
-            "compact": core.replace(" ", "") or None, **dict.fromkeys(scoring.CONTEXT_COLUMNS)}
+            "compact": normalize(stored["name"]).compact or None, **dict.fromkeys(scoring.CONTEXT_COLUMNS)}
 
 
 def match_names(
@@ -179,7 +179,9 @@ def lone_word_match(con: duckdb.DuckDBPyConnection, query: str, key: NameKey, ro
         org = cand_orgs[found[0]["org_id_r"]]
     else:
         return None
-    best = max(found, key=lambda r: float(r["match_probability"]))
+    # The score shown is the answer's own best name pair, not another family member's.
+    own = [r for r in found if cand_orgs[r["org_id_r"]]["canonical_id"] == org["canonical_id"]]
+    best = max(own or found, key=lambda r: float(r["match_probability"]))
     names = sorted({r["name_r"] for r in found})
     return _result_for_org(
         query, org, score=round(float(best["match_probability"]), 6), rule="lone-word-family",
