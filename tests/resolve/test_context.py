@@ -19,6 +19,9 @@ def test_one_word_query_finds_the_company(built: Cli) -> None:
     r = json.loads(built.run("match", "Palantir", "--json").output)
     assert r["match"]["id"] == "duns:362130952" and r["match"]["name"].startswith("PALANTIR TECHNOLOGIES")
     assert r["family"]["id"] == "duns:362130952" and r["rule"] == "lone-word-family"
+    # its score is its own best name pair's, not that of PALANTIR USG, the other organization of the family
+    own = [c["score"] for c in r["candidates"] if c["id"] == r["match"]["id"]]
+    assert own and r["score"] == pytest.approx(max(own), abs=1e-4)
 
 
 def test_one_word_query_never_guesses_on_a_short_word(built: Cli) -> None:
@@ -151,3 +154,23 @@ def test_a_false_merge_across_held_out_and_training_records_counts() -> None:
     assert across.predicted_pairs == 3 and across.correct == 1 and across.false_pairs == {("a1", "b1"), ("a2", "b1")}
     # pairs of training records alone are not measured
     assert pairwise(truth, [("a1", "a2")], {"b1"}).predicted_pairs == 0
+
+
+def test_every_decision_on_two_records_reads_the_same_both_ways(records: list[dict]) -> None:
+    # Over every candidate pair of the bundled records: which record comes first never changes the verdict.
+    model = scoring.load_model()
+    by_id = {r["unique_id"]: r for r in records}
+    pairs = scoring.scored_pairs(model, records, threshold=0.0)
+    assert len(pairs) > 1000
+    for a, b, p in pairs:
+        one, other = (scoring.decide_records(by_id[x], by_id[y], p, 0.99) for x, y in ((a, b), (b, a)))
+        assert (one.judgement, one.rule) == (other.judgement, other.rule), (by_id[a]["name"], by_id[b]["name"])
+
+
+def test_phone_numbers_weigh_in_an_explanation_but_are_never_shown(records: list[dict]) -> None:
+    pair = [r for r in _named(records, "KCORP SUPPORT SERVICES, INC.", "KCORP TECHNOLOGY SERVICES, INC.")
+            if r["local_phones"]][:2]
+    (row,) = scoring.predict_within(scoring.load_model(), pair, threshold=0.0)
+    (phone,) = [e for e in scoring.explain_pair(scoring.load_model(), row) if e["feature"] == "phone"]
+    assert phone["level"] == "a local phone or fax number shared" and phone["match_weight"] > 0
+    assert phone["left"] is None and phone["right"] is None

@@ -12,6 +12,7 @@ from whosbehind.resolve import families
 from whosbehind.resolve.decisions import Decision, Judgement, build_clusters, canonical_id, read_curated
 from whosbehind.resolve.names import normalize
 from whosbehind.resolve.pipeline import context_decisions, model_decisions
+from whosbehind.resolve.places import local_phones, phone_numbers
 from whosbehind.resolve.scoring import context_rules, decide, decide_records, load_model, record
 
 HERE = Path(__file__).parent
@@ -43,6 +44,33 @@ def test_normalized_keys() -> None:
     assert normalize("BOOZ ALLEN HAMILTON INCORPORATED (3626)").exact == "booz allen hamilton inc"
     assert normalize("AMAZON.COM LLC").core == normalize("AMAZON.COM INC.").core
     assert normalize("GLOBAL SERVICES LLC").is_generic and not normalize("PALANTIR USG INC").is_generic
+    # a number is read with a one-letter word before it: L-3 is L3, A1 is not B1
+    assert normalize("L-3 COMMUNICATIONS").numbers == normalize("L3 TECHNOLOGIES").numbers == {"l3"}
+    assert normalize("A1 SERVICES").numbers != normalize("B1 SERVICES").numbers
+
+
+def test_phone_placeholders_and_toll_free_numbers() -> None:
+    assert phone_numbers(["7035550100", "9999999999", "2020000000"]) is None  # fiction, one digit repeated
+    assert local_phones(["8005551234", "8008273168", "7038480400"]) == ["7038480400"]
+
+
+@pytest.mark.parametrize("names", [("ACME USA CORP", "ACME INC"), ("ABCDE LLC", "A B C D E")])
+def test_context_rules_read_the_same_both_ways(names: tuple[str, str]) -> None:
+    # Name shapes whose two sides differ in being generic ("A B C D E" is initials, "ABCDE" a word).
+    at = {"address": "1 MAIN ST", "zip5": "22203", "city": "ARLINGTON", "state": "VA", "phones": ["7032001234"]}
+    a, b = record("1", "", names[0], **at), record("2", "", names[1], **at)
+    one, other = context_rules(a, b), context_rules(b, a)
+    assert (one and (one.judgement, one.rule)) == (other and (other.judgement, other.rule))
+
+
+def test_a_misspelling_is_not_a_word_of_its_own() -> None:
+    # Sister names go on with words of their own; a misspelled word is not one.
+    at = {"address": "800 N GLEBE RD", "zip5": "22203", "city": "ARLINGTON", "state": "VA"}
+    a = record("1", "", "ACCENTURE FEDERAL SERVICES LLC", **at)
+    b = record("2", "", "ACCENTURE FEDRAL SERVICES GROUP LLC", **at)
+    c = record("3", "", "ACCENTURE INSIGHT SERVICES LLC", **at)
+    assert context_rules(a, b) is None  # left to the score
+    assert context_rules(a, c).rule == "sister-names"
 
 
 def _d(a: str, b: str, j: str, by: str = "model:same-name", score: float | None = 0.99) -> Decision:

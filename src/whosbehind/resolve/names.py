@@ -40,7 +40,6 @@ STOP_WORDS = frozenset({"the", "and", "of"})
 # A vendor number or a location tag in brackets at the end: "(3626)", "(DBA ...)" is handled separately.
 _BRACKET_NUMBER = re.compile(r"\(\s*\d+\s*\)")
 _DBA = re.compile(r"\b(D/?B/?A|DOING BUSINESS AS|T/?A|TRADING AS)\b.*$", re.IGNORECASE)
-_DIGITS = re.compile(r"\d+")
 _LEGAL_FORMS = frozenset(
     {
         "inc", "llc", "ltd", "corp", "co", "lp", "llp", "plc", "pllc", "pc", "pa", "gmbh", "ag", "sa", "nv",
@@ -74,8 +73,15 @@ class NameKey:
 
     @property
     def numbers(self) -> frozenset[str]:
-        """The runs of digits in the name: "L-3" and "L3" carry the same number, "JV 2" another than "JV"."""
-        return frozenset(_DIGITS.findall(self.core))
+        """The words of the name that carry digits, a one-letter word before one joined to it: "L-3" and "L3"
+        carry the same number ("l3"), "A1" and "B1" different ones, "JV 2" another than "JV"."""
+        words = self.core.split()
+        out = set()
+        for i, word in enumerate(words):
+            if any(c.isdigit() for c in word):
+                joined = i > 0 and len(words[i - 1]) == 1 and words[i - 1].isalpha()
+                out.add(words[i - 1] + word if joined else word)
+        return frozenset(out)
 
     @property
     def is_joint_venture(self) -> bool:
@@ -116,16 +122,16 @@ def normalize(name: str | None) -> NameKey:
     )
 
 
-# A name cut off by a field too short for it is the long name's first characters, ending inside a word.
-# At this length and more, a cut name still says which company it is.
-TRUNCATED_MIN_LENGTH = 25
+# The lengths at which older records cut names off: in the bundled records, every name that is another name's
+# first characters ending inside a word is 30 characters long ("SYSTEMS RESEARCH AND APPLICATI"), but one (60).
+TRUNCATED_LENGTHS = frozenset({30, 60})
 
 
 def is_truncation(short: str, long: str) -> bool:
     """``short`` is ``long`` cut off inside a word by a field limit: "INTERNATIONAL BUSINESS MACHINE" of
-    "INTERNATIONAL BUSINESS MACHINES CORPORATION" (a 30-character vendor-name field of older records)."""
+    "INTERNATIONAL BUSINESS MACHINES CORPORATION"."""
     a, b = clean_display(short), clean_display(long)
-    return len(a) >= TRUNCATED_MIN_LENGTH and len(b) > len(a) and b.startswith(a) and a[-1].isalnum() \
+    return len(a) in TRUNCATED_LENGTHS and len(b) > len(a) and b.startswith(a) and a[-1].isalnum() \
         and b[len(a)].isalnum()
 
 

@@ -33,7 +33,9 @@ from whosbehind.resolve.decisions import (
 from whosbehind.resolve.names import normalize
 from whosbehind.store import db, queries
 
-MODEL_VERSION = "2026-11-23"
+# The date of the shipped model and its rules. Model decisions are dated by it, not by the build, so every build
+# of the same inputs writes the same decision log; change it with the model or the rules.
+MODEL_VERSION = "2026-11-30"
 # Low on purpose: the model only proposes pairs; `scoring.decide` applies the merge rules and thresholds.
 PREDICT_THRESHOLD = 0.001
 
@@ -87,6 +89,15 @@ VETO_RULES = frozenset({"empty", "joint-venture", "numbers-differ", "legal-form-
                         "sister-names"})
 
 
+def _seen(rec: dict[str, Any]) -> str:
+    """When a record's rows were written: " (2013-2018)", so a reader of a decision sees a registration
+    replaced by another (a DUNS before 2022, a UEI after) rather than two at once."""
+    first, last = rec.get("first_date"), rec.get("last_date")
+    if not first:
+        return ""
+    return f" ({first.year})" if first.year == last.year else f" ({first.year}-{last.year})"
+
+
 def _rank(dec: Decision) -> tuple[bool, float, str]:
     return (dec.decided_by in CONTEXT_RULES, dec.score or 0.0, dec.reason)
 
@@ -118,7 +129,7 @@ def context_decisions(records: list[dict[str, Any]], model: dict[str, Any],
             continue
         if verdict.judgement is not Judgement.POSITIVE:
             continue
-        where = " ~ ".join(f"{r['name']} at {r['address']} {r['zip5'] or ''}".rstrip() for r in (ra, rb))
+        where = " ~ ".join(f"{r['name']} at {r['address']} {r['zip5'] or ''}".rstrip() + _seen(r) for r in (ra, rb))
         dec = Decision(*pair, Judgement.POSITIVE, f"model:{verdict.rule}", MODEL_VERSION,
                        f"{where}: {verdict.reason}", score=round(float(prob), 6))
         held = found.get(pair)
@@ -196,9 +207,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                for i, r in enumerate(names)]
     model = scoring.load_model()
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
-    placed = [scoring.record(str(i), r["org_id"], r["name"], naics=r["naics"], agency=r["agency"],
-                             address=r["address"], city=r["city"], state=r["state"], zip5=r["zip5"],
-                             phones=r["phones"])
+    placed = [scoring.context_record(str(i), r["org_id"], r)
               for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
     curated = read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}

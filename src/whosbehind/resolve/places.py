@@ -53,7 +53,14 @@ def clean_code(value: str | None) -> str | None:
 TOLL_FREE_AREA_CODES = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
 
-def local_phones(phones: list[str] | None) -> list[str] | None:
-    """The numbers of a record that ring at one place: its phone and fax numbers without toll-free ones."""
-    local = sorted(p for p in phones or () if p[:3] not in TOLL_FREE_AREA_CODES)
+def phone_numbers(numbers: list[str] | None) -> list[str] | None:
+    """A record's 10-digit phone and fax numbers, sorted, without placeholders that many unrelated records
+    could carry: a 555 exchange (reserved for fiction and directory help) or one digit seven times."""
+    kept = sorted({n for n in numbers or () if n[3:6] != "555" and len(set(n[3:])) > 1})
+    return kept or None
+
+
+def local_phones(numbers: list[str] | None) -> list[str] | None:
+    """The numbers of ``phone_numbers`` that ring at one place: without toll-free ones."""
+    local = [n for n in phone_numbers(numbers) or () if n[:3] not in TOLL_FREE_AREA_CODES]
     return local or None

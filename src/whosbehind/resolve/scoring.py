@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -31,17 +30,17 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from whosbehind.resolve.decisions import Judgement
 from whosbehind.resolve.names import NameKey, is_truncation, normalize
-from whosbehind.resolve.places import address_key, clean_code, house_number, local_phones
+from whosbehind.resolve.places import address_key, clean_code, house_number, local_phones, phone_numbers
 
 MODEL_FILE = "splink_model.json"
 # Keys of the shipped model file that are ours, not Splink's; stripped before Splink reads the settings.
 THRESHOLD_KEY = "whosbehind_context_threshold"
 # A pair is merged automatically only at or above this probability, and only if `decide` agrees.
 MERGE_THRESHOLD = 0.999
-# A word that says where a company operates rather than which company it is: "CELLEBRITE USA CORP".
-COUNTRY_WORDS = frozenset({"usa", "us", "america", "americas"})
 # Pairs between this and the merge threshold are kept as "unsure" for review, never merged.
 REVIEW_THRESHOLD = 0.9
+# A word that says where a company operates rather than which company it is: "CELLEBRITE USA CORP".
+COUNTRY_WORDS = frozenset({"usa", "us", "america", "americas"})
 
 for _name in ("splink", "splink.internals"):
     logging.getLogger(_name).setLevel(logging.WARNING)
@@ -76,10 +75,20 @@ def record(unique_id: str, org_id: str, name: str, *, naics: str | None = None, 
         "zip5": clean_code(zip5),
         "city": clean_code(city),
         "state": clean_code(state),
-        "phones": sorted(phones) if phones else None,
+        "phones": phone_numbers(phones),
         "local_phones": local_phones(phones),
         "truth": truth,
     }
+
+
+def context_record(unique_id: str, org_id: str, row: dict[str, Any], truth: str | None = None
+                   ) -> dict[str, Any]:
+    """A record of query ``resolve_context_records`` (a name with the context its rows carry), with the dates
+    of its first and last action beside it (for the reader; the model does not compare them)."""
+    return {**record(unique_id, org_id, row["name"], naics=row["naics"], agency=row["agency"],
+                     address=row["address"], city=row["city"], state=row["state"], zip5=row["zip5"],
+                     phones=row["phones"], truth=truth),
+            "first_date": row["first_date"], "last_date": row["last_date"]}
 
 
 CONTEXT_COLUMNS = ("address", "house", "zip5", "city", "state", "phones", "local_phones")
@@ -150,7 +159,8 @@ def settings(link_type: str = "dedupe_only") -> Any:
         blocking_rules_to_generate_predictions=[
             block_on("core"),
             block_on("tokens"),
-            block_on("compact"),
+            # initials spaced otherwise ("M V M" / "MVM"): only the context rules read it, so only with addresses
+            CustomRule("l.compact = r.compact AND l.address IS NOT NULL AND r.address IS NOT NULL"),
             block_on("block_a"),
             block_on("block_b"),
             # a renamed company at its unchanged address
@@ -316,14 +326,25 @@ def _same_name(a: dict[str, Any], b: dict[str, Any], ka: NameKey, kb: NameKey) -
     return ka.compact == kb.compact or is_truncation(a["name"], b["name"]) or is_truncation(b["name"], a["name"])
 
 
+def _misspelled(word: str, other: str) -> bool:
+    return min(len(word), len(other)) >= 5 and word[0] == other[0] and Levenshtein.distance(word, other) <= 2
+
+
 def _sister_names(a: NameKey, b: NameKey) -> bool:
-    """Two names that begin alike and go on differently, not as a misspelling ("KCORP SUPPORT SERVICES" /
-    "KCORP TECHNOLOGY SERVICES"): sister companies often sit at one address with one phone number."""
+    """Two names with the same first word that each go on with a word of their own, not a misspelling of one
+    of the other's ("KCORP SUPPORT SERVICES" / "KCORP TECHNOLOGY SERVICES"): sister companies often sit at one
+    address with one phone number. "ACCENTURE FEDRAL SERVICES GROUP" is not a sister of "ACCENTURE FEDERAL
+    SERVICES"."""
+    if a.first_token != b.first_token:
+        return False
     wa, wb = set(a.core.split()), set(b.core.split())
-    return a.first_token == b.first_token and bool(wa - wb) and bool(wb - wa) and not _one_token_apart(a, b)
+    own_a = {w for w in wa - wb if not any(_misspelled(w, x) for x in wb - wa)}
+    own_b = {w for w in wb - wa if not any(_misspelled(w, x) for x in wa - wb)}
+    return bool(own_a and own_b)
 
 
 def _without_country(key: NameKey) -> str:
+    """The name's words without country words at the end: "cellebrite usa" -> "cellebrite"."""
     words = key.core.split()
     while len(words) > 1 and words[-1] in COUNTRY_WORDS:
         words.pop()
@@ -338,8 +359,8 @@ def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
     address), and sister names, which begin alike and go on differently (related companies often share an
     address and a phone number). Merged:
     - the same name at the same street address under another legal form (a company that converted, INC to
-      LLC), or with a country word added ("CELLEBRITE INC." / "CELLEBRITE USA CORP") when the two records
-      also share a local phone or fax number;
+      LLC), or the same name but for a country word at its end ("CELLEBRITE INC." / "CELLEBRITE USA CORP")
+      when the two records also share a local phone or fax number;
     - the same name in the same state, legal forms equal or given on one side only: two companies of one name
       registered in one state are rare, and this is how a company that moved or has a second office shows
       up. A generic name needs the same legal form.
@@ -355,7 +376,7 @@ def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
     same_name = _same_name(a, b, ka, kb)
     if ka.legal_form and kb.legal_form and ka.legal_form != kb.legal_form:
         country_apart = _without_country(ka) == _without_country(kb) and _share_local_number(a, b)
-        if _same_street(a, b) and not ka.is_generic and (same_name or country_apart):
+        if _same_street(a, b) and not (ka.is_generic or kb.is_generic) and (same_name or country_apart):
             what = "same name" if same_name else "same name apart from a country word, one phone or fax number"
             return Verdict(Judgement.POSITIVE, "legal-form-changed",
                            f"{what} at the same street address, legal form {ka.legal_form} / {kb.legal_form}")
@@ -367,7 +388,7 @@ def context_rules(a: dict[str, Any], b: dict[str, Any]) -> Verdict | None:
                            "the names share their first word, and each has words of its own: related companies")
         return None
     same_form = ka.legal_form == kb.legal_form != ""
-    if (not ka.is_generic or same_form) and a.get("state") and a["state"] == b.get("state"):
+    if (not (ka.is_generic or kb.is_generic) or same_form) and a.get("state") and a["state"] == b.get("state"):
         return Verdict(Judgement.POSITIVE, "same-name-same-state",
                        f"same name, legal forms agreeing, both in {a['state']}")
     return None
@@ -448,13 +469,15 @@ def explain_pair(model: dict[str, Any], row: dict[str, Any]) -> list[dict[str, A
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
         by_gamma = {len(levels) - 1 - i: lv for i, lv in enumerate(levels)}
         level = by_gamma.get(gamma) if gamma != -1 else {"label_for_charts": "no value to compare"}
-        bf = row.get(f"bf_{col}")
-        value_col = {"name": "name", "place": "zip5"}.get(col, col)
+        # Splink writes each comparison's weight (log2 of its Bayes factor) as mw_<comparison>.
+        weight = row.get(f"{model.get('match_weight_column_prefix', 'mw_')}{col}")
+        # Phone and fax numbers are compared, never shown: the level says whether one was shared.
+        shown = None if col == "phone" else {"name": "name", "place": "zip5"}.get(col, col)
         out.append({
             "feature": col,
             "level": (level or {}).get("label_for_charts", str(gamma)),
-            "left": row.get(f"{value_col}_l"),
-            "right": row.get(f"{value_col}_r"),
-            "match_weight": round(math.log2(bf), 2) if bf else 0.0,
+            "left": row.get(f"{shown}_l") if shown else None,
+            "right": row.get(f"{shown}_r") if shown else None,
+            "match_weight": round(float(weight), 2) if weight is not None else 0.0,
         })
     return out

@@ -20,18 +20,14 @@ from whosbehind.store import db, queries
 
 
 def context_records(db_path: Path) -> list[dict[str, Any]]:
-    """Every record of an identified organization with its context, labelled with its organization, with the
-    dates of its first and last action (for measuring; the model does not compare them)."""
+    """Every record of an identified organization with its context, labelled with its organization."""
     con = db.connect(db_path, read_only=True)
     try:
         rows = queries.rows(con, "resolve_context_records")
     finally:
         con.close()
     labels = truth_labels([[f"{k}:{r[k]}" for k in ("uei", "duns") if r[k]] for r in rows])
-    return [{**scoring.record(str(i), "", r["name"], naics=r["naics"], agency=r["agency"], address=r["address"],
-                              city=r["city"], state=r["state"], zip5=r["zip5"], phones=r["phones"],
-                              truth=label),
-             "first_date": r["first_date"], "last_date": r["last_date"]}
+    return [scoring.context_record(str(i), "", r, truth=label)
             for i, (r, label) in enumerate(zip(rows, labels, strict=True))]
 
 

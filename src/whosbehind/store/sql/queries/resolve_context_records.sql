@@ -1,9 +1,10 @@
 -- Records of identified organizations with the context their rows carry: one record per distinct recipient
 -- name + address line + city + state + 5-digit zip + country + NAICS + awarding sub-agency, with the UEI and
--- DUNS the rows report, the dates of its first and last action, and the phone and fax numbers its rows give (a list: they are context, not part of the
--- record's identity; private persons' numbers were never stored). Rows that share a UEI or DUNS are the same organization: the ground truth that name
--- resolution is trained and measured on, and ``org_id`` is the organization step 200 made of them (a DUNS
--- seen beside a UEI joins it). Private persons (sole proprietors) are left out: organizations only.
+-- DUNS the rows report, the dates of its first and last action, and the phone and fax numbers its rows give
+-- (a list: context, not part of the record's identity; private persons' numbers were never stored). Rows that
+-- share a UEI or DUNS are the same organization: the ground truth that name resolution is trained and measured
+-- on, and ``org_id`` is the organization step 200 made of them (a DUNS seen beside a UEI joins it). Private
+-- persons (sole proprietors) are left out: organizations only.
 -- Every raw table that names a recipient with an address and an identifier takes part.
 WITH mentions AS (
     SELECT 'transactions_2018' AS source, recipient_name AS name, recipient_address_line_1 AS address,
@@ -60,7 +61,8 @@ cleaned AS (
     LEFT JOIN duns_to_uei d ON d.duns = duns_key(m.duns)
 )
 SELECT name, address, city, state, zip5, country, naics_code, any_value(naics ORDER BY naics) AS naics, agency,
-       uei, duns, org_id, string_agg(DISTINCT source, ',' ORDER BY source) AS sources, count(*) AS n_rows, min(first_date) AS first_date, max(last_date) AS last_date,
+       uei, duns, org_id, string_agg(DISTINCT source, ',' ORDER BY source) AS sources, count(*) AS n_rows,
+       min(first_date) AS first_date, max(last_date) AS last_date,
        nullif(list_sort(list_distinct(list_concat(list(phone), list(fax)))), []) AS phones
 FROM cleaned
 WHERE name IS NOT NULL AND (uei IS NOT NULL OR duns IS NOT NULL)
