@@ -265,16 +265,18 @@ class Verdict:
     reason: str
 
 
+def _misspelled(word: str, other: str) -> bool:
+    """A likely typo of one word for the other: same start, close spelling, long enough to tell."""
+    return min(len(word), len(other)) >= 5 and word[0] == other[0] and Levenshtein.distance(word, other) <= 2
+
+
 def _one_token_apart(a: NameKey, b: NameKey) -> bool:
-    """The names differ in one word only, and that word is a likely typo (same start, close spelling)."""
+    """The names differ in one word only, and that word is a likely typo."""
     ta, tb = a.core.split(), b.core.split()
     if len(ta) != len(tb):
         return False
     diffs = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
-    if len(diffs) != 1:
-        return False
-    x, y = diffs[0]
-    return min(len(x), len(y)) >= 5 and x[0] == y[0] and Levenshtein.distance(x, y) <= 2
+    return len(diffs) == 1 and _misspelled(*diffs[0])
 
 
 def decide(name_a: str, name_b: str, probability: float) -> Verdict:
@@ -324,10 +326,6 @@ def _share_local_number(a: dict[str, Any], b: dict[str, Any]) -> bool:
 def _same_name(a: dict[str, Any], b: dict[str, Any], ka: NameKey, kb: NameKey) -> bool:
     """The same words, however spaced ("M V M" / "MVM"), or one name cut off inside a word by a short field."""
     return ka.compact == kb.compact or is_truncation(a["name"], b["name"]) or is_truncation(b["name"], a["name"])
-
-
-def _misspelled(word: str, other: str) -> bool:
-    return min(len(word), len(other)) >= 5 and word[0] == other[0] and Levenshtein.distance(word, other) <= 2
 
 
 def _sister_names(a: NameKey, b: NameKey) -> bool:
