@@ -192,24 +192,17 @@ def lookup_command(
 ) -> None:
     """An organization: its family, money at three levels, every tie, largest awards, subcontracts."""
     from whosbehind import terminal
-    from whosbehind.analysis import lookup, organization
+    from whosbehind.analysis import organization
 
     with _reading(db_option) as con:
-        found = lookup.lookup(con, name)
-        if not found.found or found.id is None:
-            if not found.candidates:
-                raise WhosbehindError(f"{name!r}: {found.reason}")
-            if as_json:
-                _print_json(found.to_dict())
-            else:
-                terminal.candidates(out, found.to_dict())
-            return
-        org = organization.answer(con, found.id, awards=limit, subcontracts=limit)
+        found = organization.for_query(con, name, awards=limit, subcontracts=limit)
     if as_json:
-        _print_json({**org, "query": name, "status": "found", "basis": found.basis,
-                     "candidates": found.candidates, "merged_into": None, "other_matches": found.candidates})
-        return
-    terminal.organization(out, org, found.to_dict())
+        _print_json(found)
+    elif found["status"] != "found":
+        terminal.candidates(out, found)
+    else:
+        terminal.organization(out, found)
+
 
 
 @app.command("check")

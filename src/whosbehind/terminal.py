@@ -34,10 +34,10 @@ def candidates(console: Console, answer: dict[str, Any]) -> None:
     console.print(table)
 
 
-def organization(console: Console, org: dict[str, Any], answer: dict[str, Any]) -> None:
+def organization(console: Console, org: dict[str, Any]) -> None:
     """`whosbehind lookup`: the organization, its family, its money at three levels and every tie."""
     console.print(Text(f"{org['name']}  ({org['id']})", style="bold"))
-    console.print(Text(f"found by {answer['basis']}: {answer['reason']}", style="dim"))
+    console.print(Text(f"found by {org['basis']}: {org['reason']}", style="dim"))
     if org["asked_for"]:
         console.print(Text(f"{org['asked_for']['id']} is one of this organization's records"))
     if len(org["names"]) > 1:
@@ -101,9 +101,9 @@ def organization(console: Console, org: dict[str, Any], answer: dict[str, Any]) 
         for s in org["subcontracts"]:
             subs.add_row(s["direction"], Text(s["other_name"]), money(s["amount"]), Text(s["award_key"] or ""))
         console.print(subs)
-    if answer["candidates"]:
+    if org["candidates"]:
         console.print(Text("other registrations or candidates: " + "; ".join(
-            f"{c['name']} ({c['id']})" for c in answer["candidates"][:6])))
+            f"{c['name']} ({c['id']})" for c in org["candidates"][:6])))
 
 
 def match(console: Console, answer: dict[str, Any]) -> None:

@@ -96,6 +96,20 @@ def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[s
     }
 
 
+def for_query(con: duckdb.DuckDBPyConnection, query: str, **options: Any) -> dict[str, Any]:
+    """`lookup --json` and `GET /api/lookup`: the answer for what a person typed, or the candidates."""
+    from whosbehind.analysis import lookup
+
+    found = lookup.lookup(con, query)
+    if not found.found or found.id is None:
+        if not found.candidates:
+            raise NotFound(f"{query!r}: {found.reason}")
+        return found.to_dict()
+    org = answer(con, found.id, **options)
+    return {**org, "query": query, "status": "found", "basis": found.basis, "reason": found.reason,
+            "candidates": found.candidates}
+
+
 def _focus_heads(codes: tuple[str, ...]) -> set[str]:
     return {f"agency:{c}" for c in codes}
 
