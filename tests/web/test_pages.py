@@ -54,7 +54,7 @@ def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
     assert ev["sha256"] in html and ev["file_name"] in html
     assert ", ".join(str(r) for r in ev["rows"]) in html
     # the raw row as published: the award's own id column with its value
-    assert 'id="raw-row"' in html and "award_id_piid" in html or "Award ID" in html or "piid" in html
+    assert ('id="raw-row"' in html and "award_id_piid" in html) or "Award ID" in html or "piid" in html
     assert client.get(f"/evidence/prime_contract/{'0' * 64}/1").status_code == 404
     # evidence beyond contracts has a page too: a FedRAMP authorization with its Marketplace link
     fed = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "offers"}).json()["items"][0]
@@ -134,6 +134,7 @@ def test_family_lists_organizations_once_and_their_records_apart(client: TestCli
     # The GEO Group: its DUNS-era record and the name-only record merged into it are one member of the family,
     # listed once; the records are named in the registrations line.
     html = re.sub(r"\s+", " ", client.get("/org/duns:612706465").text)
-    members = re.findall(r'<li><a href="/org/([^"]+)">([^<]+)</a>', html.split('class="members"', 1)[1].split("</ul>")[0])
+    listed = html.split('class="members"', 1)[1].split("</ul>")[0]
+    members = re.findall(r'<li><a href="/org/([^"]+)">([^<]+)</a>', listed)
     assert [i for i, name in members if name.startswith("THE GEO GROUP")] == ["duns:612706465"]
     assert "name:THE GEO GROUP, INC." in html.split('id="registrations"', 1)[1].split("</p>", 1)[0]
