@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from whosbehind.analysis import lookup
 from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
@@ -31,18 +30,12 @@ def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
 
 def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     """The vocabulary of model.py as tables, so that SQL reads the same lists as Python."""
-    tables = {
-        "vocabulary_tie_kinds": pa.table({"kind": [str(k) for k in TieKind],
-                                          "title": [TIE_KIND_TITLES[k] for k in TieKind]}),
-        "vocabulary_grades": pa.table({"grade": [str(g) for g in Grade]}),
-        "vocabulary_id_kinds": pa.table({"prefix": [str(k) for k in IdKind]}),
-    }
-    for name, table in tables.items():
-        con.register(f"incoming_{name}", table)
-        try:
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming_{name}")
-        finally:
-            con.unregister(f"incoming_{name}")
+    con.execute("CREATE OR REPLACE TABLE vocabulary_tie_kinds (kind VARCHAR PRIMARY KEY, title VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO vocabulary_tie_kinds VALUES (?, ?)", [[str(k), TIE_KIND_TITLES[k]] for k in TieKind])
+    con.execute("CREATE OR REPLACE TABLE vocabulary_grades (grade VARCHAR PRIMARY KEY)")
+    con.executemany("INSERT INTO vocabulary_grades VALUES (?)", [[str(g)] for g in Grade])
+    con.execute("CREATE OR REPLACE TABLE vocabulary_id_kinds (prefix VARCHAR PRIMARY KEY)")
+    con.executemany("INSERT INTO vocabulary_id_kinds VALUES (?)", [[str(k)] for k in IdKind])
 
 
 def derive(con: duckdb.DuckDBPyConnection) -> None:

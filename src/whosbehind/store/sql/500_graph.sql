@@ -135,3 +135,9 @@ SELECT o.canonical_id AS organization_id, m.award_key, any_value(m.piid) AS piid
        count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ') AS files
 FROM money m JOIN organizations o ON o.id = m.recipient_id
 GROUP BY o.canonical_id, m.award_key ORDER BY organization_id;
+
+-- The evidence touching one node, either side: two equality scans read far less than one scan with OR.
+CREATE OR REPLACE MACRO node_evidence(node) AS TABLE
+    SELECT * FROM evidence WHERE source_id = node
+    UNION ALL
+    SELECT * FROM evidence WHERE target_id = node AND source_id <> node;
