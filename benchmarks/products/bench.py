@@ -28,10 +28,13 @@ HERE = Path(__file__).resolve().parent
 LABELS = HERE / "labels.csv"
 
 
-def read_labels(path: Path = LABELS) -> dict[str, set[tuple[str, str]]]:
+def read_labels(path: Path = LABELS, sample: str | None = None) -> dict[str, set[tuple[str, str]]]:
+    """Expected (maker, role) pairs per award; `sample` keeps one sample (random, named, holdout)."""
     out: dict[str, set[tuple[str, str]]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
+            if sample and row["sample"].split(":")[0] != sample:
+                continue
             pairs = set()
             for item in filter(None, (row["expected"] or "").split(";")):
                 maker, role = item.split(":")
@@ -87,22 +90,25 @@ def main() -> int:
             db = Path(tmp) / "bench.duckdb"
             subprocess.run([sys.executable, "-m", "whosbehind", "build", "--db", str(db)], check=True,
                            stdout=subprocess.DEVNULL)
-        expected = read_labels()
         con = duckdb.connect(str(db), read_only=True)
-        result = score(expected, predictions(con, sorted(expected)))
+        results = {}
+        for name, sample in (("all", None), ("holdout", "holdout")):
+            expected = read_labels(sample=sample)
+            results[name] = score(expected, predictions(con, sorted(expected)))
         con.close()
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(results, indent=2))
         return 0
-    m, r = result["maker"], result["role"]
-    print(f"{result['awards']} labelled awards, {result['awards_with_a_maker']} naming a maker's product")
-    print(f"maker attribution: precision {m['precision']} ({m['correct']}/{m['predicted']}), "
-          f"recall {m['recall']} ({m['correct']}/{m['expected']})")
-    print(f"maker and role: precision {r['precision']} ({r['correct']}/{r['predicted']}), "
-          f"recall {r['recall']} ({r['correct']}/{r['expected']}); "
-          f"right role for {r['right_role_of_correct_makers']} of the correctly attributed makers")
-    for e in result["disagreements"]:
-        print(f"  {e['award_key']}: expected {e['expected']}, predicted {e['predicted']}")
+    for name, result in results.items():
+        m, r = result["maker"], result["role"]
+        print(f"[{name}] {result['awards']} labelled awards, {result['awards_with_a_maker']} naming a maker's product")
+        print(f"  maker attribution: precision {m['precision']} ({m['correct']}/{m['predicted']}), "
+              f"recall {m['recall']} ({m['correct']}/{m['expected']})")
+        print(f"  maker and role: precision {r['precision']} ({r['correct']}/{r['predicted']}), "
+              f"recall {r['recall']} ({r['correct']}/{r['expected']}); "
+              f"right role for {r['right_role_of_correct_makers']} of the correctly attributed makers")
+        for e in result["disagreements"]:
+            print(f"    {e['award_key']}: expected {e['expected']}, predicted {e['predicted']}")
     return 0
 
 

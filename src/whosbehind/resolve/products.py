@@ -170,7 +170,8 @@ MIGRATING_FROM = re.compile(r"(?<![A-Z])MIGRAT\w*.*(?<![A-Z])(?:FROM|OFF)\s+(?:T
 # What the description buys: strong product words win over service words, service words over weak product words.
 STRONG_PRODUCT = re.compile(_bounded(
     r"LICEN[CS]E[SD]?|LICENES|LICENSING|SUBSCRIPTIONS?|RENEWALS?|RENEW|HARDWARE|EQUIPMENT|UNITS?|DEVICES?|"
-    r"CONSUMPTION|ENROLLMENT|ELA|ENTERPRISE LICENSE|SEATS?|CARTRIDGES|SUPPLIES|WEAPONS|PISTOLS?|HANDGUNS|RADIOS?|"
+    r"CONSUMPTION|ENROLLMENT|ELA|ENTERPRISE LICENSE|SEATS?|CARTRIDGES|SUPPLIES|SUPPLY|WEAPONS|PISTOLS?|HANDGUNS|"
+    r"RADIOS?|"
     r"PHONES|SMARTPHONES|TABLETS|LINES|WIRELESS|DATA POOL|ACCESS|PRODUCTS|KITS?|CREDITS|BUNDLE|PLANS|SWITCHES|"
     r"ROUTERS|TRUE-UP|UPGRADES?|SAAS|PAAS|ACCESSORIES|PURCHASE|PROCURE|OPTIONAL UNITS|COMPUTERS|SPEC(IAL)? EDITION|"
     r"HOSTING|RESOURCES|PURCAHSE|ENTERPRISE EDITION"))
@@ -180,6 +181,8 @@ SERVICE = re.compile(_bounded(
     r"OPERATIONS AND MAINTENANCE|ADMINISTRATION|CONFIGURATION|TRAINING|TRANSITION|HELP DESK|ENHANCEMENTS?|"
     r"TECHNICAL ACCOUNT MANAGER|CENTER OF INNOVATION|PREMIER|ENTERPRISE SERVICES|RELOCATION|INSTALLATION|"
     r"SUPPORT|CERTIFICATIONS?|VOUCHERS?|MANAGEMENT SERVICES"))
+SERVICE_ON = re.compile(SERVICE.pattern
+                        + r"\s+(?:[A-Z0-9&/-]+\s+){0,3}?(?:FOR|OF|ON|WITH|TO)\s+(?:[A-Z0-9&/-]+\s+){0,3}$")
 # Cloud "hosting" and "resources" are the product itself (strong); these weak words yield to service words.
 WEAK_PRODUCT = re.compile(_bounded(r"SOFTWARE|PLATFORM|CLOUD|DATABASE|MAINTENANCE|SERVER|TOOL"))
 
@@ -194,7 +197,11 @@ class Mention:
     role: Role
 
 
-def _role(clause: str) -> Role:
+def _role(clause: str, start: int) -> Role:
+    before = clause[:start]
+    # "maintenance and support services for Cisco networking devices": work on the product, whatever it lists
+    if (SERVICE_ON.search(before) and not STRONG_PRODUCT.search(before)):
+        return "services"
     if STRONG_PRODUCT.search(clause):
         return "product"
     if SERVICE.search(clause):
@@ -229,7 +236,6 @@ def read(text: str, lex: Lexicon) -> list[Mention]:
             if all(s[1] <= k[0] or s[0] >= k[1] for k in kept):
                 kept.append(s)
         kept.sort(key=lambda s: s[0])
-        role = _role(clause)
         for i, (start, end, p) in enumerate(kept):
             before = clause[:start]
             if MEDIUM.search(before) or MIGRATING_FROM.search(before) or MENTION_ONLY.search(before):
@@ -240,7 +246,7 @@ def read(text: str, lex: Lexicon) -> list[Mention]:
             others = [k for k in kept[:i] if k[2].maker != p.maker]
             if any(PREPOSITION.search(clause[k[1]:start]) or not clause[k[1]:start].strip() for k in others):
                 continue
-            found.append(Mention(p.id, p.maker, start, end, clause, role))
+            found.append(Mention(p.id, p.maker, start, end, clause, _role(clause, start)))
     return found
 
 
