@@ -92,7 +92,7 @@ def main() -> int:
                            stdout=subprocess.DEVNULL)
         con = duckdb.connect(str(db), read_only=True)
         results = {}
-        for name, sample in (("all", None), ("holdout", "holdout")):
+        for name, sample in (("all", None), ("holdout", "holdout"), ("holdout2", "holdout2")):
             expected = read_labels(sample=sample)
             results[name] = score(expected, predictions(con, sorted(expected)))
         con.close()
