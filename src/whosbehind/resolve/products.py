@@ -162,8 +162,10 @@ CLAUSE_SPLIT = re.compile(r"\s*(?:;|\|\||\.\s+|\.$|\s-\s)\s*")
 MEDIUM = re.compile(r"(?<![A-Z])(?:VIA|USING)\s+(?:THE\s+|A\s+|AN\s+)?(?:[A-Z0-9&-]+\s+){0,2}$")
 PREPOSITION = re.compile(r"(?<![A-Z])(?:FOR|ON|IN|INTO|TO|WITH|OF|UNDER)(?![A-Z])")
 # The product is where something else is kept or used: "essential for ICE SharePoint", "back up ... to their
-# Microsoft OneDrive account", "required ... to utilize current Cisco hardware".
-MENTION_ONLY = re.compile(r"(?<![A-Z])(?:ESSENTIAL FOR|COMPATIBLE WITH|BACK UP\b.*\bTO|UTILIZE|INTEROPERABLE WITH)\b")
+# Microsoft OneDrive account", "required ... to utilize current Cisco hardware", "a module built on the
+# ServiceNow platform", "equipment incompatible with Windows 11".
+MENTION_ONLY = re.compile(r"(?<![A-Z])(?:ESSENTIAL FOR|(?:IN)?COMPATIBLE\b.*\bWITH|BACK UP\b.*\bTO|UTILIZE|"
+                          r"INTEROPERABLE WITH|BUILT ON)\b")
 # "... PLANET IN SHAREPOINT": a clause that only says where something is, with nothing bought or done in it.
 LOCATION = re.compile(r"(?<![A-Z])(?:IN|ON|WITHIN)\s+(?:THE\s+)?(?:[A-Z0-9&/-]+\s+){0,2}$")
 MIGRATING_FROM = re.compile(r"(?<![A-Z])MIGRAT\w*.*(?<![A-Z])(?:FROM|OFF)\s+(?:THE\s+)?(?:[A-Z0-9&-]+\s+){0,2}$")
@@ -174,7 +176,7 @@ STRONG_PRODUCT = re.compile(_bounded(
     r"RADIOS?|"
     r"PHONES|SMARTPHONES|TABLETS|LINES|WIRELESS|DATA POOL|ACCESS|PRODUCTS|KITS?|CREDITS|BUNDLE|PLANS|SWITCHES|"
     r"ROUTERS|TRUE-UP|UPGRADES?|SAAS|PAAS|ACCESSORIES|PURCHASE|PROCURE|OPTIONAL UNITS|COMPUTERS|SPEC(IAL)? EDITION|"
-    r"HOSTING|RESOURCES|PURCAHSE|ENTERPRISE EDITION"))
+    r"HOSTING|RESOURCES|PURCAHSE|ENTERPRISE EDITION|(SOFTWARE|SW) (SUPPORT|MAINTENANCE)(?! SERVICES)"))
 SERVICE = re.compile(_bounded(
     r"SUPPORT SERVICES?|PROFESSIONAL SERVICES?|PROSERV(E|ICE)?|CONSULT\w*|TECHNICAL SUPPORT|TECH SUPPORT|ADVISORY|"
     r"MIGRAT\w*|IMPLEMENT\w*|INTEGRATION|DEVELOPMENT|DEVELOPER|ARCHITECT\w*|ENGINEERING|O&M|"
