@@ -30,6 +30,7 @@ show, weighted by their obligations.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -44,6 +45,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from whosbehind.errors import WhosbehindError
 
 LEXICON = Path(__file__).resolve().parents[1] / "curated" / "products.yaml"
+
+
+def lexicon_path() -> Path:
+    """$WHOSBEHIND_PRODUCTS, else the lexicon shipped in the package (curated/products.yaml)."""
+    env = os.environ.get("WHOSBEHIND_PRODUCTS")
+    return Path(env) if env else LEXICON
 Role = Literal["product", "services"]
 
 
@@ -131,12 +138,12 @@ class Lexicon:
 
 def load_lexicon(path: Path | None = None, entity_ids: set[str] | None = None) -> Lexicon:
     """Read and check the lexicon; a bad file is one readable error naming the file and the entry."""
-    path = path or LEXICON
+    path = path or lexicon_path()
     try:
         doc = yaml.safe_load(path.read_text("utf-8")) or {}
         parsed = LexiconFile.model_validate(doc)
     except (OSError, yaml.YAMLError) as exc:
-        raise WhosbehindError(f"{path}: cannot read the product lexicon: {exc}") from exc
+        raise WhosbehindError(f"{path}: cannot read the product lexicon: {' '.join(str(exc).split())}") from exc
     except ValidationError as exc:
         err = exc.errors()[0]
         raise WhosbehindError(f"{path}: {'.'.join(str(x) for x in err['loc'])}: {err['msg']}") from exc
@@ -168,7 +175,8 @@ MENTION_ONLY = re.compile(r"(?<![A-Z])(?:ESSENTIAL FOR|(?:IN)?COMPATIBLE\b.*\bWI
                           r"INTEROPERABLE WITH|BUILT ON)\b")
 # "... PLANET IN SHAREPOINT": a clause that only says where something is, with nothing bought or done in it.
 LOCATION = re.compile(r"(?<![A-Z])(?:IN|ON|WITHIN)\s+(?:THE\s+)?(?:[A-Z0-9&/-]+\s+){0,2}$")
-MIGRATING_FROM = re.compile(r"(?<![A-Z])MIGRAT\w*.*(?<![A-Z])(?:FROM|OFF)\s+(?:THE\s+)?(?:[A-Z0-9&-]+\s+){0,2}$")
+MIGRATING_FROM = re.compile(r"(?<![A-Z])MIGRAT\w*.*(?<![A-Z])(?:FROM|OFF)\s+(?:THE\s+)?"
+                            r"(?:(?!(?:TO|INTO)\s)[A-Z0-9&-]+\s+){0,2}$")
 # What the description buys: strong product words win over service words, service words over weak product words.
 STRONG_PRODUCT = re.compile(_bounded(
     r"LICEN[CS]E[SD]?|LICENES|LICENSING|SUBSCRIPTIONS?|RENEWALS?|RENEW|HARDWARE|EQUIPMENT|UNITS?|DEVICES?|"
@@ -176,11 +184,12 @@ STRONG_PRODUCT = re.compile(_bounded(
     r"RADIOS?|"
     r"PHONES|SMARTPHONES|TABLETS|LINES|WIRELESS|DATA POOL|ACCESS|PRODUCTS|KITS?|CREDITS|BUNDLE|PLANS|SWITCHES|"
     r"ROUTERS|TRUE-UP|UPGRADES?|SAAS|PAAS|ACCESSORIES|PURCHASE|PROCURE|OPTIONAL UNITS|COMPUTERS|SPEC(IAL)? EDITION|"
-    r"HOSTING|RESOURCES|PURCAHSE|ENTERPRISE EDITION|(SOFTWARE|SW) (SUPPORT|MAINTENANCE)(?! SERVICES)"))
+    r"HOSTING|RESOURCES|PURCAHSE|ENTERPRISE EDITION|(SOFTWARE|SW) (SUPPORT|MAINTENANCE)(?! SERVICES)|"
+    r"SMART ?NET|ENTERPRISE AGREEMENT"))
 SERVICE = re.compile(_bounded(
     r"SUPPORT SERVICES?|PROFESSIONAL SERVICES?|PROSERV(E|ICE)?|CONSULT\w*|TECHNICAL SUPPORT|TECH SUPPORT|ADVISORY|"
     r"MIGRAT\w*|IMPLEMENT\w*|INTEGRATION|DEVELOPMENT|DEVELOPER|ARCHITECT\w*|ENGINEERING|O&M|"
-    r"OPERATIONS AND MAINTENANCE|ADMINISTRATION|CONFIGURATION|TRAINING|TRANSITION|HELP DESK|ENHANCEMENTS?|"
+    r"OPERATIONS? ?(AND|&|/) ?MAINTENANCE|ADMINISTRATION|CONFIGURATION|TRAINING|TRANSITION|HELP DESK|ENHANCEMENTS?|"
     r"TECHNICAL ACCOUNT MANAGER|CENTER OF INNOVATION|PREMIER|ENTERPRISE SERVICES|RELOCATION|INSTALLATION|"
     r"SUPPORT|CERTIFICATIONS?|VOUCHERS?|MANAGEMENT SERVICES"))
 SERVICE_ON = re.compile(SERVICE.pattern
@@ -238,16 +247,18 @@ def read(text: str, lex: Lexicon) -> list[Mention]:
             if all(s[1] <= k[0] or s[0] >= k[1] for k in kept):
                 kept.append(s)
         kept.sort(key=lambda s: s[0])
-        for i, (start, end, p) in enumerate(kept):
+        accepted: list[tuple[int, int, Product]] = []
+        for start, end, p in kept:
             before = clause[:start]
             if MEDIUM.search(before) or MIGRATING_FROM.search(before) or MENTION_ONLY.search(before):
                 continue
             if LOCATION.search(before) and not (STRONG_PRODUCT.search(clause) or SERVICE.search(clause)
                                                 or WEAK_PRODUCT.search(clause)):
                 continue
-            others = [k for k in kept[:i] if k[2].maker != p.maker]
+            others = [k for k in accepted if k[2].maker != p.maker]
             if any(PREPOSITION.search(clause[k[1]:start]) or not clause[k[1]:start].strip() for k in others):
                 continue
+            accepted.append((start, end, p))
             found.append(Mention(p.id, p.maker, start, end, clause, _role(clause, start)))
     return found
 
