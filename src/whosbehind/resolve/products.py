@@ -102,6 +102,7 @@ class FedrampHost(_Strict):
     fedramp_id: str | None = None  # the host's own Marketplace product, when it has one
     name: str
     entity: str  # curated entity that makes the host
+    unless: str | None = None  # the host is not read in a sentence where this matches
 
     _pattern = field_validator("text")(classmethod(lambda cls, v: _check_patterns([v])[0]))
 
@@ -405,14 +406,16 @@ def deployment_mentions(text: str, hosts: list[FedrampHost]) -> list[tuple[Fedra
     seen: set[str] = set()
     for scope in scopes:
         up = " ".join(scope.upper().split())
-        spans = [(m.start(), m.end(), h) for h in hosts for m in re.finditer(_bounded(h.text), up)]
+        spans = [(m.start(), m.end(), h) for h in hosts for m in re.finditer(_bounded(h.text), up)
+                 if not (h.unless and re.search(h.unless, up))]
         kept: list[tuple[int, int, FedrampHost]] = []
         for s in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):  # "AWS GovCloud" over "AWS"
             if all(s[1] <= k[0] or s[0] >= k[1] for k in kept):
                 kept.append(s)
         for _, _, h in sorted(kept, key=lambda s: s[0]):
-            if h.id not in seen:
-                seen.add(h.id)
+            key = h.fedramp_id or h.id
+            if key not in seen:
+                seen.add(key)
                 out.append((h, " ".join(scope.split())))
     return out
 
