@@ -299,7 +299,7 @@ def match_command(
         codes = tuple(ranking.find_agency(con, a).code for a in (agency or ["ICE", "CBP", "DHS"]))
         names = screening.read_names(file) if file is not None else [name or ""]
         rows = screening.screen(con, names, focus_codes=codes)
-        found = lookup.lookup(con, name) if name is not None else None
+        found = lookup.scored(con, lookup.lookup(con, name)) if name is not None else None
     if file is not None:
         if output is not None:
             with output.open("w", encoding="utf-8", newline="") as handle:
@@ -317,7 +317,7 @@ def match_command(
                   focus_ties={k: row[k] for k in ("tied", "strongest_kind", "strongest_grade", "strongest_agency",
                                                   "obligated", "family_obligated")} if found.found else None,
                   **{k: (found.match or {}).get(k) for k in ("score", "rule", "explanation", "matched_name",
-                                                              "brand")})
+                                                              "brand", "scored")})
     if as_json:
         _print_json(result)
         return

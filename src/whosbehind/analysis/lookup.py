@@ -144,14 +144,29 @@ def _decide(con: duckdb.DuckDBPyConnection, text: str, key: NameKey, hits: list[
     paid most (several registrations of one company) unless the name is too generic; else a list."""
     nodes = _rank(con, sorted({h["node_id"] for h in hits}))
     if len(nodes) == 1:
-        return _prefer_family_head(con, _answer(text, nodes[0], basis, f"{basis}: {hits[0]['name']}"), key)
+        found = _answer(text, nodes[0], basis, f"{basis}: {hits[0]['name']}")
+        sources = {h["source"] for h in hits}
+        if "curated brand" in sources:
+            brand = queries.one(con, "lookup_brand", key=key.exact) or queries.one(con, "lookup_brand", key=key.core)
+            found.basis = "brand"
+            found.match = {"score": 1.0, "rule": "brand", "matched_name": hits[0]["name"], "brand": brand,
+                           "explanation": [{"feature": "brand", "level": "curated brand list (grade "
+                                            f"{brand['grade'] if brand else '?'})", "left": text,
+                                            "right": hits[0]["name"], "match_weight": None}]}
+        return _prefer_family_head(con, found, key)
     families = {n["family_id"] for n in nodes}
     same_name = len({h["core"] for h in hits}) == 1
     if len(families) == 1 or (same_name and not key.is_generic):
-        best = _head_or_first(nodes, key)
+        # One family: its head when it has this name. One legal name over several families: the registration
+        # whose parent is known (a registration made for the parent's reports), else the one paid most.
+        best = (_head_or_first(nodes, key) if len(families) == 1
+                else next((n for n in nodes if n["id"] != n["family_id"]), nodes[0]))
         others = [n for n in nodes if n["id"] != best["id"]]
-        why = ("of one family" if len(families) == 1 else "under one legal name")
-        found = _answer(text, best, basis, f"{basis}; {len(nodes)} registrations {why}, the one paid most answers")
+        why = ("of one family, the one paid most answers" if len(families) == 1 and best is nodes[0]
+               else "of one family, its head answers" if len(families) == 1
+               else "under one legal name, the one whose parent is known answers" if best["id"] != best["family_id"]
+               else "under one legal name, the one paid most answers")
+        found = _answer(text, best, basis, f"{basis}; {len(nodes)} registrations {why}")
         found.candidates = [_candidate(con, n) for n in others[:MAX_CANDIDATES]]
         return found
     return Answer(text, "list", basis=basis,
@@ -160,7 +175,12 @@ def _decide(con: duckdb.DuckDBPyConnection, text: str, key: NameKey, hits: list[
 
 
 def _head_or_first(nodes: list[dict[str, Any]], key: NameKey) -> dict[str, Any]:
-    """The family head when it is among the nodes and its name begins like the query, else the one paid most."""
+    """A name typed with its legal form ("AMAZON.COM LLC") means the organization known by exactly that name;
+    a name without one ("Amazon") the family head when its name begins like the query; else the one paid most."""
+    if key.legal_form:
+        exact = [n for n in nodes if normalize(n["name"]).exact == key.exact]
+        if exact:
+            return exact[0]
     for n in nodes:
         if n["id"] == n["family_id"] and _begins_with(n["name"], key.first_token):
             return n
@@ -170,7 +190,7 @@ def _head_or_first(nodes: list[dict[str, Any]], key: NameKey) -> dict[str, Any]:
 def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Answer | None:
     """Resolution's matcher decided (one organization, or several): map its records to their nodes."""
     detail = {"score": result.score, "rule": result.rule, "matched_name": result.matched_name,
-              "explanation": result.explanation, "brand": result.brand}
+              "explanation": result.explanation, "brand": result.brand, "scored": result.candidates}
     if result.match:
         node = queries.one(con, "lookup_node", id=result.match["id"])
         if node is not None:
@@ -194,7 +214,7 @@ def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Ans
 def _prefer_family_head(con: duckdb.DuckDBPyConnection, found: Answer, key: NameKey) -> Answer:
     """A one-word name ("Palantir", "Amazon") means the company that heads the family when its name begins
     with that word."""
-    if key.lone_word is None or not found.family or found.family["id"] == found.id:
+    if key.lone_word is None or key.legal_form or not found.family or found.family["id"] == found.id:
         return found
     head = queries.one(con, "lookup_node", id=found.family["id"])
     if head is not None and _begins_with(head["name"], key.lone_word):
@@ -235,6 +255,25 @@ def _begins_with(name: str, word: str) -> bool:
     """Whether a name's first word is this word, a web domain counting as its word ("AMAZON.COM INC.")."""
     first = normalize(name).first_token
     return bool(word) and (first == word or (first.startswith(word) and first[len(word):] in ("com", "net", "org")))
+
+
+def scored(con: duckdb.DuckDBPyConnection, found: Answer) -> Answer:
+    """The matcher's score and explanation for an answer found by an exact name, when the matcher reaches the
+    same organization (`whosbehind match` shows which values produced the score)."""
+    if not found.found or found.match is not None:
+        return found
+    from whosbehind.resolve import match as matcher
+
+    result = matcher.match_name(con, found.query)
+    node = queries.one(con, "lookup_node", id=result.match["id"]) if result.match else None
+    if node is not None and node["id"] in (found.id, (found.asked_for or {}).get("id")):
+        found.match = {"score": result.score, "rule": result.rule, "matched_name": result.matched_name,
+                       "explanation": result.explanation, "brand": result.brand, "scored": result.candidates}
+    else:
+        found.match = {"score": None, "rule": found.basis, "matched_name": found.name, "brand": None,
+                       "explanation": [{"feature": "decision", "level": found.reason, "left": found.query,
+                                        "right": found.name, "match_weight": None}]}
+    return found
 
 
 # --- shared shapes --------------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def for_query(con: duckdb.DuckDBPyConnection, query: str, **options: Any) -> dic
         return found.to_dict()
     org = answer(con, found.id, **options)
     return {**org, "query": query, "status": "found", "basis": found.basis, "reason": found.reason,
-            "candidates": found.candidates}
+            "asked_for": found.asked_for or org["asked_for"], "candidates": found.candidates}
 
 
 def _focus_heads(codes: tuple[str, ...]) -> set[str]:

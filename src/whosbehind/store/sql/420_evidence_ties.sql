@@ -54,7 +54,9 @@ FROM fedramp_products p WHERE p.provider_id IS NOT NULL
 UNION ALL
 SELECT 'facility_operation', 'operator:' || f.operator, 'facility:' || f.detloc, 'B', 'ICE detention facility list (FOIA)',
        f.file_name || ' row ' || f.row_no || ' (detloc ' || f.detloc || ', facility_operator ' || f.operator || ')',
-       f.sha256, NULL, NULL, f.record_date, f.record_date, NULL, NULL, 'as of ' || f.record_date,
+       -- Dated by the facility's own period (first and last use), not by the date the list was released.
+       f.sha256, NULL, NULL, coalesce(f.first_use, f.contract_start, f.record_date),
+       coalesce(f.last_use, f.record_date), NULL, NULL, 'as of ' || f.record_date,
        concat_ws('; ', 'type ' || f.type, 'first use ' || f.first_use, 'last use ' || f.last_use)
 FROM raw_ice_facilities f WHERE f.company_operator
 UNION ALL
