@@ -76,6 +76,9 @@ def test_microsoft_ela_resold_by_dell_is_microsoft_product(con) -> None:
     ("COURT REPORTING SERVICE REQUIRED FROM 2/8/21 TO 2/11/21 VIA MICROSOFT TEAMS", "microsoft"),
     ("CISCO CATALYST 8000V FOR AWS GOVCLOUD EAST AND WEST", "aws"),
     ("PURCHASE OF LAPTOP FOR CELLEBRITE PROGRAM", "cellebrite"),
+    ("IPAD CASES", "apple"),
+    ("THIS AWARD PROCURES GLOCK DUTY PISTOL LIGHTS TO SUPPORT ARMED AGENTS IN THE FIELD AND ICE- OFFICE OF "
+     "FIREARMS AND TACTICAL PROGRAMS.", "glock"),
 ])
 def test_traps_are_not_attributed_to_the_maker_they_resemble(con, description: str, not_maker: str) -> None:
     assert con.execute("SELECT count(*) FROM money WHERE description = ?", [description]).fetchone()[0] > 0
@@ -97,7 +100,9 @@ def test_the_makers_own_contracts_are_not_ties_through_others(con) -> None:
                             [recipient, maker]).fetchone()[0]
         assert named > 0, recipient  # the description names the maker's product ...
         assert maker not in _makers(con, "recipient_name = ?", recipient)  # ... and it is the maker's own contract
-    # ... while resellers' awards for the same products are kept
+    # ... while a product of another maker in the maker's own contract is kept: Apple iPhones sold by AT&T
+    assert "apple" in _makers(con, "recipient_name = 'ATT MOBILITY LLC' AND description = 'APPLE IPHONES AND SERVICES'")
+    # ... and resellers' awards for the same products are kept
     assert "cellebrite" in _makers(con, "recipient_name = 'CARAHSOFT TECHNOLOGY CORP'")
     assert "att" in _makers(con, "recipient_name = 'WIDEPOINT INTEGRATED SOLUTIONS CORP.'") | _makers(
         con, "recipient_name LIKE 'WIDEPOINT%'")
@@ -158,7 +163,13 @@ def test_reading_descriptions_follows_the_context_rules() -> None:
     assert read("SAILPOINT SERVICENOW SOFTWARE FOR CUSTOMS AND BORDER PROTECTION") == [("sailpoint", "product")]
     assert read("KWIZCOM IS A NO-CODE TOOL, ESSENTIAL FOR ICE SHAREPOINT") == []
     assert read("THIS AWARD PROCURES PISTOL LIGHTS FOR GLOCK DUTY WEAPONS") == []
-    assert read("HP Z840 MICROSOFT WINDOWS WORKSTATION") == []
+    assert read("HP Z840 MICROSOFT WINDOWS WORKSTATION") == [("hp-inc", "product")]
+    assert read("PURCHASE 99 HP LAPTOPS") == [("hp-inc", "product")]
+    assert read("TWO 250 HP OUTBOARD ENGINES") == []  # horsepower
+    assert read("SHAREPOINT SERVICES IN SUPPORT OF THE OFFICE OF PROFESSIONAL RESPONSIBILITY") == [
+        ("microsoft", "services")]
+    assert read("THIS AWARD PROVIDES REDHAT SOFTWARE WHICH IS REQUIRED TO SUPPORT SYSTEM INTEGRATION") == [
+        ("ibm", "product")]
 
 
 def test_a_bad_lexicon_is_one_readable_error(tmp_path: Path) -> None:

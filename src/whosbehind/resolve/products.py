@@ -209,14 +209,29 @@ class Mention:
     role: Role
 
 
-def _role(clause: str, start: int) -> Role:
+# What follows these words says why the thing is bought, not what is bought ("REDHAT SOFTWARE WHICH IS REQUIRED
+# TO SUPPORT SYSTEM INTEGRATION", "VMWARE WORKSTATION ... REQUIRED FOR ... TRAINING PROGRAM").
+PURPOSE = re.compile(r"(?<![A-Z])(?:TO SUPPORT|IN SUPPORT OF|WHICH|THAT|REQUIRED (?:FOR|TO)|USED (?:BY|FOR|TO)|"
+                     r"TO ENABLE|TO ASSIST|TO HELP|NEEDED FOR)(?![A-Z])")
+
+
+# "SHAREPOINT SERVICES", "SALESFORCE SERVICES": services around software. A cloud's or a network's "services"
+# ("AMAZON WEB SERVICES", "FIRSTNET SERVICES", "VERIZON WIRELESS SERVICES") are the product itself.
+SERVICE_KINDS_EXCLUDED = {"cloud_platform", "network"}
+NAMED_SERVICES = re.compile(r"\s+(?:[A-Z0-9&]+\s+)?SERVICES?(?![A-Z])")
+
+
+def _role(clause: str, start: int, end: int, kind: str) -> Role:
     before = clause[:start]
+    purpose = PURPOSE.search(clause, end)
+    if purpose:
+        clause = clause[:purpose.start()]
     # "maintenance and support services for Cisco networking devices": work on the product, whatever it lists
     if (SERVICE_ON.search(before) and not STRONG_PRODUCT.search(before)):
         return "services"
     if STRONG_PRODUCT.search(clause):
         return "product"
-    if SERVICE.search(clause):
+    if SERVICE.search(clause) or (kind not in SERVICE_KINDS_EXCLUDED and NAMED_SERVICES.match(clause, end)):
         return "services"
     return "product"
 
@@ -260,7 +275,7 @@ def read(text: str, lex: Lexicon) -> list[Mention]:
             if any(PREPOSITION.search(clause[k[1]:start]) or not clause[k[1]:start].strip() for k in others):
                 continue
             accepted.append((start, end, p))
-            found.append(Mention(p.id, p.maker, start, end, clause, _role(clause, start)))
+            found.append(Mention(p.id, p.maker, start, end, clause, _role(clause, start, end, p.kind)))
     return found
 
 
