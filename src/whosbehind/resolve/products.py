@@ -30,7 +30,6 @@ show, weighted by their obligations.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,15 +41,15 @@ import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 
 LEXICON = Path(__file__).resolve().parents[1] / "curated" / "products.yaml"
 
 
 def lexicon_path() -> Path:
-    """$WHOSBEHIND_PRODUCTS, else the lexicon shipped in the package (curated/products.yaml)."""
-    env = os.environ.get("WHOSBEHIND_PRODUCTS")
-    return Path(env) if env else LEXICON
+    """$WHOSBEHIND_PRODUCTS (settings.py), else the lexicon shipped in the package (curated/products.yaml)."""
+    return settings.products_lexicon() or LEXICON
 Role = Literal["product", "services"]
 
 
