@@ -20,12 +20,20 @@ from whosbehind.store import db, evidence, ingest
 # normalizes the names step 510 gathers.
 RESOLVE_AFTER = "200_organizations"
 INDEX_AFTER = "510_lookup_names"
+# The product lexicon reads award descriptions once the evidence nodes and ties exist; step 430 reads its tables.
+PRODUCTS_AFTER = "420_evidence_ties"
 
 
 def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
     from whosbehind.resolve import pipeline  # Splink is imported only when a build resolves names
 
     pipeline.run(con)
+
+
+def _read_product_names(con: duckdb.DuckDBPyConnection) -> None:
+    from whosbehind.resolve import products
+
+    products.classify(con)
 
 
 def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
@@ -45,6 +53,8 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
         db.run_step(con, step)
         if step == RESOLVE_AFTER:
             _resolve_names(con)
+        elif step == PRODUCTS_AFTER:
+            _read_product_names(con)
         elif step == INDEX_AFTER:
             lookup.build_index(con)
     db.mark_derived(con)
@@ -55,7 +65,9 @@ def derive_evidence(con: duckdb.DuckDBPyConnection) -> None:
     write_vocabulary(con)
     for step in db.step_names(db.FIRST_EVIDENCE_STEP):
         db.run_step(con, step)
-        if step == INDEX_AFTER:
+        if step == PRODUCTS_AFTER:
+            _read_product_names(con)
+        elif step == INDEX_AFTER:
             lookup.build_index(con)
     db.mark_derived(con)
 

@@ -68,3 +68,9 @@ def warm_organizations() -> int:
 def warm_seconds() -> float:
     """WHOSBEHIND_WARM_SECONDS: the most time that preparation may take."""
     return float(_get("WARM_SECONDS") or 10.0)
+
+
+def products_lexicon() -> Path | None:
+    """WHOSBEHIND_PRODUCTS: a product lexicon (YAML) to read instead of the packaged curated/products.yaml."""
+    value = _get("PRODUCTS")
+    return Path(value) if value else None
