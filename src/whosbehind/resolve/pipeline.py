@@ -140,6 +140,43 @@ def context_decisions(records: list[dict[str, Any]], model: dict[str, Any],
     return [found[pair] for pair in sorted(found) if pair not in vetoed]
 
 
+def same_legal_name_decisions(names: list[dict[str, Any]], parents: dict[str, set[str]],
+                              known_ids: set[str] | None = None) -> list[Decision]:
+    """One organization under several registrations: identified organizations (UEI, DUNS) written under the
+    same legal name in full (the ``exact`` key: every word and the legal form, "CACI, INC. - FEDERAL" =
+    "CACI INC. - FEDERAL") are one organization, as when a company took a UEI in 2022 beside its DUNS or
+    registered a second office.
+
+    Not for a name without a legal form or a generic one ("FOUR LLC"): those need the context rules. Kept apart
+    when the records show two companies: each reports a parent, and no parent is shared. Different states are
+    not enough (in the bundled records every same legal name found in two states with no state in common is
+    one company: Federal Prison Industries, Harris, L-3, Ernst & Young, FedEx; benchmarks/RESULTS.md). A person
+    keeps two apart with a negative line in ``curated/decisions.csv``.
+    """
+    by_key: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in names:
+        org = r["id"]
+        if not is_identifier_id(org) or org.startswith("lei:") or (known_ids is not None and org not in known_ids):
+            continue
+        key = normalize(r["name"])
+        if not key.legal_form or key.is_generic or not key.core:
+            continue
+        by_key[key.exact].setdefault(org, r["name"])
+    out: dict[tuple[str, str], Decision] = {}
+    for exact in sorted(by_key):
+        ids = sorted(by_key[exact])
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                pa_, pb_ = parents.get(a, set()) - {b}, parents.get(b, set()) - {a}
+                if pa_ and pb_ and not pa_ & pb_:
+                    continue
+                reason = (f"{by_key[exact][a]} ~ {by_key[exact][b]}: the same legal name in full under two "
+                          "registrations, and no record shows two companies (no two different reported parents)")
+                out.setdefault(pair_key(a, b), Decision(*pair_key(a, b), Judgement.POSITIVE, "model:same-legal-name",
+                                                        MODEL_VERSION, reason, score=1.0))
+    return [out[k] for k in sorted(out)]
+
+
 def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None = None,
                     context: list[Decision] | None = None) -> list[Decision]:
     """The model's decisions, one per pair of organizations (the best of their names' pairs).
@@ -211,7 +248,13 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
               for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
     curated = read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}
-    decisions = curated + model_decisions(pairs, curated, context_decisions(placed, model, known))
+    parents: dict[str, set[str]] = defaultdict(set)
+    for r in queries.rows(con, "resolve_reported_parents"):
+        parents[r["child_id"]].add(r["parent_id"])
+    context = context_decisions(placed, model, known)
+    held = {d.pair for d in context}
+    context += [d for d in same_legal_name_decisions(names, parents, known) if d.pair not in held]
+    decisions = curated + model_decisions(pairs, curated, context)
     clusters, applied = build_clusters(decisions)
 
     name_of = {}
