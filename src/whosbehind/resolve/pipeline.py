@@ -65,19 +65,72 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
     _register(con, "gleif_relationships", {"child_lei": s, "parent_lei": s, "kind": s, "status": s,
                                            "start_date": s, "end_date": s, "corroboration": s,
                                            "record_id": s, "publish_date": s}, rels)
-    links = [(o.child_id, o.child_name, o.parent_id, o.parent_name, _date(o.valid_from), _date(o.valid_to),
-              _date(o.as_of), o.grade, o.citation, o.note) for o in families.ownership()]
-    _register(con, "curated_links", {"child_id": s, "child_name": s, "parent_id": s, "parent_name": s,
-                                     "valid_from": s, "valid_to": s, "as_of": s, "grade": s, "citation": s,
-                                     "note": s}, links)
     brand_rows = [(b.brand, normalize(b.brand).exact, b.owner_id, b.owner_name, b.grade, b.citation)
                   for b in families.brands()]
     _register(con, "brands", {"brand": s, "brand_key": s, "owner_id": s, "owner_name": s, "grade": s,
                               "citation": s}, brand_rows)
     del d
     con.execute(db.query_text("resolve_store_inputs"))
-    for name in ("reference_names", "gleif_relationships", "curated_links", "brands"):
+    for name in ("reference_names", "gleif_relationships", "brands"):
         con.unregister(f"incoming_{name}")
+
+
+CURATORS = "whosbehind-curators (ownership.yaml)"
+
+
+def curated_ownership_ids(own: families.Ownership, records: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The organization ids each curated organization names: its identifiers, and every record written under
+    its name, a name it lists, or a former name (the same ``exact`` key). A name two curated organizations
+    claim belongs to the one that calls it its own, never to the one that used it before (SAIC after 2013)."""
+    own_keys: dict[str, set[str]] = {}
+    former_keys: dict[str, set[str]] = {}
+    for k, o in own.organizations.items():
+        own_keys[k] = {normalize(n).exact for n in (o.name, *o.records)} - {""}
+        former_keys[k] = {normalize(n).exact for n, _ in o.formerly} - {""}
+    claimed = set().union(*own_keys.values()) if own_keys else set()
+    by_exact: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        by_exact[r["exact"]].add(r["org_id"])
+    # An identifier a curated organization lists is that organization's, whatever other names its records
+    # carry (the records write RELX PLC beside RELX INC. under one DUNS).
+    listed = {i: k for k, o in own.organizations.items() for i in o.ids}
+    out = {}
+    for k, o in own.organizations.items():
+        keys = own_keys[k] | (former_keys[k] - claimed)
+        by_name = {i for key in keys for i in by_exact.get(key, ()) if listed.get(i, k) == k}
+        out[k] = sorted(set(o.ids) | by_name)
+    return out
+
+
+def curated_ownership_decisions(own: families.Ownership, ids: dict[str, list[str]]) -> list[Decision]:
+    """The records a curated organization names are one organization (curated positives: a negative line in
+    decisions.csv still keeps two apart)."""
+    out = []
+    for k, found in sorted(ids.items()):
+        for other in found[1:]:
+            out.append(Decision(found[0], other, Judgement.POSITIVE, CURATORS, MODEL_VERSION,
+                                f"both name {own.organizations[k].name} in curated ownership (organization {k})"))
+    return out
+
+
+def curated_ownership_rows(own: families.Ownership, ids: dict[str, list[str]], head_of: Any
+                           ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Rows of curated_links and curated_organizations, between the clusters the curated names found."""
+    heads: dict[str, list[str]] = {}
+    for k, o in own.organizations.items():
+        found = sorted({head_of(i) for i in ids[k]})
+        first = canonical_id(found) if found else o.fallback_id
+        heads[k] = [first, *(h for h in found if h != first)]
+    org_rows = [(h, k, o.name, bool(o.formerly), o.standalone, o.note)
+                for k, o in sorted(own.organizations.items()) for h in heads[k]]
+    link_rows = []
+    for link in own.links:
+        child, parent = own.organizations[link.child], own.organizations[link.parent]
+        for h in heads[link.child]:
+            link_rows.append((h, child.name, heads[link.parent][0], parent.name, _date(link.valid_from),
+                              _date(link.valid_to), _date(link.as_of), link.grade, link.citation,
+                              " ".join(x for x in (link.kind + ".", link.note) if x), link.kind, link.checked))
+    return link_rows, org_rows
 
 
 # Rules that keep two identified organizations apart: one record pair ruled so keeps them apart, even when
@@ -246,7 +299,9 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
     placed = [scoring.context_record(str(i), r["org_id"], r)
               for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
-    curated = read_curated(families.curated_text("decisions.csv"))
+    own = families.ownership()
+    own_ids = curated_ownership_ids(own, records)
+    curated = curated_ownership_decisions(own, own_ids) + read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}
     parents: dict[str, set[str]] = defaultdict(set)
     for r in queries.rows(con, "resolve_reported_parents"):
@@ -275,10 +330,19 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         head = canonical_id(members)
         resolution.extend((m, head) for m in sorted(members) if m != head)
     _register(con, "resolution", {"org_id": s, "canonical_id": s}, sorted(resolution))
+    def head_of(org_id: str) -> str:
+        return canonical_id(clusters.members(org_id))
+
+    link_rows, org_rows = curated_ownership_rows(own, own_ids, head_of)
+    _register(con, "curated_links", {"child_id": s, "child_name": s, "parent_id": s, "parent_name": s,
+                                     "valid_from": s, "valid_to": s, "as_of": s, "grade": s, "citation": s,
+                                     "note": s, "kind": s, "checked": pa.bool_()}, link_rows)
+    _register(con, "curated_organizations", {"org_id": s, "key": s, "name": s, "renamed": pa.bool_(),
+                                             "standalone": pa.bool_(), "note": s}, org_rows)
     _register(con, "match_names", {c: s for c in (
         "id", "name", "exact", "core", "tokens", "legal_form", "first_token", "block_a", "block_b", "naics", "agency")},
         [(r["org_id"], r["name"], r["exact"], r["core"], r["tokens"], r["legal_form"], r["first_token"],
           r["block_a"], r["block_b"], r["naics"], r["agency"]) for r in records])
     con.execute(db.query_text("resolve_store_results"))
-    for name in ("resolution_decisions", "resolution", "match_names"):
+    for name in ("resolution_decisions", "resolution", "match_names", "curated_links", "curated_organizations"):
         con.unregister(f"incoming_{name}")

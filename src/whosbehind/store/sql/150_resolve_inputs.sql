@@ -10,10 +10,17 @@ CREATE OR REPLACE TABLE gleif_relationships (
     child_lei VARCHAR, parent_lei VARCHAR, kind VARCHAR, status VARCHAR, start_date DATE, end_date DATE,
     corroboration VARCHAR, record_id VARCHAR, publish_date DATE);
 
--- Curated ownership: a child belongs to a parent's family from a date, possibly until a date (cited).
+-- Curated ownership: a child belongs to a parent's family from a date, possibly until a date (cited). Child
+-- and parent are the organizations the curated names and identifiers found (``pipeline.curated_ownership``);
+-- ``checked`` is false when the link was not checked against the document it cites.
 CREATE OR REPLACE TABLE curated_links (
     child_id VARCHAR, child_name VARCHAR, parent_id VARCHAR, parent_name VARCHAR, valid_from DATE, valid_to DATE,
-    as_of DATE, grade VARCHAR, citation VARCHAR, note VARCHAR);
+    as_of DATE, grade VARCHAR, citation VARCHAR, note VARCHAR, kind VARCHAR, checked BOOLEAN);
+
+-- The organizations curated ownership speaks of, as found in this build: today's name (a renamed company is
+-- shown under it), whether it stands alone (no public document shows a parent), its note.
+CREATE OR REPLACE TABLE curated_organizations (
+    org_id VARCHAR, key VARCHAR, name VARCHAR, renamed BOOLEAN, standalone BOOLEAN, note VARCHAR);
 
 -- Consumer-facing names and the organization that owns them (curated, cited).
 CREATE OR REPLACE TABLE brands (brand VARCHAR, brand_key VARCHAR, owner_id VARCHAR, owner_name VARCHAR,
