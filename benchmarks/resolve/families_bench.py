@@ -123,8 +123,9 @@ def report(results: list[dict[str, object]]) -> None:
     for what, (p, rcl, _) in rows:  # type: ignore[misc]
         print(f"{what:44} {p:9.4f} {rcl:7.4f}")
     for r in results:
-        errs = r["families"][2]  # type: ignore[index]
-        print(f"\n{r['label']}: {len(errs)} wrong pairs")
+        errs = sorted(r["families"][2], key=lambda e: e[0] != "false merge")  # type: ignore[index]
+        merges = sum(1 for e in errs if e[0] == "false merge")
+        print(f"\n{r['label']}: {len(errs)} wrong pairs ({merges} false merges)")
         for kind, a, b in errs[:80]:
             print(f"  {kind}: {a} / {b}")
         ok = sum(1 for *_, good in r["queries"])  # type: ignore[misc]

@@ -415,3 +415,9 @@ def why_command(
         _print_json(found)
         return
     out.print(why_mod.render(found, limit=limit), highlight=False, soft_wrap=True)
+
+
+# Corporate family commands (refresh-families) live in their own module.
+from whosbehind.cli_families import register as _register_family_commands  # noqa: E402
+
+_register_family_commands(app, user_errors, _db_path)

@@ -76,6 +76,10 @@ def test_family_as_of_a_date_follows_sales_and_spin_offs(con: duckdb.DuckDBPyCon
     assert name["2025-06-30"][tr_markets]["family_name"] == "LONDON STOCK EXCHANGE GROUP PLC"
     assert name["2017-06-30"][ase]["family_name"] == "OSI SYSTEMS, INC."
     assert families.family_as_of(con, [ase], date(2015, 1, 1))[ase]["family_id"] == ase
+    osi = families.family_as_of(con, [ase], "2025-06-30")[ase]["family_id"]
+    members = {d: {m["name"] for m in families.family_members_as_of(con, osi, d)} for d in ("2015-01-01", "2025-06-30")}
+    assert "AMERICAN SCIENCE & ENGINEERING INC" in members["2025-06-30"] - members["2015-01-01"]
+    assert "RAPISCAN SYSTEMS INC" in members["2015-01-01"] & members["2025-06-30"]
 
 
 def test_top_as_of_moves_money_between_families_but_keeps_the_total(built: Cli) -> None:

@@ -347,6 +347,14 @@ def family_as_of(con: Any, org_ids: list[str], day: date | str) -> dict[str, dic
     return {r["id"]: r for r in queries.rows(con, "family_as_of", ids=list(org_ids), day=when)}
 
 
+def family_members_as_of(con: Any, family_id: str, day: date | str) -> list[dict[str, Any]]:
+    """The organizations in a family on ``day`` (the head first), each with the period that covers the day."""
+    from whosbehind.store import queries
+
+    when = date.fromisoformat(day) if isinstance(day, str) else day
+    return queries.rows(con, "family_members_as_of", family=family_id, day=when)
+
+
 def _write_csv(path: Path, rows: Iterable[Any], fields: list[str]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         w = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")

@@ -78,7 +78,8 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
 CURATORS = "whosbehind-curators (ownership.yaml)"
 
 
-def curated_ownership_ids(own: families.Ownership, records: list[dict[str, Any]]) -> dict[str, list[str]]:
+def curated_ownership_ids(own: families.Ownership, records: list[dict[str, Any]],
+                          known: set[str] | None = None) -> dict[str, list[str]]:
     """The organization ids each curated organization names: its identifiers, and every record written under
     its name, a name it lists, or a former name (the same ``exact`` key). A name two curated organizations
     claim belongs to the one that calls it its own, never to the one that used it before (SAIC after 2013)."""
@@ -94,11 +95,14 @@ def curated_ownership_ids(own: families.Ownership, records: list[dict[str, Any]]
     # An identifier a curated organization lists is that organization's, whatever other names its records
     # carry (the records write RELX PLC beside RELX INC. under one DUNS).
     listed = {i: k for k, o in own.organizations.items() for i in o.ids}
+    # Only organizations of the records (not a reference list's entry no record points at).
+    known = known if known is not None else {r["org_id"] for r in records}
     out = {}
     for k, o in own.organizations.items():
         keys = own_keys[k] | (former_keys[k] - claimed)
-        by_name = {i for key in keys for i in by_exact.get(key, ()) if listed.get(i, k) == k}
-        out[k] = sorted(set(o.ids) | by_name)
+        by_name = {i for key in keys for i in by_exact.get(key, ()) if listed.get(i, k) == k and i in known}
+        own_id = {o.fallback_id} & known  # an organization known by its name id (a brand's owner)
+        out[k] = sorted((set(o.ids) & known) | by_name | own_id)
     return out
 
 
@@ -122,9 +126,19 @@ def curated_ownership_rows(own: families.Ownership, ids: dict[str, list[str]], h
         first = canonical_id(found) if found else o.fallback_id
         heads[k] = [first, *(h for h in found if h != first)]
     org_rows = [(h, k, o.name, bool(o.formerly), o.standalone, o.note)
-                for k, o in sorted(own.organizations.items()) for h in heads[k]]
+                for k, o in sorted(own.organizations.items()) for h in heads[k] if ids[k]]
+    # Only links that reach the records: a child the records name, or the parent of such a child (Refinitiv,
+    # through Thomson Reuters (Markets)); a database of other records gets no curated organizations.
+    live = {k for k, found in ids.items() if found}
+    while True:
+        grown = live | {link.parent for link in own.links if link.child in live}
+        if grown == live:
+            break
+        live = grown
     link_rows = []
     for link in own.links:
+        if link.child not in live:
+            continue
         child, parent = own.organizations[link.child], own.organizations[link.parent]
         for h in heads[link.child]:
             link_rows.append((h, child.name, heads[link.parent][0], parent.name, _date(link.valid_from),
@@ -300,7 +314,10 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     placed = [scoring.context_record(str(i), r["org_id"], r)
               for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
     own = families.ownership()
-    own_ids = curated_ownership_ids(own, records)
+    # The organizations of the records, and those a curated brand names (a brand reaches its owner's family).
+    in_records = {r[0] for r in con.execute("SELECT id FROM organizations WHERE kind = 'company'").fetchall()}
+    in_records |= {b.owner_id for b in families.brands()}
+    own_ids = curated_ownership_ids(own, records, in_records)
     curated = curated_ownership_decisions(own, own_ids) + read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}
     parents: dict[str, set[str]] = defaultdict(set)

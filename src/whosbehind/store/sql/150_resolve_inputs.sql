@@ -40,3 +40,10 @@ CREATE OR REPLACE TABLE resolution (org_id VARCHAR, canonical_id VARCHAR);
 CREATE OR REPLACE TABLE match_names (
     id VARCHAR, name VARCHAR, "exact" VARCHAR, core VARCHAR, tokens VARCHAR, legal_form VARCHAR,
     first_token VARCHAR, block_a VARCHAR, block_b VARCHAR, naics VARCHAR, agency VARCHAR);
+
+-- Parent links fetched from live registries by `whosbehind refresh-families` (GLEIF level 2, USAspending recipient
+-- profiles): raw rows with the URL, retrieval time and sha256 of each answer. Kept across builds (never
+-- replaced here); step 220 reads the latest answer for each link.
+CREATE TABLE IF NOT EXISTS raw_registry_links (
+    registry VARCHAR, child_id VARCHAR, child_name VARCHAR, parent_id VARCHAR, parent_name VARCHAR, kind VARCHAR,
+    valid_from DATE, valid_to DATE, status VARCHAR, url VARCHAR, retrieved_at TIMESTAMP, sha256 VARCHAR);

@@ -21,6 +21,19 @@ WITH raw_links AS (
            'USAspending recipient_parent fields, ' || evidence_locator || ' (sha256 ' || sha256[:12] || ')', 3,
            'reported parent', true
     FROM reported_parents
+    UNION ALL
+    -- Live registries (`whosbehind refresh-families`), the latest answer for each link.
+    SELECT child_id, parent_id, CASE registry WHEN 'gleif' THEN 'gleif' ELSE 'usaspending-api' END,
+           CASE registry WHEN 'gleif' THEN 'A' ELSE 'B' END, valid_from,
+           CASE WHEN registry = 'gleif' AND status <> 'ACTIVE' THEN coalesce(valid_to, retrieved_at::DATE)
+                ELSE valid_to END,
+           retrieved_at::DATE,
+           CASE registry WHEN 'gleif' THEN 'GLEIF API level 2 ' ELSE 'USAspending API recipient profile ' END
+               || url || ' (retrieved ' || retrieved_at::VARCHAR || ', sha256 ' || sha256[:12] || ')',
+           CASE WHEN kind = 'direct' THEN 1 WHEN kind = 'ultimate' THEN 2 ELSE 3 END,
+           CASE registry WHEN 'gleif' THEN 'consolidated (' || kind || ' parent)' ELSE kind END, true
+    FROM raw_registry_links
+    QUALIFY row_number() OVER (PARTITION BY registry, child_id, parent_id, kind ORDER BY retrieved_at DESC, url) = 1
 )
 SELECT coalesce(rc.canonical_id, l.child_id) AS child_id, coalesce(rp.canonical_id, l.parent_id) AS parent_id,
        l.child_id AS child_as_written, l.parent_id AS parent_as_written,
