@@ -125,3 +125,40 @@ links:
             "citations: [{publisher: P, title: T}]", "source: nope"))
     ok = families.read_ownership(text.replace("owned-ish", "subsidiary"))
     assert ok.links[0].checked is False and ok.links[0].citation == "P, n.d., T"
+
+
+def test_one_legal_name_joins_registrations_unless_they_report_different_parents() -> None:
+    from whosbehind.resolve.pipeline import same_legal_name_decisions
+
+    names = [{"id": "uei:A1", "name": "ACME WIDGETS, INC."}, {"id": "duns:000000001", "name": "ACME WIDGETS INC"},
+             {"id": "uei:B2", "name": "ACME WIDGETS, INC."},
+             {"id": "name:ACME WIDGETS, INC.", "name": "ACME WIDGETS, INC."},
+             {"id": "uei:C3", "name": "FOUR LLC"}, {"id": "uei:C4", "name": "FOUR LLC"},  # generic: context rules only
+             {"id": "uei:D1", "name": "COURTESY CHEVROLET"}, {"id": "uei:D2", "name": "COURTESY CHEVROLET"}]  # no form
+    joined = {d.pair for d in same_legal_name_decisions(names, {})}
+    assert joined == {("duns:000000001", "uei:A1"), ("duns:000000001", "uei:B2"), ("uei:A1", "uei:B2")}
+    # two registrations that report two different parents are two companies
+    apart = {d.pair for d in same_legal_name_decisions(names, {"uei:A1": {"uei:P1"}, "uei:B2": {"uei:P2"}})}
+    assert ("uei:A1", "uei:B2") not in apart and ("duns:000000001", "uei:A1") in apart
+    shared = {d.pair for d in same_legal_name_decisions(names, {"uei:A1": {"uei:P1"}, "uei:B2": {"uei:P1"}})}
+    assert ("uei:A1", "uei:B2") in shared
+
+
+def test_a_former_name_another_company_uses_today_is_not_the_renamed_company() -> None:
+    from whosbehind.resolve.pipeline import curated_ownership_ids
+
+    own = families.read_ownership("""
+organizations:
+  - key: leidos
+    name: LEIDOS INC
+    formerly: [{name: "SCIENCE APPLICATIONS INTERNATIONAL CORPORATION", until: 2013-09-27}]
+  - {key: saic, name: SCIENCE APPLICATIONS INTERNATIONAL CORPORATION}
+  - {key: motorola, name: MOTOROLA SOLUTIONS INC, formerly: [{name: MOTOROLA INC, until: 2011-01-04}]}
+""")
+    from whosbehind.resolve.names import normalize
+
+    records = [{"org_id": i, "exact": normalize(n).exact} for i, n in (
+        ("uei:L", "LEIDOS, INC."), ("duns:S", "SCIENCE APPLICATIONS INTERNATIONAL CORP."),
+        ("uei:M", "MOTOROLA SOLUTIONS, INC."), ("duns:M0", "MOTOROLA, INC."))]
+    ids = curated_ownership_ids(own, records)
+    assert ids == {"leidos": ["uei:L"], "saic": ["duns:S"], "motorola": ["duns:M0", "uei:M"]}
