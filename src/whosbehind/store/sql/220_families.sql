@@ -110,7 +110,21 @@ WHERE c.id = o.id AND o.kind = 'company';
 -- Families through time: for every organization with a parent link, the family it belonged to in each period
 -- (valid_from inclusive, valid_to exclusive; NULL = open). At each date a link starts or ends, the parent in
 -- force is chosen as for today (precedence, then the newest link) and followed up to the ultimate parent.
--- Undated links (reported parents, inferred ones) hold at every date. `family_as_of` reads it.
+-- Undated links (reported parents, inferred ones) hold at every date, so an organization whose chain holds no
+-- dated link, up any parent it ever had, has one period: its family of today. `family_as_of` reads it.
+CREATE OR REPLACE TEMP TABLE dated_orgs AS
+WITH RECURSIVE ever(org_id, ancestor_id, path) AS (
+    SELECT DISTINCT child_id, parent_id, [child_id, parent_id] FROM family_links
+    UNION ALL
+    SELECT e.org_id, l.parent_id, list_append(e.path, l.parent_id)
+    FROM ever e JOIN (SELECT DISTINCT child_id, parent_id FROM family_links) l ON l.child_id = e.ancestor_id
+    WHERE NOT list_contains(e.path, l.parent_id) AND len(e.path) < 30
+),
+dated AS (SELECT DISTINCT child_id FROM family_links WHERE valid_from IS NOT NULL OR valid_to IS NOT NULL)
+SELECT DISTINCT child_id AS org_id FROM dated
+UNION
+SELECT DISTINCT e.org_id FROM ever e JOIN dated d ON d.child_id = e.ancestor_id;
+
 CREATE OR REPLACE TABLE family_periods AS
 WITH RECURSIVE bounds AS (
     SELECT DISTINCT d FROM (
@@ -122,6 +136,7 @@ parent_at AS (
     SELECT b.d, l.child_id, l.parent_id
     FROM bounds b JOIN family_links l
       ON (l.valid_from IS NULL OR l.valid_from <= b.d) AND (l.valid_to IS NULL OR l.valid_to > b.d)
+    WHERE l.child_id IN (SELECT org_id FROM dated_orgs)
     QUALIFY row_number() OVER (
         PARTITION BY b.d, l.child_id
         ORDER BY l.precedence, coalesce(l.valid_from, l.as_of, DATE '1900-01-01') DESC, l.parent_id) = 1
@@ -135,7 +150,7 @@ chain(d, org_id, ancestor_id, depth, path) AS (
 ),
 at_bound AS (
     SELECT o.org_id, b.d, coalesce(c.family_id, o.org_id) AS family_id
-    FROM (SELECT DISTINCT child_id AS org_id FROM family_links) o CROSS JOIN bounds b
+    FROM dated_orgs o CROSS JOIN bounds b
     LEFT JOIN (SELECT d, org_id, arg_max(ancestor_id, depth) AS family_id FROM chain GROUP BY d, org_id) c
       ON c.org_id = o.org_id AND c.d = b.d
 ),
@@ -147,7 +162,11 @@ numbered AS (
     SELECT *, sum(changed::INT) OVER (PARTITION BY org_id ORDER BY d) AS period FROM changes
 )
 SELECT org_id, family_id, min(d) AS valid_from, NULL::DATE AS valid_to
-FROM numbered GROUP BY org_id, family_id, period;
+FROM numbered GROUP BY org_id, family_id, period
+UNION ALL
+-- Every other organization with a parent link: one period, today's family.
+SELECT f.org_id, f.family_id, DATE '1900-01-01', NULL::DATE
+FROM families f WHERE f.org_id NOT IN (SELECT org_id FROM dated_orgs);
 
 UPDATE family_periods p SET valid_to = n.next_from
 FROM (SELECT org_id, valid_from, lead(valid_from) OVER (PARTITION BY org_id ORDER BY valid_from) AS next_from
