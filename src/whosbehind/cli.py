@@ -107,6 +107,7 @@ def _run_ingest(
             on_bytes=lambda n: progress.advance(task, n),
             on_file=on_file,
             on_stage=lambda s: progress.update(task, description=s),
+            on_wait=lambda s: err.print(s, highlight=False, markup=False, soft_wrap=True),
         )
     if as_json:
         _print_json({"run_id": report.run_id, "rows_added": report.rows_added, "derived": report.derived,

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from whosbehind.sources.files import expand_paths, iter_csv_inputs, make_workdir, total_bytes
-from whosbehind.store import db, raw
+from whosbehind.store import db, raw, writelock
 
 
 @dataclass
@@ -99,13 +99,26 @@ def ingest_into(
     paths: list[Path],
     *,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    on_wait: Callable[[str], None] = lambda s: None,
     **options: Any,
 ) -> IngestReport:
     """Ingest into a copy of ``db_path`` and atomically replace it when the run has committed.
 
     ``then`` runs on the copy after the ingest (the build loads the other evidence there); if it fails, the
-    copy is thrown away too, so the database is replaced whole or not at all.
+    copy is thrown away too, so the database is replaced whole or not at all. One run at a time writes a
+    database: a second one waits for the first's lock (``store/writelock.py``), then refuses.
     """
+    with writelock.writing(db_path, on_wait):
+        return _ingest_locked(db_path, paths, then=then, **options)
+
+
+def _ingest_locked(
+    db_path: Path,
+    paths: list[Path],
+    *,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    **options: Any,
+) -> IngestReport:
     building = db_path.with_name(db_path.name + ".building")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)  # from a run that was killed: never part of the database
