@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -136,6 +138,12 @@ def _scan(path: Path, display: str, file_name: str, on_bytes: Callable[[int], No
     text = first_chunk[len(UTF8_BOM) :] if has_bom else first_chunk
     first_line = text.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")
     return CsvInput(display, file_name, path, digest.hexdigest(), size, first_line, has_bom)
+
+
+def duckdb_literal_path(path: Path) -> str:
+    """The path as DuckDB's file readers take it literally: absolute (no ``~`` or ``s3://`` reading) and with
+    its glob characters bracketed (``tx*.csv`` is the file of that name, not every file it would match)."""
+    return re.sub(r"([*?\[])", r"[\1]", os.path.abspath(path))
 
 
 def make_workdir() -> Path:

@@ -18,6 +18,7 @@ import duckdb
 
 from whosbehind.errors import WhosbehindError
 from whosbehind.sources import curated, fedramp, ice_facilities
+from whosbehind.sources.files import duckdb_literal_path
 from whosbehind.store import db
 
 EVIDENCE_STEPS = ("400_evidence_schema", "410_evidence_nodes", "420_evidence_ties", "490_derived_ties")
@@ -142,7 +143,7 @@ def _bulk(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Sequence[ob
         con.execute(
             f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, auto_detect = false, delim = ',', "
             f"quote = '\"', escape = '\"', columns = {columns})",
-            [str(path)],
+            [duckdb_literal_path(path)],
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -17,7 +17,7 @@ import duckdb
 
 from whosbehind.errors import InputError
 from whosbehind.sources import SourceFormat, all_formats
-from whosbehind.sources.files import CsvInput
+from whosbehind.sources.files import CsvInput, duckdb_literal_path
 from whosbehind.store.db import quote
 
 EXPORT_STAMP = re.compile(r"_(\d{4}-\d{2}-\d{2})_H(\d{2})M(\d{2})S(\d{2})")
@@ -106,7 +106,7 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
     # them in file order, and ran about 20% slower than a single reader (benchmarks/RESULTS.md); one reader
     # also keeps the row order, which the row numbers below rely on, without any buffering.
     source = (
-        f"read_csv('{_sql_string(str(item.local_path))}', header = {str(detected.has_header).lower()}, "
+        f"read_csv('{_sql_string(duckdb_literal_path(item.local_path))}', header = {str(detected.has_header).lower()}, "
         "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, parallel = false, "
         f"encoding = 'utf-8', columns = {columns_spec})"
     )
