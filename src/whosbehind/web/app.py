@@ -34,7 +34,8 @@ def templates() -> Jinja2Templates:
     env.filters.update(money=formatting.money, short_money=formatting.short_money, day=formatting.day,
                        grade_label=formatting.grade_label, grade_help=formatting.grade_help,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
-                       evidence_path=formatting.evidence_path)
+                       evidence_path=formatting.evidence_path,
+                       web_url=formatting.web_url)
     env.globals.update(kind_titles=formatting.KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        parent_reports=views.parent_reports)
     return t

@@ -20,6 +20,12 @@ CREATE OR REPLACE MACRO looks_like_person_name(name) AS (
 -- Amounts are exact decimals: never floats, never a silent zero.
 CREATE OR REPLACE MACRO parse_amount(s) AS TRY_CAST(nullif(trim(s), '') AS DECIMAL(18, 2));
 
+-- A link taken from the data: kept only when it is an http(s) URL with no space, quote or angle bracket;
+-- anything else (javascript:, data:, a relative path) becomes NULL, so no page can link to it.
+CREATE OR REPLACE MACRO web_url(s) AS (
+    CASE WHEN regexp_full_match(trim(s), '(?i)https?://[^\s"''<>`\\]+') THEN trim(s) END
+);
+
 -- Dates: ISO values read as ISO; slashed values in the order detected for their file (MDY or DMY).
 CREATE OR REPLACE MACRO parse_date(s, date_order) AS (
     CASE
