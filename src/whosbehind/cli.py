@@ -272,7 +272,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
                                  "file_count_mismatches": report.file_count_mismatches,
                                  "set_aside": report.set_aside,
                                  "partial_transaction_awards": report.partial_awards,
-                                 "family_issues": report.family_issues})
+                                 "family_issues": report.family_issues,
+                                 "derived_mismatches": report.derived_mismatches})
     else:
         s = report.summary
         out.print(f"money rows: {s['money_rows']:,} = counted {s['counted_rows']:,} + set aside "
@@ -290,9 +291,19 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
             out.print(f"[red]mismatch[/] {m}", highlight=False)
         for m in report.file_count_mismatches[:20]:
             out.print(f"[red]row count mismatch[/] {m}", highlight=False)
+        for d in report.derived_mismatches:
+            out.print(f"changed: {d['table'] + ': ' if d['table'] else ''}{d['problem']}", highlight=False,
+                      markup=False, soft_wrap=True)
         for f in report.family_issues[:20]:
             out.print(f"[yellow]family {f['kind']}[/] {f['org_id']}: {f['detail']}", highlight=False)
-        out.print("[green]all totals reconcile to the cent[/]" if report.ok else "[red]totals do NOT reconcile[/]")
+        if not report.derived_mismatches:
+            out.print("every derived table is as its build recorded it")
+        if report.ok:
+            out.print("[green]all totals reconcile to the cent[/]")
+        elif report.accounted and not report.total_mismatches and not report.file_count_mismatches:
+            out.print("[red]check FAILED: derived tables differ from what their build recorded[/]")
+        else:
+            out.print("[red]totals do NOT reconcile[/]")
     if not report.ok:
         raise typer.Exit(1)
 

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from whosbehind.sources.files import expand_paths, iter_csv_inputs, make_workdir, total_bytes
-from whosbehind.store import db, raw, writelock
+from whosbehind.store import db, digest, raw, writelock
 
 
 @dataclass
@@ -76,8 +76,9 @@ def ingest(
                 report.files.append(outcome)
                 on_file(outcome)
             added = sum(1 for f in report.files if f.status == "stored")
-            # Nothing new, but tables derived by another version: derive them again so they can be read.
-            if added or db.derived_layout(con) != db.DERIVED_LAYOUT:
+            # Nothing new, but tables derived by another version (or with no digest `check` can verify by):
+            # derive them again from the raw rows so they can be read.
+            if added or db.derived_layout(con) != db.DERIVED_LAYOUT or not digest.is_current(con):
                 on_stage("rebuilding organizations, ties and totals")
                 db.derive(con)
                 report.derived = True
@@ -133,6 +134,8 @@ def _ingest_locked(
         report = ingest(con, paths, **options)
         if then is not None:
             then(con)
+        if report.derived or then is not None:
+            digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)
