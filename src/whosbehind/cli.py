@@ -273,7 +273,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
                                  "set_aside": report.set_aside,
                                  "partial_transaction_awards": report.partial_awards,
                                  "family_issues": report.family_issues,
-                                 "derived_mismatches": report.derived_mismatches})
+                                 "derived_mismatches": report.derived_mismatches,
+                                 "value_mismatches": report.value_mismatches})
     else:
         s = report.summary
         out.print(f"money rows: {s['money_rows']:,} = counted {s['counted_rows']:,} + set aside "
@@ -291,6 +292,11 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
             out.print(f"[red]mismatch[/] {m}", highlight=False)
         for m in report.file_count_mismatches[:20]:
             out.print(f"[red]row count mismatch[/] {m}", highlight=False)
+        for v in report.value_mismatches[:20]:
+            out.print(f"value mismatch {v['file_name']} row {v['row']}: amount {v['amount_text']!r} stored as "
+                      f"{v['stored_amount']}, read by check as {v['read_amount']}; date {v['date_text']!r} stored as "
+                      f"{v['stored_date']} (FY{v['stored_fiscal_year']}), read by check as {v['read_date']}",
+                      highlight=False, markup=False, soft_wrap=True)
         for d in report.derived_mismatches:
             out.print(f"changed: {d['table'] + ': ' if d['table'] else ''}{d['problem']}", highlight=False,
                       markup=False, soft_wrap=True)
@@ -300,7 +306,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
             out.print("every derived table is as its build recorded it")
         if report.ok:
             out.print("[green]all totals reconcile to the cent[/]")
-        elif report.accounted and not report.total_mismatches and not report.file_count_mismatches:
+        elif (report.accounted and not report.total_mismatches and not report.file_count_mismatches
+              and not report.value_mismatches):
             out.print("[red]check FAILED: derived tables differ from what their build recorded[/]")
         else:
             out.print("[red]totals do NOT reconcile[/]")

@@ -172,7 +172,8 @@ def _check_amounts(con: duckdb.DuckDBPyConnection, item: CsvInput, fmt: SourceFo
             more = f" ({bad[1]} rows like it)" if bad[1] > 1 else ""
             raise InputError(
                 item.display_name,
-                f"{column} is {bad[2]!r}, which is not an amount{more}; the file was not stored",
+                f"{column} is {bad[2]!r}, which is not an amount as USAspending writes them (digits, an optional "
+                f"minus sign, at most two decimals){more}; the file was not stored",
                 row=bad[0],
             )
 
@@ -239,7 +240,8 @@ def _check_dates(con: duckdb.DuckDBPyConnection, item: CsvInput, fmt: SourceForm
         if bad[1]:
             more = f" ({bad[1]} rows like it)" if bad[1] > 1 else ""
             raise InputError(
-                item.display_name, f"{column} is {bad[2]!r}, which is not a date{more}", row=bad[0]
+                item.display_name, f"{column} is {bad[2]!r}, which is not a date as USAspending writes them "
+                f"(YYYY-MM-DD or M/D/YY, a time of day at most after it){more}", row=bad[0]
             )
 
 
