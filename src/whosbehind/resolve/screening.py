@@ -11,8 +11,11 @@ from typing import Any
 import duckdb
 
 from whosbehind.errors import WhosbehindError
+from whosbehind.export import safe_csv
 from whosbehind.resolve.match import MatchResult, match_names
 
+TEXT_FIELDS = {"input_name", "match_id", "match_name", "family_id", "family_name", "rule", "focus_tied",
+               "explanation"}
 OUTPUT_FIELDS = ("row", "input_name", "match_id", "match_name", "family_id", "family_name", "score", "rule",
                  "focus_tied", "focus_obligated", "focus_awards", "explanation")
 
@@ -63,7 +66,8 @@ def write_csv(rows: list[dict[str, Any]], path: Path | None) -> None:
     try:
         w = csv.DictWriter(handle, fieldnames=OUTPUT_FIELDS, lineterminator="\n")
         w.writeheader()
-        w.writerows(rows)
+        # Names and explanations are text a spreadsheet must not run; row, score and amounts are numbers.
+        w.writerows(safe_csv.row(r, TEXT_FIELDS) for r in rows)
     finally:
         if path:
             handle.close()

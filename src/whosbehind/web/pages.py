@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from whosbehind.analysis import views
 from whosbehind.errors import WhosbehindError
+from whosbehind.export import safe_csv
 from whosbehind.store import queries
 from whosbehind.web import answers
 from whosbehind.web.api import focus_agencies
@@ -216,9 +217,10 @@ def check_csv(request: Request, names: Annotated[str | None, Form()] = None,
                      *[f"family obligated by {f}" for f in focus], "family obligated, all agencies", "page",
                      "note"])
     for r in rows:
-        writer.writerow([r["input"], r["status"], r["name"] or "", r["id"] or "", r["family_name"] or "",
-                         r["family_id"] or "", *[_plain(r[f"obligated_{f}"]) for f in focus],
-                         _plain(r["obligated_all"]), base + org_path(r["id"]) if r["id"] else "",
+        text = [safe_csv.cell(v) for v in (r["input"], r["status"], r["name"] or "", r["id"] or "",
+                                             r["family_name"] or "", r["family_id"] or "")]
+        writer.writerow([*text, *[_plain(r[f"obligated_{f}"]) for f in focus],
+                         _plain(r["obligated_all"]), safe_csv.cell(base + org_path(r["id"])) if r["id"] else "",
                          "exact or normalized name lookup only; check similar names by hand"])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="whosbehind-check.csv"'})
