@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from whosbehind import bundled
 from whosbehind.analysis import profile as profile_mod
@@ -27,8 +29,9 @@ from whosbehind.store.ingest import FileOutcome, ingest_into, total_input_bytes
 from whosbehind.web.formatting import jsonable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-out = Console()
-err = Console(stderr=True)
+# Markup is off: names, paths and cells come from users and data, and "[/]" in one must print as text.
+out = Console(markup=False)
+err = Console(stderr=True, markup=False)
 
 DbOption = Annotated[
     Path | None,
@@ -59,13 +62,25 @@ def user_errors(command: Callable[..., None]) -> Callable[..., None]:
         try:
             command(*args, **kwargs)
         except WhosbehindError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            _error_line(str(exc))
+            raise typer.Exit(1) from None
+        except OSError as exc:  # a full disk, a file that cannot be read or written
+            where = f"{exc.filename}: " if exc.filename else ""
+            full = " (the disk is full); nothing from this run was stored" if exc.errno == errno.ENOSPC else ""
+            _error_line(f"{where}{exc.strerror or exc}{full}")
+            raise typer.Exit(1) from None
+        except duckdb.IOException as exc:  # DuckDB could not read or write its file (full disk, damaged file)
+            _error_line(str(exc).strip().splitlines()[0] + "; nothing from this run was stored")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted: nothing from this run was stored; the database is as it was")
             raise typer.Exit(130) from None
 
     return run
+
+
+def _error_line(message: str) -> None:
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
 
 
 def _to_json(value: Any) -> str:
@@ -98,7 +113,7 @@ def _run_ingest(
                       highlight=False, soft_wrap=True)
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
         console=err, disable=as_json or not err.is_terminal, transient=True,
     ) as progress:
         task = progress.add_task("reading", total=total_input_bytes(paths))
@@ -220,7 +235,7 @@ def _totals_table(title: str, rows: list[dict[str, Any]]) -> Table:
 
 
 def _print_profile(p: dict[str, Any]) -> None:
-    out.print(f"[bold]{p['name']}[/]  ({p['id']})", highlight=False)
+    out.print(Text.assemble((p["name"], "bold"), f"  ({p['id']})"), highlight=False)
     if len(p["names"]) > 1:
         out.print("also written: " + "; ".join(p["names"][1:6]), highlight=False)
     if p["merged_into"]:
@@ -264,7 +279,7 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
     _claim_problems = claim_problems()
     if _claim_problems:
         for problem in _claim_problems:
-            err.print(f"[red]claim rejected[/] {problem}", highlight=False, soft_wrap=True)
+            err.print(Text.assemble(("claim rejected", "red"), f" {problem}"), highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     if as_json:
         _print_json({"ok": report.ok, "summary": report.summary,
@@ -289,9 +304,9 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
                       f"their award summary (summaries minus transactions: {_money(partial['summary_minus_counted'])});"
                       " their transaction files cover only part of the award's life", highlight=False)
         for m in report.total_mismatches[:20]:
-            out.print(f"[red]mismatch[/] {m}", highlight=False)
+            out.print(Text.assemble(("mismatch", "red"), f" {m}"), highlight=False)
         for m in report.file_count_mismatches[:20]:
-            out.print(f"[red]row count mismatch[/] {m}", highlight=False)
+            out.print(Text.assemble(("row count mismatch", "red"), f" {m}"), highlight=False)
         for v in report.value_mismatches[:20]:
             out.print(f"value mismatch {v['file_name']} row {v['row']}: amount {v['amount_text']!r} stored as "
                       f"{v['stored_amount']}, read by check as {v['read_amount']}; date {v['date_text']!r} stored as "
@@ -301,16 +316,17 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
             out.print(f"changed: {d['table'] + ': ' if d['table'] else ''}{d['problem']}", highlight=False,
                       markup=False, soft_wrap=True)
         for f in report.family_issues[:20]:
-            out.print(f"[yellow]family {f['kind']}[/] {f['org_id']}: {f['detail']}", highlight=False)
+            out.print(Text.assemble((f"family {f['kind']}", "yellow"), f" {f['org_id']}: {f['detail']}"),
+                      highlight=False)
         if not report.derived_mismatches:
             out.print("every derived table is as its build recorded it")
         if report.ok:
-            out.print("[green]all totals reconcile to the cent[/]")
+            out.print("all totals reconcile to the cent", style="green")
         elif (report.accounted and not report.total_mismatches and not report.file_count_mismatches
               and not report.value_mismatches):
-            out.print("[red]check FAILED: derived tables differ from what their build recorded[/]")
+            out.print("check FAILED: derived tables differ from what their build recorded", style="red")
         else:
-            out.print("[red]totals do NOT reconcile[/]")
+            out.print("totals do NOT reconcile", style="red")
     if not report.ok:
         raise typer.Exit(1)
 

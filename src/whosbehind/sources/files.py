@@ -8,12 +8,14 @@ line. Bytes are read in fixed-size chunks, so memory stays bounded whatever the 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from pathlib import Path
 from whosbehind.errors import InputError
 
 CHUNK = 4 * 1024 * 1024
+SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -41,18 +44,34 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     """Folders become the CSV and zip files inside them, in a stable order."""
     found: list[Path] = []
     for path in paths:
-        if not path.exists():
-            raise InputError(str(path), "no such file or folder")
+        _readable(path)
         if path.is_dir():
-            members = sorted(p for p in path.rglob("*") if p.suffix.lower() in {".csv", ".zip"})
+            try:
+                members = sorted(p for p in path.rglob("*") if p.suffix.lower() in {".csv", ".zip"})
+            except OSError as exc:
+                raise InputError(str(path), f"cannot list this folder: {exc.strerror or exc}") from exc
             if not members:
                 raise InputError(str(path), "folder holds no .csv or .zip files")
+            for member in members:
+                _readable(member)
             found.extend(members)
         elif path.suffix.lower() in {".csv", ".zip"}:
             found.append(path)
         else:
             raise InputError(str(path), "not a .csv or .zip file")
     return found
+
+
+def _readable(path: Path) -> os.stat_result:
+    """The file's status, or one line saying why it cannot be read (missing, a symlink loop, no permission)."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(str(path), "a symbolic link to nothing") from None
+        raise InputError(str(path), "no such file or folder") from None
+    except OSError as exc:  # ELOOP: a link that leads back to itself
+        raise InputError(str(path), f"cannot be read: {exc.strerror or exc}") from None
 
 
 def total_bytes(paths: list[Path]) -> int:
@@ -85,10 +104,21 @@ def _iter_zip(path: Path, workdir: Path, on_bytes: Callable[[int], None]) -> Ite
         for index, member in enumerate(members):
             display = f"{path}!{member.filename}"
             target = workdir / f"{index}_{Path(member.filename).name}"
+            if member.flag_bits & 0x1:
+                raise InputError(display, "encrypted (password-protected) zip member: extract it yourself and "
+                                          "ingest the CSV")
+            if member.compress_type not in SUPPORTED_COMPRESSION:
+                raise InputError(display, f"compressed with a method this reader does not support (zip method "
+                                          f"{member.compress_type}); re-zip it with deflate, or ingest the CSV")
             try:
                 with archive.open(member) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, CHUNK)
-            except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
+            except OSError as exc:
+                if exc.errno == errno.ENOSPC:
+                    raise  # the disk is full: said as such by the command
+                raise InputError(display, f"cannot extract from zip: {exc.strerror or exc}") from exc
+            except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error, RuntimeError,
+                    NotImplementedError, ValueError) as exc:
                 raise InputError(display, f"cannot extract from zip (truncated or damaged?): {exc}") from exc
             yield _scan(target, display, Path(member.filename).name, on_bytes)
             # The next member reuses the disk space: only one extracted file exists at a time.
@@ -134,6 +164,9 @@ def _scan(path: Path, display: str, file_name: str, on_bytes: Callable[[int], No
         # here because the CSV reader, reading in one thread, drops a last row whose quotes are never closed.
         raise InputError(display, "the file ends inside a quoted field that is never closed (cut short?)",
                          line=newlines + 1)
+    if newlines == 0 and b"\r" in first_chunk:
+        raise InputError(display, "lines end with a carriage return only (old Mac line endings); save the file "
+                                  "with Windows (CRLF) or Unix (LF) line endings and try again", line=1)
     has_bom = first_chunk.startswith(UTF8_BOM)
     text = first_chunk[len(UTF8_BOM) :] if has_bom else first_chunk
     first_line = text.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", errors="replace")

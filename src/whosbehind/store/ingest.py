@@ -124,6 +124,7 @@ def _ingest_locked(
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)  # from a run that was killed: never part of the database
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    db.check_database_file(db_path)
     if db_path.exists():
         if db_path.with_name(db_path.name + ".wal").exists():
             # Fold the write-ahead log into the file first, so the copy holds everything committed.
