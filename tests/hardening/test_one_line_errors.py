@@ -135,7 +135,7 @@ def test_a_full_disk_gives_one_line(markup_db, tmp_path, monkeypatch):
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files.shutil, "copyfileobj", full_disk)
+    monkeypatch.setattr(files, "_copy_at_most", full_disk)
     before = markup_db.db.read_bytes()
     archive = tmp_path / "sample.zip"
     _zip(archive, member_bytes(MN_ZIP, UMN_SUMMARIES), zipfile.ZIP_DEFLATED)

@@ -13,16 +13,23 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from whosbehind.errors import InputError
 
 CHUNK = 4 * 1024 * 1024
+# A zip member may expand to at most this many times its compressed size: real USAspending CSVs expand 4 to 15
+# times (the bundled sample), a zip bomb a thousand times. WHOSBEHIND_ZIP_MAX_RATIO sets another cap.
+MAX_EXPANSION = float(os.environ.get("WHOSBEHIND_ZIP_MAX_RATIO", "100"))
+# Disk space kept free when a member is extracted, for the database copy and DuckDB's own files.
+FREE_MARGIN = 256 * 1024 * 1024
 SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -53,13 +60,20 @@ def expand_paths(paths: list[Path]) -> list[Path]:
             if not members:
                 raise InputError(str(path), "folder holds no .csv or .zip files")
             for member in members:
-                _readable(member)
+                _regular_file(member)
             found.extend(members)
         elif path.suffix.lower() in {".csv", ".zip"}:
+            _regular_file(path)
             found.append(path)
         else:
             raise InputError(str(path), "not a .csv or .zip file")
     return found
+
+
+def _regular_file(path: Path) -> None:
+    """Only files are read: a pipe or a device (/dev/zero) named .csv would hang the run or never end."""
+    if not stat.S_ISREG(_readable(path).st_mode):
+        raise InputError(str(path), "not a regular file (a pipe, a device or a socket); give a file")
 
 
 def _readable(path: Path) -> os.stat_result:
@@ -110,9 +124,10 @@ def _iter_zip(path: Path, workdir: Path, on_bytes: Callable[[int], None]) -> Ite
             if member.compress_type not in SUPPORTED_COMPRESSION:
                 raise InputError(display, f"compressed with a method this reader does not support (zip method "
                                           f"{member.compress_type}); re-zip it with deflate, or ingest the CSV")
+            limit = _expansion_limit(display, member, workdir)
             try:
                 with archive.open(member) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, CHUNK)
+                    _copy_at_most(src, dst, limit, display)
             except OSError as exc:
                 if exc.errno == errno.ENOSPC:
                     raise  # the disk is full: said as such by the command
@@ -123,6 +138,32 @@ def _iter_zip(path: Path, workdir: Path, on_bytes: Callable[[int], None]) -> Ite
             yield _scan(target, display, Path(member.filename).name, on_bytes)
             # The next member reuses the disk space: only one extracted file exists at a time.
             target.unlink(missing_ok=True)
+
+
+def _expansion_limit(display: str, member: zipfile.ZipInfo, workdir: Path) -> int:
+    """How many bytes this member may expand to; refused before anything is written when it says more."""
+    allowed = int(max(member.compress_size, 1) * MAX_EXPANSION)
+    if member.file_size > allowed:
+        ratio = member.file_size / max(member.compress_size, 1)
+        raise InputError(display, f"expands to {member.file_size:,} bytes, {ratio:,.0f} "
+                                  f"times its compressed size (at most {MAX_EXPANSION:g} times is read: a zip bomb?); "
+                                  "nothing was extracted")
+    free = shutil.disk_usage(workdir).free - FREE_MARGIN
+    if member.file_size > free:
+        raise InputError(display, f"expands to {member.file_size:,} bytes, more than the free disk space "
+                                  f"({max(free, 0):,} bytes beside the database); nothing was extracted")
+    return min(allowed, max(member.file_size, 0))
+
+
+def _copy_at_most(src: IO[bytes], dst: IO[bytes], limit: int, display: str) -> None:
+    """Copy, stopping as soon as more bytes come out than the member declared (a forged size)."""
+    written = 0
+    while chunk := src.read(CHUNK):
+        written += len(chunk)
+        if written > limit:
+            raise InputError(display, f"expands beyond the {limit:,} bytes its zip entry declares (a forged size?); "
+                                      "extraction stopped")
+        dst.write(chunk)
 
 
 def _scan(path: Path, display: str, file_name: str, on_bytes: Callable[[int], None]) -> CsvInput:

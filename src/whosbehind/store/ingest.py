@@ -50,6 +50,7 @@ def ingest(
     on_bytes: Callable[[int], None] = lambda n: None,
     on_file: Callable[[FileOutcome], None] = lambda f: None,
     on_stage: Callable[[str], None] = lambda s: None,
+    workdir: Path | None = None,
 ) -> IngestReport:
     files = expand_paths(paths)
     started = datetime.now().replace(microsecond=0)
@@ -57,7 +58,10 @@ def ingest(
     run_id = f"run-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     report = IngestReport(run_id)
     db.ensure_schema(con)
-    workdir = make_workdir()
+    if workdir is None:
+        workdir = make_workdir()
+    else:
+        workdir.mkdir(parents=True, exist_ok=True)
     try:
         with db.transaction(con):
             for item in iter_csv_inputs(files, workdir, on_bytes):
@@ -121,29 +125,48 @@ def _ingest_locked(
     **options: Any,
 ) -> IngestReport:
     building = db_path.with_name(db_path.name + ".building")
-    for leftover in (building, building.with_name(building.name + ".wal")):
-        leftover.unlink(missing_ok=True)  # from a run that was killed: never part of the database
+    # Zip members are extracted beside the database, where the next run finds (and removes) what a killed run
+    # left; DuckDB spills to <file>.tmp.
+    workdir = db_path.with_name(db_path.name + ".building.work")
+    leftovers = (building, building.with_name(building.name + ".wal"), building.with_name(building.name + ".tmp"),
+                 workdir)
+    _remove(leftovers)  # from a run that was killed: never part of the database
     db_path.parent.mkdir(parents=True, exist_ok=True)
     db.check_database_file(db_path)
     if db_path.exists():
         if db_path.with_name(db_path.name + ".wal").exists():
             # Fold the write-ahead log into the file first, so the copy holds everything committed.
             db.connect(db_path).close()
-        shutil.copy2(db_path, building)
-    con = db.connect(building)
+        try:
+            shutil.copy2(db_path, building)
+        except BaseException:
+            building.unlink(missing_ok=True)  # a partial copy (a full disk) is never left behind
+            raise
     try:
-        report = ingest(con, paths, **options)
+        con = db.connect(building)
+    except BaseException:
+        _remove(leftovers)
+        raise
+    try:
+        report = ingest(con, paths, workdir=workdir, **options)
         if then is not None:
             then(con)
         if report.derived or then is not None:
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
-        building.unlink(missing_ok=True)
+        _remove(leftovers)
         raise
     con.close()
     if report.derived or then is not None or not db_path.exists():
         os.replace(building, db_path)
-    else:
-        building.unlink(missing_ok=True)
+    _remove(leftovers)
     return report
+
+
+def _remove(paths: tuple[Path, ...]) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
