@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -25,6 +26,7 @@ from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
 DEFAULT_FOCUS = ("ICE", "CBP")
+logger = logging.getLogger("whosbehind.web")
 
 
 def templates() -> Jinja2Templates:
@@ -39,6 +41,15 @@ def templates() -> Jinja2Templates:
     env.globals.update(kind_titles=formatting.KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        parent_reports=views.parent_reports)
     return t
+
+
+def without_local_paths(message: str, db_path: Path) -> str:
+    """An error message for a visitor: the server's database path (and folder) are not shown."""
+    for path in sorted({str(db_path), str(db_path.resolve()), str(db_path.parent), str(db_path.resolve().parent)},
+                       key=len, reverse=True):
+        if path not in ("", ".", "/"):
+            message = message.replace(path + os.sep, "").replace(path, "the database")
+    return message.replace(db_path.name + ":", "the database:").replace(db_path.name, "the database")
 
 
 def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_url: str | None = None,
@@ -88,6 +99,7 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         return request.url.path.startswith("/api/")
 
     def error(request: Request, status: int, message: str) -> Response:
+        message = without_local_paths(message, app.state.db.path)
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
         return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
@@ -99,6 +111,7 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     @app.exception_handler(DatabaseMissing)
     def missing(request: Request, exc: DatabaseMissing) -> Response:
+        logger.warning("%s", exc)  # the operator's log keeps the path; the page does not show it
         return error(request, 503, str(exc))
 
     @app.exception_handler(WhosbehindError)
