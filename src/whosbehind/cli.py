@@ -356,8 +356,11 @@ def serve_command(
     if public_url:
         os.environ["WHOSBEHIND_PUBLIC_URL"] = public_url
     err.print(f"serving {db_path} on http://{host}:{port}/ (read-only)", highlight=False)
+    from whosbehind.web import limits
+
+    # Header deadline, connection cap, no server banner: web/limits.py (the README lists the limits).
     uvicorn.run("whosbehind.web.server:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False)
+                access_log=False, **limits.uvicorn_options())
 
 
 @app.command("match")

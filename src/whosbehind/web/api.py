@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from whosbehind.analysis import ranking, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import ftm, tables
-from whosbehind.web import answers
+from whosbehind.web import answers, limits
 from whosbehind.web.formatting import dumps
 
 router = APIRouter(prefix="/api")
@@ -125,9 +125,9 @@ def api_check(request: Request, names: list[str]) -> Response:
     """Exact or normalized name lookup (no fuzzy matching yet); totals are for each match's whole family."""
     if len(names) > 5000:
         raise WhosbehindError("at most 5000 names per request")
-    with db(request).connection() as con:
+    with limits.check_slot(), db(request).connection() as con:
         focus = focus_agencies(con, request.app.state.focus)
-        return json_response({"items": views.screen(con, names, focus)})
+        return json_response({"items": limits.screen_once_each(views.screen, con, names, focus)})
 
 
 def focus_agencies(con: Any, terms: tuple[str, ...]) -> list[ranking.Agency]:
@@ -225,6 +225,6 @@ def _reconcile(request: Request, raw: str | None) -> Response:
         raise WhosbehindError("queries must be a JSON object of query objects")
     if len(batch) > 500:
         raise WhosbehindError("at most 500 queries per request")
-    with db(request).connection() as con:
+    with limits.check_slot(), db(request).connection() as con:
         return json_response({key: reconcile_one(con, q) for key, q in batch.items()})
 

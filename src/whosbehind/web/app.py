@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from whosbehind.analysis import views
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web import charts, formatting, warm
+from whosbehind.web import charts, formatting, limits, warm
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
@@ -94,6 +94,7 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
+    app.add_middleware(limits.RequestLimits)  # body size and time limits, protective headers (web/limits.py)
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -113,6 +114,12 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
     def missing(request: Request, exc: DatabaseMissing) -> Response:
         logger.warning("%s", exc)  # the operator's log keeps the path; the page does not show it
         return error(request, 503, str(exc))
+
+    @app.exception_handler(limits.Busy)
+    def busy(request: Request, exc: limits.Busy) -> Response:
+        answer = error(request, 503, str(exc))
+        answer.headers["Retry-After"] = "60"
+        return answer
 
     @app.exception_handler(WhosbehindError)
     def bad_request(request: Request, exc: WhosbehindError) -> Response:

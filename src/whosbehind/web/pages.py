@@ -18,7 +18,7 @@ from whosbehind.analysis import views
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import safe_csv
 from whosbehind.store import queries
-from whosbehind.web import answers
+from whosbehind.web import answers, limits
 from whosbehind.web.api import focus_agencies
 from whosbehind.web.formatting import org_path
 
@@ -188,9 +188,10 @@ def _names(text: str | None, upload: UploadFile | None) -> list[str]:
 
 
 def _screen(request: Request, names: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    with request.app.state.db.connection() as con:
+    # One list at a time (web/limits.py); a name listed twice is looked up once.
+    with limits.check_slot(), request.app.state.db.connection() as con:
         focus = focus_agencies(con, request.app.state.focus)
-        return views.screen(con, names, focus), [a.abbreviation or a.code for a in focus]
+        return limits.screen_once_each(views.screen, con, names, focus), [a.abbreviation or a.code for a in focus]
 
 
 @router.get("/check", response_class=HTMLResponse)
