@@ -1,13 +1,14 @@
 """What one visitor can cost the server, and the headers every answer carries.
 
-- Request headers must arrive within ``HEADER_TIMEOUT`` seconds of a connection opening (or of the previous
+- Request headers must arrive within ``HEADER_TIMEOUT`` seconds (15) of a connection opening (or of the previous
   answer on a kept-alive connection) and be at most ``MAX_HEADER_BYTES``: a client that trickles them (a
   "slowloris") is disconnected instead of holding a connection open for ever.
 - A request body may be at most ``MAX_BODY`` bytes (``MAX_UPLOAD`` for the check-a-list form, whose file may be
   5 MB) and must arrive within ``BODY_TIMEOUT`` seconds. A declared Content-Length over the limit is refused
   (413) before a byte is read; a body without one is counted while it streams and refused as soon as it passes
-  the limit, so nothing larger ever reaches memory or the disk.
-- At most ``MAX_CONNECTIONS`` connections are served at once (more are answered 503 at once), and lists of
+  the limit, so no more than the limit is ever read (into memory, or the disk for a form upload).
+- At most ``MAX_CONNECTIONS`` connections are served at once (default: what the process's open-file limit
+  allows, raised to its hard limit; more are answered 503 at once instead of being dropped), and lists of
   names are checked one at a time (``CHECK_SLOTS``): a second list waits up to ``CHECK_WAIT`` seconds, then gets
   503 with Retry-After, so large checks cannot take every core.
 - Every answer carries Content-Security-Policy (scripts and styles from this site only, no framing),
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import resource
 import threading
 from collections.abc import Iterator
@@ -40,14 +42,14 @@ def _setting(name: str, default: float) -> float:
         raise WhosbehindError(f"WHOSBEHIND_{name} is {text!r}: give a number") from None
 
 
-HEADER_TIMEOUT = _setting("HEADER_TIMEOUT", 10)
+HEADER_TIMEOUT = _setting("HEADER_TIMEOUT", 15)
 MAX_HEADER_BYTES = int(_setting("MAX_HEADER_BYTES", 16 * 1024))
 KEEP_ALIVE = _setting("KEEP_ALIVE", 5)
 BODY_TIMEOUT = _setting("BODY_TIMEOUT", 60)
 MAX_BODY = int(_setting("MAX_BODY", 2 * 1024 * 1024))
 MAX_UPLOAD = int(_setting("MAX_UPLOAD", 6 * 1024 * 1024))
 UPLOAD_PATHS = ("/check", "/check.csv")
-MAX_CONNECTIONS = int(_setting("MAX_CONNECTIONS", 4000))
+MAX_CONNECTIONS = int(_setting("MAX_CONNECTIONS", 0))  # 0: as many as the open-file limit allows
 CHECK_SLOTS = int(_setting("CHECK_SLOTS", 1))
 CHECK_WAIT = _setting("CHECK_WAIT", 60)
 
@@ -172,6 +174,12 @@ def _base_protocol() -> type:
         return H11Protocol
 
 
+def _header_timeout() -> float:
+    """HEADER_TIMEOUT, spread over its last quarter: clients that connected together are not all dropped (and
+    do not all come back) in the same instant."""
+    return HEADER_TIMEOUT * (0.75 + 0.25 * random.random())
+
+
 class HeaderDeadlineProtocol(_base_protocol()):  # type: ignore[misc]
     """uvicorn's HTTP protocol, closing a connection whose request headers do not all arrive in time or are too
     long. (uvicorn itself only times out idle kept-alive connections.)"""
@@ -180,12 +188,12 @@ class HeaderDeadlineProtocol(_base_protocol()):  # type: ignore[misc]
         super().connection_made(transport)
         self._header_bytes = 0
         self._headers_done = False
-        self._header_deadline = self.loop.call_later(HEADER_TIMEOUT, self._headers_too_slow)
+        self._header_deadline = self.loop.call_later(_header_timeout(), self._headers_too_slow)
 
     def data_received(self, data: bytes) -> None:
         if not self._headers_done:
             if self._header_deadline is None:  # a new request on a kept-alive connection
-                self._header_deadline = self.loop.call_later(HEADER_TIMEOUT, self._headers_too_slow)
+                self._header_deadline = self.loop.call_later(_header_timeout(), self._headers_too_slow)
             self._header_bytes += len(data)
             if self._header_bytes > MAX_HEADER_BYTES + MAX_UPLOAD:  # headers, or a pipelined body, far too long
                 self._close()
@@ -241,9 +249,10 @@ def raise_open_file_limit() -> int:
 def uvicorn_options() -> dict[str, Any]:
     """The server settings `whosbehind serve` runs with (see the module docstring)."""
     files = raise_open_file_limit()
-    connections = MAX_CONNECTIONS
-    if files != resource.RLIM_INFINITY:
-        connections = max(64, min(connections, files - 64))  # room for the database and log files
+    room = 65536 if files == resource.RLIM_INFINITY else max(64, files - 64)  # for the database and log files
+    # Over the cap a request is answered 503 at once; without one, the process would run out of file
+    # descriptors and drop connections unanswered.
+    connections = min(MAX_CONNECTIONS, room) if MAX_CONNECTIONS > 0 else room
     return {
         "http": HeaderDeadlineProtocol,
         "ws": "none",
