@@ -1,6 +1,6 @@
 """What one visitor can cost the server, and the headers every answer carries.
 
-- Request headers must arrive within ``HEADER_TIMEOUT`` seconds (15) of a connection opening (or of the previous
+- Request headers must arrive within ``HEADER_TIMEOUT`` seconds (30) of a connection opening (or of the previous
   answer on a kept-alive connection) and be at most ``MAX_HEADER_BYTES``: a client that trickles them (a
   "slowloris") is disconnected instead of holding a connection open for ever.
 - A request body may be at most ``MAX_BODY`` bytes (``MAX_UPLOAD`` for the check-a-list form, whose file may be
@@ -42,7 +42,7 @@ def _setting(name: str, default: float) -> float:
         raise WhosbehindError(f"WHOSBEHIND_{name} is {text!r}: give a number") from None
 
 
-HEADER_TIMEOUT = _setting("HEADER_TIMEOUT", 15)
+HEADER_TIMEOUT = _setting("HEADER_TIMEOUT", 30)
 MAX_HEADER_BYTES = int(_setting("MAX_HEADER_BYTES", 16 * 1024))
 KEEP_ALIVE = _setting("KEEP_ALIVE", 5)
 BODY_TIMEOUT = _setting("BODY_TIMEOUT", 60)
