@@ -72,6 +72,8 @@ def test_moderator_reads_replies_links_keeps(env: dict[str, str], tmp_path: Path
     assert [r.kind for r in status.replies] == ["reply", "link"]
     assert "CONT_AWD_X_7012" in status.replies[1].text
 
+    listed_moderators = run(env, "moderators").stdout.strip().splitlines()
+    assert len(listed_moderators) == 1 and listed_moderators[0].startswith("desk1  whosbehind-tips-public-key:")
     assert run(env, "keep", tip_id).exit_code == 0
     assert json.loads(run(env, "list", "--json").stdout)[0]["kept"] is True
     assert run(env, "logout").exit_code == 0

@@ -270,3 +270,17 @@ def purge(
     Safe to run from cron; the web server also runs it on each new tip."""
     deleted = _store(tips_dir).purge(days=days)
     typer.echo(f"{len(deleted)} tip(s) deleted")
+
+
+@app.command("moderators")
+@_errors
+def moderators(tips_dir: TipsDir = None) -> None:
+    """Every moderator new tips are sealed to, with their public key: check it against the keys you handed out
+    (someone with shell access to the server could have added one)."""
+    from whosbehind.tips import crypto
+
+    keys = _store(tips_dir).moderator_keys()
+    if not keys:
+        typer.echo("no moderator: the tip line does not accept tips")
+    for handle, key in sorted(keys.items()):
+        typer.echo(f"{handle}  {crypto.public_key_text(key)}")
