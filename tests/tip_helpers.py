@@ -23,6 +23,8 @@ PASSWORD = "a long moderator password"
 
 @dataclass
 class Moderated:
+    """A tip store in a temporary folder with one moderator, their private key and authenticator."""
+
     store: TipStore
     handle: str
     private_key: bytes
@@ -84,3 +86,12 @@ def serve_options(monkeypatch: pytest.MonkeyPatch, db: Path) -> dict[str, Any]:
     for k in ("host", "port", "workers"):
         captured.pop(k, None)
     return captured
+
+
+def moderated_store(folder: Path) -> Moderated:
+    from whosbehind.tips import crypto
+
+    store = TipStore(folder)
+    private, public = crypto.new_key_pair()
+    secret = store.add_moderator("desk1", public, PASSWORD)
+    return Moderated(store, "desk1", private, pyotp.TOTP(secret))

@@ -1,14 +1,16 @@
-"""In Debian's Chromium with JavaScript turned off: send a tip with a file, read the codename, check the status
-page, and after a moderator's reply, read the reply there. No request leaves the site."""
+"""The tip line (src/whosbehind/tips/) in Debian's Chromium with JavaScript turned off: send a tip with a file,
+read the codename, check the status page, and after a moderator's reply, read the reply there. No request leaves
+the site."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tip_helpers import Moderated, TipServer, make_app
+from tip_helpers import TipServer, make_app, moderated_store
 
 
-def test_tip_with_javascript_off_codename_status_and_reply(chromium, moderated: Moderated, tmp_path: Path) -> None:
+def test_tip_with_javascript_off_codename_status_and_reply(chromium, tmp_path: Path) -> None:
+    moderated = moderated_store(tmp_path / "tips")
     shots = tmp_path / "screenshots"
     shots.mkdir()
     evidence = tmp_path / "hosting-order.txt"
