@@ -36,8 +36,11 @@ def setup_moderator(env: dict[str, str], tmp_path: Path) -> pyotp.TOTP:
     assert again.exit_code == 1 and "never overwritten" in again.output
     added = run(env, "add-moderator", "desk1", "--public-key", public, input=f"{PASSWORD}\n{PASSWORD}\n")
     assert added.exit_code == 0, added.output
-    secret = next(line for line in added.stdout.splitlines() if line.isalnum() and line.isupper())
-    return pyotp.TOTP(secret)
+    return pyotp.TOTP(totp_secret(added.stdout))
+
+
+def totp_secret(output: str) -> str:
+    return next(line for line in output.splitlines() if line.isalnum() and line.isupper())
 
 
 def test_moderator_reads_replies_links_keeps(env: dict[str, str], tmp_path: Path) -> None:
@@ -105,3 +108,21 @@ def test_purge_deletes_tips_past_retention(env: dict[str, str], tmp_path: Path) 
     assert len(store.list_tips()) == 1
     bad = run({**env, "WHOSBEHIND_TIPS_RETENTION_DAYS": "soon"}, "purge")
     assert bad.exit_code == 1 and "not a whole number" in bad.output
+
+
+def test_a_passphrase_protected_key_reads_only_with_its_passphrase(env: dict[str, str], tmp_path: Path) -> None:
+    protected = tmp_path / "protected.key"
+    made = run(env, "keygen", "--out", str(protected), "--protect", input="river otter lamp\nriver otter lamp\n")
+    assert made.exit_code == 0, made.output
+    assert b"whosbehind-tips-private-key-protected:" in protected.read_bytes()
+    public = made.stdout.strip().splitlines()[-1]
+    added = run(env, "add-moderator", "desk9", "--public-key", public, input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    totp = pyotp.TOTP(totp_secret(added.stdout))
+    _, tip_id = TipStore(Path(env["WHOSBEHIND_TIPS_DIR"])).submit("protected tip", [])
+    assert run(env, "login", "desk9", "--code", totp.now(), input=f"{PASSWORD}\n").exit_code == 0
+    wrong = run(env, "read", tip_id, "--key", str(protected), input="river otter\n")
+    assert wrong.exit_code == 1 and wrong.output.strip().endswith("error: wrong passphrase for this private key")
+    right = run(env, "read", tip_id, "--key", str(protected), "--json", input="river otter lamp\n")
+    assert right.exit_code == 0, right.output
+    assert '"message": "protected tip"' in right.stdout

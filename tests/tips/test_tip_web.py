@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from tip_helpers import Moderated, TipServer, make_app, serve_options
 
+from tip_helpers import Moderated, TipServer, make_app, serve_options
 from whosbehind.tips.store import TipStore
 
 MESSAGE = "Our team renewed the hosting order for the agency's case system; the PO is 70CDCR-SECRET-4821."
@@ -194,3 +194,30 @@ def test_image_upload_page_lists_files_by_neutral_name(tip_client: TestClient) -
     Image.new("RGB", (8, 8)).save(out, "PNG")
     sent = submit(tip_client, files=[("attachment", ("jsmith-badge.png", out.getvalue(), "image/png"))])
     assert "file-1.png" in sent.text and "jsmith" not in sent.text
+
+
+def test_an_unexpected_error_logs_its_class_only_and_stores_nothing(
+        moderated: Moderated, tip_client: TestClient, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def broken(message: str, attachments: list) -> None:
+        raise RuntimeError(f"could not store {message!r}")
+
+    monkeypatch.setattr(moderated.store, "submit", broken)
+    with caplog.at_level(logging.DEBUG):
+        response = submit(tip_client)
+    assert response.status_code == 500 and "nothing was stored" in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("whosbehind")] == [
+        "tip page failed: RuntimeError"]
+    assert all(MESSAGE not in r.getMessage() and "Traceback" not in (r.exc_text or "") for r in caplog.records)
+
+
+def test_a_huge_image_is_not_decoded_and_the_person_is_told() -> None:
+    from whosbehind.tips import scrub
+
+    out = io.BytesIO()
+    from PIL import Image
+
+    Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 megapixels, a few kB compressed
+    cleaned = scrub.scrub("big.png", out.getvalue(), 1)
+    assert cleaned.cleaned == "" and cleaned.not_removed == "left_other"

@@ -67,26 +67,35 @@ def _private_key(key: str | None) -> bytes:
     from whosbehind.tips import crypto
 
     if key == "-":
-        return crypto.parse_private_key(sys.stdin.readline())
-    path = Path(key) if key else _default_key_file()
-    if not path.exists():
-        raise WhosbehindError(f"{path}: no private key there (make one with `whosbehind tips keygen`)")
-    return crypto.parse_private_key(path.read_text("ascii"))
+        text = sys.stdin.readline()
+    else:
+        path = Path(key) if key else _default_key_file()
+        if not path.exists():
+            raise WhosbehindError(f"{path}: no private key there (make one with `whosbehind tips keygen`)")
+        text = path.read_text("ascii")
+    passphrase = typer.prompt("passphrase of your private key", hide_input=True) if crypto.is_protected(text) else None
+    return crypto.parse_private_key(text, passphrase)
 
 
 @app.command("keygen")
 @_errors
-def keygen(out: Annotated[Path | None, typer.Option("--out", help="Where to write the private key.")] = None) -> None:
-    """Make a moderator key pair on THIS machine: the private key is written here (owner-only), the public key
-    printed for the operator (`tips add-moderator`)."""
+def keygen(
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the private key.")] = None,
+    protect: Annotated[bool, typer.Option("--protect", help="Encrypt the key file with a passphrase (asked).")]
+    = False,
+) -> None:
+    """Make a moderator key pair on THIS machine: the private key is written here (owner-only, with --protect
+    under a passphrase), the public key printed for the operator (`tips add-moderator`)."""
     from whosbehind.tips import crypto
 
     path = out or _default_key_file()
     if path.exists():
         raise WhosbehindError(f"{path}: a key is there already; it is never overwritten")
     path.parent.mkdir(parents=True, exist_ok=True)
+    passphrase = typer.prompt("passphrase for the key file", hide_input=True, confirmation_prompt=True) \
+        if protect else None
     private, public = crypto.new_key_pair()
-    crypto.write_private_key(path, private)
+    crypto.write_private_key(path, private, passphrase)
     typer.echo(f"private key written to {path} (keep it on this machine; without it no tip can be read)", err=True)
     typer.echo(crypto.public_key_text(public))
 

@@ -20,12 +20,14 @@ from pathlib import Path
 
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.pwhash import argon2id
 from nacl.secret import SecretBox
 from nacl.utils import random
 
 from whosbehind.errors import WhosbehindError
 
 KEY_PREFIX = "whosbehind-tips-private-key:"
+PROTECTED_PREFIX = "whosbehind-tips-private-key-protected:"
 PUBLIC_PREFIX = "whosbehind-tips-public-key:"
 
 
@@ -91,16 +93,45 @@ def _parse(text: str, prefix: str, what: str) -> bytes:
     return raw
 
 
-def parse_private_key(text: str) -> bytes:
-    return _parse(text, KEY_PREFIX, "private key")
+def is_protected(text: str) -> bool:
+    return text.strip().startswith(PROTECTED_PREFIX)
+
+
+def parse_private_key(text: str, passphrase: str | None = None) -> bytes:
+    """A key file's key; a protected one needs its passphrase (Argon2id, libsodium's moderate limits)."""
+    if not is_protected(text):
+        return _parse(text, KEY_PREFIX, "private key")
+    if passphrase is None:
+        raise WhosbehindError("this private key is protected by a passphrase")
+    try:
+        raw = base64.b64decode(text.strip()[len(PROTECTED_PREFIX):], validate=True)
+    except ValueError:
+        raise WhosbehindError("the protected private key is not valid base64") from None
+    salt, box = raw[:argon2id.SALTBYTES], raw[argon2id.SALTBYTES:]
+    try:
+        return SecretBox(_passphrase_key(passphrase, salt)).decrypt(box)
+    except CryptoError:
+        raise WhosbehindError("wrong passphrase for this private key") from None
+
+
+def _passphrase_key(passphrase: str, salt: bytes) -> bytes:
+    return argon2id.kdf(SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt, opslimit=argon2id.OPSLIMIT_MODERATE,
+                        memlimit=argon2id.MEMLIMIT_MODERATE)
+
+
+def protected_private_key_text(private_key: bytes, passphrase: str) -> str:
+    salt = random(argon2id.SALTBYTES)
+    box = SecretBox(_passphrase_key(passphrase, salt)).encrypt(private_key)
+    return PROTECTED_PREFIX + base64.b64encode(salt + bytes(box)).decode("ascii")
 
 
 def parse_public_key(text: str) -> bytes:
     return _parse(text, PUBLIC_PREFIX, "public key")
 
 
-def write_private_key(path: Path, private_key: bytes) -> None:
-    """Write the key readable by its owner only; never overwrite an existing file."""
+def write_private_key(path: Path, private_key: bytes, passphrase: str | None = None) -> None:
+    """Write the key readable by its owner only, protected by a passphrase if one is given; never overwrite."""
+    text = protected_private_key_text(private_key, passphrase) if passphrase else private_key_text(private_key)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
     with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(private_key_text(private_key) + "\n")
+        f.write(text + "\n")

@@ -33,6 +33,7 @@ class Scrubbed:
     not_removed: str    # a key of text.STRINGS: what could not be
 
 
+MAX_PIXELS = 40_000_000  # larger images are not decoded (memory); they are stored as sent, and the person told
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
 OOXML = {".docx", ".xlsx", ".pptx"}
 EMPTY_CORE = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -74,6 +75,8 @@ def scrub(name: str, content: bytes, n: int) -> Scrubbed:
 def _image(content: bytes) -> tuple[bytes, str, str] | None:
     try:
         with Image.open(io.BytesIO(content)) as im:
+            if im.width * im.height > MAX_PIXELS:
+                return None
             im.load()
             source_format = im.format or ""
             upright = ImageOps.exif_transpose(im)

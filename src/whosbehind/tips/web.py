@@ -7,6 +7,7 @@ Every response carries the headers in ``SECURITY_HEADERS``, set on this router o
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
@@ -44,6 +45,10 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
 MAX_FILES = 5
+FAILED_PAGE = ('<!doctype html><html lang="en"><title>Tip not stored</title><p>Something went wrong: nothing was '
+               'stored. Please try again later.</p><p lang="es">Algo salió mal: no se guardó nada. Vuelve a intentarlo '
+               'más tarde.</p></html>')
+log = logging.getLogger("whosbehind.tips")
 HONEYPOT = "website"
 
 
@@ -52,13 +57,19 @@ def max_body_bytes() -> int:
 
 
 class TipRoute(APIRoute):
-    """Adds the tip pages' security headers to every response of this router."""
+    """Adds the tip pages' security headers to every response of this router. An unexpected error is logged as
+    its exception class only (an exception's message or traceback could quote what was sent) and answered with
+    a plain page that says nothing was stored."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def with_headers(request: Request) -> Response:
-            response = await handler(request)
+            try:
+                response = await handler(request)
+            except Exception as exc:
+                log.error("tip page failed: %s", type(exc).__name__)
+                response = HTMLResponse(FAILED_PAGE, status_code=500)
             response.headers.update(SECURITY_HEADERS)
             return response
 
