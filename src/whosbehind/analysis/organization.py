@@ -21,6 +21,7 @@ from whosbehind.store import queries
 
 DEFAULT_FOCUS_CODES = ("7012", "7014", "070")  # ICE, CBP, DHS
 EVIDENCE_PER_TIE = 3
+MAX_FAMILY_MEMBERS = 30  # whose own ties and cloud products an organization's answer also lists
 # The order and the titles of tie kinds on every face.
 KIND_TITLES = {
     "prime_contract": "Prime contracts",
@@ -64,6 +65,10 @@ def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[s
     members = queries.rows(con, "organization_family", family_id=head["family_id"])
     family_totals = queries.rows(con, "web_family_totals", family_id=head["family_id"])
     ties = _ties(con, org_id)
+    # The other organizations of the family (and its brands) have ties of their own: shown as theirs.
+    others = [m for m in members if m["id"] != org_id][:MAX_FAMILY_MEMBERS]
+    family_ties = [{**t, "holder_id": m["id"], "holder_name": m["name"]} for m in others
+                   for t in _ties(con, m["id"]) if t["kind"] not in ("parent", "brand", "offers")]
     paths = why.paths_from(con, org_id, focus=tuple(sorted(_focus_heads(focus_codes))))
     return {
         "id": org_id,
@@ -87,7 +92,8 @@ def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[s
         "family_totals": family_totals if len(members) > 1 else [],
         "ties": ties,
         "tie_kinds": _tie_kinds(ties),
-        "fedramp": _fedramp(con, org_id, focus),
+        "family_ties": family_ties,
+        "fedramp": _fedramp(con, org_id, focus) + [p for m in others for p in _fedramp(con, m["id"], focus, m)],
         "largest_awards": queries.rows(con, "largest_awards", id=org_id, limit=awards),
         "subcontracts": queries.rows(con, "organization_subcontracts", id=org_id, limit=subcontracts),
         "why": {"paths_total": paths["paths_total"], "by_agency": why.by_agency(paths["paths"])},
@@ -170,12 +176,16 @@ def _tie_kinds(ties: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(kinds.values())
 
 
-def _fedramp(con: duckdb.DuckDBPyConnection, org_id: str, focus: set[str]) -> list[dict[str, Any]]:
-    """Cloud products with the agencies in focus that authorized or reuse them, and how many agencies in all."""
+def _fedramp(con: duckdb.DuckDBPyConnection, org_id: str, focus: set[str],
+             holder: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Cloud products with the agencies in focus that authorized or reuse them, and how many agencies in all;
+    ``holder`` names the family member that offers them when it is not the organization itself."""
     products: dict[str, dict[str, Any]] = {}
     for r in queries.rows(con, "organization_fedramp", id=org_id):
         p = products.setdefault(r["product_id"], {"id": r["product_id"], "name": r["product"],
                                                   "status": r["product_status"], "impact_level": r["impact_level"],
+                                                  "holder_id": holder["id"] if holder else None,
+                                                  "holder_name": holder["name"] if holder else None,
                                                   "agencies": 0, "focus_agencies": []})
         if r["agency_id"]:
             p["agencies"] += 1

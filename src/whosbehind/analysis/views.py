@@ -91,7 +91,6 @@ def evidence(con: duckdb.DuckDBPyConnection, org_id: str, *, kind: str | None = 
     total = found[0]["total"] if found else None
     for r in found:
         r.pop("total")
-        r["evidence_id"] = evidence_id(r)
     if total is None:
         first = queries.rows(con, "web_evidence", id=org_id, kind=kind, other=other, limit=1, offset=0)
         total = first[0]["total"] if first else 0
@@ -99,20 +98,16 @@ def evidence(con: duckdb.DuckDBPyConnection, org_id: str, *, kind: str | None = 
             "items": found}
 
 
-def evidence_id(row: dict[str, Any]) -> str:
-    """A stable address for one piece of evidence: its kind, the source file's sha256 and its first row."""
-    return f"{row['kind']}/{row['sha256']}/{row['rows'][0]}"
-
-
-def evidence_item(con: duckdb.DuckDBPyConnection, kind: str, sha256: str, row: int) -> dict[str, Any]:
-    item = queries.one(con, "web_evidence_item", kind=kind, sha256=sha256, row=row)
+def evidence_item(con: duckdb.DuckDBPyConnection, evidence_id: str) -> dict[str, Any]:
+    """One piece of evidence by its id, with the counted rows behind it and the first of them as published."""
+    item = queries.one(con, "web_evidence_item", evidence_id=evidence_id)
     if item is None:
-        raise NotFound(f"no {kind} evidence at row {row} of file {sha256}")
-    item["evidence_id"] = evidence_id(item)
-    if kind == "subcontract":
-        item["source_rows"] = queries.rows(con, "web_evidence_subaward_rows", sha256=sha256, rows=item["rows"])
-    else:
-        item["source_rows"] = queries.rows(con, "web_evidence_money_rows", sha256=sha256, rows=item["rows"])
+        raise NotFound(f"no evidence {evidence_id!r} in this database")
+    item["source_rows"], item["raw_rows"] = [], []
+    if item["sha256"] and item["rows"]:
+        name = "web_evidence_subaward_rows" if item["kind"] == "subcontract" else "web_evidence_money_rows"
+        item["source_rows"] = queries.rows(con, name, sha256=item["sha256"], rows=item["rows"])
+        item["raw_rows"] = queries.raw_rows(con, item["source_format"], item["sha256"], list(item["rows"][:3]))
     return item
 
 

@@ -105,13 +105,12 @@ async def api_organization(request: Request, org_id: str) -> Response:
     return Response(body, media_type="application/json")
 
 
-@router.get("/evidence/{kind}/{sha256}/{row}", summary="One piece of evidence with its source rows",
+@router.get("/evidence/{evidence_id:path}", summary="One piece of evidence with its source rows",
             tags=["evidence"])
-def api_evidence_item(request: Request, kind: EvidenceKind,
-                      sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")], row: Annotated[int, Path(ge=0)]
-                      ) -> Response:
-    return json_response(db(request).cached(("evidence_item", kind, sha256, row),
-                                            lambda con: views.evidence_item(con, kind, sha256, row)))
+def api_evidence_item(request: Request, evidence_id: Annotated[str, Path(max_length=300)]) -> Response:
+    """Any piece of evidence by its id: kind/sha256/first row for rows of a file, kind/digest for the rest."""
+    return json_response(db(request).cached(("evidence_item", evidence_id),
+                                            lambda con: views.evidence_item(con, evidence_id)))
 
 
 @router.get("/agencies", summary="Agencies in the database", tags=["agencies"])

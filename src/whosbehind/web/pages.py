@@ -7,7 +7,7 @@ import io
 import math
 from datetime import UTC, datetime
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
@@ -90,7 +90,7 @@ def onepager_html(request: Request, org_id: str) -> HTMLResponse:
 
 @router.get("/org/{org_id:path}/evidence", response_class=HTMLResponse)
 def org_evidence(request: Request, org_id: str,
-                 kind: Literal["prime_contract", "subcontract", "parent"] | None = None,
+                 kind: str | None = None,
                  other: str | None = None, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                  size: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:
     def build(con: Any) -> dict[str, Any]:
@@ -127,11 +127,10 @@ def agency(request: Request, agency: str) -> HTMLResponse:
     return render(request, "agency.html", agency=data)
 
 
-@router.get("/evidence/{kind}/{sha256}/{row}", response_class=HTMLResponse)
-def evidence(request: Request, kind: Literal["prime_contract", "subcontract", "parent"],
-             sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")], row: Annotated[int, Path(ge=0)]) -> HTMLResponse:
-    item = request.app.state.db.cached(("evidence_item", kind, sha256, row),
-                                       lambda con: views.evidence_item(con, kind, sha256, row))
+@router.get("/evidence/{evidence_id:path}", response_class=HTMLResponse)
+def evidence(request: Request, evidence_id: Annotated[str, Path(max_length=300)]) -> HTMLResponse:
+    item = request.app.state.db.cached(("evidence_item", evidence_id),
+                                       lambda con: views.evidence_item(con, evidence_id))
     return render(request, "evidence.html", item=item)
 
 

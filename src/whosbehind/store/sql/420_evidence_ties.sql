@@ -52,7 +52,7 @@ SELECT 'offers', p.provider_id, p.node_id, 'A', 'FedRAMP Marketplace data.json',
        NULL, p.first_seen, p.last_seen, NULL, NULL, p.status, NULL
 FROM fedramp_products p WHERE p.provider_id IS NOT NULL
 UNION ALL
-SELECT 'facility_operation', 'operator:' || f.operator, 'facility:' || f.detloc, 'B', 'ICE detention facility list (FOIA)',
+SELECT 'facility_operation', 'operator:' || f.operator, facility_node(f.detloc, f.row_no), 'B', 'ICE detention facility list (FOIA)',
        f.file_name || ' row ' || f.row_no || ' (detloc ' || f.detloc || ', facility_operator ' || f.operator || ')',
        -- Dated by the facility's own period (first and last use), not by the date the list was released.
        f.sha256, NULL, NULL, coalesce(f.first_use, f.contract_start, f.record_date),
@@ -60,7 +60,7 @@ SELECT 'facility_operation', 'operator:' || f.operator, 'facility:' || f.detloc,
        concat_ws('; ', 'type ' || f.type, 'first use ' || f.first_use, 'last use ' || f.last_use)
 FROM raw_ice_facilities f WHERE f.company_operator
 UNION ALL
-SELECT 'detention_facility', 'facility:' || f.detloc, 'agency:7012', 'B', 'ICE detention facility list (FOIA)',
+SELECT 'detention_facility', facility_node(f.detloc, f.row_no), 'agency:7012', 'B', 'ICE detention facility list (FOIA)',
        f.file_name || ' row ' || f.row_no || ' (detloc ' || f.detloc || ')', f.sha256, NULL, NULL,
        f.first_use, coalesce(f.last_use, f.record_date), NULL, NULL, 'as of ' || f.record_date,
        concat_ws('; ', 'type ' || f.type, 'ICE funded: ' || f.ice_funded)

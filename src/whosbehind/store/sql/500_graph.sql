@@ -48,7 +48,7 @@ FROM organizations
 UNION ALL
 SELECT node_id, canonical_id, basis FROM chosen
 UNION ALL
-SELECT id, id, 'itself' FROM evidence_nodes
+SELECT DISTINCT id, id, 'itself' FROM evidence_nodes
 WHERE id NOT IN (SELECT id FROM organizations) AND id NOT IN (SELECT node_id FROM chosen);
 
 -- Every piece of evidence, every kind, keyed by canonical nodes; *_as_written keeps the id the source gave.
@@ -80,8 +80,12 @@ SELECT i.kind, coalesce(s.canonical_id, i.source_id) AS source_id, coalesce(t.ca
        i.source_id AS source_as_written, i.target_id AS target_as_written, i.grade, i.source_name, i.locator,
        i.url, i.sha256, i.file_name, i.source_format, i.rows, i.quote, i.amount, i.first_date, i.last_date,
        i.award_key, i.claim_id, i.status, i.note,
+       -- A stable address: the source file and first row, else a digest of what the item says (numbered when
+       -- two items say the same, e.g. two FedRAMP agency ids of one agency).
        i.kind || '/' || coalesce(i.sha256 || '/' || i.rows[1], md5(concat_ws('|', i.source_id, i.target_id,
-           i.locator, i.claim_id, i.quote))) AS evidence_id
+           i.locator, i.claim_id, i.quote, i.note, i.first_date)) || '-' || row_number() OVER (
+           PARTITION BY i.kind, i.sha256, i.rows[1], i.source_id, i.target_id, i.locator, i.claim_id, i.quote,
+           i.note, i.first_date ORDER BY i.last_date, i.status)) AS evidence_id
 FROM items i
 LEFT JOIN node_canonical s ON s.node_id = i.source_id
 LEFT JOIN node_canonical t ON t.node_id = i.target_id
@@ -109,7 +113,7 @@ WITH brand_owner AS (
 SELECT o.id, o.name, o.kind, o.family_id, o.uei FROM organizations o WHERE o.id = o.canonical_id
 UNION ALL
 SELECT n.id, n.name, n.kind, coalesce(ob.family_id, n.id), NULL
-FROM evidence_nodes n
+FROM (SELECT id, arg_min(name, name) AS name, arg_min(kind, name) AS kind FROM evidence_nodes GROUP BY id) n
 LEFT JOIN brand_owner b ON b.id = n.id LEFT JOIN organizations ob ON ob.id = b.owner_id
 WHERE n.id IN (SELECT node_id FROM node_canonical WHERE canonical_id = node_id)
   AND n.id NOT IN (SELECT id FROM organizations);
