@@ -94,8 +94,9 @@ def main() -> None:
     def med(xs: list[float]) -> str:
         return f"{statistics.median(xs) * 1000:.0f} ms (min {min(xs) * 1000:.0f}, max {max(xs) * 1000:.0f})"
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; {args.repeats} repeats each, medians.\n")
+          f"{platform.python_version()}, load average {load} at the end; {args.repeats} repeats each, medians.\n")
     print("| what | time |\n|---|---|")
     print(f"| Argon2id codename derivation (64 MiB, 3 passes, 4 lanes) | {med(derive)} |")
     print(f"| submission: metadata removal of a {sizes['photo.jpg'] // 1024} KB JPEG and a 20-page PDF, "

@@ -22,8 +22,8 @@ from argon2.low_level import Type, hash_secret_raw
 
 WORDS = 7
 
-# Argon2id, RFC 9106's second recommended option (64 MiB, 3 passes, 4 lanes): ~0.1 s per codename on a
-# small server, which is what a guesser pays per guess too.
+# Argon2id, RFC 9106's second recommended option (64 MiB, 3 passes, 4 lanes); what it costs per codename (and
+# so per guess) is measured in benchmarks/RESULTS.md, "Tip line".
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_KIB = 64 * 1024
 ARGON2_PARALLELISM = 4
