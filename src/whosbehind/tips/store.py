@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import sqlite3
 import threading
@@ -25,8 +24,8 @@ from pathlib import Path
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from platformdirs import user_data_dir
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 from whosbehind.tips import codenames, crypto
 
@@ -70,14 +69,11 @@ class SignInRefused(WhosbehindError):
 
 
 def default_tips_dir() -> Path:
-    env = os.environ.get("WHOSBEHIND_TIPS_DIR")
-    if env:
-        return Path(env)
-    return Path(user_data_dir("whosbehind", appauthor=False)) / "tips"
+    return settings.tips_dir()
 
 
 def retention_days() -> int:
-    raw = os.environ.get("WHOSBEHIND_TIPS_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
+    raw = settings.tips_retention_days_text() or str(DEFAULT_RETENTION_DAYS)
     try:
         days = int(raw)
     except ValueError:

@@ -8,7 +8,6 @@ Every response carries the headers in ``SECURITY_HEADERS``, set on this router o
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
@@ -19,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 from whosbehind.tips import codenames, scrub
 from whosbehind.tips.limits import Limits
@@ -53,7 +53,7 @@ HONEYPOT = "website"
 
 
 def max_body_bytes() -> int:
-    return int(os.environ.get("WHOSBEHIND_TIPS_MAX_MB", "10")) * 1024 * 1024
+    return settings.tips_max_mb() * 1024 * 1024
 
 
 class TipRoute(APIRoute):
