@@ -9,8 +9,8 @@ import zipfile
 from fastapi.testclient import TestClient
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from tip_helpers import Moderated
 
+from tip_helpers import Moderated
 from whosbehind.tips import scrub
 
 GPS_IFD = 0x8825

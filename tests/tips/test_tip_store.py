@@ -7,8 +7,8 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
-from tip_helpers import PASSWORD, Moderated
 
+from tip_helpers import PASSWORD, Moderated
 from whosbehind.tips import codenames, crypto
 from whosbehind.tips.store import Attachment, SignInRefused, TipStore
 
@@ -23,6 +23,8 @@ def test_codename_is_seven_words_of_the_eff_list_and_only_its_hash_is_stored(mod
     other, _ = moderated.store.submit(MESSAGE, [])
     assert other != codename
     raw = moderated.store.tips_path.read_bytes() + moderated.store.keys_path.read_bytes()
+    for path in (moderated.store.tips_path, moderated.store.keys_path, moderated.store.folder):
+        assert path.stat().st_mtime % 86400 == 0, f"{path.name}'s time shows when the tip arrived"
     for word in words:
         assert word.encode() not in raw
     # typed differently (capitals, extra spaces, hyphens between words) it still opens the status

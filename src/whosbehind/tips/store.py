@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -173,6 +174,16 @@ class TipStore:
         for path in (self.tips_path, self.keys_path):
             if path.exists():
                 path.chmod(0o600)
+        if write:
+            self._blur_times()
+
+    def _blur_times(self) -> None:
+        """Set the files' and the folder's modification times to midnight (UTC): a file's time would otherwise
+        show when the last tip arrived. (The inode change time cannot be set; see the threat model.)"""
+        midnight = datetime.combine(_today(), datetime.min.time(), tzinfo=UTC).timestamp()
+        for path in (self.tips_path, self.keys_path, self.folder):
+            if path.exists():
+                os.utime(path, (midnight, midnight))
 
     def init(self) -> None:
         """Create the folder (owner only), the two files and their tables, once."""
