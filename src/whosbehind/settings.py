@@ -86,3 +86,9 @@ def tips_retention_days_text() -> str | None:
 def tips_max_mb() -> int:
     """WHOSBEHIND_TIPS_MAX_MB: the largest tip form, files included, in MB (default 10)."""
     return int(_get("TIPS_MAX_MB") or 10)
+
+
+def products_lexicon() -> Path | None:
+    """WHOSBEHIND_PRODUCTS: a product lexicon (YAML) to read instead of the packaged curated/products.yaml."""
+    value = _get("PRODUCTS")
+    return Path(value) if value else None
