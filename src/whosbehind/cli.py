@@ -402,3 +402,9 @@ def why_command(
         _print_json(found)
         return
     out.print(why_mod.render(found, limit=limit), highlight=False, soft_wrap=True)
+
+
+# Fresh data: refresh, changes, watchlists (cli_fresh.py).
+from whosbehind import cli_fresh  # noqa: E402
+
+cli_fresh.register(app)

@@ -120,6 +120,10 @@ def ingest_into(
         report = ingest(con, paths, **options)
         if then is not None:
             then(con)
+        if report.derived or then is not None:
+            from whosbehind.store import changes  # every build is recorded, with what changed since the last
+
+            changes.record_build(con, report.run_id, options.get("command", "ingest"))
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)
