@@ -56,5 +56,40 @@ def changes_command(
         err.print("no changes recorded for this selection (the first build is the baseline)", highlight=False)
 
 
+def refresh_command(
+    agency: Annotated[list[str] | None, typer.Option("--agency", help="ICE, CBP, DHS or a code; repeat for more "
+                                                     "(default: ICE and CBP).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Action dates from this day (default: the day after "
+                                              "the last refresh, else the start of the fiscal year).")] = None,
+    source: Annotated[str, typer.Option("--source", help="usaspending, fedramp or all.")] = "all",
+    via: Annotated[str, typer.Option("--via", help="USAspending: the bulk award download, or the transaction "
+                                     "search (paged with its cursor).")] = "download",
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bring the database up to date from USAspending and the FedRAMP Marketplace; stores nothing on any failure."""
+    from whosbehind.cli import _db_path
+    from whosbehind.refresh.run import refresh
+
+    def stage(text: str) -> None:
+        if not as_json:
+            err.print(text, highlight=False)
+
+    report = refresh(_db_path(db_option), agency_terms=agency or ["ICE", "CBP"], since=parse_day(since),
+                     source=source, via=via, on_stage=stage)
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    for s in report.slices:
+        count = f"; the API reports {s.api_count:,}" if s.api_count is not None else ""
+        err.print(f"{s.source} {s.agency} {s.start}..{s.end}: {s.rows:,} rows{count}"
+                  f"{'; ' + s.note if s.note else ''}", highlight=False)
+        for f in s.files:
+            err.print(f"  {f.path.name} sha256 {f.sha256} ({f.bytes:,} bytes)", highlight=False)
+    err.print(f"{report.rows_added:,} rows added (run {report.run_id}); {report.changes:,} changes recorded "
+              "(`whosbehind changes`)", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command("changes")(user_errors(changes_command))
+    app.command("refresh")(user_errors(refresh_command))
