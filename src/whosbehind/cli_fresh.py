@@ -5,6 +5,7 @@ lists of organizations and what changed for their families)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -90,6 +91,68 @@ def refresh_command(
               "(`whosbehind changes`)", highlight=False)
 
 
+watch_app = typer.Typer(no_args_is_help=True, help="Named lists of organizations, and what changed for their families.")
+
+
+@watch_app.command("add")
+@user_errors
+def watch_add_command(
+    name: Annotated[str, typer.Argument(help="The list's name (letters, digits, - _ .).")],
+    file: Annotated[Path, typer.Option("--file", help="A CSV of names (column 'name', else the first).")],
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Keep a named list (replacing one of the same name) and say what each entry matches."""
+    from whosbehind import watch
+    from whosbehind.cli import _db_path
+
+    found = watch.add(_db_path(db_option), name, file)
+    if as_json:
+        _print_json(found)
+        return
+    matched = sum(1 for e in found["entries"] if e["organization"])
+    err.print(f"watchlist {name}: {len(found['entries'])} entries, {matched} matched to an organization",
+              highlight=False)
+    for e in found["entries"]:
+        org = e["organization"]
+        err.print(f"  {e['entry']}: {org['name'] + ' (' + org['id'] + ')' if org else 'no match'}", highlight=False)
+
+
+@watch_app.command("report")
+@user_errors
+def watch_report_command(
+    name: Annotated[str, typer.Argument(help="The list's name.")],
+    since: SinceOption = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV, one row per change.")] = False,
+    webhook: Annotated[str | None, typer.Option("--webhook", help="Also POST the report (JSON) to this URL.")] = None,
+    db_option: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What changed for the families of the list's organizations (awards, claims, links, FedRAMP)."""
+    from whosbehind import watch
+    from whosbehind.cli import _to_json
+
+    if as_csv and as_json:
+        raise WhosbehindError("give --json or --csv, not both")
+    day = parse_day(since)
+    with _reading(db_option) as con:
+        found = watch.report(con, name, since=day)
+    if webhook:
+        watch.post(webhook, _to_json(found).encode("utf-8"))
+        err.print(f"report posted to {webhook}", highlight=False)
+    if as_json:
+        _print_json(found)
+    elif as_csv:
+        typer.echo(watch.as_csv(found), nl=False)
+    else:
+        unmatched = [e["entry"] for e in found["entries"] if not e["organization"]]
+        out.print(changes_table(found["changes"], f"Watchlist {name}: {len(found['changes'])} changes"
+                                f"{f' since {day}' if day else ''}"))
+        if unmatched:
+            err.print("no organization matches: " + "; ".join(unmatched), highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command("changes")(user_errors(changes_command))
     app.command("refresh")(user_errors(refresh_command))
+    app.add_typer(watch_app, name="watch")

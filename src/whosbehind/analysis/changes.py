@@ -20,14 +20,19 @@ from whosbehind.store import db, queries
 FEDRAMP_PRODUCT_URL = "https://marketplace.fedramp.gov/products/"
 
 
-def resolve_organization(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str] | None:
-    """The organization a name means, or None. The one place `changes --org` and watchlists resolve a name."""
-    from whosbehind.resolve.match import match_name
+def resolve_organizations(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[dict[str, str] | None]:
+    """The organization each name means, or None: the one place `changes --org`, watchlists and feeds turn a
+    name into an organization."""
+    from whosbehind.resolve.match import match_names
 
-    found = match_name(con, name)
-    if found.match:
-        return {"id": found.match["id"], "name": found.match["name"]}
-    return None
+    if not names:
+        return []
+    found = match_names(con, [n.strip() for n in names])
+    return [{"id": r.match["id"], "name": r.match["name"]} if r.match else None for r in found]
+
+
+def resolve_organization(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str] | None:
+    return resolve_organizations(con, [name])[0]
 
 
 def agency_scope(con: duckdb.DuckDBPyConnection, term: str) -> list[str]:

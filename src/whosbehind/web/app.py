@@ -81,6 +81,9 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from whosbehind.web import feeds  # Atom feeds and the "what changed" section (web/feeds.py)
+
+    feeds.register(app)
     app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
 
     def wants_json(request: Request) -> bool:
