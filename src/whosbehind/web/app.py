@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from whosbehind.analysis import views
+from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
 from whosbehind.web import charts, formatting, warm
@@ -35,7 +36,7 @@ def templates() -> Jinja2Templates:
                        grade_label=formatting.grade_label, grade_help=formatting.grade_help,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path)
-    env.globals.update(kind_titles=formatting.KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
+    env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        parent_reports=views.parent_reports)
     return t
 
