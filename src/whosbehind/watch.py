@@ -19,8 +19,8 @@ from typing import Any
 import duckdb
 
 from whosbehind.analysis import changes as changes_mod
+from whosbehind.analysis.screening import read_names
 from whosbehind.errors import WhosbehindError
-from whosbehind.resolve.screening import read_names
 from whosbehind.store import db
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -51,7 +51,7 @@ def add(db_path: Path, name: str, file: Path) -> dict[str, Any]:
         con = db.connect(building)
         try:
             with db.transaction(con):
-                con.execute(db.sql_text("520_watchlists"))
+                con.execute(db.sql_text("watchlists"))
                 con.execute("DELETE FROM watchlists WHERE name = ?", [name])
                 now = datetime.now().replace(microsecond=0)
                 con.executemany("INSERT INTO watchlists VALUES (?, ?, ?, ?)",

@@ -118,14 +118,13 @@ def refresh(
 
 def _store(db_path: Path, report: RefreshReport, files: list[Path],
            snapshot: fedramp_feed.FetchedSnapshot | None, on_stage: Callable[[str], None]) -> None:
-    from whosbehind.store import evidence
-    from whosbehind.store.ingest import ingest_into
+    from whosbehind import build
 
     fetched_at = datetime.now().replace(microsecond=0)
     runs_before = _run_ids(db_path)
 
     def then(con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(db.sql_text("510_refresh_schema"))
+        con.execute(db.sql_text("refresh_schema"))
         new_runs = [r[0] for r in con.execute("SELECT run_id FROM runs").fetchall() if r[0] not in runs_before]
         run_id = report.run_id = new_runs[0]
         for s in report.slices:
@@ -141,10 +140,10 @@ def _store(db_path: Path, report: RefreshReport, files: list[Path],
                         [evidence_sha(data), snapshot.trimmed.name, snapshot.snapshot_date, fetched_at,
                          snapshot.slice.files[0].url, data])
             on_stage("loading the FedRAMP snapshot beside the others")
-            evidence.load(con)
+            build.load_evidence(con)
             report.fedramp_snapshot = snapshot.snapshot_date
 
-    ingested = ingest_into(db_path, files, then=then, command="refresh", on_stage=on_stage)
+    ingested = build.ingest_into(db_path, files, then=then, command="refresh", on_stage=on_stage)
     report.rows_added = ingested.rows_added
     if db_path.exists():
         con = duckdb.connect(str(db_path), read_only=True)

@@ -1,6 +1,6 @@
 """Recording every build: what it held (awards and their obligations, curated claims, family links) and what
 changed since the build before it. Runs on the database being built, before it is swapped in, so a build that
-fails records nothing (see ``store/sql/500_build_changes.sql``)."""
+fails records nothing (see ``store/sql/build_changes.sql``)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,6 @@ def record_build(con: duckdb.DuckDBPyConnection, build_id: str, command: str,
         con.execute("CREATE OR REPLACE TEMP TABLE this_build AS "
                     "SELECT ?::VARCHAR AS build_id, ?::VARCHAR AS command, ?::TIMESTAMP AS built_at",
                     [build_id, command, built_at])
-        con.execute(db.sql_text("500_build_changes"))
+        con.execute(db.sql_text("build_changes"))
         found = con.execute("SELECT changes FROM builds WHERE build_id = ?", [build_id]).fetchone()
     return int(found[0]) if found else 0

@@ -1,4 +1,4 @@
--- Changes between builds (store/sql/500_build_changes.sql logs them): awards, curated claims, family links.
+-- Changes between builds (store/sql/build_changes.sql logs them): awards, curated claims, family links.
 -- $since: only changes detected by a build on or after this date; $agencies: only these agency ids (NULL: all).
 SELECT build_id, previous_build_id, detected_from, detected_to, change, kind, source_id, org_id, org_name,
        agency_id, agency_name, amount, previous_amount, evidence, url

@@ -1,4 +1,4 @@
--- Step 500, run by store/changes.py after every build, ingest or refresh that derived the tables: what this
+-- Not a derive step (no number): run by store/changes.py after every build, ingest or refresh that derived the tables: what this
 -- build holds (awards with their obligations, curated claims, current family links), compared with what the
 -- previous build held. The differences go to change_log; the state is then replaced by this build's, so the
 -- next build compares with this one. The first build recorded is the baseline: nothing in it is "new".

@@ -1,4 +1,4 @@
--- Step 510 (refresh/run.py): what each refresh fetched. One coverage row per source and agency: the dates
+-- Not a derive step (no number), run by refresh/run.py: what each refresh fetched. One coverage row per source and agency: the dates
 -- asked for, the rows read, and the count the API itself reported (NULL where a source states none); the
 -- sha256 of every file fetched; and each FedRAMP Marketplace snapshot fetched (the trimmed gzip copy, which
 -- store/evidence.py loads beside the bundled ones).
