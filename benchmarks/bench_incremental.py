@@ -41,21 +41,27 @@ BEGIN, END = "<!-- bench_incremental.py: begin -->", "<!-- bench_incremental.py:
 DERIVE_SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
+from whosbehind import build
+from whosbehind.analysis import lookup
 from whosbehind.store import db
 path = Path(sys.argv[1])
 con = db.connect(path)
 steps = {}
 started = time.perf_counter()
 with db.transaction(con):
-    for step in db.DERIVE_STEPS:
+    # build.derive, step by step: the numbered SQL steps, name resolution and the lookup index between them
+    for step in db.step_names():
         t = time.perf_counter()
-        con.execute(db.sql_text(step))
+        db.run_step(con, step)
         steps[step] = time.perf_counter() - t
-        for hook in db.AFTER_STEP.get(step, ()):
-            t = time.perf_counter()
-            hook(con)
-            steps[hook.__name__.strip('_') + ' (Python, after ' + step + ')'] = time.perf_counter() - t
-    con.execute(f"CREATE OR REPLACE TABLE derived_layout AS SELECT {int(db.DERIVED_LAYOUT)} AS layout")
+        t = time.perf_counter()
+        if step == build.RESOLVE_AFTER:
+            build._resolve_names(con)
+            steps["name resolution (Splink, after " + step + ")"] = time.perf_counter() - t
+        elif step == build.INDEX_AFTER:
+            lookup.build_index(con)
+            steps["lookup index (after " + step + ")"] = time.perf_counter() - t
+    db.mark_derived(con)
 print(json.dumps({"total": time.perf_counter() - started, "steps": steps}))
 """
 
