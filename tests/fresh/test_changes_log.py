@@ -130,7 +130,11 @@ def test_an_ingest_leaves_the_tables_a_full_derive_gives(built_db: Path, tmp_pat
     with db.transaction(con):
         build.derive(con)
     con.close()
-    bookkeeping = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links"}
+    bookkeeping = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links",
+                   # Its log of pairs kept apart as "unsure" is not the same from one full derive to the next
+                   # (resolve/pipeline.py picks among equal pairs); the clusters it decides, `resolution`, are
+                   # compared with everything else.
+                   "resolution_decisions"}
     ingested, derived = table_digests(cli.db), table_digests(again)
     assert set(ingested) == set(derived)
     different = sorted(t for t in ingested if t not in bookkeeping and ingested[t] != derived[t])
