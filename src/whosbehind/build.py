@@ -13,12 +13,15 @@ from typing import Any
 import duckdb
 
 from whosbehind.analysis import lookup
+from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
 from whosbehind.store import db, evidence, ingest
 
 # Name resolution reads the organizations of step 200 and writes the tables step 210 reads; the lookup index
 # normalizes the names step 510 gathers.
 RESOLVE_AFTER = "200_organizations"
 INDEX_AFTER = "510_lookup_names"
+# The product lexicon reads award descriptions once the evidence nodes and ties exist; step 430 reads its tables.
+PRODUCTS_AFTER = "420_evidence_ties"
 
 
 def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
@@ -27,12 +30,31 @@ def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
     pipeline.run(con)
 
 
+def _read_product_names(con: duckdb.DuckDBPyConnection) -> None:
+    from whosbehind.resolve import products
+
+    products.classify(con)
+
+
+def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
+    """The vocabulary of model.py as tables, so that SQL reads the same lists as Python."""
+    con.execute("CREATE OR REPLACE TABLE vocabulary_tie_kinds (kind VARCHAR PRIMARY KEY, title VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO vocabulary_tie_kinds VALUES (?, ?)", [[str(k), TIE_KIND_TITLES[k]] for k in TieKind])
+    con.execute("CREATE OR REPLACE TABLE vocabulary_grades (grade VARCHAR PRIMARY KEY)")
+    con.executemany("INSERT INTO vocabulary_grades VALUES (?)", [[str(g)] for g in Grade])
+    con.execute("CREATE OR REPLACE TABLE vocabulary_id_kinds (prefix VARCHAR PRIMARY KEY)")
+    con.executemany("INSERT INTO vocabulary_id_kinds VALUES (?)", [[str(k)] for k in IdKind])
+
+
 def derive(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every derived table from the raw tables: the same raw rows give the same graph."""
+    write_vocabulary(con)
     for step in db.step_names():
         db.run_step(con, step)
         if step == RESOLVE_AFTER:
             _resolve_names(con)
+        elif step == PRODUCTS_AFTER:
+            _read_product_names(con)
         elif step == INDEX_AFTER:
             lookup.build_index(con)
     db.mark_derived(con)
@@ -40,9 +62,12 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
 
 def derive_evidence(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild what depends on the evidence raw tables (steps 400 on), the contract graph kept as it is."""
+    write_vocabulary(con)
     for step in db.step_names(db.FIRST_EVIDENCE_STEP):
         db.run_step(con, step)
-        if step == INDEX_AFTER:
+        if step == PRODUCTS_AFTER:
+            _read_product_names(con)
+        elif step == INDEX_AFTER:
             lookup.build_index(con)
     db.mark_derived(con)
 

@@ -6,22 +6,20 @@ not read as a whole data.json (cut short, not JSON, no products, no date) is ref
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 from whosbehind.refresh.http import Client, FetchError
 from whosbehind.refresh.state import RunState
 from whosbehind.refresh.usaspending import Slice
 from whosbehind.sources import fedramp
 
-DEFAULT_URL = "https://raw.githubusercontent.com/GSA/marketplace-fedramp-gov-data/main/data.json"
-
 
 def feed_url() -> str:
-    return os.environ.get("WHOSBEHIND_FEDRAMP_URL", DEFAULT_URL)
+    return settings.fedramp_url()
 
 
 @dataclass

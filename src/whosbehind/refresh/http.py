@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 
 USER_AGENT = "whosbehind-refresh (+https://github.com/whosbehind)"
@@ -56,9 +57,9 @@ class Client:
         backoff: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        timeout = timeout if timeout is not None else float(os.environ.get("WHOSBEHIND_HTTP_TIMEOUT", "60"))
-        self.retries = retries if retries is not None else int(os.environ.get("WHOSBEHIND_HTTP_RETRIES", "4"))
-        self.backoff = backoff if backoff is not None else float(os.environ.get("WHOSBEHIND_HTTP_BACKOFF", "2"))
+        timeout = timeout if timeout is not None else settings.http_timeout()
+        self.retries = retries if retries is not None else settings.http_retries()
+        self.backoff = backoff if backoff is not None else settings.http_backoff()
         self.sleep = sleep
         self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)), follow_redirects=True,
                                  headers={"User-Agent": USER_AGENT})

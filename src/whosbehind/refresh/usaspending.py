@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import time
 import zipfile
 from collections.abc import Callable
@@ -21,12 +20,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from whosbehind import settings
 from whosbehind.refresh.agencies import RefreshAgency
 from whosbehind.refresh.http import Client, Fetched, FetchError
 from whosbehind.refresh.state import RunState
 from whosbehind.sources.usaspending_api_list import API_TRANSACTION_LIST
 
-DEFAULT_API = "https://api.usaspending.gov"
 CONTRACT_TYPES = ["A", "B", "C", "D"]
 IDV_TYPES = ["IDV_A", "IDV_B", "IDV_B_A", "IDV_B_B", "IDV_B_C", "IDV_C", "IDV_D", "IDV_E"]
 SEARCH_FIELDS = ["Award ID", "Mod", "Recipient Name", "Action Date", "Transaction Amount", "Awarding Agency",
@@ -36,7 +35,7 @@ WINDOW = 50_000  # rows the search pages by number; past it only the cursor reac
 
 
 def base_url() -> str:
-    return os.environ.get("WHOSBEHIND_USASPENDING_API", DEFAULT_API).rstrip("/")
+    return settings.usaspending_api()
 
 
 @dataclass
@@ -80,8 +79,8 @@ def bulk_download(client: Client, agency: RefreshAgency, start: date, end: date,
                   *, poll_seconds: float | None = None, poll_limit: float | None = None,
                   on_stage: Callable[[str], None] = lambda s: None) -> Slice:
     """Request the agency's contract transactions and subawards for the dates, wait for the file, fetch it."""
-    poll_seconds = poll_seconds if poll_seconds is not None else float(os.environ.get("WHOSBEHIND_POLL_SECONDS", "15"))
-    poll_limit = poll_limit if poll_limit is not None else float(os.environ.get("WHOSBEHIND_POLL_LIMIT", "7200"))
+    poll_seconds = poll_seconds if poll_seconds is not None else settings.poll_seconds()
+    poll_limit = poll_limit if poll_limit is not None else settings.poll_limit()
     api = base_url()
     body = {"filters": {"prime_award_types": CONTRACT_TYPES + IDV_TYPES, "sub_award_types": ["procurement"],
                         "date_type": "action_date", "date_range": _date_range(start, end),

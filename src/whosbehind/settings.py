@@ -1,0 +1,113 @@
+"""Every WHOSBEHIND_* setting, in one place. Each is read from the environment when it is used, so a command
+or a test that sets one sees it; the README lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+
+def _get(name: str) -> str | None:
+    value = os.environ.get(f"WHOSBEHIND_{name}")
+    return value if value not in (None, "") else None
+
+
+def data_dir() -> Path:
+    """The user data folder whosbehind keeps its files in (e.g. ~/.local/share/whosbehind)."""
+    return Path(user_data_dir("whosbehind", appauthor=False))
+
+
+def db_path() -> Path:
+    """WHOSBEHIND_DB: the database file, else whosbehind.duckdb in the user data folder."""
+    value = _get("DB")
+    return Path(value) if value else data_dir() / "whosbehind.duckdb"
+
+
+def memory_limit() -> str:
+    """WHOSBEHIND_MEMORY_LIMIT: DuckDB's memory cap (it spills to disk past it), default 1GB."""
+    return _get("MEMORY_LIMIT") or "1GB"
+
+
+def curated_dir() -> Path | None:
+    """WHOSBEHIND_CURATED: a folder of curated ownership, brands and decisions to read instead of the packaged
+    ones (to review changes)."""
+    value = _get("CURATED")
+    return Path(value) if value else None
+
+
+def claims_dir() -> Path | None:
+    """WHOSBEHIND_CLAIMS: a folder of curated claims to read instead of the packaged ones."""
+    value = _get("CLAIMS")
+    return Path(value) if value else None
+
+
+def focus() -> tuple[str, ...] | None:
+    """WHOSBEHIND_FOCUS: the agencies the web's home page ranks (comma-separated: ICE,CBP)."""
+    value = _get("FOCUS")
+    return tuple(x.strip() for x in value.split(",") if x.strip()) if value else None
+
+
+def web_cache() -> int:
+    """WHOSBEHIND_WEB_CACHE: answers the web keeps per database version, default 2048; 0 keeps none."""
+    return int(_get("WEB_CACHE") or 2048)
+
+
+def public_url() -> str:
+    """WHOSBEHIND_PUBLIC_URL: the base URL printed on pages and one-pagers (else the request's own)."""
+    return (_get("PUBLIC_URL") or "").rstrip("/")
+
+
+def warm_organizations() -> int:
+    """WHOSBEHIND_WARM: how many of the organizations paid most the server prepares before it listens."""
+    return int(_get("WARM") or 150)
+
+
+def warm_seconds() -> float:
+    """WHOSBEHIND_WARM_SECONDS: the most time that preparation may take."""
+    return float(_get("WARM_SECONDS") or 10.0)
+
+
+def products_lexicon() -> Path | None:
+    """WHOSBEHIND_PRODUCTS: a product lexicon (YAML) to read instead of the packaged curated/products.yaml."""
+    value = _get("PRODUCTS")
+    return Path(value) if value else None
+
+
+# Fresh data (refresh/): where the sources are fetched from, and how patiently.
+def usaspending_api() -> str:
+    """WHOSBEHIND_USASPENDING_API: the USAspending API's base URL (tests point it at a local server)."""
+    return (_get("USASPENDING_API") or "https://api.usaspending.gov").rstrip("/")
+
+
+def fedramp_url() -> str:
+    """WHOSBEHIND_FEDRAMP_URL: the FedRAMP Marketplace data.json to fetch."""
+    return _get("FEDRAMP_URL") or "https://raw.githubusercontent.com/GSA/marketplace-fedramp-gov-data/main/data.json"
+
+
+def http_timeout() -> float:
+    """WHOSBEHIND_HTTP_TIMEOUT: seconds a request may wait for an answer or the next bytes, default 60."""
+    return float(_get("HTTP_TIMEOUT") or 60)
+
+
+def http_retries() -> int:
+    """WHOSBEHIND_HTTP_RETRIES: how often a 5xx, 429, timeout or cut connection is retried, default 4."""
+    return int(_get("HTTP_RETRIES") or 4)
+
+
+def http_backoff() -> float:
+    """WHOSBEHIND_HTTP_BACKOFF: seconds before the first retry, doubled for each next one, default 2."""
+    return float(_get("HTTP_BACKOFF") or 2)
+
+
+def poll_seconds() -> float:
+    """WHOSBEHIND_POLL_SECONDS: seconds between looks at a USAspending download's status, default 15."""
+    return float(_get("POLL_SECONDS") or 15)
+
+
+def poll_limit() -> float:
+    """WHOSBEHIND_POLL_LIMIT: seconds to wait for a download to be ready before stopping (a later run goes on
+    waiting for the same file), default 7200."""
+    return float(_get("POLL_LIMIT") or 7200)
