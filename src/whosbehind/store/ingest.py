@@ -153,6 +153,9 @@ def _ingest_locked(
         if then is not None:
             then(con)
         if report.derived or then is not None:
+            from whosbehind.store import changes  # every build is recorded, with what changed since the last
+
+            changes.record_build(con, report.run_id, options.get("command", "ingest"))
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
