@@ -71,7 +71,9 @@ def write_csv(rows: list[dict[str, Any]], path: Path | None) -> None:
 
 def describe(r: dict[str, Any]) -> str:
     lines = []
-    if r["match"] is None:
+    if r["rule"] == "individual":
+        lines.append(f"{r['query']!r}: an individual recipient; name withheld")
+    elif r["match"] is None:
         lines.append(f"no match for {r['query']!r}" + (" (ambiguous)" if r["rule"] == "ambiguous" else ""))
         if r["family"]:
             lines.append(f"every candidate belongs to one family: {r['family']['name']} ({r['family']['id']})")

@@ -25,7 +25,7 @@ TRANSACTIONS_2018 = SourceFormat(
     headerless_continuations=True,
     individual_predicate=(
         "((sole_proprietorship = 't' AND NOT has_organisation_word(recipient_name)) "
-        "OR looks_like_person_name(recipient_name))"
+        "OR looks_like_person_name(recipient_name) OR reads_as_person(recipient_name))"
     ),
     personal_columns=(
         "recipient_name",
@@ -35,5 +35,9 @@ TRANSACTIONS_2018 = SourceFormat(
         "recipient_address_line_2",
         "recipient_phone_number",
         "recipient_fax_number",
+    ),
+    person_checks=(
+        ("reads_as_person(recipient_parent_name)", ("recipient_parent_name", "recipient_parent_duns")),
+        ("reads_as_person(recipient_doing_business_as_name)", ("recipient_doing_business_as_name",)),
     ),
 )

@@ -16,11 +16,19 @@ PUBLISHER = "USAspending.gov (U.S. Treasury, Bureau of the Fiscal Service)"
 URL = "https://www.usaspending.gov/download_center/custom_award_data"
 LICENCE = "U.S. government work, public domain in the U.S."
 
-# A sole proprietor whose trade name carries no organisation word, or a name written "SURNAME, GIVEN":
-# a private person. The SQL macros are defined in store/sql/000_macros.sql.
+# A sole proprietor whose trade name carries no organisation word, a name written "SURNAME, GIVEN", or a
+# name that reads as a person's with no business word (sources/persons.py): a private person. The SQL macros
+# are defined in store/sql/000_macros.sql.
 RECIPIENT_IS_PERSON = (
     "((sole_proprietorship = 't' AND NOT has_organisation_word(recipient_name)) "
-    "OR looks_like_person_name(recipient_name))"
+    "OR looks_like_person_name(recipient_name) "
+    "OR reads_as_person(recipient_name) OR reads_as_person(recipient_name_raw))"
+)
+# A parent or a trade name that is a person's name: never stored, and no family link to a person.
+RECIPIENT_PERSON_CHECKS = (
+    ("reads_as_person(recipient_parent_name) OR reads_as_person(recipient_parent_name_raw)",
+     ("recipient_parent_name", "recipient_parent_name_raw", "recipient_parent_uei", "recipient_parent_duns")),
+    ("reads_as_person(recipient_doing_business_as_name)", ("recipient_doing_business_as_name",)),
 )
 RECIPIENT_PERSONAL_COLUMNS = (
     "recipient_name",
@@ -47,6 +55,7 @@ PRIME_AWARD_TRANSACTIONS = SourceFormat(
     fiscal_year_checks=(("action_date", "action_date_fiscal_year"),),
     individual_predicate=RECIPIENT_IS_PERSON,
     personal_columns=RECIPIENT_PERSONAL_COLUMNS,
+    person_checks=RECIPIENT_PERSON_CHECKS,
 )
 
 PRIME_AWARD_SUMMARIES = SourceFormat(
@@ -65,6 +74,7 @@ PRIME_AWARD_SUMMARIES = SourceFormat(
     ),
     individual_predicate=RECIPIENT_IS_PERSON,
     personal_columns=RECIPIENT_PERSONAL_COLUMNS,
+    person_checks=RECIPIENT_PERSON_CHECKS,
 )
 
 SUBAWARDS = SourceFormat(
@@ -87,12 +97,23 @@ SUBAWARDS = SourceFormat(
     },
     individual_predicate=(
         "((upper(subawardee_business_types) LIKE '%SOLE PROPRIETOR%' "
-        "AND NOT has_organisation_word(subawardee_name)) OR looks_like_person_name(subawardee_name))"
+        "AND NOT has_organisation_word(subawardee_name)) OR looks_like_person_name(subawardee_name) "
+        "OR reads_as_person(subawardee_name))"
     ),
     personal_columns=(
         "subawardee_name",
         "subawardee_dba_name",
         "subawardee_parent_name",
         "subawardee_address_line_1",
+    ),
+    person_checks=(
+        ("reads_as_person(subawardee_parent_name)",
+         ("subawardee_parent_name", "subawardee_parent_uei", "subawardee_parent_duns")),
+        ("reads_as_person(subawardee_dba_name)", ("subawardee_dba_name",)),
+        ("reads_as_person(prime_awardee_name)",
+         ("prime_awardee_name", "prime_awardee_dba_name", "prime_awardee_uei", "prime_awardee_duns")),
+        ("reads_as_person(prime_awardee_parent_name)",
+         ("prime_awardee_parent_name", "prime_awardee_parent_uei", "prime_awardee_parent_duns")),
+        ("reads_as_person(prime_awardee_dba_name)", ("prime_awardee_dba_name",)),
     ),
 )

@@ -60,6 +60,8 @@ def ingest(
     workdir = make_workdir()
     try:
         with db.transaction(con):
+            # Rows stored under older person rules are classified again first (they only gain persons).
+            reclassified = raw.reclassify(con)
             for item in iter_csv_inputs(files, workdir, on_bytes):
                 detected = raw.detect_format(item)
                 known = con.execute(
@@ -77,7 +79,7 @@ def ingest(
                 on_file(outcome)
             added = sum(1 for f in report.files if f.status == "stored")
             # Nothing new, but tables derived by another version: derive them again so they can be read.
-            if added or db.derived_layout(con) != db.DERIVED_LAYOUT:
+            if added or reclassified or db.derived_layout(con) != db.DERIVED_LAYOUT:
                 on_stage("rebuilding organizations, ties and totals")
                 db.derive(con)
                 report.derived = True
