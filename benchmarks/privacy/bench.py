@@ -27,42 +27,15 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from records import SAMPLE, iter_rows  # noqa: E402
+from records import labelled  # noqa: E402
 
 from whosbehind.sources import persons as persons_mod  # noqa: E402
 from whosbehind.store.db import sql_text  # noqa: E402
 
-LABELS = HERE / "labels.csv"
 RESULTS = HERE.parent / "RESULTS.md"
 BEGIN = "<!-- privacy/bench.py: begin (rewritten by each run with --write-results) -->"
 END = "<!-- privacy/bench.py: end -->"
 RECALL_TARGET, PRECISION_TARGET = 0.98, 0.90
-
-
-def read_labels(path: Path = LABELS) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def attach_rows(labels: list[dict[str, str]]) -> list[dict]:
-    """Each label with its bundled row (canonical columns), its format and the name it points at."""
-    wanted = defaultdict(set)
-    for label in labels:
-        wanted[(label["archive"], label["member"])].add(int(label["row"]))
-    found = {}
-    for archive in sorted({a for a, _m in wanted}):
-        for member, fmt, number, record in iter_rows(SAMPLE / archive):
-            if number in wanted.get((archive, member), ()):
-                found[(archive, member, number)] = (fmt, record)
-    out = []
-    for label in labels:
-        fmt, record = found[(label["archive"], label["member"], int(label["row"]))]
-        name = (record.get(label["column"]) or "").strip()
-        if label["name"] and label["name"] != name:
-            raise SystemExit(f"labels.csv: {label['member']} row {label['row']} {label['column']} is {name!r}, "
-                             f"not {label['name']!r}")
-        out.append({**label, "fmt": fmt, "record": record, "text": name})
-    return out
 
 
 def predicate_for(fmt, column: str) -> str:
@@ -118,7 +91,7 @@ def score(items: list[dict], decided: list[bool]) -> dict:
 
 def run() -> dict:
     started = time.perf_counter()
-    items = attach_rows(read_labels())
+    items = labelled()
     contenders = {
         "whosbehind ingest (business-type columns + earlier rules + reads_as_person)": ingest_decisions(items),
         "name rule alone (reads_as_person)": [persons_mod.reads_as_person(i["text"]) for i in items],
@@ -174,8 +147,9 @@ def render(result: dict) -> str:
         BEGIN,
         "## Private persons withheld (issue 12)",
         "",
-        "Command: `python benchmarks/privacy/bench.py --write-results` (labels and how they were made: "
-        "`benchmarks/privacy/README.md`).",
+        "Command: `python benchmarks/privacy/bench.py --write-results"
+        + (f" --sam-exclusions {result['sam']['file']}" if result.get("sam") else "")
+        + "` (labels and how they were made: `benchmarks/privacy/README.md`).",
         "",
         f"{result['names']} labelled recipient, parent and subrecipient names of the bundled records, "
         f"{result['persons']} of them persons. A person withheld is a true positive; recall is the share of "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -19,6 +20,7 @@ from pathlib import Path
 from whosbehind.sources import all_formats
 
 SAMPLE = Path(str(resources.files("whosbehind").joinpath("sample")))
+LABELS = Path(__file__).resolve().parent / "labels.csv"
 
 # The columns that name a recipient, a subrecipient or a parent, per format (canonical column names).
 NAME_COLUMNS = {
@@ -90,3 +92,27 @@ def read_cell(archive: str, member: str, row: int, column: str) -> str:
         if m == member and number == row:
             return (record.get(column) or "").strip()
     raise KeyError(f"{archive}!{member} row {row}")
+
+
+def labelled(path: Path = LABELS) -> list[dict]:
+    """Each label of labels.csv with its bundled row (``record``, canonical columns), its format (``fmt``) and
+    the name it points at (``text``). An organization's label also carries the name, which must agree."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        labels = list(csv.DictReader(handle))
+    wanted = defaultdict(set)
+    for label in labels:
+        wanted[(label["archive"], label["member"])].add(int(label["row"]))
+    found = {}
+    for archive in sorted({a for a, _m in wanted}):
+        for member, fmt, number, record in iter_rows(SAMPLE / archive):
+            if number in wanted.get((archive, member), ()):
+                found[(archive, member, number)] = (fmt, record)
+    out = []
+    for label in labels:
+        fmt, record = found[(label["archive"], label["member"], int(label["row"]))]
+        name = (record.get(label["column"]) or "").strip()
+        if not name or (label["name"] and label["name"] != name):
+            raise ValueError(f"labels.csv: {label['member']} row {label['row']} {label['column']} is {name!r}, "
+                             f"not {label['name']!r}")
+        out.append({**label, "fmt": fmt, "record": record, "text": name})
+    return out

@@ -35,6 +35,7 @@ TRANSACTIONS_2018 = SourceFormat(
         "recipient_address_line_2",
         "recipient_phone_number",
         "recipient_fax_number",
+        "award_description",  # the description of a person's award may name them
     ),
     person_checks=(
         ("reads_as_person(recipient_parent_name)", ("recipient_parent_name", "recipient_parent_duns")),

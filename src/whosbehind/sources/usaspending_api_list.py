@@ -33,5 +33,6 @@ API_TRANSACTION_LIST = SourceFormat(
     date_columns=("Action Date",),
     # No business-type column: the name alone decides (sources/persons.py).
     individual_predicate='(looks_like_person_name("Recipient Name") OR reads_as_person("Recipient Name"))',
-    personal_columns=("Recipient Name",),
+    # The description of a person's award may name them ("ARBITRATION SERVICES - <name>").
+    personal_columns=("Recipient Name", "Transaction Description"),
 )

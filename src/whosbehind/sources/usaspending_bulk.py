@@ -54,7 +54,9 @@ PRIME_AWARD_TRANSACTIONS = SourceFormat(
     date_columns=("action_date", "last_modified_date"),
     fiscal_year_checks=(("action_date", "action_date_fiscal_year"),),
     individual_predicate=RECIPIENT_IS_PERSON,
-    personal_columns=RECIPIENT_PERSONAL_COLUMNS,
+    # The description of a person's award may name them ("ARBITRATION SERVICES - <name>").
+    personal_columns=(*RECIPIENT_PERSONAL_COLUMNS, "transaction_description",
+                      "prime_award_base_transaction_description"),
     person_checks=RECIPIENT_PERSON_CHECKS,
 )
 
@@ -73,7 +75,7 @@ PRIME_AWARD_SUMMARIES = SourceFormat(
         ("award_latest_action_date", "award_latest_action_date_fiscal_year"),
     ),
     individual_predicate=RECIPIENT_IS_PERSON,
-    personal_columns=RECIPIENT_PERSONAL_COLUMNS,
+    personal_columns=(*RECIPIENT_PERSONAL_COLUMNS, "prime_award_base_transaction_description"),
     person_checks=RECIPIENT_PERSON_CHECKS,
 )
 
@@ -105,6 +107,7 @@ SUBAWARDS = SourceFormat(
         "subawardee_dba_name",
         "subawardee_parent_name",
         "subawardee_address_line_1",
+        "subaward_description",
     ),
     person_checks=(
         ("reads_as_person(subawardee_parent_name)",

@@ -156,11 +156,16 @@ def reclassify(con: duckdb.DuckDBPyConnection) -> bool:
     changed = 0
     if stored is not None or con.execute("SELECT count(*) FROM source_files").fetchone()[0]:
         for fmt in all_formats():
-            blank = ", ".join(f"{quote(c)} = NULL" for c in fmt.personal_columns)
             changed += con.execute(
-                f"UPDATE {fmt.raw_table} SET _individual = true{', ' + blank if blank else ''} "
+                f"UPDATE {fmt.raw_table} SET _individual = true "
                 f"WHERE NOT _individual AND coalesce({fmt.individual_predicate}, false)"
             ).fetchone()[0]
+            if fmt.personal_columns:  # also the columns a newer version blanks on persons' rows
+                changed += con.execute(
+                    f"UPDATE {fmt.raw_table} SET " + ", ".join(f"{quote(c)} = NULL" for c in fmt.personal_columns)
+                    + " WHERE _individual AND ("
+                    + " OR ".join(f"{quote(c)} IS NOT NULL" for c in fmt.personal_columns) + ")"
+                ).fetchone()[0]
             for predicate, columns in fmt.person_checks:
                 blank = ", ".join(f"{quote(c)} = NULL" for c in columns)
                 changed += con.execute(
