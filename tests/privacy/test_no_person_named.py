@@ -121,6 +121,27 @@ def test_the_database_holds_no_labelled_person(built_db, persons):
     assert db_hits(built_db, persons) == {}
 
 
+def test_persons_rows_keep_their_money_but_nothing_that_names_or_identifies_them(built_db):
+    from whosbehind.sources import all_formats
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        withheld = 0
+        for fmt in all_formats():
+            columns = [c for c in fmt.personal_columns if c in fmt.stored_columns]
+            assert {"recipient_uei", "subawardee_uei", "recipient_duns", "subawardee_duns"} & set(columns) or (
+                fmt.key == "api_transactions"), f"{fmt.key}: a person's identifiers resolve to their name"
+            kept = " OR ".join(f'"{c}" IS NOT NULL' for c in columns)
+            withheld += con.execute(f"SELECT count(*) FROM {fmt.raw_table} WHERE _individual").fetchone()[0]
+            assert con.execute(f"SELECT count(*) FROM {fmt.raw_table} WHERE _individual AND ({kept})"
+                               ).fetchone()[0] == 0, fmt.key
+        assert withheld > 500
+        assert con.execute("SELECT count(*) FROM money WHERE individual AND recipient_id <> 'individuals'"
+                           ).fetchone()[0] == 0
+    finally:
+        con.close()
+
+
 def test_no_cli_answer_names_a_labelled_person(built, persons, tmp_path):
     faces = Faces(persons)
     visited: list[str] = []

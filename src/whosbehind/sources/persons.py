@@ -30,7 +30,7 @@ import duckdb
 
 # The version of these rules. A database whose raw rows were classified under another version is
 # classified again (only ever adding persons: see store/raw.py ``reclassify``).
-RULES_VERSION = "2026-12-01"
+RULES_VERSION = "2026-12-01.2"
 
 # Legal forms and words that name a business, an institution, a government body or a place of trade.
 _BUSINESS_WORDS = """

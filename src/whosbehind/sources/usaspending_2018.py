@@ -28,9 +28,11 @@ TRANSACTIONS_2018 = SourceFormat(
         "OR looks_like_person_name(recipient_name) OR reads_as_person(recipient_name))"
     ),
     personal_columns=(
+        "recipient_duns",  # an identifier that SAM.gov and USAspending resolve to the person's name
         "recipient_name",
         "recipient_doing_business_as_name",
         "recipient_parent_name",
+        "recipient_parent_duns",
         "recipient_address_line_1",
         "recipient_address_line_2",
         "recipient_phone_number",

@@ -21,19 +21,26 @@ LICENCE = "U.S. government work, public domain in the U.S."
 # are defined in store/sql/000_macros.sql.
 RECIPIENT_IS_PERSON = (
     "((sole_proprietorship = 't' AND NOT has_organisation_word(recipient_name)) "
-    "OR looks_like_person_name(recipient_name) "
-    "OR reads_as_person(recipient_name) OR reads_as_person(recipient_name_raw))"
+    "OR looks_like_person_name(recipient_name) OR reads_as_person(recipient_name))"
 )
 # A parent or a trade name that is a person's name: never stored, and no family link to a person.
 RECIPIENT_PERSON_CHECKS = (
+    # The name as reported on the award can be the owner's where the registration's name is the company's
+    # (QUALIFICATION TARGETS INC was reported as its owner's name): the company is the recipient, the
+    # owner's name is not stored.
+    ("reads_as_person(recipient_name_raw)", ("recipient_name_raw",)),
     ("reads_as_person(recipient_parent_name) OR reads_as_person(recipient_parent_name_raw)",
      ("recipient_parent_name", "recipient_parent_name_raw", "recipient_parent_uei", "recipient_parent_duns")),
     ("reads_as_person(recipient_doing_business_as_name)", ("recipient_doing_business_as_name",)),
 )
 RECIPIENT_PERSONAL_COLUMNS = (
+    "recipient_uei",  # an identifier that SAM.gov and USAspending resolve to the person's name
+    "recipient_duns",
     "recipient_name",
     "recipient_name_raw",
     "recipient_doing_business_as_name",
+    "recipient_parent_uei",
+    "recipient_parent_duns",
     "recipient_parent_name",
     "recipient_parent_name_raw",
     "recipient_address_line_1",
@@ -103,8 +110,12 @@ SUBAWARDS = SourceFormat(
         "OR reads_as_person(subawardee_name))"
     ),
     personal_columns=(
+        "subawardee_uei",
+        "subawardee_duns",
         "subawardee_name",
         "subawardee_dba_name",
+        "subawardee_parent_uei",
+        "subawardee_parent_duns",
         "subawardee_parent_name",
         "subawardee_address_line_1",
         "subaward_description",
