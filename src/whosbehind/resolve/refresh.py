@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from whosbehind import build
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
 from whosbehind.store import db
 
@@ -72,12 +73,13 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
                     "child_name VARCHAR, parent_id VARCHAR, parent_name VARCHAR, kind VARCHAR, valid_from DATE, "
                     "valid_to DATE, status VARCHAR, url VARCHAR, retrieved_at TIMESTAMP, sha256 VARCHAR)")
         with db.transaction(con):
-            con.executemany(
-                "INSERT INTO raw_registry_links VALUES (?, ?, ?, ?, ?, ?, nullif(?, '')::DATE, nullif(?, '')::DATE, "
-                "?, ?, ?::TIMESTAMPTZ::TIMESTAMP, ?)",
-                [(x.registry, x.child_id, x.child_name, x.parent_id, x.parent_name, x.kind, x.valid_from, x.valid_to,
-                  x.status, x.url, x.retrieved_at, x.sha256) for x in report.links])
-            db.derive(con)
+            if report.links:
+                con.executemany(
+                    "INSERT INTO raw_registry_links VALUES (?, ?, ?, ?, ?, ?, nullif(?, '')::DATE, "
+                    "nullif(?, '')::DATE, ?, ?, ?::TIMESTAMPTZ::TIMESTAMP, ?)",
+                    [(x.registry, x.child_id, x.child_name, x.parent_id, x.parent_name, x.kind, x.valid_from,
+                      x.valid_to, x.status, x.url, x.retrieved_at, x.sha256) for x in report.links])
+            build.derive(con)
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)
