@@ -15,7 +15,6 @@ from pathlib import Path
 
 import duckdb
 
-from whosbehind import build
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
 from whosbehind.store import db
 
@@ -79,6 +78,8 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
                     "nullif(?, '')::DATE, ?, ?, ?::TIMESTAMPTZ::TIMESTAMP, ?)",
                     [(x.registry, x.child_id, x.child_name, x.parent_id, x.parent_name, x.kind, x.valid_from,
                       x.valid_to, x.status, x.url, x.retrieved_at, x.sha256) for x in report.links])
+            from whosbehind import build  # the build runs resolution; imported here, not at module level
+
             build.derive(con)
     except BaseException:
         con.close()
