@@ -48,6 +48,15 @@ def _default_leis(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
             ueis: list[str] | None = None, leis: list[str] | None = None, limit: int = 50) -> RefreshReport:
+    """Ask, store, derive again; one writer at a time (the lock an ingest takes)."""
+    from whosbehind.store import writelock
+
+    with writelock.writing(db_path):
+        return _refresh_locked(db_path, gleif=gleif, usaspending=usaspending, ueis=ueis, leis=leis, limit=limit)
+
+
+def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
+                    ueis: list[str] | None, leis: list[str] | None, limit: int) -> RefreshReport:
     if not db_path.exists():
         from whosbehind.errors import WhosbehindError
 
@@ -81,6 +90,9 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
             from whosbehind import build  # the build runs resolution; imported here, not at module level
 
             build.derive(con)
+        from whosbehind.store import digest
+
+        digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)
