@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
-from whosbehind.store import db
+from whosbehind.store import db, digest
 
 
 @dataclass
@@ -90,9 +90,7 @@ def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: Us
             from whosbehind import build  # the build runs resolution; imported here, not at module level
 
             build.derive(con)
-        from whosbehind.store import digest
-
-        digest.record(con)  # what `check` verifies the derived tables against
+            digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)
