@@ -30,7 +30,9 @@ from functools import lru_cache
 import duckdb
 
 # The version of these rules. A database whose raw rows were classified under another version is
-# classified again (only ever adding persons: see store/raw.py ``reclassify``).
+# classified again (only ever adding persons: see store/raw.py ``reclassify``). A change that withholds fewer
+# names (CAP GEMINI, version .3) reaches a database only when it is built again from its files: a withheld
+# name was never stored.
 RULES_VERSION = "2026-12-01.3"
 
 # Legal forms and words that name a business, an institution, a government body or a place of trade.
