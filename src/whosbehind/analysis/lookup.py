@@ -89,13 +89,18 @@ def lookup_many(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher
     """One answer per text, in order. The matcher runs once for all texts that need it (check a list)."""
     answers: list[Answer | None] = [_direct(con, t) for t in texts]
     pending = [i for i, a in enumerate(answers) if a is None]
+    withheld: dict[int, Answer] = {}
     if use_matcher and pending:
         from whosbehind.resolve import match as matcher
 
         results = matcher.match_names(con, [texts[i] for i in pending])
         for i, result in zip(pending, results, strict=True):
             answers[i] = _from_matcher(con, texts[i], result)
-    return [a if a is not None else _fallback(con, texts[i]) for i, a in enumerate(answers)]
+            if result.rule == "individual":  # a private person's name: never matched, listed or named
+                withheld[i] = Answer(texts[i], "not_found", basis="private person",
+                                     reason=result.explanation[0]["level"])
+    out = [a if a is not None else _fallback(con, texts[i]) for i, a in enumerate(answers)]
+    return [withheld[i] if i in withheld and not a.found else a for i, a in enumerate(out)]
 
 
 def is_withheld(answer: Answer) -> bool:
