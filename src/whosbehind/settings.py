@@ -70,6 +70,24 @@ def warm_seconds() -> float:
     return float(_get("WARM_SECONDS") or 10.0)
 
 
+def tips_dir() -> Path:
+    """WHOSBEHIND_TIPS_DIR: the tip line's store (tips.sqlite3, keys.sqlite3), else 'tips' in the user data
+    folder."""
+    value = _get("TIPS_DIR")
+    return Path(value) if value else data_dir() / "tips"
+
+
+def tips_retention_days_text() -> str | None:
+    """WHOSBEHIND_TIPS_RETENTION_DAYS: days a tip is kept unless a moderator keeps it (default 90; checked by
+    tips.store.retention_days)."""
+    return _get("TIPS_RETENTION_DAYS")
+
+
+def tips_max_mb() -> int:
+    """WHOSBEHIND_TIPS_MAX_MB: the largest tip form, files included, in MB (default 10)."""
+    return int(_get("TIPS_MAX_MB") or 10)
+
+
 def products_lexicon() -> Path | None:
     """WHOSBEHIND_PRODUCTS: a product lexicon (YAML) to read instead of the packaged curated/products.yaml."""
     value = _get("PRODUCTS")
