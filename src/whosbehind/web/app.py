@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,11 +23,12 @@ from whosbehind.analysis import views
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web import charts, formatting, warm
+from whosbehind.web import charts, formatting, limits, warm
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
 DEFAULT_FOCUS = ("ICE", "CBP")
+logger = logging.getLogger("whosbehind.web")
 
 
 def templates() -> Jinja2Templates:
@@ -35,10 +38,20 @@ def templates() -> Jinja2Templates:
     env.filters.update(money=formatting.money, short_money=formatting.short_money, day=formatting.day,
                        grade_label=formatting.grade_label, grade_help=formatting.grade_help,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
-                       evidence_path=formatting.evidence_path)
+                       evidence_path=formatting.evidence_path,
+                       web_url=formatting.web_url)
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        parent_reports=views.parent_reports)
     return t
+
+
+def without_local_paths(message: str, db_path: Path) -> str:
+    """An error message for a visitor: the server's database path (and folder) are not shown."""
+    for path in sorted({str(db_path), str(db_path.resolve()), str(db_path.parent), str(db_path.resolve().parent)},
+                       key=len, reverse=True):
+        if path not in ("", ".", "/"):
+            message = message.replace(path + os.sep, "").replace(path, "the database")
+    return message.replace(db_path.name + ":", "the database:").replace(db_path.name, "the database")
 
 
 def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_url: str | None = None,
@@ -85,11 +98,13 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
     app.include_router(tips_router)
     app.add_middleware(ForgetClient)  # no client address, user agent or referrer reaches any page or log
     app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
+    app.add_middleware(limits.RequestLimits)  # body size and time limits, protective headers (web/limits.py)
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
     def error(request: Request, status: int, message: str) -> Response:
+        message = without_local_paths(message, app.state.db.path)
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
         return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
@@ -101,7 +116,14 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     @app.exception_handler(DatabaseMissing)
     def missing(request: Request, exc: DatabaseMissing) -> Response:
+        logger.warning("%s", exc)  # the operator's log keeps the path; the page does not show it
         return error(request, 503, str(exc))
+
+    @app.exception_handler(limits.Busy)
+    def busy(request: Request, exc: limits.Busy) -> Response:
+        answer = error(request, 503, str(exc))
+        answer.headers["Retry-After"] = "60"
+        return answer
 
     @app.exception_handler(WhosbehindError)
     def bad_request(request: Request, exc: WhosbehindError) -> Response:
