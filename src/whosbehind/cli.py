@@ -436,3 +436,8 @@ def why_command(
 from whosbehind.cli_families import register as _register_family_commands  # noqa: E402
 
 _register_family_commands(app, user_errors, _db_path)
+
+# Fresh data: refresh, changes, watchlists (cli_fresh.py).
+from whosbehind import cli_fresh  # noqa: E402
+
+cli_fresh.register(app)

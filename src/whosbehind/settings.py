@@ -92,3 +92,40 @@ def products_lexicon() -> Path | None:
     """WHOSBEHIND_PRODUCTS: a product lexicon (YAML) to read instead of the packaged curated/products.yaml."""
     value = _get("PRODUCTS")
     return Path(value) if value else None
+
+
+# Fresh data (refresh/): where the sources are fetched from, and how patiently.
+def usaspending_api() -> str:
+    """WHOSBEHIND_USASPENDING_API: the USAspending API's base URL (tests point it at a local server)."""
+    return (_get("USASPENDING_API") or "https://api.usaspending.gov").rstrip("/")
+
+
+def fedramp_url() -> str:
+    """WHOSBEHIND_FEDRAMP_URL: the FedRAMP Marketplace data.json to fetch."""
+    return _get("FEDRAMP_URL") or "https://raw.githubusercontent.com/GSA/marketplace-fedramp-gov-data/main/data.json"
+
+
+def http_timeout() -> float:
+    """WHOSBEHIND_HTTP_TIMEOUT: seconds a request may wait for an answer or the next bytes, default 60."""
+    return float(_get("HTTP_TIMEOUT") or 60)
+
+
+def http_retries() -> int:
+    """WHOSBEHIND_HTTP_RETRIES: how often a 5xx, 429, timeout or cut connection is retried, default 4."""
+    return int(_get("HTTP_RETRIES") or 4)
+
+
+def http_backoff() -> float:
+    """WHOSBEHIND_HTTP_BACKOFF: seconds before the first retry, doubled for each next one, default 2."""
+    return float(_get("HTTP_BACKOFF") or 2)
+
+
+def poll_seconds() -> float:
+    """WHOSBEHIND_POLL_SECONDS: seconds between looks at a USAspending download's status, default 15."""
+    return float(_get("POLL_SECONDS") or 15)
+
+
+def poll_limit() -> float:
+    """WHOSBEHIND_POLL_LIMIT: seconds to wait for a download to be ready before stopping (a later run goes on
+    waiting for the same file), default 7200."""
+    return float(_get("POLL_LIMIT") or 7200)
