@@ -31,6 +31,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 
 
@@ -49,6 +50,7 @@ BODY_TIMEOUT = _setting("BODY_TIMEOUT", 60)
 MAX_BODY = int(_setting("MAX_BODY", 2 * 1024 * 1024))
 MAX_UPLOAD = int(_setting("MAX_UPLOAD", 6 * 1024 * 1024))
 UPLOAD_PATHS = ("/check", "/check.csv")
+OWN_LIMIT_PATHS = ("/tip",)  # WHOSBEHIND_TIPS_MAX_MB, checked by the page so that it can answer in its language
 MAX_CONNECTIONS = int(_setting("MAX_CONNECTIONS", 0))  # 0: as many as the open-file limit allows
 CHECK_SLOTS = int(_setting("CHECK_SLOTS", 1))
 CHECK_WAIT = _setting("CHECK_WAIT", 60)
@@ -110,6 +112,9 @@ class RequestLimits:
             return
         path = scope.get("path", "")
         limit = MAX_UPLOAD if path in UPLOAD_PATHS else MAX_BODY
+        own_limit = path in OWN_LIMIT_PATHS
+        if own_limit:  # the tip form refuses a larger body itself, with its own page (tips/web.py); this is a net
+            limit = settings.tips_max_mb() * 1024 * 1024 + 1024 * 1024
         csp = (CSP_ONEPAGER if path.endswith(ONEPAGER_SUFFIX) else CSP).encode()
         started = False
 
@@ -118,11 +123,13 @@ class RequestLimits:
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
-                message = {**message, "headers": [*headers, (b"content-security-policy", csp), *HEADERS]}
+                present = {k.lower() for k, _ in headers}  # a page that sets a stricter one keeps it (the tip pages)
+                extra = [(k, v) for k, v in [(b"content-security-policy", csp), *HEADERS] if k not in present]
+                message = {**message, "headers": [*headers, *extra]}
             await send(message)
 
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None:
+        if declared is not None and not own_limit:
             try:
                 too_large = int(declared) > limit
             except ValueError:
