@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psutil
 
+from whosbehind import build
 from whosbehind.sources import files
 from whosbehind.store import db
 from whosbehind.store import ingest as ingest_mod
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     con = db.connect(args.db)
     timed = TimedConnection(con, sampler, log)
-    ingest_mod.ingest(timed, [args.csv])
+    ingest_mod.ingest(timed, [args.csv], derive=build.derive)
     con.close()
     total = time.perf_counter() - started
     sampler.stop()

@@ -21,11 +21,11 @@ from rich.table import Table
 from rich.text import Text
 
 from whosbehind import bundled
-from whosbehind.analysis import profile as profile_mod
-from whosbehind.analysis import ranking, reconcile, views
+from whosbehind.analysis import ranking, reconcile
+from whosbehind.build import ingest_into
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import db
-from whosbehind.store.ingest import FileOutcome, ingest_into, total_input_bytes
+from whosbehind.store.ingest import FileOutcome, total_input_bytes
 from whosbehind.web.formatting import jsonable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -152,10 +152,10 @@ def build_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
     db_path = _db_path(db_option)
 
     def check_sample_and_load_evidence(con: duckdb.DuckDBPyConnection) -> None:
-        from whosbehind.store import evidence
+        from whosbehind import build
 
         bundled.assert_expected_rows(con)
-        loaded = evidence.load(con)  # FedRAMP snapshots, the ICE facility list and the curated claims
+        loaded = build.load_evidence(con)  # FedRAMP snapshots, the ICE facility list and the curated claims
         if not as_json:
             err.print(f"evidence: {len(loaded.snapshots)} FedRAMP snapshots, {loaded.facilities:,} ICE facilities, "
                       f"{loaded.claims} curated claims on {loaded.entities} entities", highlight=False)
@@ -200,72 +200,24 @@ def top_command(
 @app.command("lookup")
 @user_errors
 def lookup_command(
-    name: Annotated[str, typer.Argument(help="A name, part of a name, a UEI or an id like uei:XXXX.")],
+    name: Annotated[str, typer.Argument(help="A name in any spelling, a brand, a system, a UEI, a DUNS or an id.")],
     limit: Annotated[int, typer.Option("--limit", help="How many awards and subcontracts to list.")] = 10,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """An organization: its family, totals by agency and year, largest awards, subcontracts."""
+    """An organization: its family, money at three levels, every tie, largest awards, subcontracts."""
+    from whosbehind import terminal
+    from whosbehind.analysis import organization
+
     with _reading(db_option) as con:
-        found = profile_mod.profile(con, name, limit=limit)
+        found = organization.for_query(con, name, awards=limit, subcontracts=limit)
     if as_json:
         _print_json(found)
-        return
-    _print_profile(found)
+    elif found["status"] != "found":
+        terminal.candidates(out, found)
+    else:
+        terminal.organization(out, found)
 
-
-def _family_link(members: list[dict[str, Any]]) -> str:
-    """How a family was put together, in words that follow the grade of each link (as on the web page)."""
-    reporting, by_reports_alone = views.parent_reports(members)
-    if by_reports_alone:
-        return f"{len(members)} organizations in this database, linked by the parents they reported (grade B)"
-    return (f"{len(members)} organizations in this database, {reporting} of them linked by the parents they "
-            "reported (grade B), the others by merged records or curated ownership (`whosbehind explain ID` "
-            "shows each link with its source and grade)")
-
-
-def _totals_table(title: str, rows: list[dict[str, Any]]) -> Table:
-    table = Table(title=title)
-    for c in ("agency", "FY", "obligated", "awards"):
-        table.add_column(c)
-    for t in rows:
-        table.add_row(t["agency_name"] or t["sub_agency_code"] or "", str(t["fiscal_year"]),
-                      _money(t["obligated"]), str(t["awards"]))
-    return table
-
-
-def _print_profile(p: dict[str, Any]) -> None:
-    out.print(Text.assemble((p["name"], "bold"), f"  ({p['id']})"), highlight=False)
-    if len(p["names"]) > 1:
-        out.print("also written: " + "; ".join(p["names"][1:6]), highlight=False)
-    if p["merged_into"]:
-        into = p["merged_into"]
-        out.print(f"merged into: {into['name']} ({into['id']}); `whosbehind explain {p['id']}` says why",
-                  highlight=False)
-    fam = p["family"]
-    if len(fam["members"]) > 1:
-        out.print(f"family: {fam['name']} ({fam['id']}), {_family_link(fam['members'])}", highlight=False)
-    out.print(_totals_table("Obligations by agency and fiscal year (USAspending, grade A)", p["totals"]))
-    if p["family_totals"]:
-        out.print(_totals_table(f"Obligations to the whole family, {len(fam['members'])} organizations "
-                                "(USAspending, grade A)", p["family_totals"]))
-    awards = Table(title="Largest awards")
-    for c in ("award", "obligated", "dates", "permalink"):
-        awards.add_column(c, overflow="fold")
-    for a in p["largest_awards"]:
-        awards.add_row(a["piid"] or a["award_key"], _money(a["obligated"]),
-                       f"{a['first_date']} – {a['last_date']}", a["permalink"] or f"(from {a['files']})")
-    out.print(awards)
-    if p["subcontracts"]:
-        subs = Table(title="Subcontracts (self-reported by the prime, grade B; not added to prime totals)")
-        for c in ("direction", "with", "amount", "prime award"):
-            subs.add_column(c, overflow="fold")
-        for s in p["subcontracts"]:
-            subs.add_row(s["direction"], s["other_name"], _money(s["amount"]), s["award_key"])
-        out.print(subs)
-    if p["other_matches"]:
-        out.print("other matches: " + "; ".join(f"{o['name']} ({o['id']})" for o in p["other_matches"]),
-                  highlight=False)
 
 
 @app.command("check")
@@ -288,6 +240,7 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
                                  "set_aside": report.set_aside,
                                  "partial_transaction_awards": report.partial_awards,
                                  "family_issues": report.family_issues,
+                                 "vocabulary_problems": report.vocabulary_problems,
                                  "derived_mismatches": report.derived_mismatches,
                                  "value_mismatches": report.value_mismatches})
     else:
@@ -315,6 +268,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         for d in report.derived_mismatches:
             out.print(f"changed: {d['table'] + ': ' if d['table'] else ''}{d['problem']}", highlight=False,
                       markup=False, soft_wrap=True)
+        for v in report.vocabulary_problems:
+            out.print(Text(f"{v['what']} not in the vocabulary: {v['value']} ({v['ties']})", style="red"))
         for f in report.family_issues[:20]:
             out.print(Text.assemble((f"family {f['kind']}", "yellow"), f" {f['org_id']}: {f['detail']}"),
                       highlight=False)
@@ -323,7 +278,7 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         if report.ok:
             out.print("all totals reconcile to the cent", style="green")
         elif (report.accounted and not report.total_mismatches and not report.file_count_mismatches
-              and not report.value_mismatches):
+              and not report.value_mismatches and not report.vocabulary_problems):
             out.print("check FAILED: derived tables differ from what their build recorded", style="red")
         else:
             out.print("totals do NOT reconcile", style="red")
@@ -369,55 +324,73 @@ def match_command(
     name: Annotated[str | None, typer.Argument(help="A company or brand name.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="A CSV of names (column 'name', else the first).")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the screened list here (CSV).")] = None,
-    agency: Annotated[list[str] | None, typer.Option("--agency", help="Agencies in focus (default ICE, CBP).")] = None,
+    agency: Annotated[list[str] | None, typer.Option("--agency", help="Agencies in focus (default ICE, CBP, DHS).")]
+    = None,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The organization a name belongs to, its family, the score and why; "no match" rather than a guess."""
-    from whosbehind.resolve import screening
+    """The organization a name belongs to, its family and how it was found; a list rather than a guess."""
+    from whosbehind import terminal
+    from whosbehind.analysis import lookup, screening
 
     if (name is None) == (file is None):
         raise WhosbehindError("give a NAME or --file names.csv (one of the two)")
     with _reading(db_option) as con:
-        codes = [ranking.find_agency(con, a).code for a in (agency or ["ICE", "CBP"])]
-        if file is not None:
-            rows = screening.screen_file(con, file, focus_codes=codes)
-        else:
-            result = screening.match_one(con, name or "", focus_codes=codes)
+        codes = tuple(ranking.find_agency(con, a).code for a in (agency or ["ICE", "CBP", "DHS"]))
+        names = screening.read_names(file) if file is not None else [name or ""]
+        rows = screening.screen(con, names, focus_codes=codes)
+        found = lookup.scored(con, lookup.lookup(con, name)) if name is not None else None
     if file is not None:
         if output is not None:
-            screening.write_csv(rows, output)
-            err.print(f"{len(rows):,} names screened; written to {output}", highlight=False)
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                screening.write_csv(rows, handle)
+            err.print(f"{len(rows):,} names screened; written to {output}", highlight=False, markup=False)
         elif as_json:
-            _print_json(rows)
+            _print_json([{k: v for k, v in r.items()} for r in rows])
         else:
-            screening.write_csv(rows, None)
+            screening.write_csv(rows, sys.stdout)
         return
+    assert found is not None
+    result = found.to_dict()
+    row = rows[0]
+    result.update(match={"id": found.id, "name": found.name} if found.found else None,
+                  focus_ties={k: row[k] for k in ("tied", "strongest_kind", "strongest_grade", "strongest_agency",
+                                                  "obligated", "family_obligated")} if found.found else None,
+                  **{k: (found.match or {}).get(k) for k in ("score", "rule", "explanation", "matched_name",
+                                                              "brand", "scored")})
     if as_json:
         _print_json(result)
         return
-    out.print(screening.describe(result), highlight=False)
+    terminal.match(out, result)
 
 
 @app.command("explain")
 @user_errors
 def explain_command(
-    org_id: Annotated[str, typer.Argument(help="An organization id (uei:..., duns:..., name:...).")],
+    org_id: Annotated[str, typer.Argument(help="An organization id (uei:..., duns:..., name:...) or a name.")],
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Why these records were merged into this organization, and where its family comes from."""
+    from whosbehind.analysis import lookup
     from whosbehind.resolve import match as match_mod
     from whosbehind.resolve import screening
 
     with _reading(db_option) as con:
         found = match_mod.explain(con, org_id.strip())
-    if found is None:
-        raise WhosbehindError(f"no organization with id {org_id!r} (try `whosbehind match NAME`)")
+        if found is None:
+            answer = lookup.lookup(con, org_id)
+            if not answer.found or answer.id is None:
+                raise WhosbehindError(f"{org_id!r}: {answer.reason}")
+            found = match_mod.explain(con, answer.id)
+            if found is None:
+                raise WhosbehindError(f"{answer.name} ({answer.id}) is not an organization of the records "
+                                      "(a brand, system or cloud product: `whosbehind lookup` shows its ties)")
+            found["family"] = answer.family
     if as_json:
         _print_json(found)
         return
-    out.print(screening.describe_explanation(found), highlight=False)
+    out.print(Text(screening.describe_explanation(found)))
 
 
 @app.command("why")

@@ -38,17 +38,20 @@ def test_aws_reaches_ice_through_the_icm_system(evidence_cli) -> None:
 
 
 def test_a_brand_reaches_its_owners_ties_as_the_owners(evidence_cli) -> None:
-    paths = evidence_cli.json("why", "Whole Foods")["paths"]
-    assert paths
+    found = evidence_cli.json("why", "Whole Foods")
+    paths = found["paths"]
+    assert paths and found["family"]["id"] == "duns:884745530"  # Amazon's
     assert all(not p["own"] and p["inferred_tie_grade"] == "E" for p in paths)
-    assert all("not Whole Foods's own" in p["text"] for p in paths)
+    assert all(f"not {found['matched'][0]['name']}'s own" in p["text"] for p in paths)
+    # never from Amazon down to a sibling (AWS) as if it were Whole Foods' path: up, then ties only
+    assert all("parent_down" not in _chain(p) and "brand_down" not in _chain(p) for p in paths)
     assert all("control" not in p["text"].lower() for p in paths)
 
 
 def test_a_subsidiary_shows_its_parents_ties_as_the_parents(evidence_cli) -> None:
     paths = evidence_cli.json("why", "AMAZON.COM LLC")["paths"]
     own = [p for p in paths if p["own"]]
-    parents = [p for p in paths if p["relation"] == "reported parent's"]
+    parents = [p for p in paths if p["relation"] == "parent's"]
     assert own and all(_chain(p) == ["prime_contract"] for p in own)
     assert parents and all(p["tie_of"] != "duns:128990368" for p in parents)
 
@@ -65,6 +68,30 @@ def test_facility_operators_reach_ice_through_the_facility_list(evidence_cli) ->
     facility = [p for p in paths if _chain(p) == ["facility_operation", "detention_facility"]]
     assert any(p["steps"][-1]["from"] == "facility:ADLNTCA" for p in facility)
     assert all(p["grade"] == "B" for p in facility)
+
+
+def test_a_partners_partner_is_never_walked(evidence_cli) -> None:
+    # Flock has a reported partnership with Ring; Ring's own partnerships are Ring's, not Flock's ties.
+    for name in ("Flock Safety", "Ring"):
+        for p in evidence_cli.json("why", name)["paths"]:
+            assert _chain(p).count("partnership") <= 1
+
+
+def test_one_path_per_chain_of_evidence_and_capped_length(evidence_cli) -> None:
+    from whosbehind.analysis.why import MAX_STEPS
+
+    for name in ("AWS", "Amazon", "Palantir", "Citizens Bank"):
+        paths = evidence_cli.json("why", name)["paths"]
+        chains = [tuple((s["kind"], s["from"], s["to"]) for s in p["steps"]) for p in paths]
+        assert len(chains) == len(set(chains))
+        assert all(len(p["steps"]) <= MAX_STEPS + 1 for p in paths)  # + the "part of" step into a focus agency
+
+
+def test_a_news_source_is_never_called_the_facility_list(evidence_cli) -> None:
+    for p in evidence_cli.json("why", "Citizens Bank")["paths"]:
+        for s in p["steps"]:
+            if s["grade"] == "C":
+                assert "facility list" not in s["source"] and "USAspending" not in s["source"]
 
 
 def test_unknown_name_is_a_readable_error(evidence_cli) -> None:

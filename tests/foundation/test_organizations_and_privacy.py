@@ -97,20 +97,29 @@ def test_lookup_shows_family_totals_awards_and_names(built):
     assert sum(t["obligated"] for t in geo["totals"]) > 1_000_000_000
 
 
-def test_lookup_of_a_merged_record_shows_where_it_went_and_the_whole_family(built):
-    # "GEO GROUP" finds the FY21-26 name-only record, which resolution merged into the GEO Group DUNS.
+def test_lookup_answers_the_organization_with_every_record_merged_into_it(built):
+    # "GEO GROUP" is written as a name only in the FY21-26 lists; resolution merged that record into the GEO
+    # Group DUNS. The answer is the organization, and its money is every record's.
     geo = built.json("lookup", "GEO GROUP")
-    assert geo["id"].startswith("name:") and geo["merged_into"]["id"] == "duns:612706465"
+    assert geo["id"] == "duns:612706465"
+    assert "name:THE GEO GROUP, INC." in {r["id"] for r in geo["records"]}
     con = duckdb.connect(str(built.db), read_only=True)
+    own_sum = con.execute("SELECT sum(m.amount) FROM money m JOIN organizations o ON o.id = m.recipient_id "
+                          "WHERE o.canonical_id = ?", [geo["id"]]).fetchone()[0]
     family_sum = con.execute("SELECT sum(m.amount) FROM money m JOIN organizations o ON o.id = m.recipient_id "
                              "WHERE o.family_id = ?", [geo["family"]["id"]]).fetchone()[0]
     con.close()
-    shown = sum(Decimal(str(t["obligated"])) for t in geo["family_totals"])
-    assert shown == family_sum > sum(Decimal(str(t["obligated"])) for t in geo["totals"])
+    assert sum(Decimal(str(t["obligated"])) for t in geo["totals"]) == own_sum
+    assert Decimal(str(geo["total_obligated"])) == own_sum
+    assert sum(Decimal(str(t["obligated"])) for t in geo["family_totals"]) == family_sum > own_sum
+    # Each family link says where it comes from and its grade.
+    linked = [m for m in geo["family"]["members"] if m["link"]]
+    assert linked and all(m["link"]["source"] and m["link"]["grade"] in "ABCE" for m in linked)
     text = " ".join(built.run("lookup", "GEO GROUP").output.split())  # lines wrap at the terminal width
-    assert "merged into" in text and "Obligations to the whole family" in text
-    # the family was joined partly by merged records: it is not called self-reported
-    assert "merged records or curated ownership" in text and "as self-reported" not in text
+    assert "records merged" in text and "name:THE GEO GROUP, INC." in text
+    # Asking for the merged record by its id gives the same organization, and says which record was asked for.
+    record = built.json("lookup", "name:THE GEO GROUP, INC.")
+    assert record["id"] == geo["id"] and record["asked_for"]["id"] == "name:THE GEO GROUP, INC."
 
 
 def test_lookup_lists_subcontracts_both_ways(built):

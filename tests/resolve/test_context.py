@@ -19,8 +19,9 @@ def test_one_word_query_finds_the_company(built: Cli) -> None:
     r = json.loads(built.run("match", "Palantir", "--json").output)
     assert r["match"]["id"] == "duns:362130952" and r["match"]["name"].startswith("PALANTIR TECHNOLOGIES")
     assert r["family"]["id"] == "duns:362130952" and r["rule"] == "lone-word-family"
+    assert r["status"] == "found" and r["basis"] == "name match"
     # its score is its own best name pair's, not that of PALANTIR USG, the other organization of the family
-    own = [c["score"] for c in r["candidates"] if c["id"] == r["match"]["id"]]
+    own = [c["score"] for c in r["scored"] if c["id"] == r["match"]["id"]]
     assert own and r["score"] == pytest.approx(max(own), abs=1e-4)
 
 

@@ -89,9 +89,13 @@ def test_match_file_one_row_per_input_row(built: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["row"] for r in rows] == ["1", "2", "3", "4"]
-    assert rows[0]["family_id"] == "duns:612706465" and rows[0]["focus_tied"] == "yes"
-    assert rows[1]["match_id"] == "" and rows[1]["focus_tied"] == "no"
-    assert rows[3]["family_id"] == "duns:884745530"
+    assert rows[0]["family_id"] == "duns:612706465" and rows[0]["tied"] == "yes"
+    assert rows[0]["strongest_kind"] == "prime_contract" and rows[0]["strongest_grade"] == "A"
+    # "not found" is not "found, no ties": a name the records do not hold has no answer to "tied".
+    assert rows[1]["result"] == "not found" and rows[1]["id"] == "" and rows[1]["tied"] == ""
+    assert rows[2]["result"] == "not found"
+    # AWS is tied to ICE by FedRAMP authorizations (grade A) even though ICE pays it almost nothing directly.
+    assert rows[3]["family_id"] == "duns:884745530" and rows[3]["tied"] == "yes"
 
 
 def test_check_still_reconciles_and_reports_no_family_problems(built: Cli) -> None:

@@ -23,22 +23,22 @@ def test_search_reach_organization_see_total_open_evidence(chromium, live, shots
     page.wait_for_selector("#suggestions li a")               # suggestions as you type
     assert "PALANTIR" in page.inner_text("#suggestions")
     page.screenshot(path=str(shots / "home-suggestions.png"))
-    page.press("#q", "Enter")                                   # the plain form: /search?q=palantir
-    page.wait_for_url("**/search?q=palantir")
-    page.click("table.results >> text=PALANTIR TECHNOLOGIES INC. >> nth=0")
+    page.press("#q", "Enter")                                   # the plain form: the lookup finds the company
+    page.wait_for_url(f"**/org/{PALANTIR}?q=palantir")
     page.wait_for_selector("#total-obligated")
-    org_id = page.url.split("/org/", 1)[1]
     import httpx
 
-    total = httpx.get(f"{live.url}/api/organizations/{org_id}").json()["total_obligated"]
-    assert page.inner_text("#total-obligated") == money(total)
+    answer = httpx.get(f"{live.url}/api/lookup", params={"q": "palantir"}).json()
+    assert answer["id"] == PALANTIR
+    assert page.inner_text("#total-obligated") == money(answer["obligated"])
     page.screenshot(path=str(shots / "organization.png"), full_page=True)
-    page.click("a.evidence-link >> nth=-1")                     # the prime-contract evidence for this tie
+    page.click("a.evidence-link[href*='kind=prime_contract'] >> nth=0")   # all the prime-contract evidence
     page.wait_for_selector("table.evidence")
     page.click("table.evidence tbody tr >> nth=0 >> a[href^='/evidence/']")
     page.wait_for_selector("#sha256")
     assert len(page.inner_text("#sha256")) == 64
     assert page.inner_text("#rows").split(" ")[0].rstrip(",").isdigit()
+    assert page.locator("#raw-row").count() == 1                # the row as published
     page.screenshot(path=str(shots / "evidence.png"), full_page=True)
     page.close()
 
@@ -82,16 +82,68 @@ def test_a_name_with_html_shows_as_text(chromium, live_html, html_org_id: str, s
     page.close()
 
 
-def test_a_merged_record_leads_to_the_organization_it_was_merged_into(chromium, live, shots: Path) -> None:
-    # "THE GEO GROUP, INC." of the FY21-26 lists (name only) was merged into the GEO Group DUNS.
+def test_a_merged_record_opens_the_organization_it_belongs_to(chromium, live, shots: Path) -> None:
+    # "THE GEO GROUP, INC." of the FY21-26 lists (name only) was merged into the GEO Group DUNS: its page is the
+    # organization's, with the same headline, and says which record was asked for.
     shots.mkdir(exist_ok=True)
     page = chromium.new_page(viewport={"width": 1200, "height": 900})
     page.goto(live.url + "/org/name:THE GEO GROUP, INC.")
     page.wait_for_selector("#merged-into")
-    assert "whosbehind explain name:THE GEO GROUP, INC." in page.inner_text("#merged-into")
+    assert "name:THE GEO GROUP, INC." in page.inner_text("#merged-into")
+    headline = page.inner_text("#total-obligated")
+    assert "name:THE GEO GROUP, INC." in page.inner_text("#registrations")
     page.screenshot(path=str(shots / "merged-record.png"))
-    page.click("#merged-into a")
-    page.wait_for_url("**/org/duns:612706465")
+    page.goto(live.url + "/org/duns:612706465")
     assert page.inner_text("#org-name").startswith("THE GEO GROUP")
-    assert page.locator("#merged-into").count() == 0  # the organization itself was merged into nothing
+    assert page.inner_text("#total-obligated") == headline
+    assert page.locator("#merged-into").count() == 0
     page.close()
+
+
+PAGES = {"Amazon": "duns:884745530", "Whole Foods": "name:WHOLE FOODS MARKET, INC.", "GEO Group": "duns:612706465",
+         "Palantir": PALANTIR}
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_kind_of_tie_reaches_the_organization_page(chromium, live, shots: Path, name: str, width: int,
+                                                         height: int) -> None:
+    """The pages people ask about show their FedRAMP products, the hosting and other claims of their family,
+    and why-paths grouped by agency, with no placeholder left."""
+    import httpx
+
+    shots.mkdir(exist_ok=True)
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    page.goto(live.url + "/search?q=" + name.replace(" ", "+"))
+    page.wait_for_selector("#org-name")
+    answer = httpx.get(f"{live.url}/api/lookup", params={"q": name}).json()
+    from urllib.parse import unquote
+
+    assert unquote(page.url.split("/org/", 1)[1].split("?")[0]) == PAGES[name] == answer["id"]
+    assert page.inner_text("#total-obligated") == money(answer["obligated"])
+    why = page.inner_text("#why")
+    assert "U.S. Immigration and Customs Enforcement" in why and "grade" in why
+    assert "will be shown here" not in page.content()
+    fedramp = page.inner_text("#fedramp")
+    if name in ("Amazon", "Whole Foods", "Palantir"):
+        assert "U.S. Immigration and Customs Enforcement" in fedramp   # e.g. AWS GovCloud, PFCS High
+    if name in ("Amazon", "Whole Foods"):
+        assert "Investigative Case Management" in page.inner_text("#family-ties")   # AWS hosts ICM (grade C)
+    if name == "GEO Group":
+        assert "Detention facility operation" in page.inner_text("#ties")
+        assert "Citizens" in page.inner_text("#ties")  # financed by Citizens (reported, grade C)
+    page.screenshot(path=str(shots / f"org-{name.replace(' ', '-')}-{width}.png"), full_page=True)
+    page.close()
+
+
+def test_amazon_one_pager_pdf_shows_a_fedramp_tie(live, tmp_path: Path) -> None:
+    import httpx
+
+    pdf = httpx.get(f"{live.url}/org/duns:884745530/onepager.pdf", timeout=60)
+    assert pdf.status_code == 200
+    (tmp_path / "amazon.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", "amazon.pdf", "-"], cwd=tmp_path, capture_output=True, text=True,
+                          check=True).stdout
+    flat = " ".join(text.split())
+    assert "AMAZON.COM INC." in flat and "FedRAMP" in flat and "AWS GovCloud" in flat
+    assert "marketplace.fedramp.gov/products/" in flat

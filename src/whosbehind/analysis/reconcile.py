@@ -24,6 +24,8 @@ class CheckReport:
     derived_mismatches: list[dict[str, Any]] = field(default_factory=list)
     # Counted rows whose amount, date or fiscal year check's own readers read otherwise from the raw text.
     value_mismatches: list[dict[str, Any]] = field(default_factory=list)
+    # Ties of a kind, grade or id the vocabulary (model.py) does not name.
+    vocabulary_problems: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def accounted(self) -> bool:
@@ -38,7 +40,7 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return (self.accounted and not self.total_mismatches and not self.file_count_mismatches
-                and not self.derived_mismatches and not self.value_mismatches)
+                and not self.vocabulary_problems and not self.derived_mismatches and not self.value_mismatches)
 
 
 def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
@@ -50,6 +52,7 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
         set_aside=queries.rows(con, "set_aside_reasons"),
         partial_awards=queries.one(con, "partial_transaction_awards") or {},
         family_issues=queries.rows(con, "family_issue_list"),
+        vocabulary_problems=queries.rows(con, "check_vocabulary"),
         derived_mismatches=digest.verify(con),
         value_mismatches=queries.rows(con, "reconcile_values"),
     )

@@ -1,16 +1,18 @@
 """Why is this organization here: every path from an organization or brand to an agency in focus.
 
-A path is a chain of ties, each step with its kind, grade, evidence and dates; its grade is its weakest step.
-Steps that only say two records are the same organization (``same_as``) carry a match basis, not a grade.
+A path is a chain of ties of the one graph (step 500: ties between canonical nodes), each step with its kind,
+grade, evidence and dates; its grade is its weakest step.
 
 How paths may run (so a path always reads as a reason, never as a guess):
 1. first, family steps: brand <-> owner (a brand reaches its owner's ties and the owner its brands), then
-   either up to reported parents or down to reported subsidiaries, never both (no wandering to siblings);
+   either up to parents or down to subsidiaries, never both (no wandering to siblings);
 2. then ties toward the agency: a prime contract, a subcontract under a prime, a cloud product's
-   authorization, hosting a system the agency uses, supplying, financing, operating a facility on ICE's list;
-3. a path ends at the first agency in focus it reaches; an agency outside the focus ends it, unless it is
-   part of one in focus.
-A tie reached through a family or brand step is shown as that organization's tie, not the start's own.
+   authorization, hosting a system the agency uses, supplying, financing, operating a facility on ICE's list,
+   a product named in an award to a reseller, a cloud product running on another;
+3. at most one partnership step: a partner's tie is shown, a partner's partner's never;
+4. a path ends at the first agency in focus it reaches; an agency outside the focus ends it, unless it is
+   part of one in focus; paths have at most MAX_STEPS steps; one path per distinct chain of ties.
+A tie reached through a family, brand or partner step is shown as that organization's tie, not the start's.
 """
 
 from __future__ import annotations
@@ -18,28 +20,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import duckdb
 
 from whosbehind.errors import WhosbehindError
+from whosbehind.store import queries
 
 DEFAULT_FOCUS = ("agency:7012", "agency:7014", "agency:070")
-MAX_STEPS = 7
+MAX_STEPS = 5
 MAX_PATHS = 300
 GRADE_ORDER = "ABCDE"
 FAMILY_KINDS = {"parent_up", "parent_down", "brand_up", "brand_down"}
-SOURCES = {
-    "prime_contract": "USAspending prime award records",
-    "subcontract": "USAspending subaward reports (self-reported by the prime)",
-    "parent_up": "USAspending recipient parent fields (self-reported to SAM)",
-    "parent_down": "USAspending recipient parent fields (self-reported to SAM)",
-    "part_of": "USAspending agency codes",
-    "offers": "FedRAMP Marketplace",
-    "cloud_authorization": "FedRAMP Marketplace",
-    "facility_operation": "ICE detention facility list (FOIA release, 2017)",
-    "detention_facility": "ICE detention facility list (FOIA release, 2017)",
-}
+# Ties walked from their target to their source: money flows from the agency (source) to the recipient
+# (target); an agency (source) uses a system (target); a cloud product (source) runs on a host (target).
+REVERSED = {"prime_contract", "subcontract", "system_use", "runs_on"}
 
 
 @dataclass(frozen=True)
@@ -47,49 +43,62 @@ class Edge:
     source: str
     target: str
     kind: str  # the stored tie kind; for family steps: parent_up/parent_down/brand_up/brand_down
-    stored: tuple[str, str, str] | None  # (kind, source_id, target_id) of the stored tie, None for same_as
+    stored: tuple[str, str, str]  # (kind, source_id, target_id) of the stored tie
     grade: str | None
-    basis: str | None = None  # match basis of a same_as step
 
 
 class Graph:
+    """The ties of one database, read once and kept while the file does not change."""
+
+    _kept: ClassVar[dict[tuple[str, float], Graph]] = {}
+
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self.names: dict[str, str] = {}
         self.kinds: dict[str, str] = {}
         self.forward: dict[str, list[Edge]] = defaultdict(list)
         self.family: dict[str, list[Edge]] = defaultdict(list)
-        self.same: dict[str, list[Edge]] = defaultdict(list)
         self.ties: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for node_id, name, kind in con.execute(
-            "SELECT id, name, kind FROM organizations UNION ALL SELECT id, name, kind FROM evidence_nodes"
-        ).fetchall():
-            self.names.setdefault(node_id, name)
-            self.kinds.setdefault(node_id, kind)
-        cursor = con.execute("SELECT kind, source_id, target_id, grade, amount, evidence_count, first_date, "
-                             "last_date, status FROM all_ties")
+        for node_id, name, kind in con.execute("SELECT id, name, kind FROM graph_nodes").fetchall():
+            self.names[node_id] = name
+            self.kinds[node_id] = kind
+        cursor = con.execute("SELECT kind, source_id, target_id, grade, amount, awards, evidence_count, first_date, "
+                             "last_date, status FROM ties")
         columns = [d[0] for d in cursor.description]
         for row in cursor.fetchall():
             tie = dict(zip(columns, row, strict=True))
             key = (tie["kind"], tie["source_id"], tie["target_id"])
             self.ties[key] = tie
             self._add(tie, key)
-        for node_id, org_id, basis in con.execute("SELECT node_id, org_id, basis FROM node_matches").fetchall():
-            self.same[node_id].append(Edge(node_id, org_id, "same_as", None, None, basis))
-            self.same[org_id].append(Edge(org_id, node_id, "same_as", None, None, basis))
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection) -> Graph:
+        """The graph of this connection's database file, built once per version of the file."""
+        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchone()
+        file = Path(path[0]) if path and path[0] else None
+        if file is None or not file.exists():
+            return cls(con)
+        key = (str(file.resolve()), file.stat().st_mtime)
+        graph = cls._kept.get(key)
+        if graph is None:
+            cls._kept.clear()
+            graph = cls._kept[key] = cls(con)
+        graph.con = con
+        return graph
 
     def _add(self, tie: dict[str, Any], key: tuple[str, str, str]) -> None:
         kind, s, t, g = tie["kind"], tie["source_id"], tie["target_id"], tie["grade"]
-        if kind == "prime_contract" or kind == "subcontract":
+        if kind in REVERSED:
             self.forward[t].append(Edge(t, s, kind, key, g))
         elif kind == "parent":
+            if tie["status"] and "current" not in tie["status"]:
+                return  # an ended ownership is history, not a path
             self.family[s].append(Edge(s, t, "parent_up", key, g))
             self.family[t].append(Edge(t, s, "parent_down", key, g))
         elif kind == "brand":
             self.family[s].append(Edge(s, t, "brand_up", key, g))
             self.family[t].append(Edge(t, s, "brand_down", key, g))
-        elif kind == "system_use":
-            self.forward[t].append(Edge(t, s, kind, key, g))
         elif kind == "partnership":
             self.forward[s].append(Edge(s, t, kind, key, g))
             self.forward[t].append(Edge(t, s, kind, key, g))
@@ -100,50 +109,41 @@ class Graph:
         return self.names.get(node_id, node_id)
 
 
-def resolve(con: duckdb.DuckDBPyConnection, graph: Graph, term: str) -> list[str]:
-    """The nodes a name or identifier stands for. The one place names are resolved (entity resolution plugs
-    in here): an id as stored, then a UEI, then exact normalized names (records, curated entities, FedRAMP
-    providers). Never a partial or fuzzy match: a wrong match would attach someone else's ties."""
-    text = term.strip()
-    if text in graph.names:
-        return [text]
-    if "uei:" + text.upper() in graph.names:
-        return ["uei:" + text.upper()]
-    clean = " ".join(text.upper().split())
-    found = {r[0] for r in con.execute("SELECT DISTINCT id FROM org_names WHERE name = ?", [clean]).fetchall()}
-    for node_id, name in graph.names.items():
-        if not node_id.startswith(("curated:", "fedramp-csp:", "operator:")):
-            continue
-        plain = name.split(" (")[0]
-        inner = name[name.find("(") + 1:name.find(")")] if "(" in name and ")" in name else ""
-        if clean in {" ".join(x.upper().split()) for x in (name, plain, inner, node_id.split(":", 1)[1]) if x}:
-            found.add(node_id)
-    return sorted(found)
-
-
 def why(con: duckdb.DuckDBPyConnection, term: str, *, focus: tuple[str, ...] = DEFAULT_FOCUS) -> dict[str, Any]:
-    graph = Graph(con)
-    starts = resolve(con, graph, term)
-    if not starts:
-        raise WhosbehindError(f"no organization, brand or system named exactly {term!r} (try `whosbehind lookup`)")
+    """Every path from what `term` names (read by the one lookup) to the agencies in focus."""
+    from whosbehind.analysis import lookup
+
+    found = lookup.lookup(con, term)
+    if not found.found or found.id is None:
+        listed = "; ".join(f"{c['name']} ({c['id']})" for c in found.candidates[:5])
+        raise WhosbehindError(f"{term!r}: {found.reason}" + (f"; candidates: {listed}" if listed else ""))
+    result = paths_from(con, found.id, focus=focus)
+    result["query"] = term
+    result["family"] = found.family
+    return result
+
+
+def paths_from(con: duckdb.DuckDBPyConnection, start: str, *, focus: tuple[str, ...] = DEFAULT_FOCUS,
+               evidence: bool = True) -> dict[str, Any]:
+    """Paths from one node. Without ``evidence`` the steps carry no evidence items (screening a long list)."""
+    graph = Graph.of(con)
     focus_set = set(focus)
-    aliases = {e.target: e.source for f in focus for e in graph.same.get(f, [])}  # curated:ice -> agency:7012
     raw_paths: list[list[Edge]] = []
-    for start in starts:
-        _walk(graph, start, [], {start}, "start", focus_set, aliases, raw_paths)
-    unique = {tuple(p): p for p in raw_paths}
-    paths = [_describe(graph, p, focus_set, aliases) for p in unique.values()]
+    _walk(graph, start, [], {start}, "start", focus_set, raw_paths)
+    unique = {tuple(e.stored for e in p): p for p in raw_paths}
+    cited = _evidence(graph, {e.stored for p in unique.values() for e in p}) if evidence else {}
+    paths = [_describe(graph, p, cited) for p in unique.values()]
     paths.sort(key=lambda p: (GRADE_ORDER.index(p["grade"]), not p["own"], len(p["steps"]), p["agency"]))
-    return {"query": term, "matched": [{"id": s, "name": graph.name(s)} for s in starts],
+    return {"query": start, "matched": [{"id": start, "name": graph.name(start)}],
             "focus": [{"id": f, "name": graph.name(f)} for f in focus], "paths": paths[:MAX_PATHS],
             "paths_total": len(paths)}
 
 
 def _walk(graph: Graph, node: str, path: list[Edge], seen: set[str], phase: str, focus: set[str],
-          aliases: dict[str, str], out: list[list[Edge]]) -> None:
+          out: list[list[Edge]]) -> None:
     if len(out) >= MAX_PATHS * 4:
         return
-    if path and (node in focus or node in aliases):
+    if path and node in focus:
         out.append(list(path))
         return
     if path and _is_agency(graph, node):
@@ -153,25 +153,22 @@ def _walk(graph: Graph, node: str, path: list[Edge], seen: set[str], phase: str,
         return
     if len(path) >= MAX_STEPS:
         return
-    last = path[-1].kind if path else None
+    partnered = any(e.kind == "partnership" for e in path)
     moves: list[tuple[Edge, str]] = []
-    if last != "same_as":
-        moves += [(e, phase) for e in graph.same.get(node, [])]
     if phase != "chain":
-        for e in graph.family.get(node, []):
-            if e.kind.startswith("brand"):
-                moves.append((e, phase))
-            elif e.kind == "parent_up" and phase in ("start", "up"):
+        for e in graph.family.get(node, []):  # a brand owner counts as a parent, a brand as a subsidiary
+            if e.kind in ("parent_up", "brand_up") and phase in ("start", "up"):
                 moves.append((e, "up"))
-            elif e.kind == "parent_down" and phase in ("start", "down"):
+            elif e.kind in ("parent_down", "brand_down") and phase in ("start", "down"):
                 moves.append((e, "down"))
-    moves += [(e, "chain") for e in graph.forward.get(node, []) if e.kind != "part_of"]
+    moves += [(e, "chain") for e in graph.forward.get(node, [])
+              if e.kind != "part_of" and not (partnered and e.kind == "partnership")]
     for edge, next_phase in moves:
         if edge.target in seen:
             continue
         seen.add(edge.target)
         path.append(edge)
-        _walk(graph, edge.target, path, seen, next_phase, focus, aliases, out)
+        _walk(graph, edge.target, path, seen, next_phase, focus, out)
         path.pop()
         seen.discard(edge.target)
 
@@ -180,25 +177,24 @@ def _is_agency(graph: Graph, node: str) -> bool:
     return node.startswith(("agency:", "fedramp-agency:")) or graph.kinds.get(node) in ("agency", "sub_agency")
 
 
-def _describe(graph: Graph, path: list[Edge], focus: set[str], aliases: dict[str, str]) -> dict[str, Any]:
-    end = path[-1].target
-    agency = aliases.get(end, end)
-    steps = [_step(graph, e) for e in path]
+def _describe(graph: Graph, path: list[Edge], cited: dict[tuple[str, str, str], list[dict[str, Any]]]
+              ) -> dict[str, Any]:
+    agency = path[-1].target
+    steps = [_step(graph, e, cited.get(e.stored, [])) for e in path]
     graded = [s["grade"] for s in steps if s["grade"]]
     grade = max(graded, key=GRADE_ORDER.index) if graded else "E"
-    prefix = [e for e in path if e.kind in FAMILY_KINDS or e.kind == "same_as"]
-    first_tie = next((e for e in path if e.kind not in FAMILY_KINDS and e.kind != "same_as"), None)
+    first_tie = next((e for e in path if e.kind not in FAMILY_KINDS), None)
     holder = first_tie.source if first_tie else path[0].source
     family_hops = [e.kind for e in path[: path.index(first_tie)] if e.kind in FAMILY_KINDS] if first_tie else []
-    through_partner = any(e.kind == "partnership" for e in path)
-    own = not family_hops and not through_partner
+    partner = next((e for e in path if e.kind == "partnership"), None)
+    own = not family_hops and partner is None
     relation = "own"
     if family_hops:
-        relation = {"parent_up": "reported parent's", "parent_down": "reported subsidiary's",
+        relation = {"parent_up": "parent's", "parent_down": "subsidiary's",
                     "brand_up": "brand owner's", "brand_down": "brand's"}[family_hops[-1]]
-    elif through_partner:
-        relation = "partner's"
-    text = " ".join(s["text"] for s in steps if s["kind"] != "same_as")
+    elif partner is not None:
+        relation, holder = "partner's", partner.target
+    text = " ".join(s["text"] for s in steps)
     if not own:
         text = f"This is the {relation} tie ({graph.name(holder)}), not {graph.name(path[0].source)}'s own. " + text
     return {
@@ -208,93 +204,104 @@ def _describe(graph: Graph, path: list[Edge], focus: set[str], aliases: dict[str
         "inferred_tie_grade": None if own else "E",
         "disputed": any(s["status"] and ("disputed" in s["status"] or "not_established" in s["status"])
                         for s in steps),
-        "steps": steps, "text": text, "prefix_steps": len(prefix),
+        "steps": steps, "text": text, "prefix_steps": len(family_hops),
     }
 
 
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"${value:,.2f}"
+def money(value: Decimal | None) -> str:
+    """Dollars with cents, a minus sign before the dollar sign."""
+    if value is None:
+        return ""
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
 
 
-def _step(graph: Graph, e: Edge) -> dict[str, Any]:
-    tie = graph.ties.get(e.stored) if e.stored else None
+def _step(graph: Graph, e: Edge, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    tie = graph.ties[e.stored]
     kind = e.kind
     a, b = graph.name(e.source), graph.name(e.target)
+    cited = "; ".join(dict.fromkeys(x["source_name"] for x in evidence if x.get("source_name")))
     step: dict[str, Any] = {
-        "from": e.source, "from_name": a, "to": e.target, "to_name": b, "kind": kind,
-        "grade": e.grade, "source": SOURCES.get(kind, "curated claim"),
-        "first_date": tie["first_date"] if tie else None, "last_date": tie["last_date"] if tie else None,
-        "amount": tie["amount"] if tie else None, "status": tie["status"] if tie else None, "evidence": [],
+        "from": e.source, "from_name": a, "to": e.target, "to_name": b, "kind": kind, "grade": e.grade,
+        "source": cited or "the records named in its evidence", "first_date": tie["first_date"],
+        "last_date": tie["last_date"], "amount": tie["amount"], "status": tie["status"], "evidence": evidence,
     }
-    when = ""
-    if tie and (tie["first_date"] or tie["last_date"]):
-        when = f" ({tie['first_date'] or '?'} to {tie['last_date'] or '?'})"
-    if kind == "same_as":
-        step["match"] = e.basis
-        step["text"] = f"{a} is matched to {b} ({e.basis})."
-    elif kind == "prime_contract":
-        amount = _money(tie["amount"] if tie else None)
-        count = f" ({tie['evidence_count']} award-file records)" if tie else ""
-        step["text"] = f"USAspending records show {b} obligated {amount} to {a}{when}{count}."
+    dated = tie["first_date"] or tie["last_date"]
+    when = f" ({tie['first_date'] or '?'} to {tie['last_date'] or '?'})" if dated else ""
+    amount = money(tie["amount"])
+    if kind == "prime_contract":
+        step["text"] = (f"USAspending records show {b} obligated {amount} to {a}{when} under "
+                        f"{tie['awards']} award(s) (grade {e.grade}).")
     elif kind == "subcontract":
-        step["text"] = f"{b} reported subawards of {_money(tie['amount'] if tie else None)} to {a}{when} (grade B)."
-    elif kind == "parent_up":
-        step["text"] = f"{a} reports {b} as its parent (self-reported, grade B)."
-    elif kind == "parent_down":
-        step["text"] = f"{b} reports {a} as its parent (self-reported, grade B)."
+        step["text"] = f"{b} reported subawards of {amount} to {a}{when} (self-reported, grade {e.grade})."
+    elif kind in ("parent_up", "parent_down"):
+        child, parent = (a, b) if kind == "parent_up" else (b, a)
+        step["text"] = f"{child} is a subsidiary of {parent} ({cited}, grade {e.grade})."
     elif kind == "part_of":
         step["text"] = f"{a} is part of {b}."
     elif kind == "offers":
-        step["text"] = f"The FedRAMP Marketplace lists {a} as the provider of {b}."
+        step["text"] = f"The FedRAMP Marketplace lists {a} as the provider of {b} (grade {e.grade})."
     elif kind == "cloud_authorization":
-        step["text"] = f"The FedRAMP Marketplace lists {b} as having authorized or reused {a}{when}."
-    elif kind == "facility_operation":
-        step["text"] = f"ICE's facility list (FOIA release) names {a} as the operator of {b}{when}."
+        step["text"] = f"The FedRAMP Marketplace lists {b} as having authorized or reused {a}{when} (grade {e.grade})."
+    elif kind == "runs_on":
+        step["text"] = f"The FedRAMP Marketplace lists {b} as running on {a} (grade {e.grade})."
     elif kind == "detention_facility":
-        step["text"] = f"{a} is on ICE's detention facility list{when}."
-    step["evidence"] = _evidence(graph, e)
-    if "text" not in step:
-        step["text"] = _claim_text(kind, a, b, step["evidence"], e)
+        step["text"] = f"{a} is on {b}'s detention facility list ({cited}){when}."
+    elif kind == "named_in_award":
+        quote = next((x["quote"] for x in evidence if x.get("quote")), "")
+        step["text"] = (f"USAspending records show an award to {b} whose description names {a}'s product: "
+                        f"\"{quote}\" ({amount} obligated; grade {e.grade}). {a} is not the prime contractor and "
+                        "its share is not public.")
+    else:
+        step["text"] = _claim_text(kind, a, b, evidence, e, when)
     return step
 
 
-def _claim_text(kind: str, a: str, b: str, evidence: list[dict[str, Any]], e: Edge) -> str:
+def _claim_text(kind: str, a: str, b: str, evidence: list[dict[str, Any]], e: Edge, when: str) -> str:
+    """A claim in its own words: the curated summary with its figures, who reported it and the grade."""
     from whosbehind.sources.curated import KIND_WORDS
 
-    verb = KIND_WORDS.get(kind.replace("_up", "").replace("_down", ""), kind)
-    subject, obj = (b, a) if kind in ("system_use", "brand_down") else (a, b)
-    if kind == "system_use":
-        verb = "uses"
-    cited = "; ".join(sorted({x["source_name"] for x in evidence if x.get("source_name")}))
-    caveat = next((x["note"] for x in evidence if x.get("note")), None)
+    cited = "; ".join(dict.fromkeys(x["source_name"] for x in evidence if x.get("source_name")))
+    summary = next((x["summary"] for x in evidence if x.get("summary")), None)
     status = next((x["status"] for x in evidence if x.get("status")), "reported")
-    lead = "It is not established that" if status in ("not_established", "disputed") else "Reported:"
-    text = f"{lead} {subject} {verb} {obj} ({cited}; grade {e.grade})."
-    return text + (f" Caveat: {caveat}" if (caveat and status != "reported") or (caveat and kind == "hosting") else "")
-
-
-def _evidence(graph: Graph, e: Edge) -> list[dict[str, Any]]:
-    if not e.stored:
-        return []
-    kind, s, t = e.stored
-    if kind in ("prime_contract", "subcontract", "parent", "part_of"):
-        cursor = graph.con.execute(
-            "SELECT award_key, file_name, sha256, permalink, amount, first_date, last_date, grade FROM evidence "
-            "WHERE kind = ? AND source_id = ? AND target_id = ? ORDER BY amount DESC NULLS LAST LIMIT 5", [kind, s, t])
+    if summary:
+        lead = "Not established:" if status in ("not_established", "disputed") else "Reported:"
+        text = f"{lead} {summary} ({cited}; grade {e.grade})."
     else:
-        cursor = graph.con.execute(
-            "SELECT source_name, locator, sha256, url, quote, first_date, last_date, claim_id, status, note, grade "
-            "FROM evidence_items WHERE kind = ? AND source_id = ? AND target_id = ? "
-            "ORDER BY first_date DESC NULLS LAST, locator LIMIT 5", [kind, s, t])
-    columns = [d[0] for d in cursor.description]
-    items = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-    for item in items:
-        if item.get("claim_id"):
-            item["records"] = [
-                {"type": r[0], "id": r[1], "note": r[2], "in_database": r[3], "url": r[4]}
-                for r in graph.con.execute("SELECT type, record_id, note, found, url FROM claim_records "
-                                           "WHERE claim_id = ?", [item["claim_id"]]).fetchall()]
-    return items
+        verb = KIND_WORDS.get(kind.replace("_up", "").replace("_down", ""), kind.replace("_", " "))
+        subject, obj = (b, a) if kind in ("brand_down",) else (a, b)
+        text = f"{subject} {verb} {obj}{when} ({cited}; grade {e.grade})."
+    caveat = next((x["note"] for x in evidence if x.get("note") and x.get("claim_id")), None)
+    return text + (f" Caveat: {caveat}" if caveat else "")
+
+
+def _evidence(graph: Graph, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """The strongest five pieces of evidence of each tie on the paths, read at once, with the official records
+    each curated claim links to."""
+    if not keys:
+        return {}
+    ordered = sorted(keys)
+    rows = queries.rows(graph.con, "why_evidence", kinds=[k[0] for k in ordered], sources=[k[1] for k in ordered],
+                        targets=[k[2] for k in ordered])
+    claims = sorted({r["claim_id"] for r in rows if r["claim_id"]})
+    records: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in queries.rows(graph.con, "why_claim_records", claims=claims) if claims else []:
+        records[r.pop("claim_id")].append(r)
+    out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        key = (r.pop("kind"), r.pop("source_id"), r.pop("target_id"))
+        if r["claim_id"]:
+            r["records"] = records.get(r["claim_id"], [])
+        out[key].append(r)
+    return out
+
+
+def by_agency(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Paths grouped by the agency they reach, strongest first within each."""
+    groups: dict[str, dict[str, Any]] = {}
+    for p in paths:
+        g = groups.setdefault(p["agency"], {"agency": p["agency"], "agency_name": p["agency_name"], "paths": []})
+        g["paths"].append(p)
+    return sorted(groups.values(), key=lambda g: (GRADE_ORDER.index(g["paths"][0]["grade"]), g["agency_name"]))
 
 
 def claim_problems() -> list[str]:
@@ -310,7 +317,8 @@ def claim_problems() -> list[str]:
 
 def render(found: dict[str, Any], *, limit: int = 20) -> str:
     """Plain text: one block per path, weakest grade first said, steps in order."""
-    lines = [f"{found['query']}: matched " + "; ".join(f"{m['name']} ({m['id']})" for m in found["matched"])]
+    lines = [f"{found['query']}: " + "; ".join(f"{m['name']} ({m['id']})" for m in found["matched"])
+             + (f", family {found['family']['name']}" if found.get("family") else "")]
     if not found["paths"]:
         lines.append("No path to " + ", ".join(f["name"] for f in found["focus"]) + " in this database.")
         return "\n".join(lines)
@@ -320,13 +328,10 @@ def render(found: dict[str, Any], *, limit: int = 20) -> str:
         flag = "; includes a claim that is not established" if p["disputed"] else ""
         lines.append(f"\n{i}. {p['agency_name']} - path grade {p['grade']} ({who}{flag})")
         for s in p["steps"]:
-            if s["kind"] == "same_as":
-                lines.append(f"   = {s['text']}")
-                continue
             lines.append(f"   [{s['grade']}] {s['text']}")
             shown_records: set[tuple[str, str]] = set()  # two citations of one claim share its official record
             for ev in s["evidence"][:2]:
-                where = ev.get("permalink") or ev.get("url") or ev.get("file_name") or ev.get("locator") or ""
+                where = ev.get("url") or ev.get("locator") or ""
                 if where:
                     lines.append(f"       source: {where}")
                 for rec in ev.get("records", [])[:2]:

@@ -2,9 +2,10 @@
 
 Written directly (no followthemoney dependency, which would pull duckdb below 2): each entity is
 ``{"id", "schema", "properties": {name: [values]}}``. Organizations become Company (PublicBody for
-agencies and offices); each piece of money evidence becomes a Payment (payer → beneficiary) with its
-USAspending permalink as sourceUrl; reported parents and "part of" become UnknownLink with the role
-stating who said so. Private persons are one bucket without a name of anyone.
+agencies and offices, Asset for cloud products and systems, RealEstate for facilities); each piece of money
+evidence becomes a Payment (payer → beneficiary) with its USAspending permalink as sourceUrl; parent links an
+Ownership; every other tie (FedRAMP, hosting, financing, facility operation, supply, brands ...) an UnknownLink
+carrying its source, locator and grade. Private persons are one bucket without a name of anyone.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from whosbehind.store.db import query_text
 
 PREFIX = "wb"
 
-GRADE_WORDS = {"A": "official record (grade A)", "B": "self-reported (grade B)"}
+GRADE_WORDS = {"A": "official record (grade A)", "B": "official but self-reported or secondary (grade B)",
+               "C": "published reporting (grade C)", "E": "inferred by whosbehind (grade E)"}
 
 
 def entity_id(*parts: str) -> str:
@@ -56,32 +58,46 @@ def _rows(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[dict[str, Any]]
             yield dict(zip(columns, row, strict=True))
 
 
+NODE_SCHEMAS = {"agency": "PublicBody", "sub_agency": "PublicBody", "office": "PublicBody", "government": "PublicBody",
+                "individuals": "Organization", "sector": "Organization", "cloud_product": "Asset", "system": "Asset",
+                "detention_facility": "RealEstate"}
+
+
 def entities(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, Any]]:
     for o in _rows(con, "export_organizations"):
-        schema = "PublicBody" if o["kind"] in ("agency", "sub_agency", "office") else (
-            "Organization" if o["kind"] == "individuals" else "Company")
+        schema = NODE_SCHEMAS.get(o["kind"], "Company")
         duns = o["id"][5:] if o["id"].startswith("duns:") else None
-        yield _entity(org_entity_id(o["id"]), schema, name=o["name"], uniqueEntityId=o["uei"], dunsCode=duns,
-                      notes=f"whosbehind id {o['id']}")
+        props = {"uniqueEntityId": o["uei"], "dunsCode": duns} if schema == "Company" else {}
+        yield _entity(org_entity_id(o["id"]), schema, name=o["name"], **props,
+                      notes=f"whosbehind id {o['id']}" + (f"; records merged: {o['merged_records']}"
+                                                          if o["merged_records"] else ""))
     for e in _rows(con, "export_evidence"):
+        grade = GRADE_WORDS.get(e["grade"], "grade " + e["grade"])
+        record = (f"{e['file_name']} (sha256 {e['sha256']}) rows {e['rows']}" if e["sha256"] and e["rows"]
+                  else e["locator"])
         if e["kind"] in ("prime_contract", "subcontract"):
             what = "prime contract obligations" if e["kind"] == "prime_contract" else "subaward reported by the prime"
             yield _entity(
-                entity_id("evidence", e["kind"], e["sha256"], str(e["rows"]).split(" ")[0]), "Payment",
+                entity_id("evidence", e["evidence_id"]), "Payment",
                 payer=org_entity_id(e["source_id"]), beneficiary=org_entity_id(e["target_id"]),
                 amount=e["amount"], currency="USD", startDate=e["first_date"], endDate=e["last_date"],
-                purpose=f"{what}, award {e['award_key']}", sourceUrl=e["permalink"],
-                recordId=f"{e['file_name']} (sha256 {e['sha256']}) rows {e['rows']}",
-                summary=f"{GRADE_WORDS.get(e['grade'], 'grade ' + e['grade'])}; obligated amounts are sums of "
-                        "federal_action_obligation" if e["kind"] == "prime_contract" else
-                        f"{GRADE_WORDS.get(e['grade'], 'grade ' + e['grade'])}; not added to prime totals",
+                purpose=f"{what}, award {e['award_key']}", sourceUrl=e["url"], recordId=record,
+                summary=f"{grade}; obligated amounts are sums of federal_action_obligation"
+                if e["kind"] == "prime_contract" else f"{grade}; not added to prime totals",
             )
         elif e["kind"] == "parent":
             yield _entity(
-                entity_id("evidence", e["kind"], e["sha256"], str(e["rows"]).split(" ")[0]), "UnknownLink",
+                entity_id("evidence", e["evidence_id"]), "Ownership",
+                owner=org_entity_id(e["target_id"]), asset=org_entity_id(e["source_id"]),
+                role=f"parent company ({e['source_name']}, {grade})", startDate=e["first_date"],
+                date=e["last_date"], recordId=record, sourceUrl=e["url"],
+            )
+        else:
+            yield _entity(
+                entity_id("evidence", e["evidence_id"]), "UnknownLink",
                 subject=org_entity_id(e["source_id"]), object=org_entity_id(e["target_id"]),
-                role="parent company as reported by the subject in USAspending/SAM.gov (self-reported, grade B)",
-                date=e["last_date"], recordId=f"{e['file_name']} (sha256 {e['sha256']}) rows {e['rows']}",
+                role=f"{e['kind'].replace('_', ' ')} ({grade})", startDate=e["first_date"], endDate=e["last_date"],
+                publisher=e["source_name"], sourceUrl=e["url"], recordId=record, summary=e["quote"],
             )
     for t in _rows(con, "export_ties"):
         if t["kind"] == "part_of":

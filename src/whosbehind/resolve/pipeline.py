@@ -200,7 +200,7 @@ def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None 
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill the resolution tables of step 150 (called by ``store.db.derive`` after step 200)."""
+    """Fill the resolution tables of step 150 (called by ``build.derive`` after step 200)."""
     store_inputs(con)
     names = queries.rows(con, "resolve_names")
     records = [scoring.record(str(i), r["id"], r["name"], naics=r["naics"], agency=r["agency"])

@@ -7,48 +7,43 @@ store, and named queries (``queries/*.sql``) that read it.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import duckdb
-from platformdirs import user_data_dir
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 from whosbehind.sources import SourceFormat, all_formats
 
 SQL = resources.files("whosbehind.store").joinpath("sql")
-DERIVE_STEPS = ("100_money_rows", "110_counted_money", "150_resolve_inputs", "200_organizations",
-                "210_resolution", "220_families", "300_ties",
-                # evidence beyond contracts (store/evidence.py loads their raw tables)
-                "400_evidence_schema", "410_evidence_nodes", "420_evidence_ties", "490_derived_ties")
+# The build order is the numbered steps in store/sql, in file order: 000-099 define macros and the raw
+# schema (run on every connection or at ingest), 100-399 derive the contract graph, 400-599 the evidence
+# beyond contracts and the one graph. Name resolution runs between steps (build.py), not from here.
+FIRST_DERIVE_STEP = 100
+FIRST_EVIDENCE_STEP = 400
 
 
-def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
-    from whosbehind.resolve import pipeline  # Splink is imported only when a build resolves names
+def step_names(first: int = FIRST_DERIVE_STEP, last: int = 999) -> list[str]:
+    """The numbered steps from ``first`` to ``last``, in the order they run."""
+    found = sorted(p.name.removesuffix(".sql") for p in SQL.iterdir() if p.name.endswith(".sql"))
+    return [n for n in found if n[:3].isdigit() and first <= int(n[:3]) <= last]
 
-    pipeline.run(con)
 
-
-# Python steps run right after a numbered SQL step (name resolution scores pairs with Splink).
-AFTER_STEP = {"200_organizations": (_resolve_names,)}
 # Memory stays bounded however large the input: DuckDB spills to disk past this limit. Without it, an
 # ingest runs about a quarter faster but its peak grows with the file (3.9 GB at 2M rows against 1.3 GB;
 # benchmarks/RESULTS.md). WHOSBEHIND_MEMORY_LIMIT sets another cap.
-MEMORY_LIMIT = os.environ.get("WHOSBEHIND_MEMORY_LIMIT", "1GB")
+MEMORY_LIMIT = settings.memory_limit()
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
-DERIVED_LAYOUT = 2
+DERIVED_LAYOUT = 4
 
 
 def default_db_path() -> Path:
-    env = os.environ.get("WHOSBEHIND_DB")
-    if env:
-        return Path(env)
-    return Path(user_data_dir("whosbehind", appauthor=False)) / "whosbehind.duckdb"
+    return settings.db_path()
 
 
 def sql_text(name: str) -> str:
@@ -166,12 +161,11 @@ def load_agency_codes(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO agency_codes VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
-def derive(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild every derived table from the raw tables: the same raw rows give the same graph."""
-    for step in DERIVE_STEPS:
-        con.execute(sql_text(step))
-        for hook in AFTER_STEP.get(step, ()):
-            hook(con)
+def run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
+    con.execute(sql_text(step))
+
+
+def mark_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE derived_layout AS SELECT {int(DERIVED_LAYOUT)} AS layout")
 
 

@@ -1,5 +1,5 @@
 """Loading evidence beyond contracts: the bundled FedRAMP snapshots, the ICE facility list and the curated
-claims, into their raw tables, then rebuilding the evidence steps (410-490). All or nothing.
+claims, into their raw tables, then rebuilding the steps from 400 on. All or nothing.
 
 The raw tables are replaced as a whole on each load, so loading twice gives the same database.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -21,8 +21,8 @@ from whosbehind.sources import curated, fedramp, ice_facilities
 from whosbehind.sources.files import duckdb_literal_path
 from whosbehind.store import db
 
-EVIDENCE_STEPS = ("400_evidence_schema", "410_evidence_nodes", "420_evidence_ties", "490_derived_ties")
 RAW_TABLES = ("raw_fedramp_snapshots", "raw_fedramp_products", "raw_fedramp_agencies", "raw_fedramp_authorizations",
+              "raw_fedramp_leveraged", "raw_fedramp_descriptions",
               "raw_ice_facilities", "raw_curated_sources", "raw_curated_entities", "raw_curated_entity_keys",
               "raw_curated_claims", "raw_curated_citations", "raw_curated_records")
 # What the bundled files must give: a source that silently breaks fails the build instead.
@@ -50,6 +50,7 @@ def load(
     facility_file: Path | None = None,
     claims_dir: Path | None = None,
     check_counts: bool = True,
+    derive: Callable[[duckdb.DuckDBPyConnection], None],
 ) -> EvidenceReport:
     """Replace the evidence raw tables with these files (default: the bundled ones) and rebuild steps 4xx."""
     base = bundled_dir()
@@ -73,10 +74,7 @@ def load(
         _insert_fedramp(con, snapshots)
         _insert_facilities(con, facility_file.name, facility_sha, facilities)
         _insert_curated(con, cur)
-        if not db.has_table(con, "organizations"):
-            db.derive(con)  # an empty store: build the contract graph (empty) first
-        for step in EVIDENCE_STEPS:
-            con.execute(db.sql_text(step))
+        derive(con)  # build.derive_evidence (build.derive on a store with no contract graph yet)
     return report
 
 
@@ -103,6 +101,12 @@ def _insert_fedramp(con: duckdb.DuckDBPyConnection, snapshots: list[fedramp.Snap
         _bulk(con, "raw_fedramp_authorizations",
             [[s.sha256, day, a["product_id"], a["fedramp_agency_id"], a["relation"], a["ato_date"], a["auth_date"],
               a["exp_date"], a["pointer"]] for a in s.authorizations])
+        _bulk(con, "raw_fedramp_leveraged",
+              [[s.sha256, day, x["product_id"], x["leveraged_id"], x["csp"], x["cso"], x["pointer"]]
+               for x in s.leveraged])
+        _bulk(con, "raw_fedramp_descriptions",
+              [[s.sha256, day, x["product_id"], x["deployment_model"], x["service_desc"], x["pointer"]]
+               for x in s.descriptions])
 
 
 def _insert_facilities(con: duckdb.DuckDBPyConnection, file_name: str, sha256: str, rows: list[dict]) -> None:

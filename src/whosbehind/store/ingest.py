@@ -46,6 +46,7 @@ def ingest(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
     *,
+    derive: Callable[[duckdb.DuckDBPyConnection], None],
     command: str = "ingest",
     on_bytes: Callable[[int], None] = lambda n: None,
     on_file: Callable[[FileOutcome], None] = lambda f: None,
@@ -84,7 +85,7 @@ def ingest(
             # derive them again from the raw rows so they can be read.
             if added or db.derived_layout(con) != db.DERIVED_LAYOUT or not digest.is_current(con):
                 on_stage("rebuilding organizations, ties and totals")
-                db.derive(con)
+                derive(con)  # build.derive: the numbered steps and name resolution
                 report.derived = True
             con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?)",

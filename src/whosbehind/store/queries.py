@@ -18,3 +18,18 @@ def rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[
 def one(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> dict[str, Any] | None:
     found = rows(con, name, **params)
     return found[0] if found else None
+
+
+def raw_rows(con: duckdb.DuckDBPyConnection, source_format: str, sha256: str, rows: list[int]) -> list[dict[str, Any]]:
+    """Rows exactly as published, from the raw table of their format (columns a format never stores, and the
+    personal columns of private persons' rows, are absent or empty)."""
+    from whosbehind.sources import all_formats
+    from whosbehind.store.db import quote
+
+    tables = {f.key: f.raw_table for f in all_formats()}
+    if source_format not in tables:
+        return []
+    cursor = con.execute(f"SELECT * EXCLUDE (_run_id, _individual) FROM {quote(tables[source_format])} "
+                         "WHERE _sha256 = ? AND list_contains(?, _row) ORDER BY _row", [sha256, rows])
+    columns = [d[0] for d in cursor.description]
+    return [{c: v for c, v in zip(columns, row, strict=True) if v not in (None, "")} for row in cursor.fetchall()]

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from whosbehind.analysis import ranking, views
+from whosbehind.analysis import lookup, ranking, screening, views
+from whosbehind.analysis import organization as organization_mod
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import ftm, tables
 from whosbehind.web import answers, limits
@@ -20,8 +21,8 @@ router = APIRouter(prefix="/api")
 
 PageSize = Annotated[int, Query(ge=1, le=500, description="Items per page, 1 to 500.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
-TieKind = Literal["prime_contract", "subcontract", "parent", "part_of"]
-EvidenceKind = Literal["prime_contract", "subcontract", "parent"]
+TieKind = Literal[tuple(organization_mod.KIND_TITLES)]  # type: ignore[valid-type]
+EvidenceKind = TieKind
 
 
 def json_response(value: Any, status_code: int = 200) -> Response:
@@ -35,9 +36,23 @@ def db(request: Request):
 @router.get("/search", summary="Organizations by name or id", tags=["search"])
 def api_search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)],
                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Response:
-    """Exact names first, then names starting with the text, then names containing it; by money received."""
-    items = db(request).cached(("search", q, limit), lambda con: views.search(con, q, limit=limit))
-    return json_response({"query": q, "items": items})
+    """The lookup's answer first (flagged `answer`), then its candidates, then names containing the text."""
+    return json_response(db(request).cached(("search", q, limit), lambda con: views.search(con, q, limit=limit)))
+
+
+@router.get("/lookup", summary="What a name, brand, system, UEI, DUNS or id stands for", tags=["search"])
+def api_lookup(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)]) -> Response:
+    """The same answer as `whosbehind lookup --json`: the organization with its family, money at three levels,
+    every tie and its evidence; or, when the name fits several organizations, the candidates."""
+    return json_response(db(request).cached(("lookup", q), lambda con: organization_mod.for_query(con, q)))
+
+
+@router.get("/why", summary="Every path from an organization to ICE, CBP or DHS", tags=["search"])
+def api_why(request: Request, q: Annotated[str, Query(min_length=1, max_length=200)]) -> Response:
+    """The same answer as `whosbehind why --json`."""
+    from whosbehind.analysis import why
+
+    return json_response(db(request).cached(("why", q), lambda con: why.why(con, q)))
 
 
 @router.get("/suggest", summary="Suggestions while typing", tags=["search"])
@@ -90,13 +105,12 @@ async def api_organization(request: Request, org_id: str) -> Response:
     return Response(body, media_type="application/json")
 
 
-@router.get("/evidence/{kind}/{sha256}/{row}", summary="One piece of evidence with its source rows",
+@router.get("/evidence/{evidence_id:path}", summary="One piece of evidence with its source rows",
             tags=["evidence"])
-def api_evidence_item(request: Request, kind: EvidenceKind,
-                      sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")], row: Annotated[int, Path(ge=0)]
-                      ) -> Response:
-    return json_response(db(request).cached(("evidence_item", kind, sha256, row),
-                                            lambda con: views.evidence_item(con, kind, sha256, row)))
+def api_evidence_item(request: Request, evidence_id: Annotated[str, Path(max_length=300)]) -> Response:
+    """Any piece of evidence by its id: kind/sha256/first row for rows of a file, kind/digest for the rest."""
+    return json_response(db(request).cached(("evidence_item", evidence_id),
+                                            lambda con: views.evidence_item(con, evidence_id)))
 
 
 @router.get("/agencies", summary="Agencies in the database", tags=["agencies"])
@@ -122,12 +136,13 @@ def api_top(request: Request, agency: str = "ICE",
 
 @router.post("/check", summary="Screen a list of vendor names", tags=["search"])
 def api_check(request: Request, names: list[str]) -> Response:
-    """Exact or normalized name lookup (no fuzzy matching yet); totals are for each match's whole family."""
+    """One row per name, the table `whosbehind match --file` writes: found, several candidates or not found;
+    the organization and family; whether the family has ties to ICE, CBP or DHS and the strongest one's kind
+    and grade; the money obligated by those agencies; the page."""
     if len(names) > 5000:
         raise WhosbehindError("at most 5000 names per request")
     with limits.check_slot(), db(request).connection() as con:
-        focus = focus_agencies(con, request.app.state.focus)
-        return json_response({"items": limits.screen_once_each(views.screen, con, names, focus)})
+        return json_response({"items": screening.screen(con, names)})
 
 
 def focus_agencies(con: Any, terms: tuple[str, ...]) -> list[ranking.Agency]:
@@ -184,33 +199,37 @@ def manifest(request: Request) -> dict[str, Any]:
 
 
 def reconcile_one(con: Any, query: dict[str, Any]) -> dict[str, Any]:
+    """OpenRefine: the lookup's answer scores 100 and is a match; candidates of a list score lower, never a match."""
     text = str(query.get("query") or "").strip()
     try:
         limit = max(1, min(int(query.get("limit") or 5), 25))
     except (TypeError, ValueError):
         raise WhosbehindError("limit must be a whole number") from None
-    scores = {"id": 100, "exact name": 100, "name starts with": 70, "name contains": 40}
+    if not text:
+        return {"result": []}
+    found = lookup.lookup(con, text)
     results = []
-    for r in views.search(con, text, limit=limit) if text else []:
-        score = scores[r["match"]]
-        results.append({"id": r["id"], "name": r["name"], "score": score, "match": score == 100,
+    if found.found and found.id:
+        results.append({"id": found.id, "name": found.name, "score": 100, "match": True, "type": [RECONCILE_TYPE]})
+    for c in found.candidates[: limit - len(results)]:
+        results.append({"id": c["id"], "name": c["name"], "score": 50 if found.found else 70, "match": False,
                         "type": [RECONCILE_TYPE]})
-    return {"result": results}
+    return {"result": results[:limit]}
 
 
 @router.get("/reconcile", summary="OpenRefine reconciliation service", tags=["reconciliation"])
 def api_reconcile(request: Request, queries: Annotated[str | None, Query()] = None) -> Response:
     """Without `queries`: the service manifest. With `queries` (a JSON object of query objects, as OpenRefine
-    sends it): candidates for each, scored 100 for an exact name, 70 for a name starting with the text, 40
-    for a name containing it."""
+    sends it): the organization the one lookup finds (score 100, a match), else its candidates (70, never a
+    match)."""
     return _reconcile(request, queries)
 
 
 @router.post("/reconcile", summary="OpenRefine reconciliation service (form POST)", tags=["reconciliation"])
 def api_reconcile_post(request: Request, queries: Annotated[str | None, Form()] = None) -> Response:
     """Without `queries`: the service manifest. With `queries` (a JSON object of query objects, as OpenRefine
-    sends it, by GET or form POST): candidates for each, scored 100 for an exact name, 70 for a name starting
-    with the text, 40 for a name containing it."""
+    sends it, by GET or form POST): the organization the one lookup finds (score 100, a match), else its
+    candidates (70, never a match)."""
     return _reconcile(request, queries)
 
 

@@ -18,7 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
+from whosbehind import settings
 from whosbehind.analysis import views
+from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
 from whosbehind.web import charts, formatting, limits, warm
@@ -38,7 +40,7 @@ def templates() -> Jinja2Templates:
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path,
                        web_url=formatting.web_url)
-    env.globals.update(kind_titles=formatting.KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
+    env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        parent_reports=views.parent_reports)
     return t
 
@@ -81,12 +83,10 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         docs_url=None,  # the stock docs pages load scripts from a CDN; /api is rendered here instead
         redoc_url=None,
     )
-    env_focus = os.environ.get("WHOSBEHIND_FOCUS")
-    cache_size = int(os.environ.get("WHOSBEHIND_WEB_CACHE", "2048"))  # answers kept per database version; 0 = none
+    cache_size = settings.web_cache()
     app.state.db = ReadOnlyDatabase(db_path, threads=threads, cache_size=cache_size)
-    app.state.focus = focus or (tuple(x.strip() for x in env_focus.split(",") if x.strip()) if env_focus
-                                else DEFAULT_FOCUS)
-    app.state.public_url = (public_url or os.environ.get("WHOSBEHIND_PUBLIC_URL") or "").rstrip("/")
+    app.state.focus = focus or settings.focus() or DEFAULT_FOCUS
+    app.state.public_url = (public_url or settings.public_url()).rstrip("/")
     app.state.templates = templates()
 
     from whosbehind.web import api, pages

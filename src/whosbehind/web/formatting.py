@@ -18,12 +18,6 @@ GRADES = {
     "E": ("inferred", "inferred by whosbehind, always with the path that produced it"),
 }
 
-KIND_TITLES = {
-    "prime_contract": "Prime contracts",
-    "subcontract": "Subcontracts",
-    "parent": "Reported parent companies",
-    "part_of": "Part of",
-}
 
 
 def web_url(value: Any) -> str:

@@ -6,17 +6,16 @@ import csv
 import io
 import math
 from datetime import UTC, datetime
-from decimal import Decimal
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from whosbehind.analysis import views
+from whosbehind.analysis import screening, views
 from whosbehind.errors import WhosbehindError
-from whosbehind.export import safe_csv
 from whosbehind.store import queries
 from whosbehind.web import answers, limits
 from whosbehind.web.api import focus_agencies
@@ -53,9 +52,12 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
-    results = request.app.state.db.cached(("search", q, 50), lambda con: views.search(con, q, limit=50)) if q else []
-    return render(request, "search.html", q=q, results=results)
+def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    found = request.app.state.db.cached(("search", q, 50), lambda con: views.search(con, q, limit=50)) if q else None
+    if found and found["answer"]["status"] == "found" and request.query_params.get("list") != "1":
+        # The lookup found the organization: go to its page (the list stays one click away).
+        return RedirectResponse(org_path(found["answer"]["id"]) + "?q=" + quote(q), status_code=303)
+    return render(request, "search.html", q=q, found=found)
 
 
 def _org(request: Request, org_id: str) -> dict[str, Any]:
@@ -88,7 +90,7 @@ def onepager_html(request: Request, org_id: str) -> HTMLResponse:
 
 @router.get("/org/{org_id:path}/evidence", response_class=HTMLResponse)
 def org_evidence(request: Request, org_id: str,
-                 kind: Literal["prime_contract", "subcontract", "parent"] | None = None,
+                 kind: str | None = None,
                  other: str | None = None, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                  size: Annotated[int, Query(ge=1, le=500)] = 50) -> HTMLResponse:
     def build(con: Any) -> dict[str, Any]:
@@ -125,11 +127,10 @@ def agency(request: Request, agency: str) -> HTMLResponse:
     return render(request, "agency.html", agency=data)
 
 
-@router.get("/evidence/{kind}/{sha256}/{row}", response_class=HTMLResponse)
-def evidence(request: Request, kind: Literal["prime_contract", "subcontract", "parent"],
-             sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")], row: Annotated[int, Path(ge=0)]) -> HTMLResponse:
-    item = request.app.state.db.cached(("evidence_item", kind, sha256, row),
-                                       lambda con: views.evidence_item(con, kind, sha256, row))
+@router.get("/evidence/{evidence_id:path}", response_class=HTMLResponse)
+def evidence(request: Request, evidence_id: Annotated[str, Path(max_length=300)]) -> HTMLResponse:
+    item = request.app.state.db.cached(("evidence_item", evidence_id),
+                                       lambda con: views.evidence_item(con, evidence_id))
     return render(request, "evidence.html", item=item)
 
 
@@ -187,11 +188,10 @@ def _names(text: str | None, upload: UploadFile | None) -> list[str]:
     return names
 
 
-def _screen(request: Request, names: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    # One list at a time (web/limits.py); a name listed twice is looked up once.
+def _screen(request: Request, names: list[str]) -> list[dict[str, Any]]:
+    # One list at a time (web/limits.py): a second one waits, then is told to come back.
     with limits.check_slot(), request.app.state.db.connection() as con:
-        focus = focus_agencies(con, request.app.state.focus)
-        return limits.screen_once_each(views.screen, con, names, focus), [a.abbreviation or a.code for a in focus]
+        return screening.screen(con, names)
 
 
 @router.get("/check", response_class=HTMLResponse)
@@ -203,32 +203,19 @@ def check_form(request: Request) -> HTMLResponse:
 def check_post(request: Request, names: Annotated[str | None, Form()] = None,
                file: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
     listed = _names(names, file)
-    rows, focus = _screen(request, listed)
-    return render(request, "check.html", rows=rows, focus=focus, names_text="\n".join(listed))
+    rows = _screen(request, listed)
+    return render(request, "check.html", rows=rows, names_text="\n".join(listed))
 
 
 @router.post("/check.csv")
 def check_csv(request: Request, names: Annotated[str | None, Form()] = None,
               file: Annotated[UploadFile | None, File()] = None) -> Response:
-    rows, focus = _screen(request, _names(names, file))
+    rows = _screen(request, _names(names, file))
     base = request.app.state.public_url or str(request.base_url).rstrip("/")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["your name", "result", "matched name", "id", "family", "family id",
-                     *[f"family obligated by {f}" for f in focus], "family obligated, all agencies", "page",
-                     "note"])
-    for r in rows:
-        text = [safe_csv.cell(v) for v in (r["input"], r["status"], r["name"] or "", r["id"] or "",
-                                             r["family_name"] or "", r["family_id"] or "")]
-        writer.writerow([*text, *[_plain(r[f"obligated_{f}"]) for f in focus],
-                         _plain(r["obligated_all"]), safe_csv.cell(base + org_path(r["id"])) if r["id"] else "",
-                         "exact or normalized name lookup only; check similar names by hand"])
+    screening.write_csv(rows, out, base_url=base)
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="whosbehind-check.csv"'})
-
-
-def _plain(v: Decimal | None) -> str:
-    return "" if v is None else format(v, "f")
 
 
 def _now() -> str:

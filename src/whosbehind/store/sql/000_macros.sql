@@ -67,3 +67,8 @@ CREATE OR REPLACE MACRO org_id_for(uei, duns, name) AS (
         WHEN clean_name(name) IS NOT NULL THEN 'name:' || clean_name(name)
     END
 );
+
+-- The node of one row of the ICE facility list: its DETLOC code, or the row itself where the code is redacted
+-- (about 200 rows share the code "Redacted" and are different facilities).
+CREATE OR REPLACE MACRO facility_node(detloc, row_no) AS
+    'facility:' || CASE WHEN lower(detloc) = 'redacted' THEN 'redacted-row-' || row_no ELSE detloc END;

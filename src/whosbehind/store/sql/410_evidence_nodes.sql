@@ -51,7 +51,7 @@ UNION ALL
 SELECT node_id, name, 'agency', 'fedramp' FROM fedramp_agency_map
 WHERE node_id NOT IN (SELECT id FROM organizations)
 UNION ALL
-SELECT 'facility:' || detloc, name || coalesce(' (' || city || ', ' || state || ')', ''), 'detention_facility',
+SELECT facility_node(detloc, row_no), name || coalesce(' (' || city || ', ' || state || ')', ''), 'detention_facility',
        'ice_facilities'
 FROM raw_ice_facilities
 UNION ALL

@@ -1,4 +1,4 @@
--- Step 420: ties beyond contracts, each backed by evidence items that point at their source.
+-- Step 420: evidence beyond contracts, each item pointing at its source (step 500 puts it in the one graph).
 -- Directions, read source -> target: offers (provider -> cloud product), cloud_authorization (cloud product ->
 -- agency that authorized or reuses it), facility_operation (operator -> facility), detention_facility
 -- (facility -> ICE, whose list it is on), and curated claims subject -> object (see sources/curated.py).
@@ -36,7 +36,7 @@ WHERE NOT EXISTS (
     SELECT 1 FROM present q WHERE q.snapshot_date = s.snapshot_date AND q.product_id = p.product_id
       AND q.fedramp_agency_id = p.fedramp_agency_id AND q.relation = p.relation);
 
-CREATE OR REPLACE TABLE evidence_items AS
+CREATE OR REPLACE TABLE source_evidence AS
 SELECT 'cloud_authorization' AS kind, 'fedramp:' || a.product_id AS source_id, a.agency_node AS target_id,
        'A' AS grade, 'FedRAMP Marketplace data.json' AS source_name,
        a.relation || ' in snapshots ' || array_to_string(a.snapshots, ', ')
@@ -52,13 +52,15 @@ SELECT 'offers', p.provider_id, p.node_id, 'A', 'FedRAMP Marketplace data.json',
        NULL, p.first_seen, p.last_seen, NULL, NULL, p.status, NULL
 FROM fedramp_products p WHERE p.provider_id IS NOT NULL
 UNION ALL
-SELECT 'facility_operation', 'operator:' || f.operator, 'facility:' || f.detloc, 'B', 'ICE detention facility list (FOIA)',
+SELECT 'facility_operation', 'operator:' || f.operator, facility_node(f.detloc, f.row_no), 'B', 'ICE detention facility list (FOIA)',
        f.file_name || ' row ' || f.row_no || ' (detloc ' || f.detloc || ', facility_operator ' || f.operator || ')',
-       f.sha256, NULL, NULL, f.record_date, f.record_date, NULL, NULL, 'as of ' || f.record_date,
+       -- Dated by the facility's own period (first and last use), not by the date the list was released.
+       f.sha256, NULL, NULL, coalesce(f.first_use, f.contract_start, f.record_date),
+       coalesce(f.last_use, f.record_date), NULL, NULL, 'as of ' || f.record_date,
        concat_ws('; ', 'type ' || f.type, 'first use ' || f.first_use, 'last use ' || f.last_use)
 FROM raw_ice_facilities f WHERE f.company_operator
 UNION ALL
-SELECT 'detention_facility', 'facility:' || f.detloc, 'agency:7012', 'B', 'ICE detention facility list (FOIA)',
+SELECT 'detention_facility', facility_node(f.detloc, f.row_no), 'agency:7012', 'B', 'ICE detention facility list (FOIA)',
        f.file_name || ' row ' || f.row_no || ' (detloc ' || f.detloc || ')', f.sha256, NULL, NULL,
        f.first_use, coalesce(f.last_use, f.record_date), NULL, NULL, 'as of ' || f.record_date,
        concat_ws('; ', 'type ' || f.type, 'ICE funded: ' || f.ice_funded)
@@ -70,12 +72,6 @@ SELECT c.kind, 'curated:' || c.subject, 'curated:' || c.object, c.grade,
        c.first_date, c.last_date, c.amount, c.id, c.status, c.caveat
 FROM raw_curated_claims c JOIN raw_curated_citations x ON x.claim_id = c.id
 JOIN raw_curated_sources s ON s.id = x.source_id;
-
-CREATE OR REPLACE TABLE evidence_ties AS
-SELECT kind, source_id, target_id, min(grade) AS grade, sum(DISTINCT amount) AS amount, count(*) AS evidence_count,
-       min(first_date) AS first_date, max(last_date) AS last_date,
-       string_agg(DISTINCT status, '; ' ORDER BY status) AS status
-FROM evidence_items GROUP BY kind, source_id, target_id;
 
 -- The official record each curated claim links to, and whether the bundled data holds it.
 CREATE OR REPLACE TABLE claim_records AS
@@ -90,9 +86,3 @@ SELECT r.claim_id, r.type, r.record_id, r.note,
            WHEN 'fedramp_product' THEN 'https://marketplace.fedramp.gov/products/' || r.record_id
        END AS url
 FROM raw_curated_records r;
-
--- Every tie, contracts and beyond, in one place (derived ties stay apart, in derived_ties).
-CREATE OR REPLACE VIEW all_ties AS
-SELECT kind, source_id, target_id, grade, amount, evidence_count, first_date, last_date, NULL AS status FROM ties
-UNION ALL
-SELECT kind, source_id, target_id, grade, amount, evidence_count, first_date, last_date, status FROM evidence_ties;

@@ -1,0 +1,303 @@
+"""The single way in: what a person typed -> the organization, brand, system or agency it names.
+
+Every face asks this module: CLI `lookup`, `match`, `why`, `explain`, `match --file`; the web search,
+suggestions, organization pages and check-a-list; the API lookup, screening and OpenRefine reconciliation.
+The answer is one node of the graph (step 500: a canonical organization, or an evidence node that is no
+organization's) with its family, or a short list of candidates with what tells them apart, or "not found".
+
+The order, strongest first, so that a typed name never lands on a company that merely contains its letters:
+1. an id as stored (``uei:…``, ``name:…``, ``curated:…``, ``fedramp:…``), a UEI or a DUNS;
+2. an exact name from any source (records, curated entities and brands, FedRAMP, agency abbreviations),
+   compared on resolution's normalized keys (case, punctuation, "The", legal form when none is typed);
+3. resolution's matcher (Splink scores and the rules of ``resolve.scoring.decide``);
+4. a short name that begins, as whole words, the names of one family ("Dell", "Motorola");
+5. otherwise names containing the text, as a list: substring search never decides identity.
+A legal name found under several registrations is one organization with several registrations (the one
+paid most answers, the others are listed) unless the name is too generic to tell companies apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from whosbehind.resolve.names import NameKey, normalize
+from whosbehind.store import db, queries
+
+Status = Literal["found", "list", "not_found"]
+MAX_CANDIDATES = 10
+_UEI = re.compile(r"^[A-Z0-9]{12}$")
+_DUNS = re.compile(r"^\d{9}$")
+
+
+@dataclass
+class Answer:
+    query: str
+    status: Status
+    id: str | None = None
+    name: str | None = None
+    kind: str | None = None
+    family: dict[str, Any] | None = None  # {"id", "name"} of the family head
+    basis: str | None = None  # how the text was read: "organization id", "UEI", "exact name", "name match" ...
+    reason: str = ""
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    asked_for: dict[str, str] | None = None  # the record or node the text named, when part of this answer
+    match: dict[str, Any] | None = None  # the matcher's score and explanation, when it decided
+
+    @property
+    def found(self) -> bool:
+        return self.status == "found"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- the index (a build step) ---------------------------------------------------------------------------
+
+
+def build_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill ``lookup_names`` (step 510) with every name of every node and its normalized keys."""
+    rows = []
+    for r in queries.rows(con, "lookup_index_names"):
+        key = normalize(r["name"])
+        if not key.exact:
+            continue
+        rows.append((r["node_id"], r["name"], r["source"], key.exact, key.core, key.first_token, key.compact))
+    columns = ("node_id", "name", "source", "exact", "core", "first_token", "compact")
+    arrays = [pa.array([r[i] for r in rows], type=pa.string()) for i in range(len(columns))]
+    con.register("incoming_lookup_names", pa.Table.from_arrays(arrays, names=list(columns)))
+    try:
+        con.execute(db.query_text("lookup_store_index"))
+    finally:
+        con.unregister("incoming_lookup_names")
+
+
+# --- the lookup -----------------------------------------------------------------------------------------
+
+
+def lookup(con: duckdb.DuckDBPyConnection, text: str, *, use_matcher: bool = True) -> Answer:
+    """One answer for what a person typed."""
+    return lookup_many(con, [text], use_matcher=use_matcher)[0]
+
+
+def lookup_many(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher: bool = True) -> list[Answer]:
+    """One answer per text, in order. The matcher runs once for all texts that need it (check a list)."""
+    answers: list[Answer | None] = [_direct(con, t) for t in texts]
+    pending = [i for i, a in enumerate(answers) if a is None]
+    if use_matcher and pending:
+        from whosbehind.resolve import match as matcher
+
+        results = matcher.match_names(con, [texts[i] for i in pending])
+        for i, result in zip(pending, results, strict=True):
+            answers[i] = _from_matcher(con, texts[i], result)
+    return [a if a is not None else _fallback(con, texts[i]) for i, a in enumerate(answers)]
+
+
+def _direct(con: duckdb.DuckDBPyConnection, text: str) -> Answer | None:
+    """Ids, identifiers and exact names: an answer, a list, or None to ask the matcher."""
+    query = text.strip()
+    if not query:
+        return Answer(text, "not_found", reason="nothing was typed")
+    by_id = _by_identifier(con, query)
+    if by_id is not None:
+        return by_id
+    key = normalize(query)
+    if not key.exact:
+        return Answer(text, "not_found", reason="the text has no letters or digits to look up")
+    column, value = ("exact", key.exact) if key.legal_form else ("core", key.core)
+    hits = queries.rows(con, "lookup_exact", column=column, value=value)
+    if not hits and column == "exact":
+        hits = queries.rows(con, "lookup_exact", column="core", value=key.core)
+    if hits:
+        return _decide(con, text, key, hits, "exact name")
+    return None
+
+
+def _by_identifier(con: duckdb.DuckDBPyConnection, query: str) -> Answer | None:
+    upper = query.upper().replace("-", "") if _DUNS.match(query.replace("-", "")) else query.upper()
+    tries: list[tuple[str, str]] = [(query, "organization id")]
+    if _UEI.match(upper):
+        tries.append(("uei:" + upper, "UEI"))
+    if _DUNS.match(upper):
+        tries += [("duns:" + upper, "DUNS")]
+        uei = con.execute("SELECT uei FROM duns_to_uei WHERE duns = ?", [upper]).fetchone()
+        if uei:
+            tries.append(("uei:" + uei[0], "DUNS (seen beside its UEI)"))
+    for node_id, basis in tries:
+        found = queries.one(con, "lookup_node", id=node_id)
+        if found is not None:
+            asked = None if found["id"] == node_id else {"id": node_id, "name": found["asked_name"] or node_id}
+            return _answer(query, found, basis, f"{basis} {node_id}", asked_for=asked)
+    if _UEI.match(upper) or _DUNS.match(upper):
+        return Answer(query, "not_found", reason=f"no organization with this identifier in the database ({upper})")
+    return None
+
+
+def _decide(con: duckdb.DuckDBPyConnection, text: str, key: NameKey, hits: list[dict[str, Any]],
+            basis: str) -> Answer:
+    """Several names can lead to several nodes: one node answers; one family answers with its organization
+    paid most (several registrations of one company) unless the name is too generic; else a list."""
+    nodes = _rank(con, sorted({h["node_id"] for h in hits}))
+    if len(nodes) == 1:
+        found = _answer(text, nodes[0], basis, f"{basis}: {hits[0]['name']}")
+        sources = {h["source"] for h in hits}
+        if "curated brand" in sources:
+            brand = queries.one(con, "lookup_brand", key=key.exact) or queries.one(con, "lookup_brand", key=key.core)
+            found.basis = "brand"
+            found.match = {"score": 1.0, "rule": "brand", "matched_name": hits[0]["name"], "brand": brand,
+                           "explanation": [{"feature": "brand", "level": "curated brand list (grade "
+                                            f"{brand['grade'] if brand else '?'})", "left": text,
+                                            "right": hits[0]["name"], "match_weight": None}]}
+        return _prefer_family_head(con, found, key)
+    families = {n["family_id"] for n in nodes}
+    same_name = len({h["core"] for h in hits}) == 1
+    if len(families) == 1 or (same_name and not key.is_generic):
+        # One family: its head when it has this name. One legal name over several families: the registration
+        # whose parent is known (a registration made for the parent's reports), else the one paid most.
+        best = (_head_or_first(nodes, key) if len(families) == 1
+                else next((n for n in nodes if n["id"] != n["family_id"]), nodes[0]))
+        others = [n for n in nodes if n["id"] != best["id"]]
+        why = ("of one family, the one paid most answers" if len(families) == 1 and best is nodes[0]
+               else "of one family, its head answers" if len(families) == 1
+               else "under one legal name, the one whose parent is known answers" if best["id"] != best["family_id"]
+               else "under one legal name, the one paid most answers")
+        found = _answer(text, best, basis, f"{basis}; {len(nodes)} registrations {why}")
+        found.candidates = [_candidate(con, n) for n in others[:MAX_CANDIDATES]]
+        return found
+    return Answer(text, "list", basis=basis,
+                  reason=f"the name fits {len(nodes)} organizations of {len(families)} families",
+                  candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
+
+
+def _head_or_first(nodes: list[dict[str, Any]], key: NameKey) -> dict[str, Any]:
+    """A name typed with its legal form ("AMAZON.COM LLC") means the organization known by exactly that name;
+    a name without one ("Amazon") the family head when its name begins like the query; else the one paid most."""
+    if key.legal_form:
+        exact = [n for n in nodes if normalize(n["name"]).exact == key.exact]
+        if exact:
+            return exact[0]
+    for n in nodes:
+        if n["id"] == n["family_id"] and _begins_with(n["name"], key.first_token):
+            return n
+    return nodes[0]
+
+
+def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Answer | None:
+    """Resolution's matcher decided (one organization, or several): map its records to their nodes."""
+    detail = {"score": result.score, "rule": result.rule, "matched_name": result.matched_name,
+              "explanation": result.explanation, "brand": result.brand, "scored": result.candidates}
+    if result.match:
+        node = queries.one(con, "lookup_node", id=result.match["id"])
+        if node is not None:
+            found = _answer(text, node, "name match", f"resolution's matcher ({result.rule})")
+            found.match = detail
+            return _prefer_family_head(con, found, normalize(text))
+    if result.rule == "ambiguous":
+        ids = sorted({c["id"] for c in result.candidates if c["decision"] == "positive"})
+        nodes = _rank(con, sorted({n["id"] for i in ids if (n := queries.one(con, "lookup_node", id=i))}))
+        if nodes:
+            key = normalize(text)
+            if len({n["family_id"] for n in nodes}) == 1 or (
+                    len({normalize(n["name"]).core for n in nodes}) == 1 and not key.is_generic):
+                hits = [{"node_id": n["id"], "name": n["name"], "core": normalize(n["name"]).core} for n in nodes]
+                return _decide(con, text, key, hits, "name match")
+            return Answer(text, "list", basis="name match", reason=f"the name fits {len(nodes)} organizations",
+                          candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]], match=detail)
+    return None
+
+
+def _prefer_family_head(con: duckdb.DuckDBPyConnection, found: Answer, key: NameKey) -> Answer:
+    """A one-word name ("Palantir", "Amazon") means the company that heads the family when its name begins
+    with that word."""
+    if key.lone_word is None or key.legal_form or not found.family or found.family["id"] == found.id:
+        return found
+    head = queries.one(con, "lookup_node", id=found.family["id"])
+    if head is not None and _begins_with(head["name"], key.lone_word):
+        better = _answer(found.query, head, found.basis or "", found.reason + "; the family head has this name")
+        better.match = found.match
+        better.asked_for = {"id": found.id or "", "name": found.name or ""}
+        return better
+    return found
+
+
+def _fallback(con: duckdb.DuckDBPyConnection, text: str) -> Answer:
+    """A short name that begins the names of one family, else a list of names containing the text."""
+    key = normalize(text)
+    if (key.core and not key.is_generic) or (key.lone_word and len(key.core) >= 3):
+        hits = queries.rows(con, "lookup_prefix", core=key.core, products=" " in key.core)
+        if hits:
+            nodes = _rank(con, sorted({h["node_id"] for h in hits}))
+            families = {n["family_id"] for n in nodes}
+            if len(families) == 1:
+                best = _head_or_first(nodes, key)
+                found = _answer(text, best, "short name",
+                                f"every name beginning with {key.core!r} belongs to one family")
+                found.candidates = [_candidate(con, n) for n in nodes if n["id"] != best["id"]][:MAX_CANDIDATES]
+                return _prefer_family_head(con, found, key)
+            return Answer(text, "list", basis="short name",
+                          reason=f"names beginning with {key.core!r} belong to {len(families)} families",
+                          candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
+    hits = queries.rows(con, "lookup_contains", term=text.strip(), limit=MAX_CANDIDATES * 3)
+    if hits:
+        nodes = _rank(con, sorted({h["node_id"] for h in hits}))
+        return Answer(text, "list", basis="names containing the text",
+                      reason="no organization has this name; these names contain the text (not a match)",
+                      candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
+    return Answer(text, "not_found", reason="no organization, brand or system by this name in the database")
+
+
+def _begins_with(name: str, word: str) -> bool:
+    """Whether a name's first word is this word, a web domain counting as its word ("AMAZON.COM INC.")."""
+    first = normalize(name).first_token
+    return bool(word) and (first == word or (first.startswith(word) and first[len(word):] in ("com", "net", "org")))
+
+
+def scored(con: duckdb.DuckDBPyConnection, found: Answer) -> Answer:
+    """The matcher's score and explanation for an answer found by an exact name, when the matcher reaches the
+    same organization (`whosbehind match` shows which values produced the score)."""
+    if not found.found or found.match is not None:
+        return found
+    from whosbehind.resolve import match as matcher
+
+    result = matcher.match_name(con, found.query)
+    node = queries.one(con, "lookup_node", id=result.match["id"]) if result.match else None
+    if node is not None and node["id"] in (found.id, (found.asked_for or {}).get("id")):
+        found.match = {"score": result.score, "rule": result.rule, "matched_name": result.matched_name,
+                       "explanation": result.explanation, "brand": result.brand, "scored": result.candidates}
+    else:
+        found.match = {"score": None, "rule": found.basis, "matched_name": found.name, "brand": None,
+                       "explanation": [{"feature": "decision", "level": found.reason, "left": found.query,
+                                        "right": found.name, "match_weight": None}]}
+    return found
+
+
+# --- shared shapes --------------------------------------------------------------------------------------
+
+
+def _rank(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
+    """Nodes with their family and money, the one paid most first."""
+    if not ids:
+        return []
+    return queries.rows(con, "lookup_nodes", ids=ids)
+
+
+def _answer(query: str, node: dict[str, Any], basis: str, reason: str, *,
+            asked_for: dict[str, str] | None = None) -> Answer:
+    return Answer(query, "found", id=node["id"], name=node["name"], kind=node["kind"],
+                  family={"id": node["family_id"], "name": node["family_name"] or node["name"]},
+                  basis=basis, reason=reason, asked_for=asked_for)
+
+
+def _candidate(con: duckdb.DuckDBPyConnection, node: dict[str, Any]) -> dict[str, Any]:
+    """A candidate and what tells it apart: its identifiers, places, years, family and money."""
+    detail = queries.one(con, "lookup_candidate_detail", id=node["id"]) or {}
+    return {"id": node["id"], "name": node["name"], "kind": node["kind"],
+            "family": {"id": node["family_id"], "name": node["family_name"] or node["name"]},
+            "obligated": node["obligated"] or Decimal(0),
+            "identifiers": detail.get("identifiers") or [],
+            "first_fy": detail.get("first_fy"), "last_fy": detail.get("last_fy")}

@@ -1,0 +1,197 @@
+"""One answer per organization: what `lookup`, the organization page, the API, the one-pager, the exports and
+screening all show. The page and the JSON are two renderings of the dict ``answer`` builds.
+
+Money has three levels, each stored and reconciled by `whosbehind check`: the record as published
+(``records``), the organization, i.e. every record resolution merged into it (``total_obligated``,
+``totals``), and the family under one ultimate parent (``family``). ``obligated`` is the organization's money
+from the agencies in focus (ICE, CBP and DHS by default).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from whosbehind.analysis import why
+from whosbehind.errors import WhosbehindError
+from whosbehind.model import TIE_KIND_TITLES, TieKind
+from whosbehind.store import queries
+
+DEFAULT_FOCUS_CODES = ("7012", "7014", "070")  # ICE, CBP, DHS
+EVIDENCE_PER_TIE = 3
+MAX_FAMILY_MEMBERS = 30  # whose own ties and cloud products an organization's answer also lists
+# The order and the titles of tie kinds on every face (model.py holds the one list).
+KIND_TITLES = {str(kind): title for kind, title in TIE_KIND_TITLES.items() if kind != TieKind.PART_OF}
+
+
+class NotFound(WhosbehindError):
+    """Asked for an id that is not in this database."""
+
+
+def focus_ids(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...] = DEFAULT_FOCUS_CODES) -> set[str]:
+    return {r["id"] for r in queries.rows(con, "focus_agency_ids", codes=list(codes))}
+
+
+def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[str, ...] = DEFAULT_FOCUS_CODES,
+           awards: int = 10, subcontracts: int = 20) -> dict[str, Any]:
+    """Everything about one node of the graph (an id of any of its records leads to it)."""
+    node = queries.one(con, "lookup_node", id=node_id)
+    if node is None:
+        raise NotFound(f"no organization with id {node_id!r} in this database")
+    org_id = node["id"]
+    head = queries.one(con, "organization_header", id=org_id) or {}
+    focus = focus_ids(con, focus_codes)
+    totals = queries.rows(con, "organization_totals", id=org_id)
+    records = queries.rows(con, "organization_records", id=org_id)
+    members = queries.rows(con, "organization_family", family_id=head["family_id"])
+    family_totals = queries.rows(con, "web_family_totals", family_id=head["family_id"])
+    ties = _ties(con, org_id)
+    # The other organizations of the family (and its brands) have ties of their own: shown as theirs.
+    others = [m for m in members if m["id"] != org_id][:MAX_FAMILY_MEMBERS]
+    family_ties = [{**t, "holder_id": m["id"], "holder_name": m["name"]} for m in others
+                   for t in _ties(con, m["id"]) if t["kind"] not in ("parent", "brand", "offers")]
+    paths = why.paths_from(con, org_id, focus=tuple(sorted(_focus_heads(focus_codes))))
+    return {
+        "id": org_id,
+        "name": head["name"],
+        "kind": head["kind"],
+        "uei": head["uei"],
+        "asked_for": ({"id": node_id, "name": node["asked_name"] or node_id} if node_id != org_id else None),
+        "names": [n["name"] for n in queries.rows(con, "organization_names", id=org_id)],
+        "records": records,
+        "obligated": _sum(t["obligated"] for t in totals if _in_focus(t, focus)),
+        "total_obligated": _sum(t["obligated"] for t in totals),
+        "totals": totals,
+        "family": {
+            "id": head["family_id"],
+            "name": head["family_name"] or head["name"],
+            "obligated": _sum(t["obligated"] for t in family_totals if _in_focus(t, focus)),
+            "total_obligated": _sum(t["obligated"] for t in family_totals),
+            "by_agency": _by_agency(family_totals),
+            "members": [_member(m) for m in members],
+        },
+        "family_totals": family_totals if len(members) > 1 else [],
+        "ties": ties,
+        "tie_kinds": _tie_kinds(ties),
+        "family_ties": family_ties,
+        "fedramp": _fedramp(con, org_id, focus) + [p for m in others for p in _fedramp(con, m["id"], focus, m)],
+        "largest_awards": queries.rows(con, "largest_awards", id=org_id, limit=awards),
+        "subcontracts": queries.rows(con, "organization_subcontracts", id=org_id, limit=subcontracts),
+        "why": {"paths_total": paths["paths_total"], "by_agency": why.by_agency(paths["paths"])},
+        "strongest": strongest(paths["paths"]),
+        "files": queries.rows(con, "web_organization_files", id=org_id),
+    }
+
+
+def for_query(con: duckdb.DuckDBPyConnection, query: str, **options: Any) -> dict[str, Any]:
+    """`lookup --json` and `GET /api/lookup`: the answer for what a person typed, or the candidates."""
+    from whosbehind.analysis import lookup
+
+    found = lookup.lookup(con, query)
+    if not found.found or found.id is None:
+        if not found.candidates:
+            raise NotFound(f"{query!r}: {found.reason}")
+        return found.to_dict()
+    org = answer(con, found.id, **options)
+    return {**org, "query": query, "status": "found", "basis": found.basis, "reason": found.reason,
+            "asked_for": found.asked_for or org["asked_for"], "candidates": found.candidates}
+
+
+def _focus_heads(codes: tuple[str, ...]) -> set[str]:
+    return {f"agency:{c}" for c in codes}
+
+
+def _in_focus(row: dict[str, Any], focus: set[str]) -> bool:
+    return f"agency:{row['sub_agency_code']}" in focus or f"agency:{row['toptier_code']}" in focus
+
+
+def _sum(values: Any) -> Decimal:
+    return sum((v or Decimal(0) for v in values), Decimal(0))
+
+
+def _by_agency(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A family's money per sub-agency, all fiscal years: the figure rankings show."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        key = r["sub_agency_code"] or r["toptier_code"] or "unknown"
+        row = out.setdefault(key, {"agency_code": key, "toptier_code": r["toptier_code"],
+                                   "agency_name": r["agency_name"], "abbreviation": r.get("abbreviation"),
+                                   "obligated": Decimal(0), "source_rows": 0})
+        row["obligated"] += r["obligated"] or Decimal(0)
+        row["source_rows"] += r["source_rows"] or 0
+    return sorted(out.values(), key=lambda r: -r["obligated"])
+
+
+def _member(m: dict[str, Any]) -> dict[str, Any]:
+    link = None
+    if m["parent_id"]:
+        link = {"parent_id": m["parent_id"], "parent_name": m["parent_name"], "source": m["link_source"],
+                "grade": m["link_grade"], "valid_from": m["valid_from"], "as_of": m["as_of"], "citation": m["citation"]}
+    return {"id": m["id"], "name": m["name"], "kind": m["kind"], "obligated": m["obligated"], "link": link}
+
+
+def _ties(con: duckdb.DuckDBPyConnection, org_id: str) -> list[dict[str, Any]]:
+    evidence: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for e in queries.rows(con, "organization_tie_evidence", id=org_id, per_tie=EVIDENCE_PER_TIE):
+        key = (e.pop("kind"), e.pop("source_id"), e.pop("target_id"))
+        evidence[key].append(e)
+    out = []
+    for t in queries.rows(con, "organization_ties", id=org_id):
+        t["evidence"] = evidence.get((t["kind"], t["source_id"], t["target_id"]), [])
+        t["award_key"] = t["evidence"][0]["award_key"] if t["kind"] == "named_in_award" and t["evidence"] else None
+        t["role"] = next((e["note"] for e in t["evidence"] if t["kind"] == "named_in_award"), None)
+        out.append(t)
+    order = list(KIND_TITLES)
+    out.sort(key=lambda t: order.index(t["kind"]) if t["kind"] in order else len(order))
+    return out
+
+
+def _tie_kinds(ties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    kinds: dict[str, dict[str, Any]] = {}
+    for t in ties:
+        k = kinds.setdefault(t["kind"], {"kind": t["kind"], "title": KIND_TITLES.get(t["kind"], t["kind"]),
+                                         "ties": 0, "best_grade": t["grade"], "weakest_grade": t["grade"]})
+        k["ties"] += 1
+        k["best_grade"] = min(k["best_grade"], t["grade"])
+        k["weakest_grade"] = max(k["weakest_grade"], t["grade"])
+    return list(kinds.values())
+
+
+def _fedramp(con: duckdb.DuckDBPyConnection, org_id: str, focus: set[str],
+             holder: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Cloud products with the agencies in focus that authorized or reuse them, and how many agencies in all;
+    ``holder`` names the family member that offers them when it is not the organization itself."""
+    products: dict[str, dict[str, Any]] = {}
+    for r in queries.rows(con, "organization_fedramp", id=org_id):
+        p = products.setdefault(r["product_id"], {"id": r["product_id"], "name": r["product"],
+                                                  "status": r["product_status"], "impact_level": r["impact_level"],
+                                                  "holder_id": holder["id"] if holder else None,
+                                                  "holder_name": holder["name"] if holder else None,
+                                                  "agencies": 0, "focus_agencies": []})
+        if r["agency_id"]:
+            p["agencies"] += 1
+            if r["agency_id"] in focus:
+                p["focus_agencies"].append({"id": r["agency_id"], "name": r["agency_name"],
+                                            "first_date": r["first_date"], "last_date": r["last_date"],
+                                            "status": r["status"], "grade": r["grade"]})
+    return sorted(products.values(), key=lambda p: (-len(p["focus_agencies"]), -p["agencies"], p["name"]))
+
+
+def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per agency, kind of tie and holder, strongest grade first: the summary a page, a one-pager and
+    screening lead with ("Tied to ICE through: FedRAMP authorization (A), hosting of ICM (C), ...")."""
+    seen: dict[tuple[str, str, bool], dict[str, Any]] = {}
+    for p in paths:
+        kinds = [s["kind"] for s in p["steps"] if s["kind"] not in why.FAMILY_KINDS]
+        kind = "cloud_authorization" if kinds[:1] == ["offers"] else (kinds[0] if kinds else "parent")
+        key = (p["agency"], kind, p["own"])
+        if key in seen and "ABCDE".index(p["grade"]) >= "ABCDE".index(seen[key]["grade"]):
+            continue
+        seen[key] = {"agency": p["agency"], "agency_name": p["agency_name"], "kind": kind,
+                     "title": KIND_TITLES.get(kind, kind), "grade": p["grade"], "own": p["own"],
+                     "tie_of": p["tie_of"], "tie_of_name": p["tie_of_name"], "text": p["text"]}
+    return sorted(seen.values(), key=lambda s: ("ABCDE".index(s["grade"]), not s["own"], s["agency_name"],
+                                                 s["title"]))

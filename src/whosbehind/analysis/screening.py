@@ -1,0 +1,96 @@
+"""Screening a list of names (a council's vendors, a fund's holdings): one table for every face.
+
+CLI `match --file`, the web's check-a-list page and its CSV, and the API's `/api/check` all return these rows.
+Each name goes through the one lookup; "not found" and "found, no ties" are different answers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+
+from whosbehind.analysis import lookup, organization, why
+from whosbehind.errors import WhosbehindError
+from whosbehind.export import safe_csv
+from whosbehind.store import queries
+from whosbehind.web.formatting import org_path
+
+FIELDS = ("row", "input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
+          "strongest_grade", "strongest_agency", "obligated", "family_obligated", "page", "note")
+TEXT_FIELDS = set(FIELDS) - {"row", "obligated", "family_obligated"}
+RESULT_WORDS = {"found": "found", "list": "several candidates", "not_found": "not found"}
+
+
+def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
+           focus_codes: tuple[str, ...] = organization.DEFAULT_FOCUS_CODES) -> list[dict[str, Any]]:
+    answers = lookup.lookup_many(con, names)
+    focus = tuple(sorted(f"agency:{c}" for c in focus_codes))
+    focus_ids = organization.focus_ids(con, focus_codes)
+    summaries: dict[str, tuple[list[dict[str, Any]], Decimal]] = {}
+    rows = []
+    for i, a in enumerate(answers, start=1):
+        row: dict[str, Any] = dict.fromkeys(FIELDS, "")
+        row.update(row=i, input=a.query, result=RESULT_WORDS[a.status], note=a.reason)
+        if a.found and a.id and a.family:
+            family_id = a.family["id"]
+            if family_id not in summaries:
+                paths = why.paths_from(con, family_id, focus=focus, evidence=False)["paths"]
+                summaries[family_id] = (organization.strongest(paths), _family_money(con, family_id, focus_ids))
+            best, family_money = summaries[family_id]
+            own = _org_money(con, a.id, focus_ids)
+            row.update(id=a.id, name=a.name, family_id=family_id, family_name=a.family["name"],
+                       tied="yes" if best else "no", obligated=own, family_obligated=family_money,
+                       page=org_path(a.id))
+            if best:
+                row.update(strongest_kind=best[0]["kind"], strongest_grade=best[0]["grade"],
+                           strongest_agency=best[0]["agency_name"])
+        elif a.candidates:
+            row["note"] = a.reason + "; candidates: " + "; ".join(f"{c['name']} ({c['id']})" for c in a.candidates[:5])
+        row["candidates"] = a.candidates
+        rows.append(row)
+    return rows
+
+
+def _org_money(con: duckdb.DuckDBPyConnection, org_id: str, focus: set[str]) -> Decimal:
+    return sum((t["obligated"] for t in queries.rows(con, "organization_totals", id=org_id)
+                if f"agency:{t['sub_agency_code']}" in focus or f"agency:{t['toptier_code']}" in focus), Decimal(0))
+
+
+def _family_money(con: duckdb.DuckDBPyConnection, family_id: str, focus: set[str]) -> Decimal:
+    return sum((t["obligated"] for t in queries.rows(con, "web_family_totals", family_id=family_id)
+                if f"agency:{t['sub_agency_code']}" in focus or f"agency:{t['toptier_code']}" in focus), Decimal(0))
+
+
+def read_names(path: Path) -> list[str]:
+    """Names from a CSV: the column called name (any case), else the first column. One per data row."""
+    if not path.exists():
+        raise WhosbehindError(f"{path}: no such file")
+    try:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError:
+        raise WhosbehindError(f"{path}: not UTF-8 text; save the list as a UTF-8 CSV") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise WhosbehindError(f"{path}: empty file")
+    header = [h.strip().lower() for h in rows[0]]
+    col = header.index("name") if "name" in header else 0
+    return [(r[col] if col < len(r) else "") for r in rows[1:]]
+
+
+def write_csv(rows: list[dict[str, Any]], handle: TextIO, *, base_url: str = "") -> None:
+    writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for r in rows:
+        out = dict(r)
+        for money_field in ("obligated", "family_obligated"):
+            if isinstance(out[money_field], Decimal):
+                out[money_field] = format(out[money_field], "f")
+        if out["page"]:
+            out["page"] = base_url + out["page"]
+        # Names and notes are text a spreadsheet must not run as a formula; row and amounts are numbers.
+        writer.writerow(safe_csv.row(out, TEXT_FIELDS))

@@ -1,0 +1,84 @@
+"""The build: the numbered SQL steps in file order, with name resolution between them.
+
+ingest stores raw rows (store/ingest.py); evidence beyond contracts is loaded into its raw tables
+(store/evidence.py); then ``derive`` turns all raw tables into the graph. The store never calls resolution:
+this module runs both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from whosbehind.analysis import lookup
+from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
+from whosbehind.store import db, evidence, ingest
+
+# Name resolution reads the organizations of step 200 and writes the tables step 210 reads; the lookup index
+# normalizes the names step 510 gathers.
+RESOLVE_AFTER = "200_organizations"
+INDEX_AFTER = "510_lookup_names"
+# The product lexicon reads award descriptions once the evidence nodes and ties exist; step 430 reads its tables.
+PRODUCTS_AFTER = "420_evidence_ties"
+
+
+def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
+    from whosbehind.resolve import pipeline  # Splink is imported only when a build resolves names
+
+    pipeline.run(con)
+
+
+def _read_product_names(con: duckdb.DuckDBPyConnection) -> None:
+    from whosbehind.resolve import products
+
+    products.classify(con)
+
+
+def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
+    """The vocabulary of model.py as tables, so that SQL reads the same lists as Python."""
+    con.execute("CREATE OR REPLACE TABLE vocabulary_tie_kinds (kind VARCHAR PRIMARY KEY, title VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO vocabulary_tie_kinds VALUES (?, ?)", [[str(k), TIE_KIND_TITLES[k]] for k in TieKind])
+    con.execute("CREATE OR REPLACE TABLE vocabulary_grades (grade VARCHAR PRIMARY KEY)")
+    con.executemany("INSERT INTO vocabulary_grades VALUES (?)", [[str(g)] for g in Grade])
+    con.execute("CREATE OR REPLACE TABLE vocabulary_id_kinds (prefix VARCHAR PRIMARY KEY)")
+    con.executemany("INSERT INTO vocabulary_id_kinds VALUES (?)", [[str(k)] for k in IdKind])
+
+
+def derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every derived table from the raw tables: the same raw rows give the same graph."""
+    write_vocabulary(con)
+    for step in db.step_names():
+        db.run_step(con, step)
+        if step == RESOLVE_AFTER:
+            _resolve_names(con)
+        elif step == PRODUCTS_AFTER:
+            _read_product_names(con)
+        elif step == INDEX_AFTER:
+            lookup.build_index(con)
+    db.mark_derived(con)
+
+
+def derive_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild what depends on the evidence raw tables (steps 400 on), the contract graph kept as it is."""
+    write_vocabulary(con)
+    for step in db.step_names(db.FIRST_EVIDENCE_STEP):
+        db.run_step(con, step)
+        if step == PRODUCTS_AFTER:
+            _read_product_names(con)
+        elif step == INDEX_AFTER:
+            lookup.build_index(con)
+    db.mark_derived(con)
+
+
+
+def load_evidence(con: duckdb.DuckDBPyConnection, **options: Any) -> evidence.EvidenceReport:
+    """Load the evidence beyond contracts (default: the bundled files) and derive what depends on it."""
+    fresh = not db.has_table(con, "organizations")
+    return evidence.load(con, derive=derive if fresh else derive_evidence, **options)
+
+
+def ingest_into(db_path: Path, paths: list[Path], **options: Any) -> ingest.IngestReport:
+    """The store's all-or-nothing ingest, deriving the graph with these steps."""
+    return ingest.ingest_into(db_path, paths, derive=derive, **options)

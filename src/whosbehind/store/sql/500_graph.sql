@@ -1,0 +1,143 @@
+-- Step 500: one graph. Every id that a record, a FedRAMP listing, the facility list or a curated claim
+-- names is read as one node: the organization resolution made of it (its canonical id), or the evidence node
+-- itself when it is no organization's (a cloud product, a system, a facility, a brand known only from
+-- reporting). One evidence table and one ties table hold every kind of tie between those nodes, and totals
+-- are stored for the record as published, the organization and the family.
+
+-- Which node each id stands for, and why. Evidence nodes are matched in 410 (node_matches); a node that is
+-- matched only to another evidence node (curated:aws -> fedramp-csp:AMAZON -> a UEI) follows it one hop. When
+-- an entity's keys reach several organizations, the best-ranked basis wins, then the organization paid most.
+CREATE OR REPLACE TABLE node_canonical AS
+WITH org_money AS (
+    SELECT o.canonical_id, sum(m.amount) AS obligated
+    FROM money m JOIN organizations o ON o.id = m.recipient_id GROUP BY o.canonical_id
+),
+links AS (  -- node_matches read both ways between evidence nodes (a curated operator code names its node)
+    SELECT node_id, org_id AS other_id, rank, basis FROM node_matches
+    UNION ALL
+    SELECT org_id, node_id, rank, basis FROM node_matches
+    WHERE org_id NOT IN (SELECT id FROM organizations)
+),
+direct AS (
+    SELECT l.node_id, o.canonical_id, l.rank, l.basis
+    FROM links l JOIN organizations o ON o.id = l.other_id
+    WHERE l.node_id NOT IN (SELECT id FROM organizations)
+),
+one_hop AS (
+    SELECT l.node_id, d.canonical_id, l.rank + d.rank AS rank, l.basis || ', then ' || d.basis AS basis
+    FROM links l JOIN direct d ON d.node_id = l.other_id
+    WHERE l.node_id NOT IN (SELECT id FROM organizations) AND l.node_id <> d.node_id
+),
+by_brand AS (  -- a curated brand with no key of its own: the owner curated/brands.yaml gives for its name
+    SELECT 'curated:' || e.id AS node_id, o.canonical_id, 5 AS rank, 'curated brand list (' || b.brand || ')' AS basis
+    FROM raw_curated_entities e
+    JOIN brands b ON b.brand_key IN (lower(e.name), lower(trim(split_part(e.name, '(', 1))))
+    JOIN organizations o ON o.id = b.owner_id
+),
+candidates AS (SELECT * FROM direct UNION ALL SELECT * FROM one_hop UNION ALL SELECT * FROM by_brand),
+chosen AS (
+    SELECT c.node_id,
+           arg_min(c.canonical_id, (c.rank, -coalesce(m.obligated, 0), c.canonical_id)) AS canonical_id,
+           arg_min(c.basis, (c.rank, -coalesce(m.obligated, 0), c.canonical_id)) AS basis
+    FROM candidates c LEFT JOIN org_money m USING (canonical_id)
+    GROUP BY c.node_id
+)
+SELECT id AS node_id, canonical_id,
+       CASE WHEN id = canonical_id THEN 'itself' ELSE 'records merged by name resolution' END AS basis
+FROM organizations
+UNION ALL
+SELECT node_id, canonical_id, basis FROM chosen
+UNION ALL
+SELECT DISTINCT id, id, 'itself' FROM evidence_nodes
+WHERE id NOT IN (SELECT id FROM organizations) AND id NOT IN (SELECT node_id FROM chosen);
+
+-- Every piece of evidence, every kind, keyed by canonical nodes; *_as_written keeps the id the source gave.
+CREATE OR REPLACE TABLE evidence AS
+WITH items AS (
+    SELECT kind, source_id, target_id, grade,
+           'USAspending ' || CASE source_format WHEN 'prime_award_transactions' THEN 'prime award transactions'
+               WHEN 'prime_award_summaries' THEN 'prime award summaries' WHEN 'transactions_2018' THEN
+               '2018-era transaction export' WHEN 'api_transactions' THEN 'transaction list'
+               WHEN 'subawards' THEN 'subaward reports (self-reported by the prime)'
+               ELSE source_format END AS source_name,
+           file_name || ' rows ' || array_to_string(rows, ' ') AS locator,
+           permalink AS url, sha256, file_name, source_format, rows, NULL AS quote, amount, first_date, last_date,
+           award_key, NULL AS claim_id, NULL AS status, NULL AS note
+    FROM contract_evidence
+    UNION ALL
+    SELECT 'parent', child_as_written, parent_as_written, grade,
+           CASE source WHEN 'usaspending' THEN 'USAspending recipient parent fields (self-reported to SAM)'
+               WHEN 'gleif' THEN 'GLEIF level 2 relationship records' ELSE 'curated ownership' END,
+           citation, NULL, NULL, NULL, source, NULL, NULL, NULL, valid_from, coalesce(valid_to, as_of), NULL,
+           NULL, CASE WHEN valid_to IS NULL THEN 'current' ELSE 'ended ' || valid_to END, NULL
+    FROM family_links WHERE source NOT IN ('inferred', 'usaspending')  -- reported parents come with their rows above
+    UNION ALL
+    SELECT kind, source_id, target_id, grade, source_name, locator, url, sha256, NULL, NULL, NULL, quote, amount,
+           first_date, last_date, NULL, claim_id, status, note
+    FROM source_evidence
+)
+SELECT i.kind, coalesce(s.canonical_id, i.source_id) AS source_id, coalesce(t.canonical_id, i.target_id) AS target_id,
+       i.source_id AS source_as_written, i.target_id AS target_as_written, i.grade, i.source_name, i.locator,
+       i.url, i.sha256, i.file_name, i.source_format, i.rows, i.quote, i.amount, i.first_date, i.last_date,
+       i.award_key, i.claim_id, i.status, i.note,
+       -- A stable address: the source file and first row, else a digest of what the item says (numbered when
+       -- two items say the same, e.g. two FedRAMP agency ids of one agency).
+       i.kind || '/' || coalesce(i.sha256 || '/' || i.rows[1], md5(concat_ws('|', i.source_id, i.target_id,
+           i.locator, i.claim_id, i.quote, i.note, i.first_date)) || '-' || row_number() OVER (
+           PARTITION BY i.kind, i.sha256, i.rows[1], i.source_id, i.target_id, i.locator, i.claim_id, i.quote,
+           i.note, i.first_date ORDER BY i.last_date, i.status)) AS evidence_id
+FROM items i
+LEFT JOIN node_canonical s ON s.node_id = i.source_id
+LEFT JOIN node_canonical t ON t.node_id = i.target_id
+WHERE coalesce(s.canonical_id, i.source_id) <> coalesce(t.canonical_id, i.target_id);
+
+-- One tie per kind and pair of nodes. Money kinds add their evidence's amounts (each award-file record once);
+-- a claim's amount is the claim's own figure, not added across its citations.
+CREATE OR REPLACE TABLE ties AS
+SELECT kind, source_id, target_id, min(grade) AS grade,
+       CASE WHEN kind IN ('prime_contract', 'subcontract') THEN sum(amount) ELSE max(amount) END AS amount,
+       count(DISTINCT award_key) AS awards, count(*) AS evidence_count,
+       min(first_date) AS first_date, max(last_date) AS last_date,
+       string_agg(DISTINCT status, '; ' ORDER BY status) AS status
+FROM evidence GROUP BY kind, source_id, target_id
+UNION ALL
+SELECT 'part_of', id, part_of, 'A', NULL, 0, 0, NULL, NULL, NULL FROM agency_units WHERE part_of IS NOT NULL;
+
+-- Every node a person can open: organizations (canonical), agencies, and evidence nodes that are no
+-- organization's. An evidence node's family is its brand owner's, else its own.
+CREATE OR REPLACE TABLE graph_nodes AS
+WITH brand_owner AS (
+    SELECT source_id AS id, arg_min(target_id, (grade, target_id)) AS owner_id
+    FROM ties WHERE kind = 'brand' GROUP BY source_id
+)
+SELECT o.id, o.name, o.kind, o.family_id, o.uei FROM organizations o WHERE o.id = o.canonical_id
+UNION ALL
+SELECT n.id, n.name, n.kind, coalesce(ob.family_id, n.id), NULL
+FROM (SELECT id, arg_min(name, name) AS name, arg_min(kind, name) AS kind FROM evidence_nodes GROUP BY id) n
+LEFT JOIN brand_owner b ON b.id = n.id LEFT JOIN organizations ob ON ob.id = b.owner_id
+WHERE n.id IN (SELECT node_id FROM node_canonical WHERE canonical_id = node_id)
+  AND n.id NOT IN (SELECT id FROM organizations);
+
+-- Totals at three levels, each reconciled by `whosbehind check`: the record as published (one recipient id),
+-- the organization (every record resolution merged into it) and the family (every organization under one
+-- ultimate parent).
+CREATE OR REPLACE TABLE organization_totals AS
+SELECT o.canonical_id AS organization_id, m.toptier_code, m.sub_agency_code, m.fiscal_year,
+       sum(m.amount) AS obligated, count(*) AS source_rows, count(DISTINCT m.award_key) AS awards
+FROM money m JOIN organizations o ON o.id = m.recipient_id
+GROUP BY ALL ORDER BY organization_id;
+
+-- Each organization's money per award (over all its records): its "largest awards".
+CREATE OR REPLACE TABLE organization_awards AS
+SELECT o.canonical_id AS organization_id, m.award_key, any_value(m.piid) AS piid,
+       any_value(m.sub_agency_code) AS sub_agency_code, sum(m.amount) AS obligated, min(m.action_date) AS first_date,
+       max(m.action_date) AS last_date, any_value(m.permalink) AS permalink, any_value(m.description) AS description,
+       count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ') AS files
+FROM money m JOIN organizations o ON o.id = m.recipient_id
+GROUP BY o.canonical_id, m.award_key ORDER BY organization_id;
+
+-- The evidence touching one node, either side: two equality scans read far less than one scan with OR.
+CREATE OR REPLACE MACRO node_evidence(node) AS TABLE
+    SELECT * FROM evidence WHERE source_id = node
+    UNION ALL
+    SELECT * FROM evidence WHERE target_id = node AND source_id <> node;

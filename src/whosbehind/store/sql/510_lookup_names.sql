@@ -1,0 +1,12 @@
+-- Step 510: every name a person may type for a node, the table the single lookup (analysis/lookup.py) reads.
+-- Filled right after this step by build.py: the names come from queries/lookup_index_names.sql and their
+-- comparison keys from resolve/names.normalize (the same keys resolution compares).
+CREATE OR REPLACE TABLE lookup_names (
+    node_id VARCHAR NOT NULL,   -- the canonical node (organization, agency, brand, system, cloud product ...)
+    name VARCHAR NOT NULL,      -- the name as written by its source
+    source VARCHAR NOT NULL,    -- record | curated entity | curated brand | FedRAMP product | FedRAMP provider | agency
+    exact VARCHAR,              -- normalized name, legal form kept
+    core VARCHAR,               -- normalized name without legal form
+    first_token VARCHAR,
+    compact VARCHAR             -- core without spaces ("AT T" -> "att")
+);
