@@ -20,12 +20,12 @@ class CheckReport:
     # Corporate-family problems (conflicting parents, parent cycles): reported, they do not fail the check.
     family_issues: list[dict[str, Any]] = field(default_factory=list)
     partial_awards: dict[str, Any] = field(default_factory=dict)
+    # Ties of a kind, grade or id the vocabulary (model.py) does not name.
+    vocabulary_problems: list[dict[str, Any]] = field(default_factory=list)
     # Derived tables (and views) that differ from the digest their build recorded (store/digest.py).
     derived_mismatches: list[dict[str, Any]] = field(default_factory=list)
     # Counted rows whose amount, date or fiscal year check's own readers read otherwise from the raw text.
     value_mismatches: list[dict[str, Any]] = field(default_factory=list)
-    # Ties of a kind, grade or id the vocabulary (model.py) does not name.
-    vocabulary_problems: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def accounted(self) -> bool:

@@ -22,7 +22,6 @@ from whosbehind.web.formatting import org_path
 
 FIELDS = ("row", "input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
           "strongest_grade", "strongest_agency", "obligated", "family_obligated", "page", "note")
-TEXT_FIELDS = set(FIELDS) - {"row", "obligated", "family_obligated"}
 RESULT_WORDS = {"found": "found", "list": "several candidates", "not_found": "not found"}
 
 
@@ -82,6 +81,10 @@ def read_names(path: Path) -> list[str]:
     return [(r[col] if col < len(r) else "") for r in rows[1:]]
 
 
+TEXT_FIELDS = {"input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
+               "strongest_grade", "strongest_agency", "page", "note"}
+
+
 def write_csv(rows: list[dict[str, Any]], handle: TextIO, *, base_url: str = "") -> None:
     writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
@@ -92,5 +95,5 @@ def write_csv(rows: list[dict[str, Any]], handle: TextIO, *, base_url: str = "")
                 out[money_field] = format(out[money_field], "f")
         if out["page"]:
             out["page"] = base_url + out["page"]
-        # Names and notes are text a spreadsheet must not run as a formula; row and amounts are numbers.
+        # Names and notes are text a spreadsheet must not run; the row number and amounts are numbers.
         writer.writerow(safe_csv.row(out, TEXT_FIELDS))

@@ -142,7 +142,15 @@ def api_check(request: Request, names: list[str]) -> Response:
     if len(names) > 5000:
         raise WhosbehindError("at most 5000 names per request")
     with limits.check_slot(), db(request).connection() as con:
-        return json_response({"items": screening.screen(con, names)})
+        return json_response({"items": _screen_rows(con, names)})
+
+
+def _screen_rows(con: Any, names: list[str]) -> list[dict[str, Any]]:
+    """Each distinct name looked up once (web/limits.py), rows numbered in the order of the list."""
+    rows = limits.screen_once_each(lambda c, listed, _focus: screening.screen(c, listed), con, names, None)
+    for i, row in enumerate(rows, start=1):
+        row["row"] = i
+    return rows
 
 
 def focus_agencies(con: Any, terms: tuple[str, ...]) -> list[ranking.Agency]:

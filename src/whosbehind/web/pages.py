@@ -189,9 +189,11 @@ def _names(text: str | None, upload: UploadFile | None) -> list[str]:
 
 
 def _screen(request: Request, names: list[str]) -> list[dict[str, Any]]:
-    # One list at a time (web/limits.py): a second one waits, then is told to come back.
+    # One list at a time (web/limits.py); a name listed twice is looked up once.
+    from whosbehind.web.api import _screen_rows
+
     with limits.check_slot(), request.app.state.db.connection() as con:
-        return screening.screen(con, names)
+        return _screen_rows(con, names)
 
 
 @router.get("/check", response_class=HTMLResponse)

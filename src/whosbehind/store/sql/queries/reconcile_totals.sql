@@ -1,7 +1,6 @@
 -- Stored totals against the raw rows they come from: the amounts are read again from the raw text, by check's
--- own reader (check_readers.sql), not the ingest's.
--- All three stored levels are checked: the record as published, the organization (every record merged into
--- it: pages, `lookup`, the API) and the family (rankings).
+-- own reader (check_readers.sql), not the ingest's. All three stored levels are checked: the record as
+-- published, the organization (every record merged into it: pages, `lookup`, the API) and the family (rankings).
 WITH from_raw AS (
     SELECT c.sha256, c.row_no, check_amount(r.federal_action_obligation) AS amount
     FROM counted_money c JOIN raw_prime_award_transactions r ON r._sha256 = c.sha256 AND r._row = c.row_no
