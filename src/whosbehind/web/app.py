@@ -12,16 +12,17 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind.analysis import views
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web import charts, formatting, warm
+from whosbehind.web import charts, formatting, i18n, warm
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
@@ -31,13 +32,18 @@ DEFAULT_FOCUS = ("ICE", "CBP")
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE.joinpath("templates")))
     env = t.env
+    env.add_extension("jinja2.ext.i18n")
     env.autoescape = True
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(money=formatting.money, short_money=formatting.short_money, day=formatting.day,
+                       kind_title=formatting.kind_title, agency_label=formatting.agency_label,
                        grade_label=formatting.grade_label, grade_help=formatting.grade_help,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path)
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
-                       parent_reports=views.parent_reports)
+                       parent_reports=views.parent_reports, family_network=charts.family_network,
+                       languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
+                       qr_svg=formatting.qr_svg)
     return t
 
 
@@ -82,6 +88,9 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from whosbehind.web import corrections
+
+    app.include_router(corrections.router)
     app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
 
     def wants_json(request: Request) -> bool:
@@ -90,8 +99,32 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
     def error(request: Request, status: int, message: str) -> Response:
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
-        return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
-                                                    status_code=status)
+        lang = i18n.for_request(request)
+        with i18n.use(lang):
+            return app.state.templates.TemplateResponse(
+                request, "error.html", {"status": status, "message": message, "lang": lang,
+                                        "path": request.url.path}, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error(request, 404, i18n.translations(i18n.for_request(request)).gettext(
+                "There is no page at this address."))
+        return error(request, exc.status_code, str(exc.detail))
+
+    @app.middleware("http")
+    async def remember_language(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # A language chosen with ?lang= is kept for the next pages in a cookie (no other cookie is set).
+        response = await call_next(request)
+        chosen = request.query_params.get("lang")
+        if chosen in i18n.LANGUAGES and not request.url.path.startswith("/api/"):
+            response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, samesite="lax")
+        response.headers.setdefault("Vary", "Accept-Language, Cookie")
+        return response
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:

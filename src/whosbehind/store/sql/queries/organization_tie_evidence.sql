@@ -2,6 +2,7 @@
 SELECT * EXCLUDE (n) FROM (
     SELECT e.kind, e.source_id, e.target_id, e.evidence_id, e.grade, e.source_name, e.locator, e.url, e.quote,
            e.amount, e.first_date, e.last_date, e.award_key, e.claim_id, e.status, e.note, c.summary, c.amount_what,
+           c.response_status, c.response_text, c.response_source,
            row_number() OVER (PARTITION BY e.kind, e.source_id, e.target_id
                               ORDER BY e.amount DESC NULLS LAST, e.last_date DESC NULLS LAST, e.evidence_id) AS n
     FROM evidence e LEFT JOIN raw_curated_claims c ON c.id = e.claim_id
