@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from whosbehind.analysis import lookup
+from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
 from whosbehind.store import db, evidence, ingest
 
 # Name resolution reads the organizations of step 200 and writes the tables step 210 reads; the lookup index
@@ -27,8 +29,25 @@ def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
     pipeline.run(con)
 
 
+def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
+    """The vocabulary of model.py as tables, so that SQL reads the same lists as Python."""
+    tables = {
+        "vocabulary_tie_kinds": pa.table({"kind": [str(k) for k in TieKind],
+                                          "title": [TIE_KIND_TITLES[k] for k in TieKind]}),
+        "vocabulary_grades": pa.table({"grade": [str(g) for g in Grade]}),
+        "vocabulary_id_kinds": pa.table({"prefix": [str(k) for k in IdKind]}),
+    }
+    for name, table in tables.items():
+        con.register(f"incoming_{name}", table)
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming_{name}")
+        finally:
+            con.unregister(f"incoming_{name}")
+
+
 def derive(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every derived table from the raw tables: the same raw rows give the same graph."""
+    write_vocabulary(con)
     for step in db.step_names():
         db.run_step(con, step)
         if step == RESOLVE_AFTER:
@@ -40,6 +59,7 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
 
 def derive_evidence(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild what depends on the evidence raw tables (steps 400 on), the contract graph kept as it is."""
+    write_vocabulary(con)
     for step in db.step_names(db.FIRST_EVIDENCE_STEP):
         db.run_step(con, step)
         if step == INDEX_AFTER:

@@ -224,7 +224,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
                                  "file_count_mismatches": report.file_count_mismatches,
                                  "set_aside": report.set_aside,
                                  "partial_transaction_awards": report.partial_awards,
-                                 "family_issues": report.family_issues})
+                                 "family_issues": report.family_issues,
+                                 "vocabulary_problems": report.vocabulary_problems})
     else:
         s = report.summary
         out.print(f"money rows: {s['money_rows']:,} = counted {s['counted_rows']:,} + set aside "
@@ -242,6 +243,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
             out.print(f"[red]mismatch[/] {m}", highlight=False)
         for m in report.file_count_mismatches[:20]:
             out.print(f"[red]row count mismatch[/] {m}", highlight=False)
+        for v in report.vocabulary_problems:
+            out.print(Text(f"{v['what']} not in the vocabulary: {v['value']} ({v['ties']})", style="red"))
         for f in report.family_issues[:20]:
             out.print(f"[yellow]family {f['kind']}[/] {f['org_id']}: {f['detail']}", highlight=False)
         out.print("[green]all totals reconcile to the cent[/]" if report.ok else "[red]totals do NOT reconcile[/]")

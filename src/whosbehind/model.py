@@ -27,10 +27,71 @@ class Grade(StrEnum):
 
 
 class TieKind(StrEnum):
-    PRIME_CONTRACT = "prime_contract"
-    SUBCONTRACT = "subcontract"
-    PARENT = "parent"
-    PART_OF = "part_of"
+    """Every kind of tie, read source -> target. The one list: Python reads it here, SQL reads the table
+    ``vocabulary_tie_kinds`` that the build writes from it, and `whosbehind check` refuses a tie of another kind."""
+
+    PRIME_CONTRACT = "prime_contract"  # agency -> recipient (USAspending prime awards)
+    NAMED_IN_AWARD = "named_in_award"  # product maker -> prime recipient whose award names the product
+    SUBCONTRACT = "subcontract"  # prime -> subrecipient (subaward reports)
+    OFFERS = "offers"  # cloud provider -> cloud product (FedRAMP Marketplace)
+    CLOUD_AUTHORIZATION = "cloud_authorization"  # cloud product -> agency that authorized or reuses it
+    RUNS_ON = "runs_on"  # cloud product -> the product it runs on (FedRAMP leveraged systems)
+    HOSTING = "hosting"  # company -> system it hosts
+    SUPPLY = "supply"  # company -> agency or system it supplies
+    FINANCING = "financing"  # bank -> company it finances
+    FACILITY_OPERATION = "facility_operation"  # operator -> detention facility
+    DETENTION_FACILITY = "detention_facility"  # facility -> ICE, whose list it is on
+    SALES_PITCH = "sales_pitch"  # company -> agency it pitched
+    PARTNERSHIP = "partnership"  # company <-> company
+    SYSTEM_USE = "system_use"  # agency -> system it uses
+    BRAND = "brand"  # brand -> owner
+    PARENT = "parent"  # child -> parent (reported, GLEIF, curated ownership)
+    PART_OF = "part_of"  # sub-agency -> agency
+
+    @property
+    def title(self) -> str:
+        return TIE_KIND_TITLES[self]
+
+
+# How every face titles each kind, in the order pages list them.
+TIE_KIND_TITLES = {
+    TieKind.PRIME_CONTRACT: "Prime contracts",
+    TieKind.NAMED_IN_AWARD: "Products named in awards to others",
+    TieKind.SUBCONTRACT: "Subcontracts",
+    TieKind.OFFERS: "FedRAMP cloud products offered",
+    TieKind.CLOUD_AUTHORIZATION: "FedRAMP authorizations",
+    TieKind.RUNS_ON: "Cloud products running on others",
+    TieKind.HOSTING: "Hosting",
+    TieKind.SUPPLY: "Supply",
+    TieKind.FINANCING: "Financing",
+    TieKind.FACILITY_OPERATION: "Detention facility operation",
+    TieKind.DETENTION_FACILITY: "On ICE's detention facility list",
+    TieKind.SALES_PITCH: "Sales pitches",
+    TieKind.PARTNERSHIP: "Partnerships",
+    TieKind.SYSTEM_USE: "Systems used",
+    TieKind.BRAND: "Brands and businesses",
+    TieKind.PARENT: "Parent companies and subsidiaries",
+    TieKind.PART_OF: "Part of",
+}
+
+
+class IdKind(StrEnum):
+    """The kinds of node id, by prefix: organization ids are built from identifiers, so the same inputs give
+    the same ids on every build."""
+
+    UEI = "uei:"
+    DUNS = "duns:"
+    LEI = "lei:"
+    NAME = "name:"  # a recipient known by its name only
+    AGENCY = "agency:"
+    OFFICE = "office:"
+    CURATED = "curated:"  # an entity of the curated claims (brand, system, bank ...)
+    FEDRAMP_PRODUCT = "fedramp:"
+    FEDRAMP_PROVIDER = "fedramp-csp:"
+    FEDRAMP_AGENCY = "fedramp-agency:"
+    FACILITY_OPERATOR = "operator:"
+    FACILITY = "facility:"
+    INDIVIDUALS = "individuals"  # the one bucket of private persons
 
 
 class OrgKind(StrEnum):

@@ -100,7 +100,7 @@ def test_check_reconciles_and_reports_set_aside_rows(built):
     assert s["money_rows"] == s["counted_rows"] + s["set_aside_rows"]
 
 
-@pytest.mark.parametrize("table", ["family_totals", "organization_totals"])
+@pytest.mark.parametrize("table", ["family_totals", "organization_totals", "record_totals"])
 def test_check_fails_when_a_stored_total_no_longer_matches_its_rows(fresh, built_db, tmp_path, table):
     import shutil
 
@@ -113,7 +113,21 @@ def test_check_fails_when_a_stored_total_no_longer_matches_its_rows(fresh, built
     result = fresh.run("check")
     assert result.exit_code == 1
     assert "do NOT reconcile" in result.output
-    assert ("'level': 'family'" if table == "family_totals" else "'level': 'organization'") in result.output
+    level = {"family_totals": "family", "organization_totals": "organization", "record_totals": "record"}[table]
+    assert f"'level': '{level}'" in result.output
+
+
+def test_check_fails_on_a_tie_outside_the_vocabulary(fresh, built_db, tmp_path):
+    import shutil
+
+    copy = tmp_path / "tampered.duckdb"
+    shutil.copy(built_db, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("UPDATE ties SET kind = 'controls' WHERE rowid = (SELECT min(rowid) FROM ties)")
+    con.close()
+    fresh.db = copy
+    result = fresh.run("check")
+    assert result.exit_code == 1 and "tie kind not in the vocabulary: controls" in result.output
 
 
 def test_only_rows_identical_in_every_column_are_set_aside(fresh, tmp_path):

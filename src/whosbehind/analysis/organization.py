@@ -17,30 +17,14 @@ import duckdb
 
 from whosbehind.analysis import why
 from whosbehind.errors import WhosbehindError
+from whosbehind.model import TIE_KIND_TITLES, TieKind
 from whosbehind.store import queries
 
 DEFAULT_FOCUS_CODES = ("7012", "7014", "070")  # ICE, CBP, DHS
 EVIDENCE_PER_TIE = 3
 MAX_FAMILY_MEMBERS = 30  # whose own ties and cloud products an organization's answer also lists
-# The order and the titles of tie kinds on every face.
-KIND_TITLES = {
-    "prime_contract": "Prime contracts",
-    "named_in_award": "Products named in awards to others",
-    "subcontract": "Subcontracts",
-    "offers": "FedRAMP cloud products offered",
-    "cloud_authorization": "FedRAMP authorizations",
-    "runs_on": "Cloud products running on others",
-    "hosting": "Hosting",
-    "supply": "Supply",
-    "financing": "Financing",
-    "facility_operation": "Detention facility operation",
-    "detention_facility": "On ICE's detention facility list",
-    "sales_pitch": "Sales pitches",
-    "partnership": "Partnerships",
-    "system_use": "Systems used",
-    "brand": "Brands and businesses",
-    "parent": "Parent companies and subsidiaries",
-}
+# The order and the titles of tie kinds on every face (model.py holds the one list).
+KIND_TITLES = {str(kind): title for kind, title in TIE_KIND_TITLES.items() if kind != TieKind.PART_OF}
 
 
 class NotFound(WhosbehindError):

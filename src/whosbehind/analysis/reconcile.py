@@ -19,6 +19,8 @@ class CheckReport:
     # Corporate-family problems (conflicting parents, parent cycles): reported, they do not fail the check.
     family_issues: list[dict[str, Any]] = field(default_factory=list)
     partial_awards: dict[str, Any] = field(default_factory=dict)
+    # Ties of a kind, grade or id the vocabulary (model.py) does not name.
+    vocabulary_problems: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def accounted(self) -> bool:
@@ -32,7 +34,8 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return self.accounted and not self.total_mismatches and not self.file_count_mismatches
+        return (self.accounted and not self.total_mismatches and not self.file_count_mismatches
+                and not self.vocabulary_problems)
 
 
 def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
@@ -43,4 +46,5 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
         set_aside=queries.rows(con, "set_aside_reasons"),
         partial_awards=queries.one(con, "partial_transaction_awards") or {},
         family_issues=queries.rows(con, "family_issue_list"),
+        vocabulary_problems=queries.rows(con, "check_vocabulary"),
     )

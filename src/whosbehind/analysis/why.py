@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 import duckdb
 
 from whosbehind.errors import WhosbehindError
+from whosbehind.store import queries
 
 DEFAULT_FOCUS = ("agency:7012", "agency:7014", "agency:070")
 MAX_STEPS = 5
@@ -130,7 +131,8 @@ def paths_from(con: duckdb.DuckDBPyConnection, start: str, *, focus: tuple[str, 
     raw_paths: list[list[Edge]] = []
     _walk(graph, start, [], {start}, "start", focus_set, raw_paths)
     unique = {tuple(e.stored for e in p): p for p in raw_paths}
-    paths = [_describe(graph, p, evidence) for p in unique.values()]
+    cited = _evidence(graph, {e.stored for p in unique.values() for e in p}) if evidence else {}
+    paths = [_describe(graph, p, cited) for p in unique.values()]
     paths.sort(key=lambda p: (GRADE_ORDER.index(p["grade"]), not p["own"], len(p["steps"]), p["agency"]))
     return {"query": start, "matched": [{"id": start, "name": graph.name(start)}],
             "focus": [{"id": f, "name": graph.name(f)} for f in focus], "paths": paths[:MAX_PATHS],
@@ -175,9 +177,10 @@ def _is_agency(graph: Graph, node: str) -> bool:
     return node.startswith(("agency:", "fedramp-agency:")) or graph.kinds.get(node) in ("agency", "sub_agency")
 
 
-def _describe(graph: Graph, path: list[Edge], with_evidence: bool) -> dict[str, Any]:
+def _describe(graph: Graph, path: list[Edge], cited: dict[tuple[str, str, str], list[dict[str, Any]]]
+              ) -> dict[str, Any]:
     agency = path[-1].target
-    steps = [_step(graph, e, with_evidence) for e in path]
+    steps = [_step(graph, e, cited.get(e.stored, [])) for e in path]
     graded = [s["grade"] for s in steps if s["grade"]]
     grade = max(graded, key=GRADE_ORDER.index) if graded else "E"
     first_tie = next((e for e in path if e.kind not in FAMILY_KINDS), None)
@@ -212,11 +215,10 @@ def money(value: Decimal | None) -> str:
     return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
 
 
-def _step(graph: Graph, e: Edge, with_evidence: bool) -> dict[str, Any]:
+def _step(graph: Graph, e: Edge, evidence: list[dict[str, Any]]) -> dict[str, Any]:
     tie = graph.ties[e.stored]
     kind = e.kind
     a, b = graph.name(e.source), graph.name(e.target)
-    evidence = _evidence(graph, e) if with_evidence else []
     cited = "; ".join(dict.fromkeys(x["source_name"] for x in evidence if x.get("source_name")))
     step: dict[str, Any] = {
         "from": e.source, "from_name": a, "to": e.target, "to_name": b, "kind": kind, "grade": e.grade,
@@ -272,23 +274,25 @@ def _claim_text(kind: str, a: str, b: str, evidence: list[dict[str, Any]], e: Ed
     return text + (f" Caveat: {caveat}" if caveat else "")
 
 
-def _evidence(graph: Graph, e: Edge) -> list[dict[str, Any]]:
-    kind, s, t = e.stored
-    cursor = graph.con.execute(
-        "SELECT e.source_name, e.locator, e.url, e.sha256, e.file_name, e.rows, e.quote, e.amount, e.first_date, "
-        "e.last_date, e.award_key, e.claim_id, e.status, e.note, e.grade, e.evidence_id, c.summary, c.amount_what "
-        "FROM evidence e LEFT JOIN raw_curated_claims c ON c.id = e.claim_id "
-        "WHERE e.kind = ? AND e.source_id = ? AND e.target_id = ? "
-        "ORDER BY e.amount DESC NULLS LAST, e.last_date DESC NULLS LAST, e.evidence_id LIMIT 5", [kind, s, t])
-    columns = [d[0] for d in cursor.description]
-    items = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-    for item in items:
-        if item.get("claim_id"):
-            item["records"] = [
-                {"type": r[0], "id": r[1], "note": r[2], "in_database": r[3], "url": r[4]}
-                for r in graph.con.execute("SELECT type, record_id, note, found, url FROM claim_records "
-                                           "WHERE claim_id = ?", [item["claim_id"]]).fetchall()]
-    return items
+def _evidence(graph: Graph, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """The strongest five pieces of evidence of each tie on the paths, read at once, with the official records
+    each curated claim links to."""
+    if not keys:
+        return {}
+    ordered = sorted(keys)
+    rows = queries.rows(graph.con, "why_evidence", kinds=[k[0] for k in ordered], sources=[k[1] for k in ordered],
+                        targets=[k[2] for k in ordered])
+    claims = sorted({r["claim_id"] for r in rows if r["claim_id"]})
+    records: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in queries.rows(graph.con, "why_claim_records", claims=claims) if claims else []:
+        records[r.pop("claim_id")].append(r)
+    out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        key = (r.pop("kind"), r.pop("source_id"), r.pop("target_id"))
+        if r["claim_id"]:
+            r["records"] = records.get(r["claim_id"], [])
+        out[key].append(r)
+    return out
 
 
 def by_agency(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:

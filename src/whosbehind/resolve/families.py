@@ -236,11 +236,11 @@ def read_brands(text: str, source: str = "brands.yaml") -> list[Brand]:
 
 def curated_text(name: str) -> str:
     """A curated file: from $WHOSBEHIND_CURATED if set (reviewing changes), else the packaged copy."""
-    import os
+    from whosbehind import settings
 
-    folder = os.environ.get("WHOSBEHIND_CURATED")
+    folder = settings.curated_dir()
     if folder:
-        return (Path(folder) / name).read_text("utf-8")
+        return (folder / name).read_text("utf-8")
     return CURATED.joinpath(name).read_text("utf-8")
 
 

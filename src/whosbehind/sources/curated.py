@@ -16,7 +16,6 @@ what ``whosbehind check`` rejects (no citation, an unknown subject or object, ba
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 
 ClaimKind = Literal["hosting", "financing", "facility_operation", "supply", "sales_pitch", "partnership", "brand",
@@ -62,8 +62,7 @@ DEFAULT_DIR = Path(__file__).resolve().parents[1] / "curated" / "claims"
 
 def claims_dir() -> Path:
     """Where the claim files are: $WHOSBEHIND_CLAIMS, else the claims shipped in the package (curated/claims)."""
-    env = os.environ.get("WHOSBEHIND_CLAIMS")
-    return Path(env) if env else DEFAULT_DIR
+    return settings.claims_dir() or DEFAULT_DIR
 
 
 def check_partial_date(value: Any) -> str | None:

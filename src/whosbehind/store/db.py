@@ -7,15 +7,14 @@ store, and named queries (``queries/*.sql``) that read it.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import duckdb
-from platformdirs import user_data_dir
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 from whosbehind.sources import SourceFormat, all_formats
 
@@ -36,7 +35,7 @@ def step_names(first: int = FIRST_DERIVE_STEP, last: int = 999) -> list[str]:
 # Memory stays bounded however large the input: DuckDB spills to disk past this limit. Without it, an
 # ingest runs about a quarter faster but its peak grows with the file (3.9 GB at 2M rows against 1.3 GB;
 # benchmarks/RESULTS.md). WHOSBEHIND_MEMORY_LIMIT sets another cap.
-MEMORY_LIMIT = os.environ.get("WHOSBEHIND_MEMORY_LIMIT", "1GB")
+MEMORY_LIMIT = settings.memory_limit()
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
@@ -44,10 +43,7 @@ DERIVED_LAYOUT = 3
 
 
 def default_db_path() -> Path:
-    env = os.environ.get("WHOSBEHIND_DB")
-    if env:
-        return Path(env)
-    return Path(user_data_dir("whosbehind", appauthor=False)) / "whosbehind.duckdb"
+    return settings.db_path()
 
 
 def sql_text(name: str) -> str:

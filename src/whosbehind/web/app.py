@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from whosbehind import settings
 from whosbehind.analysis import views
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
@@ -76,12 +76,10 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         docs_url=None,  # the stock docs pages load scripts from a CDN; /api is rendered here instead
         redoc_url=None,
     )
-    env_focus = os.environ.get("WHOSBEHIND_FOCUS")
-    cache_size = int(os.environ.get("WHOSBEHIND_WEB_CACHE", "2048"))  # answers kept per database version; 0 = none
+    cache_size = settings.web_cache()
     app.state.db = ReadOnlyDatabase(db_path, threads=threads, cache_size=cache_size)
-    app.state.focus = focus or (tuple(x.strip() for x in env_focus.split(",") if x.strip()) if env_focus
-                                else DEFAULT_FOCUS)
-    app.state.public_url = (public_url or os.environ.get("WHOSBEHIND_PUBLIC_URL") or "").rstrip("/")
+    app.state.focus = focus or settings.focus() or DEFAULT_FOCUS
+    app.state.public_url = (public_url or settings.public_url()).rstrip("/")
     app.state.templates = templates()
 
     from whosbehind.web import api, pages

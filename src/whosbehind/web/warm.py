@@ -14,11 +14,11 @@ swapped in. How many, and for how long at most, are settings:
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
 
+from whosbehind import settings
 from whosbehind.analysis.views import NotFound
 from whosbehind.store import queries
 from whosbehind.web import answers
@@ -34,8 +34,7 @@ class WarmSettings:
 
     @classmethod
     def from_environment(cls) -> WarmSettings:
-        return cls(organizations=int(os.environ.get("WHOSBEHIND_WARM", cls.organizations)),
-                   seconds=float(os.environ.get("WHOSBEHIND_WARM_SECONDS", cls.seconds)))
+        return cls(organizations=settings.warm_organizations(), seconds=settings.warm_seconds())
 
 
 def warm(database: ReadOnlyDatabase, settings: WarmSettings) -> int:

@@ -5,7 +5,7 @@ SELECT * EXCLUDE (n) FROM (
            c.response_status, c.response_text, c.response_source,
            row_number() OVER (PARTITION BY e.kind, e.source_id, e.target_id
                               ORDER BY e.amount DESC NULLS LAST, e.last_date DESC NULLS LAST, e.evidence_id) AS n
-    FROM evidence e LEFT JOIN raw_curated_claims c ON c.id = e.claim_id
-    WHERE (e.source_id = $id OR e.target_id = $id) AND e.kind <> 'part_of'
+    FROM node_evidence($id) e LEFT JOIN raw_curated_claims c ON c.id = e.claim_id
+    WHERE e.kind <> 'part_of'
 ) WHERE n <= $per_tie
 ORDER BY kind, source_id, target_id, n;

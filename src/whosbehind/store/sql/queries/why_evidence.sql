@@ -1,0 +1,15 @@
+-- The strongest five pieces of evidence of each of the ties a set of paths walks ($kinds, $sources and $targets
+-- are parallel lists naming the ties).
+WITH wanted AS (
+    SELECT unnest($kinds) AS kind, unnest($sources) AS source_id, unnest($targets) AS target_id
+)
+SELECT * EXCLUDE (n) FROM (
+    SELECT e.kind, e.source_id, e.target_id, e.source_name, e.locator, e.url, e.sha256, e.file_name, e.rows,
+           e.quote, e.amount, e.first_date, e.last_date, e.award_key, e.claim_id, e.status, e.note, e.grade,
+           e.evidence_id, c.summary, c.amount_what,
+           row_number() OVER (PARTITION BY e.kind, e.source_id, e.target_id
+                              ORDER BY e.amount DESC NULLS LAST, e.last_date DESC NULLS LAST, e.evidence_id) AS n
+    FROM evidence e JOIN wanted w USING (kind, source_id, target_id)
+    LEFT JOIN raw_curated_claims c ON c.id = e.claim_id
+) WHERE n <= 5
+ORDER BY kind, source_id, target_id, n;

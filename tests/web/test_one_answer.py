@@ -1,0 +1,144 @@
+"""One company, one answer: whatever a person types, every face gives the same organization, family and figures.
+
+The queries are names a person types, taken from the bundled records and the seed articles: full legal names,
+short names, brands, systems, identifiers and spellings other than the records'. For each, the CLI (`lookup`,
+`match`, `why`, `match --file`), the web (search, the organization page and its one-pager, check a list) and the
+API (`/api/lookup`, `/api/organizations/{id}`, `/api/check`, reconciliation) must agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from samples import Cli
+from whosbehind.web.formatting import money
+
+QUERIES = [
+    # full legal names as the records write them
+    "THE GEO GROUP, INC.", "CORECIVIC, INC.", "PALANTIR TECHNOLOGIES INC.", "PALANTIR USG, INC.",
+    "AMAZON WEB SERVICES, INC.", "AMAZON.COM LLC", "MICROSOFT CORPORATION", "WEST PUBLISHING CORPORATION",
+    "CACI, INC. - FEDERAL", "SCIENCE APPLICATIONS INTERNATIONAL CORPORATION", "MOTOROLA SOLUTIONS, INC.",
+    "DELOITTE CONSULTING LLP", "AKIMA INFRASTRUCTURE PROTECTION LLC", "CLASSIC AIR CHARTER INC.",
+    # the same names written otherwise
+    "geo group inc", "The GEO Group", "Corecivic Inc", "palantir technologies", "Geo Group, Inc., The",
+    # short names people type
+    "GEO Group", "CoreCivic", "Palantir", "Amazon", "AWS", "Microsoft", "Motorola", "Deloitte", "AT&T",
+    "General Dynamics", "Cellebrite", "Dell", "CACI", "LexisNexis",
+    # brands, banks and systems from the seed articles
+    "Whole Foods", "Ring", "Citizens Bank", "Flock Safety", "ICM", "HART", "ImmigrationOS",
+    # identifiers
+    "duns:612706465", "612706465", "name:THE GEO GROUP, INC.",
+]
+
+
+@pytest.fixture(scope="module")
+def answers(client: TestClient) -> dict[str, dict]:
+    out = {}
+    for q in QUERIES:
+        r = client.get("/api/lookup", params={"q": q})
+        assert r.status_code == 200, (q, r.text)
+        out[q] = r.json()
+    return out
+
+
+def _family_id(a: dict) -> str | None:
+    return a["family"]["id"] if a.get("family") else None
+
+
+def test_the_answers_people_expect(answers: dict[str, dict]) -> None:
+    found = [q for q, a in answers.items() if a["status"] == "found"]
+    assert len(found) >= 30
+    same = {"duns:612706465": ("THE GEO GROUP, INC.", "geo group inc", "The GEO Group", "GEO Group",
+                               "Geo Group, Inc., The", "duns:612706465", "612706465", "name:THE GEO GROUP, INC."),
+            "duns:159734151": ("CORECIVIC, INC.", "Corecivic Inc", "CoreCivic"),
+            "duns:884745530": ("Amazon",)}
+    for org_id, queries in same.items():
+        assert {answers[q]["id"] for q in queries} == {org_id}, org_id
+    # a brand reaches its owner's family; a short name never a company that merely contains its letters
+    assert _family_id(answers["Whole Foods"]) == _family_id(answers["Ring"]) == "duns:884745530"
+    assert _family_id(answers["AWS"]) == "duns:884745530" and "DAWSON" not in answers["AWS"]["name"]
+    assert answers["Ring"]["id"] == "curated:ring"
+    for q in ("Dell", "CACI", "LexisNexis"):  # a list, each with what tells it apart, or one family's answer
+        a = answers[q]
+        assert a["status"] == "found" or (a["candidates"] and all("family" in c and "identifiers" in c
+                                                                   for c in a["candidates"]))
+
+
+def test_cli_lookup_match_and_why_agree_with_the_api(built: Cli, answers: dict[str, dict]) -> None:
+    for q, a in answers.items():
+        lookup = built.json("lookup", q)
+        assert (lookup["status"], lookup.get("id"), _family_id(lookup)) == (a["status"], a.get("id"),
+                                                                           _family_id(a)), q
+        match = built.json("match", q)
+        assert (match["status"], match["id"], _family_id(match)) == (a["status"], a.get("id"), _family_id(a)), q
+        if a["status"] == "found":
+            assert lookup["obligated"] == a["obligated"] and lookup["family"]["obligated"] == a["family"]["obligated"]
+            why = built.json("why", q)
+            assert why["matched"][0]["id"] == a["id"] and _family_id(why) == _family_id(a), q
+        else:
+            assert [c["id"] for c in lookup["candidates"]] == [c["id"] for c in a["candidates"]], q
+
+
+def test_web_pages_show_the_same_organization_and_headline(client: TestClient, answers: dict[str, dict]) -> None:
+    for q, a in answers.items():
+        page = client.get("/search", params={"q": q}, follow_redirects=True)
+        assert page.status_code == 200, q
+        if a["status"] != "found":
+            assert 'id="answer"' in page.text, q
+            continue
+        assert page.url.path.startswith("/org/"), q
+        org = client.get(f"/api/organizations/{a['id']}").json()
+        assert (org["id"], _family_id(org), org["obligated"]) == (a["id"], _family_id(a), a["obligated"]), q
+        headline = re.search(r'id="total-obligated">([^<]+)<', page.text).group(1)
+        assert headline == money(Decimal(str(a["obligated"]))), q
+        onepager = client.get(f"/org/{a['id']}/onepager").text
+        assert money(Decimal(str(a["obligated"]))) in onepager, q
+
+
+def test_screening_and_reconciliation_give_the_same_answers(client: TestClient, built: Cli, tmp_path: Path,
+                                                            answers: dict[str, dict]) -> None:
+    rows = client.post("/api/check", json=QUERIES).json()["items"]
+    src = tmp_path / "names.csv"
+    with src.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name"])
+        writer.writerows([q] for q in QUERIES)
+    out = tmp_path / "screened.csv"
+    assert built.run("match", "--file", str(src), "-o", str(out)).exit_code == 0
+    cli_rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    batch = {f"q{i}": {"query": q} for i, q in enumerate(QUERIES)}
+    reconciled = client.get("/api/reconcile", params={"queries": json.dumps(batch)}).json()
+    for i, q in enumerate(QUERIES):
+        a = answers[q]
+        expected_id = a["id"] if a["status"] == "found" else ""
+        assert rows[i]["id"] == cli_rows[i]["id"] == expected_id, q
+        assert rows[i]["family_id"] == cli_rows[i]["family_id"] == (_family_id(a) if expected_id else ""), q
+        matched = [r["id"] for r in reconciled[f"q{i}"]["result"] if r["match"]]
+        assert matched == ([expected_id] if expected_id else []), q
+        if expected_id:
+            assert rows[i]["obligated"] == a["obligated"], q
+            assert Decimal(cli_rows[i]["family_obligated"]) == Decimal(str(a["family"]["obligated"])), q
+            assert rows[i]["tied"] == ("yes" if rows[i]["strongest_kind"] else "no"), q
+
+
+def test_a_ranking_and_the_page_it_links_to_show_the_same_figure(client: TestClient) -> None:
+    for agency in ("ICE", "CBP"):
+        for item in client.get("/api/top", params={"agency": agency, "limit": 10}).json()["items"]:
+            org = client.get(f"/api/organizations/{item['id']}").json()
+            assert org["id"] == item["id"] and org["family"]["id"] == item["id"]
+            code = {"ICE": "7012", "CBP": "7014"}[agency]
+            shown = next(r for r in org["family"]["by_agency"] if r["agency_code"] == code)
+            assert shown["obligated"] == item["obligated"], (agency, item["name"])
+
+
+def test_not_found_and_found_without_ties_are_different_answers(client: TestClient) -> None:
+    rows = client.post("/api/check", json=["Acme Nonexistent Widgets LLC", "Flock Safety"]).json()["items"]
+    assert rows[0]["result"] == "not found" and rows[0]["tied"] == ""
+    assert rows[1]["result"] == "found" and rows[1]["tied"] in ("yes", "no")
