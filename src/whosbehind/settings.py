@@ -68,3 +68,10 @@ def warm_organizations() -> int:
 def warm_seconds() -> float:
     """WHOSBEHIND_WARM_SECONDS: the most time that preparation may take."""
     return float(_get("WARM_SECONDS") or 10.0)
+
+
+def corrections_dir() -> Path:
+    """WHOSBEHIND_CORRECTIONS_DIR: the folder where the web keeps requests for corrections (a small SQLite file),
+    else corrections/ in the user data folder."""
+    value = _get("CORRECTIONS_DIR")
+    return Path(value) if value else data_dir() / "corrections"

@@ -7,16 +7,15 @@ database). Nothing in a request is published: a maintainer checks it against pub
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import platformdirs
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 
 router = APIRouter(include_in_schema=False)
@@ -29,8 +28,7 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS correction_requests (
 
 
 def folder() -> Path:
-    configured = os.environ.get("WHOSBEHIND_CORRECTIONS_DIR")
-    return Path(configured) if configured else Path(platformdirs.user_data_dir("whosbehind")) / "corrections"
+    return settings.corrections_dir()
 
 
 def store(page: str, what: str, evidence: str, contact: str | None, from_company: bool, lang: str) -> int:
