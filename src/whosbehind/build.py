@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from whosbehind.analysis import lookup
 from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
@@ -21,6 +20,8 @@ from whosbehind.store import db, evidence, ingest
 # normalizes the names step 510 gathers.
 RESOLVE_AFTER = "200_organizations"
 INDEX_AFTER = "510_lookup_names"
+# The product lexicon reads award descriptions once the evidence nodes and ties exist; step 430 reads its tables.
+PRODUCTS_AFTER = "420_evidence_ties"
 
 
 def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
@@ -29,20 +30,20 @@ def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
     pipeline.run(con)
 
 
+def _read_product_names(con: duckdb.DuckDBPyConnection) -> None:
+    from whosbehind.resolve import products
+
+    products.classify(con)
+
+
 def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     """The vocabulary of model.py as tables, so that SQL reads the same lists as Python."""
-    tables = {
-        "vocabulary_tie_kinds": pa.table({"kind": [str(k) for k in TieKind],
-                                          "title": [TIE_KIND_TITLES[k] for k in TieKind]}),
-        "vocabulary_grades": pa.table({"grade": [str(g) for g in Grade]}),
-        "vocabulary_id_kinds": pa.table({"prefix": [str(k) for k in IdKind]}),
-    }
-    for name, table in tables.items():
-        con.register(f"incoming_{name}", table)
-        try:
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM incoming_{name}")
-        finally:
-            con.unregister(f"incoming_{name}")
+    con.execute("CREATE OR REPLACE TABLE vocabulary_tie_kinds (kind VARCHAR PRIMARY KEY, title VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO vocabulary_tie_kinds VALUES (?, ?)", [[str(k), TIE_KIND_TITLES[k]] for k in TieKind])
+    con.execute("CREATE OR REPLACE TABLE vocabulary_grades (grade VARCHAR PRIMARY KEY)")
+    con.executemany("INSERT INTO vocabulary_grades VALUES (?)", [[str(g)] for g in Grade])
+    con.execute("CREATE OR REPLACE TABLE vocabulary_id_kinds (prefix VARCHAR PRIMARY KEY)")
+    con.executemany("INSERT INTO vocabulary_id_kinds VALUES (?)", [[str(k)] for k in IdKind])
 
 
 def derive(con: duckdb.DuckDBPyConnection) -> None:
@@ -52,6 +53,8 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
         db.run_step(con, step)
         if step == RESOLVE_AFTER:
             _resolve_names(con)
+        elif step == PRODUCTS_AFTER:
+            _read_product_names(con)
         elif step == INDEX_AFTER:
             lookup.build_index(con)
     db.mark_derived(con)
@@ -62,7 +65,9 @@ def derive_evidence(con: duckdb.DuckDBPyConnection) -> None:
     write_vocabulary(con)
     for step in db.step_names(db.FIRST_EVIDENCE_STEP):
         db.run_step(con, step)
-        if step == INDEX_AFTER:
+        if step == PRODUCTS_AFTER:
+            _read_product_names(con)
+        elif step == INDEX_AFTER:
             lookup.build_index(con)
     db.mark_derived(con)
 

@@ -75,3 +75,9 @@ def corrections_dir() -> Path:
     else corrections/ in the user data folder."""
     value = _get("CORRECTIONS_DIR")
     return Path(value) if value else data_dir() / "corrections"
+
+
+def products_lexicon() -> Path | None:
+    """WHOSBEHIND_PRODUCTS: a product lexicon (YAML) to read instead of the packaged curated/products.yaml."""
+    value = _get("PRODUCTS")
+    return Path(value) if value else None

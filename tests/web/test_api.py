@@ -136,10 +136,10 @@ def test_evidence_item_points_at_source_rows(client: TestClient) -> None:
 
 
 def test_evidence_item_bad_and_unknown(client: TestClient) -> None:
-    assert client.get("/api/evidence/prime_contract/not-a-hash/1").status_code == 422
-    assert client.get(f"/api/evidence/rumour/{'a' * 64}/1").status_code == 422
-    r = client.get(f"/api/evidence/prime_contract/{'a' * 64}/1")
-    assert r.status_code == 404 and "row 1" in r.json()["error"]
+    for path in ("prime_contract/not-a-hash/1", f"rumour/{'a' * 64}/1", f"prime_contract/{'a' * 64}/1"):
+        r = client.get(f"/api/evidence/{path}")
+        assert r.status_code == 404 and path in r.json()["error"]
+    assert client.get("/api/evidence/" + "x" * 400).status_code == 422
 
 
 def test_agency_and_top(client: TestClient, built: object) -> None:
@@ -228,9 +228,10 @@ def test_organization_csv(client: TestClient, built_db: Path) -> None:
 def test_openapi_documents_every_api_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/search", "/api/suggest", "/api/organizations/{org_id}", "/api/organizations/{org_id}/ties",
-                 "/api/organizations/{org_id}/evidence", "/api/evidence/{kind}/{sha256}/{row}", "/api/agencies",
+                 "/api/organizations/{org_id}/evidence", "/api/evidence/{evidence_id}", "/api/agencies",
                  "/api/agencies/{agency}", "/api/top", "/api/reconcile", "/api/export/{table}.{fmt}",
-                 "/api/export/graph.ftm.jsonl", "/api/organizations/{org_id}/export.csv", "/api/check"):
+                 "/api/export/graph.ftm.jsonl", "/api/organizations/{org_id}/export.csv", "/api/check",
+                 "/api/lookup", "/api/why"):
         assert path in paths, path
     assert client.get("/docs").status_code == 404  # the stock docs page would load scripts from a CDN
 

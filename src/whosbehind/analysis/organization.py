@@ -77,6 +77,7 @@ def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[s
         "ties": ties,
         "tie_kinds": _tie_kinds(ties),
         "family_ties": family_ties,
+        "through_others": _through_others(ties),
         "fedramp": _fedramp(con, org_id, focus) + [p for m in others for p in _fedramp(con, m["id"], focus, m)],
         "largest_awards": queries.rows(con, "largest_awards", id=org_id, limit=awards),
         "subcontracts": queries.rows(con, "organization_subcontracts", id=org_id, limit=subcontracts),
@@ -134,19 +135,33 @@ def _member(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ties(con: duckdb.DuckDBPyConnection, org_id: str) -> list[dict[str, Any]]:
-    evidence: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    evidence: dict[tuple[str, str, str, str | None], list[dict[str, Any]]] = defaultdict(list)
     for e in queries.rows(con, "organization_tie_evidence", id=org_id, per_tie=EVIDENCE_PER_TIE):
-        key = (e.pop("kind"), e.pop("source_id"), e.pop("target_id"))
+        key = (e.pop("kind"), e.pop("source_id"), e.pop("target_id"), e.pop("tie_award_key"))
         evidence[key].append(e)
     out = []
     for t in queries.rows(con, "organization_ties", id=org_id):
-        t["evidence"] = evidence.get((t["kind"], t["source_id"], t["target_id"]), [])
-        t["award_key"] = t["evidence"][0]["award_key"] if t["kind"] == "named_in_award" and t["evidence"] else None
-        t["role"] = next((e["note"] for e in t["evidence"] if t["kind"] == "named_in_award"), None)
+        t["evidence"] = evidence.get((t["kind"], t["source_id"], t["target_id"], t["award_key"]), [])
         out.append(t)
     order = list(KIND_TITLES)
     out.sort(key=lambda t: order.index(t["kind"]) if t["kind"] in order else len(order))
     return out
+
+
+def _through_others(ties: list[dict[str, Any]]) -> dict[str, Any]:
+    """Money that reaches a product's maker through others: awards to resellers and integrators whose
+    descriptions name the maker's products, by role. Never added to the maker's own prime totals."""
+    named = [t for t in ties if t["kind"] == "named_in_award" and t["direction"] == "out"]
+    by_role: dict[str, Decimal] = defaultdict(Decimal)
+    by_recipient: dict[str, dict[str, Any]] = {}
+    for t in named:
+        by_role[t["role"] or "unknown"] += t["amount"] or Decimal(0)
+        r = by_recipient.setdefault(t["other_id"], {"id": t["other_id"], "name": t["other_name"], "awards": 0,
+                                                    "amount": Decimal(0)})
+        r["awards"] += 1
+        r["amount"] += t["amount"] or Decimal(0)
+    return {"awards": len(named), "amount": _sum(t["amount"] for t in named), "by_role": dict(by_role),
+            "recipients": sorted(by_recipient.values(), key=lambda r: -r["amount"])}
 
 
 def _tie_kinds(ties: list[dict[str, Any]]) -> list[dict[str, Any]]:

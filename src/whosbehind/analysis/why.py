@@ -30,7 +30,9 @@ from whosbehind.store import queries
 
 DEFAULT_FOCUS = ("agency:7012", "agency:7014", "agency:070")
 MAX_STEPS = 5
-MAX_PATHS = 300
+MAX_PATHS = 300  # paths returned, chosen so that every kind of chain and agency shows (see _diverse)
+PATHS_PER_CHAIN = 20  # paths of one kind of chain to one agency, the strongest first
+WALK_BUDGET = 150  # paths found through one first tie kind before the walk stops looking further that way
 GRADE_ORDER = "ABCDE"
 FAMILY_KINDS = {"parent_up", "parent_down", "brand_up", "brand_down"}
 # Ties walked from their target to their source: money flows from the agency (source) to the recipient
@@ -68,6 +70,9 @@ class Graph:
         for row in cursor.fetchall():
             tie = dict(zip(columns, row, strict=True))
             key = (tie["kind"], tie["source_id"], tie["target_id"])
+            if key in self.ties:  # a product named in several awards to one recipient: one step, its sums
+                self._fold(self.ties[key], tie)
+                continue
             self.ties[key] = tie
             self._add(tie, key)
 
@@ -86,6 +91,16 @@ class Graph:
             graph = cls._kept[key] = cls(con)
         graph.con = con
         return graph
+
+    @staticmethod
+    def _fold(into: dict[str, Any], tie: dict[str, Any]) -> None:
+        into["amount"] = (into["amount"] or 0) + (tie["amount"] or 0)
+        into["awards"] += tie["awards"]
+        into["evidence_count"] += tie["evidence_count"]
+        into["first_date"] = min(d for d in (into["first_date"], tie["first_date"]) if d) if (
+            into["first_date"] or tie["first_date"]) else None
+        into["last_date"] = max(d for d in (into["last_date"], tie["last_date"]) if d) if (
+            into["last_date"] or tie["last_date"]) else None
 
     def _add(self, tie: dict[str, Any], key: tuple[str, str, str]) -> None:
         kind, s, t, g = tie["kind"], tie["source_id"], tie["target_id"], tie["grade"]
@@ -129,27 +144,52 @@ def paths_from(con: duckdb.DuckDBPyConnection, start: str, *, focus: tuple[str, 
     graph = Graph.of(con)
     focus_set = set(focus)
     raw_paths: list[list[Edge]] = []
-    _walk(graph, start, [], {start}, "start", focus_set, raw_paths)
+    _walk(graph, start, [], {start}, "start", focus_set, raw_paths, {})
     unique = {tuple(e.stored for e in p): p for p in raw_paths}
-    cited = _evidence(graph, {e.stored for p in unique.values() for e in p}) if evidence else {}
-    paths = [_describe(graph, p, cited) for p in unique.values()]
+    chosen = _diverse(graph, list(unique.values()))
+    cited = _evidence(graph, {e.stored for p in chosen for e in p}) if evidence else {}
+    paths = [_describe(graph, p, cited) for p in chosen]
     paths.sort(key=lambda p: (GRADE_ORDER.index(p["grade"]), not p["own"], len(p["steps"]), p["agency"]))
     return {"query": start, "matched": [{"id": start, "name": graph.name(start)}],
-            "focus": [{"id": f, "name": graph.name(f)} for f in focus], "paths": paths[:MAX_PATHS],
-            "paths_total": len(paths)}
+            "focus": [{"id": f, "name": graph.name(f)} for f in focus], "paths": paths,
+            "paths_total": len(unique)}
+
+
+def _grade_of(graph: Graph, path: list[Edge]) -> str:
+    return max((e.grade or "E" for e in path), key=GRADE_ORDER.index)
+
+
+def _diverse(graph: Graph, paths: list[list[Edge]]) -> list[list[Edge]]:
+    """At most PATHS_PER_CHAIN paths per agency and kind of chain, strongest and shortest first, MAX_PATHS in all:
+    hundreds of cloud products running on one host never hide the awards that name its products."""
+    ranked = sorted(paths, key=lambda p: (GRADE_ORDER.index(_grade_of(graph, p)), len(p),
+                                          [(e.kind, e.source, e.target) for e in p]))
+    counts: dict[tuple[str, tuple[str, ...]], int] = {}
+    out = []
+    for p in ranked:
+        key = (p[-1].target, tuple(e.kind for e in p))
+        if counts.get(key, 0) < PATHS_PER_CHAIN:
+            counts[key] = counts.get(key, 0) + 1
+            out.append(p)
+    return out[:MAX_PATHS]
 
 
 def _walk(graph: Graph, node: str, path: list[Edge], seen: set[str], phase: str, focus: set[str],
-          out: list[list[Edge]]) -> None:
-    if len(out) >= MAX_PATHS * 4:
+          out: list[list[Edge]], found: dict[str, int]) -> None:
+    # The walk's budget is kept per kind of the first tie, so that one kind with a huge fan-out (cloud products
+    # running on a host) cannot use up the search before the others are walked.
+    first = next((e.kind for e in path if e.kind not in FAMILY_KINDS), None)
+    if first is not None and found.get(first, 0) >= WALK_BUDGET:
         return
     if path and node in focus:
         out.append(list(path))
+        found[first or ""] = found.get(first or "", 0) + 1
         return
     if path and _is_agency(graph, node):
         for e in graph.forward.get(node, []):
             if e.kind == "part_of" and e.target in focus and e.target not in seen:
                 out.append([*path, e])
+                found[first or ""] = found.get(first or "", 0) + 1
         return
     if len(path) >= MAX_STEPS:
         return
@@ -161,16 +201,30 @@ def _walk(graph: Graph, node: str, path: list[Edge], seen: set[str], phase: str,
                 moves.append((e, "up"))
             elif e.kind in ("parent_down", "brand_down") and phase in ("start", "down"):
                 moves.append((e, "down"))
-    moves += [(e, "chain") for e in graph.forward.get(node, [])
-              if e.kind != "part_of" and not (partnered and e.kind == "partnership")]
+    last = path[-1].kind if path else None
+    moves += [(e, "chain") for e in graph.forward.get(node, []) if _may_follow(last, e.kind, partnered)]
     for edge, next_phase in moves:
         if edge.target in seen:
             continue
         seen.add(edge.target)
         path.append(edge)
-        _walk(graph, edge.target, path, seen, next_phase, focus, out)
+        _walk(graph, edge.target, path, seen, next_phase, focus, out, found)
         path.pop()
         seen.discard(edge.target)
+
+
+def _may_follow(last: str | None, kind: str, partnered: bool) -> bool:
+    """Which tie may come next, so that a path reads as one reason: an award naming a product leads only to
+    that award's prime contract; a product runs on a host only right after the host's provider offers it (one
+    hop: the products running on those products are theirs; a partner's hosts are not walked); one partnership
+    at most."""
+    if kind == "part_of" or (partnered and kind == "partnership"):
+        return False
+    if last == "named_in_award":
+        return kind == "prime_contract"
+    if kind == "runs_on":
+        return last == "offers" and not partnered
+    return True
 
 
 def _is_agency(graph: Graph, node: str) -> bool:
@@ -248,9 +302,10 @@ def _step(graph: Graph, e: Edge, evidence: list[dict[str, Any]]) -> dict[str, An
         step["text"] = f"{a} is on {b}'s detention facility list ({cited}){when}."
     elif kind == "named_in_award":
         quote = next((x["quote"] for x in evidence if x.get("quote")), "")
-        step["text"] = (f"USAspending records show an award to {b} whose description names {a}'s product: "
-                        f"\"{quote}\" ({amount} obligated; grade {e.grade}). {a} is not the prime contractor and "
-                        "its share is not public.")
+        quoted = f': "{quote}"' if quote else ""
+        step["text"] = (f"USAspending records show {amount} obligated to {b} under {tie['awards']} award(s) whose "
+                        f"description names {a}'s product{quoted} (grade {e.grade}). The description names {a}; "
+                        f"{a} is not the prime contractor and its share is not public.")
     else:
         step["text"] = _claim_text(kind, a, b, evidence, e, when)
     return step

@@ -44,7 +44,7 @@ FOCUS_AGENCIES = {"22-002": "Department of Homeland Security", "22-002-04": "Imm
 
 PRODUCT_FIELDS = ("id", "csp", "cso", "status", "auth_type", "auth_date", "impact_level", "uei",
                   "service_model", "independent_assessor", "agency_authorizations", "agency_reuse",
-                  "leveraged_systems", "small_business")
+                  "leveraged_systems", "small_business", "deployment_model", "service_desc")
 AGENCY_FIELDS = ("id", "parent", "sub", "sub_id")
 ATO_FIELDS = ("id", "agency_id", "parent", "sub", "ato_date", "auth_date", "exp_date")
 REUSE_FIELDS = ("id", "agency_id", "parent", "sub_id", "sub", "ato_date", "auth_date", "exp_date")
@@ -60,6 +60,8 @@ class Snapshot:
     products: list[dict[str, Any]] = field(default_factory=list)
     agencies: list[dict[str, Any]] = field(default_factory=list)
     authorizations: list[dict[str, Any]] = field(default_factory=list)
+    leveraged: list[dict[str, Any]] = field(default_factory=list)  # Products[].leveraged_systems[]
+    descriptions: list[dict[str, Any]] = field(default_factory=list)  # Products[].service_desc, deployment_model
 
     @property
     def snapshot_date(self) -> str:
@@ -111,6 +113,19 @@ def read_snapshot(path: Path) -> Snapshot:
             "independent_assessor": _text(p.get("independent_assessor")),
             "pointer": f"/data/Products/{i}",
         })
+        product_id = _text(p.get("id"))
+        if not product_id:
+            continue
+        for j, ls in enumerate(p.get("leveraged_systems") or []):
+            if isinstance(ls, dict):
+                snap.leveraged.append({"product_id": product_id, "leveraged_id": _text(ls.get("id")),
+                                       "csp": _text(ls.get("csp")), "cso": _text(ls.get("cso")),
+                                       "pointer": f"/data/Products/{i}/leveraged_systems/{j}"})
+        desc = p.get("service_desc")
+        desc = desc.strip() if isinstance(desc, str) and desc.strip() else None
+        if desc or p.get("deployment_model"):
+            snap.descriptions.append({"product_id": product_id, "deployment_model": _text(p.get("deployment_model")),
+                                      "service_desc": desc, "pointer": f"/data/Products/{i}/service_desc"})
     for a in data.get("Agencies") or []:
         snap.agencies.append({"agency_id": _text(a.get("id")), "parent": _text(a.get("parent")),
                               "sub": _text(a.get("sub"))})

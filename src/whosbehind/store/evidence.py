@@ -21,6 +21,7 @@ from whosbehind.sources import curated, fedramp, ice_facilities
 from whosbehind.store import db
 
 RAW_TABLES = ("raw_fedramp_snapshots", "raw_fedramp_products", "raw_fedramp_agencies", "raw_fedramp_authorizations",
+              "raw_fedramp_leveraged", "raw_fedramp_descriptions",
               "raw_ice_facilities", "raw_curated_sources", "raw_curated_entities", "raw_curated_entity_keys",
               "raw_curated_claims", "raw_curated_citations", "raw_curated_records")
 # What the bundled files must give: a source that silently breaks fails the build instead.
@@ -99,6 +100,12 @@ def _insert_fedramp(con: duckdb.DuckDBPyConnection, snapshots: list[fedramp.Snap
         _bulk(con, "raw_fedramp_authorizations",
             [[s.sha256, day, a["product_id"], a["fedramp_agency_id"], a["relation"], a["ato_date"], a["auth_date"],
               a["exp_date"], a["pointer"]] for a in s.authorizations])
+        _bulk(con, "raw_fedramp_leveraged",
+              [[s.sha256, day, x["product_id"], x["leveraged_id"], x["csp"], x["cso"], x["pointer"]]
+               for x in s.leveraged])
+        _bulk(con, "raw_fedramp_descriptions",
+              [[s.sha256, day, x["product_id"], x["deployment_model"], x["service_desc"], x["pointer"]]
+               for x in s.descriptions])
 
 
 def _insert_facilities(con: duckdb.DuckDBPyConnection, file_name: str, sha256: str, rows: list[dict]) -> None:

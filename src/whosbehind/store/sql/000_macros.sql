@@ -59,9 +59,3 @@ CREATE OR REPLACE MACRO org_id_for(uei, duns, name) AS (
 -- (about 200 rows share the code "Redacted" and are different facilities).
 CREATE OR REPLACE MACRO facility_node(detloc, row_no) AS
     'facility:' || CASE WHEN lower(detloc) = 'redacted' THEN 'redacted-row-' || row_no ELSE detloc END;
-
--- The evidence touching one node, either side: two equality scans read far less than one scan with OR.
-CREATE OR REPLACE MACRO node_evidence(node) AS TABLE
-    SELECT * FROM evidence WHERE source_id = node
-    UNION ALL
-    SELECT * FROM evidence WHERE target_id = node AND source_id <> node;

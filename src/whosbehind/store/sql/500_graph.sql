@@ -75,14 +75,29 @@ WITH items AS (
     SELECT kind, source_id, target_id, grade, source_name, locator, url, sha256, NULL, NULL, NULL, quote, amount,
            first_date, last_date, NULL, claim_id, status, note
     FROM source_evidence
+    UNION ALL
+    -- An award whose description names a maker's product (step 430): the maker -> the prime recipient, per
+    -- award and file; the role (the product itself, or services around it) is the item's note.
+    SELECT 'named_in_award', maker_node, recipient_id, grade,
+           'USAspending award description (the official record names the product; not a contract with its maker)',
+           file_name || ' rows ' || array_to_string(rows, ' '), permalink, sha256, file_name, NULL, rows, quote,
+           amount, first_date, last_date, award_key, NULL, NULL, role
+    FROM product_mentions
+    UNION ALL
+    -- A cloud product the FedRAMP Marketplace lists as running on another (leveraged system, deployment text).
+    SELECT 'runs_on', product_node, host_node, grade, 'FedRAMP Marketplace data.json', pointer,
+           'https://marketplace.fedramp.gov/products/' || product_id, sha256, NULL, NULL, NULL, text, NULL,
+           snapshot_date, snapshot_date, NULL, NULL, 'as of ' || snapshot_date, NULL
+    FROM fedramp_runs_on
 )
 SELECT i.kind, coalesce(s.canonical_id, i.source_id) AS source_id, coalesce(t.canonical_id, i.target_id) AS target_id,
        i.source_id AS source_as_written, i.target_id AS target_as_written, i.grade, i.source_name, i.locator,
        i.url, i.sha256, i.file_name, i.source_format, i.rows, i.quote, i.amount, i.first_date, i.last_date,
        i.award_key, i.claim_id, i.status, i.note,
-       -- A stable address: the source file and first row, else a digest of what the item says (numbered when
-       -- two items say the same, e.g. two FedRAMP agency ids of one agency).
-       i.kind || '/' || coalesce(i.sha256 || '/' || i.rows[1], md5(concat_ws('|', i.source_id, i.target_id,
+       -- A stable address: the source file and first row for the contract kinds, else a digest of what the item
+       -- says (numbered when two items say the same, e.g. two FedRAMP agency ids of one agency).
+       i.kind || '/' || coalesce(CASE WHEN i.kind IN ('prime_contract', 'subcontract', 'parent')
+                                      THEN i.sha256 || '/' || i.rows[1] END, md5(concat_ws('|', i.source_id, i.target_id, i.award_key,
            i.locator, i.claim_id, i.quote, i.note, i.first_date)) || '-' || row_number() OVER (
            PARTITION BY i.kind, i.sha256, i.rows[1], i.source_id, i.target_id, i.locator, i.claim_id, i.quote,
            i.note, i.first_date ORDER BY i.last_date, i.status)) AS evidence_id
@@ -91,17 +106,21 @@ LEFT JOIN node_canonical s ON s.node_id = i.source_id
 LEFT JOIN node_canonical t ON t.node_id = i.target_id
 WHERE coalesce(s.canonical_id, i.source_id) <> coalesce(t.canonical_id, i.target_id);
 
--- One tie per kind and pair of nodes. Money kinds add their evidence's amounts (each award-file record once);
--- a claim's amount is the claim's own figure, not added across its citations.
+-- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
+-- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
+-- figure, not added across its citations.
 CREATE OR REPLACE TABLE ties AS
 SELECT kind, source_id, target_id, min(grade) AS grade,
-       CASE WHEN kind IN ('prime_contract', 'subcontract') THEN sum(amount) ELSE max(amount) END AS amount,
+       CASE WHEN kind IN ('prime_contract', 'subcontract', 'named_in_award') THEN sum(amount) ELSE max(amount) END
+           AS amount,
        count(DISTINCT award_key) AS awards, count(*) AS evidence_count,
        min(first_date) AS first_date, max(last_date) AS last_date,
-       string_agg(DISTINCT status, '; ' ORDER BY status) AS status
-FROM evidence GROUP BY kind, source_id, target_id
+       string_agg(DISTINCT status, '; ' ORDER BY status) AS status,
+       CASE WHEN kind = 'named_in_award' THEN award_key END AS award_key,
+       CASE WHEN kind = 'named_in_award' THEN string_agg(DISTINCT note, '; ' ORDER BY note) END AS role
+FROM evidence GROUP BY kind, source_id, target_id, CASE WHEN kind = 'named_in_award' THEN award_key END
 UNION ALL
-SELECT 'part_of', id, part_of, 'A', NULL, 0, 0, NULL, NULL, NULL FROM agency_units WHERE part_of IS NOT NULL;
+SELECT 'part_of', id, part_of, 'A', NULL, 0, 0, NULL, NULL, NULL, NULL, NULL FROM agency_units WHERE part_of IS NOT NULL;
 
 -- Every node a person can open: organizations (canonical), agencies, and evidence nodes that are no
 -- organization's. An evidence node's family is its brand owner's, else its own.
@@ -135,3 +154,9 @@ SELECT o.canonical_id AS organization_id, m.award_key, any_value(m.piid) AS piid
        count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ') AS files
 FROM money m JOIN organizations o ON o.id = m.recipient_id
 GROUP BY o.canonical_id, m.award_key ORDER BY organization_id;
+
+-- The evidence touching one node, either side: two equality scans read far less than one scan with OR.
+CREATE OR REPLACE MACRO node_evidence(node) AS TABLE
+    SELECT * FROM evidence WHERE source_id = node
+    UNION ALL
+    SELECT * FROM evidence WHERE target_id = node AND source_id <> node;

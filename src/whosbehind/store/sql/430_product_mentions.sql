@@ -1,0 +1,60 @@
+-- Step 430: money that reaches a company through others. An award whose description names a maker's product
+-- (resolve/products.py reads the descriptions with curated/products.yaml and fills product_mention_rows right
+-- after step 420) ties the maker to the prime recipient: grade B, the official record's own words, not a
+-- contract with the maker. One row per award, maker and source file, like `evidence`; amounts are the award's
+-- obligations in that file (all its rows, or only the naming rows when the product is named in a minority of
+-- modifications). Never added to the maker's prime totals.
+-- Awards whose recipient belongs to the maker's own family are the maker's own contracts, not these ties.
+
+CREATE OR REPLACE TABLE maker_families AS
+SELECT DISTINCT substr(n.node_id, 9) AS maker_entity, o.family_id
+FROM node_matches n JOIN organizations o ON o.id = n.org_id
+WHERE n.node_id LIKE 'curated:%'
+UNION
+SELECT DISTINCT substr(n.node_id, 9), n.org_id
+FROM node_matches n WHERE n.node_id LIKE 'curated:%' AND n.org_id IN (SELECT id FROM organizations);
+
+CREATE OR REPLACE TABLE product_mentions AS
+WITH rows AS (
+    SELECT r.award_key, r.product, r.role, r.quote, m.*  EXCLUDE (award_key, description)
+    FROM product_mention_rows r
+    JOIN money m ON m.award_key = r.award_key AND m.sha256 = r.sha256 AND m.row_no = r.row_no
+)
+SELECT r.award_key, l.maker_entity, 'curated:' || l.maker_entity AS maker_node, r.product,
+       l.product_name, any_value(r.recipient_id) AS recipient_id, any_value(r.sub_agency_code) AS sub_agency_code,
+       any_value(r.toptier_code) AS toptier_code, sum(r.amount) AS amount, any_value(r.role) AS role,
+       any_value(r.quote) AS quote, r.sha256, list(r.row_no ORDER BY r.row_no) AS rows,
+       any_value(r.file_name) AS file_name, min(r.action_date) AS first_date, max(r.action_date) AS last_date,
+       any_value(r.permalink) AS permalink, 'B' AS grade
+FROM rows r JOIN product_lexicon l ON l.product = r.product
+JOIN organizations o ON o.id = r.recipient_id
+WHERE NOT EXISTS (SELECT 1 FROM maker_families f WHERE f.maker_entity = l.maker_entity
+                  AND f.family_id IN (o.family_id, o.id))
+GROUP BY r.award_key, l.maker_entity, r.product, l.product_name, r.sha256
+ORDER BY r.award_key, l.maker_entity, r.sha256;
+
+-- FedRAMP "runs on": the Marketplace's leveraged systems (Products[].leveraged_systems) and the hosts its
+-- description says a product is deployed on (resolve/products.py reads service_desc into
+-- fedramp_deployment_mentions). Grade A: the listing itself. The latest snapshot that states each link is cited.
+CREATE OR REPLACE TABLE fedramp_runs_on AS
+WITH leveraged AS (
+    SELECT l.product_id, l.leveraged_id AS host_product_id, 'fedramp:' || l.leveraged_id AS host_node,
+           coalesce(p.cso, l.leveraged_cso, l.leveraged_id) AS host_name,
+           'leveraged system: ' || coalesce(l.leveraged_cso, l.leveraged_id)
+               || coalesce(' (' || l.leveraged_csp || ')', '') AS text,
+           l.pointer, l.sha256, l.snapshot_date
+    FROM raw_fedramp_leveraged l LEFT JOIN fedramp_products p ON p.product_id = l.leveraged_id
+    WHERE l.leveraged_id IS NOT NULL AND l.leveraged_id <> l.product_id
+),
+deployed AS (
+    SELECT d.product_id, p.product_id AS host_product_id,
+           coalesce('fedramp:' || p.product_id, 'curated:' || d.host_entity) AS host_node,
+           coalesce(p.cso, d.host_name) AS host_name, d.text, d.pointer, d.sha256, d.snapshot_date
+    FROM fedramp_deployment_mentions d LEFT JOIN fedramp_products p ON p.product_id = d.host_fedramp_id
+),
+links AS (SELECT * FROM leveraged UNION ALL SELECT * FROM deployed)
+SELECT product_id, 'fedramp:' || product_id AS product_node, host_product_id, host_node, host_name, text, pointer,
+       sha256, snapshot_date, 'A' AS grade
+FROM links
+QUALIFY row_number() OVER (PARTITION BY product_id, host_node ORDER BY snapshot_date DESC, text) = 1
+ORDER BY product_id, host_node;
