@@ -105,3 +105,19 @@ def test_the_organization_page_says_how_to_respond_and_shows_responses(client) -
     html = client.get("/org/duns:884745530").text   # Amazon: AWS hosting claims carry "did not respond"
     assert 'id="respond"' in html and "/corrections?company=1" in html
     assert "Response of the company:" in html and "did not respond" in html
+
+
+def test_every_page_a_visitor_sees_renders_in_both_languages(client) -> None:
+    paths = ("/", "/search?q=geo&list=1", "/search?q=no+such+thing+anywhere", "/org/duns:612706465",
+             "/org/duns:884745530", "/org/duns:612706465/evidence", "/org/duns:612706465/onepager", "/agency/7012",
+             "/methodology", "/check", "/corrections", "/api")
+    try:
+        for lang in ("en", "es"):
+            for path in paths:
+                r = client.get(path + ("&" if "?" in path else "?") + "lang=" + lang)
+                assert r.status_code == 200, (lang, path)
+                assert f'<html lang="{lang}"' in r.text, (lang, path)
+        spanish = client.post("/check?lang=es", data={"names": "Palantir USG, Inc.\nnadie en absoluto"}).text
+        assert "<td>encontrada</td>" in spanish and "<td>no encontrada</td>" in spanish
+    finally:
+        client.cookies.clear()

@@ -41,6 +41,9 @@ AGENCY_WORDS = (
     N_("Department of Homeland Security"),
 )
 
+# Words of the check-a-list results (analysis.screening), shown in the visitor's language.
+SCREENING_WORDS = (N_("found"), N_("several candidates"), N_("not found"), N_("yes"), N_("no"))
+
 
 def kind_title(kind: str | None) -> str:
     return _(KIND_TITLES.get(kind or "", (kind or "").replace("_", " ")))
