@@ -156,19 +156,32 @@ def top_command(
     fy: Annotated[int | None, typer.Option("--fy", help="Only this federal fiscal year.")] = None,
     since: Annotated[int | None, typer.Option("--since", help="Only fiscal years from this one on.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="How many families; 0 lists all.")] = 20,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Families as they were on this date (YYYY-MM-DD).")]
+    = None,
+    at_obligation: Annotated[bool, typer.Option(
+        "--owner-at-obligation", help="Each obligation to the family that owned the company on its date.")] = False,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Families ranked by what the agency obligated to them."""
+    """Families ranked by what the agency obligated to them (families as of today unless --as-of)."""
     if limit < 0:
         raise WhosbehindError("--limit must be 0 (all) or a positive number")
+    from whosbehind.cli_families import parse_day
+
+    day = parse_day(as_of)
     with _reading(db_option) as con:
         chosen = ranking.find_agency(con, agency)
-        rows = ranking.top_families(con, chosen, fiscal_year=fy, since=since, limit=limit)
+        if day or at_obligation:
+            rows = ranking.top_families_as_of(con, chosen, day, at_obligation=at_obligation, fiscal_year=fy,
+                                              since=since, limit=limit)
+        else:
+            rows = ranking.top_families(con, chosen, fiscal_year=fy, since=since, limit=limit)
     if as_json:
         _print_json([{"rank": i, **r} for i, r in enumerate(rows, 1)])
         return
     when = f"FY{fy}" if fy else (f"FY{since} onwards" if since else "all fiscal years in the database")
+    when += (", families as owners were at each obligation" if at_obligation
+             else f", families as of {day}" if day else "")
     table = Table(title=f"Obligations by {chosen.name} ({chosen.abbreviation or chosen.code}), {when}")
     for column, justify in (("#", "right"), ("family", "left"), ("obligated", "right"), ("awards", "right"),
                             ("fiscal years", "left"), ("id", "left")):
@@ -376,3 +389,9 @@ def why_command(
         _print_json(found)
         return
     out.print(why_mod.render(found, limit=limit), highlight=False, soft_wrap=True)
+
+
+# Corporate family commands (refresh-families) live in their own module.
+from whosbehind.cli_families import register as _register_family_commands  # noqa: E402
+
+_register_family_commands(app, user_errors, _db_path)

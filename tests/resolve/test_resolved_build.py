@@ -122,11 +122,28 @@ def test_two_identifiers_are_joined_only_on_name_and_address_context(built: Cli)
 
 def test_one_registration_across_the_duns_to_uei_change_is_one_organization(built: Cli) -> None:
     # THE MITRE CORPORATION at 7515 Colshire Dr, McLean: a DUNS on the 2013-18 rows, a UEI on the later ones,
-    # and no row giving both. Its other registration, in another state, stays a separate organization.
+    # and no row giving both: joined on name and address.
     assert _org(built.db, "duns:040540304")[0] == "uei:DMHDNDCPWUD1"
-    assert _org(built.db, "uei:GAVABYGCURL7")[0] == "uei:GAVABYGCURL7"
     explained = built.run("explain", "duns:040540304").output
     assert "same-name-same-state" in explained and "7515 COLSHIRE DR" in explained
-    # HARRIS CORPORATION: two DUNS in Florida are one organization; the one in Virginia is not theirs.
+    # Its registration in another state carries the same legal name in full: one organization, several
+    # registrations; so are HARRIS CORPORATION's two DUNS in Florida and the one in Virginia.
+    assert _org(built.db, "uei:GAVABYGCURL7")[0] == "uei:DMHDNDCPWUD1"
+    assert "same-legal-name" in built.run("explain", "uei:GAVABYGCURL7").output
     fl = _org(built.db, "duns:021715206")[0]
-    assert _org(built.db, "duns:184575108")[0] == fl != _org(built.db, "duns:101474992")[0]
+    assert _org(built.db, "duns:184575108")[0] == fl == _org(built.db, "duns:101474992")[0]
+
+
+def test_one_legal_name_under_several_registrations_is_one_organization(built: Cli) -> None:
+    # CACI, INC. - FEDERAL (two UEIs and a name-only row), MOTOROLA SOLUTIONS, INC. (a DUNS before 2022, two
+    # UEIs, a name-only row) and DELOITTE CONSULTING LLP (a DUNS, four UEIs, a name-only row): each one answer.
+    for name, members in (("CACI, INC. - FEDERAL", ("uei:N3PBJAVNKF61", "uei:QSRTXLFKV857")),
+                          ("MOTOROLA SOLUTIONS, INC.", ("uei:G2LUXP8ND8U6", "uei:HFK9V1G2B513", "duns:001325463")),
+                          ("DELOITTE CONSULTING LLP", ("uei:CKV2L9GZKJK3", "uei:GT54N467W2C6", "duns:019121586"))):
+        heads = {_org(built.db, m)[0] for m in (*members, f"name:{name}")}
+        assert len(heads) == 1, (name, heads)
+        r = json.loads(built.run("match", name, "--json").output)
+        assert r["match"] is not None and r["match"]["id"] in heads, (name, r.get("decision"))
+    # Today's SAIC (spun off in 2013 under the old name) is not the San Diego registration of the company
+    # renamed Leidos: a curated negative decision keeps them apart.
+    assert _org(built.db, "duns:078883327")[0] != _org(built.db, "duns:148095086")[0]

@@ -153,8 +153,9 @@ def test_context_joins_one_name_in_one_state_but_one_legal_form_clash_vetoes_the
 def test_curated_log_is_valid() -> None:
     decisions = read_curated(families.curated_text("decisions.csv"))
     assert decisions and all(d.curated and d.reason for d in decisions)
-    for link in families.ownership():
-        assert link.citation.count("http") >= 1 and link.grade in "ABC"
+    own = families.ownership()
+    for link in own.links:
+        assert link.citation and link.grade in "ABC" and link.kind in families.LINK_KINDS
     assert {b.brand for b in families.brands()} >= {"Whole Foods", "AWS"}
 
 

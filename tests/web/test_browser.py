@@ -147,3 +147,23 @@ def test_amazon_one_pager_pdf_shows_a_fedramp_tie(live, tmp_path: Path) -> None:
     flat = " ".join(text.split())
     assert "AMAZON.COM INC." in flat and "FedRAMP" in flat and "AWS GovCloud" in flat
     assert "marketplace.fedramp.gov/products/" in flat
+
+
+@pytest.mark.parametrize("name", ["Amazon", "Microsoft"])
+def test_money_through_resellers_is_shown_apart_with_its_recipients(chromium, live, shots: Path, name: str) -> None:
+    import httpx
+
+    answer = httpx.get(f"{live.url}/api/lookup", params={"q": name}).json()
+    named = [t for t in answer["ties"] + answer["family_ties"] if t["kind"] == "named_in_award"]
+    assert named and all(t["award_key"] and t["role"] in ("product", "services") for t in named)
+    assert all(t["evidence"] and t["evidence"][0]["quote"] for t in named)
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{live.url}/org/{answer['id']}")
+    section = page.inner_text("#through-others")
+    assert money(answer["through_others"]["amount"]) in section and "not the prime contractor" in section
+    top = answer["through_others"]["recipients"][0]["name"]
+    assert top in section
+    # never added to its own totals
+    assert page.inner_text("#total-obligated") == money(answer["obligated"])
+    page.screenshot(path=str(shots / f"through-others-{name.split()[0]}.png"), full_page=True)
+    page.close()

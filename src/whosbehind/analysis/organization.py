@@ -77,7 +77,7 @@ def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[s
         "ties": ties,
         "tie_kinds": _tie_kinds(ties),
         "family_ties": family_ties,
-        "through_others": _through_others(ties),
+        "through_others": _through_others(ties + family_ties),
         "fedramp": _fedramp(con, org_id, focus) + [p for m in others for p in _fedramp(con, m["id"], focus, m)],
         "largest_awards": queries.rows(con, "largest_awards", id=org_id, limit=awards),
         "subcontracts": queries.rows(con, "organization_subcontracts", id=org_id, limit=subcontracts),
@@ -149,8 +149,8 @@ def _ties(con: duckdb.DuckDBPyConnection, org_id: str) -> list[dict[str, Any]]:
 
 
 def _through_others(ties: list[dict[str, Any]]) -> dict[str, Any]:
-    """Money that reaches a product's maker through others: awards to resellers and integrators whose
-    descriptions name the maker's products, by role. Never added to the maker's own prime totals."""
+    """Money that reaches a product's maker (or its family) through others: awards to resellers and integrators
+    whose descriptions name the maker's products, by role. Never added to the maker's own prime totals."""
     named = [t for t in ties if t["kind"] == "named_in_award" and t["direction"] == "out"]
     by_role: dict[str, Decimal] = defaultdict(Decimal)
     by_recipient: dict[str, dict[str, Any]] = {}

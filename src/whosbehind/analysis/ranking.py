@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import duckdb
@@ -43,6 +44,23 @@ def top_families(
 ) -> list[dict]:
     """Families ranked by obligations; with no limit the list adds up to the agency's total."""
     ranked = queries.rows(con, "top_families", code=agency.code, fy=fiscal_year, since=since)
+    return ranked if not limit else ranked[:limit]
+
+
+def top_families_as_of(
+    con: duckdb.DuckDBPyConnection,
+    agency: Agency,
+    day: date | None,
+    *,
+    at_obligation: bool = False,
+    fiscal_year: int | None = None,
+    since: int | None = None,
+    limit: int | None = 20,
+) -> list[dict]:
+    """Families ranked by obligations, each company counted in the family that owned it on ``day`` or, with
+    ``at_obligation``, on the date of each obligation. The same money as `top_families`, grouped otherwise."""
+    ranked = queries.rows(con, "top_families_as_of", code=agency.code, fy=fiscal_year, since=since,
+                          day=day or date.today(), at_obligation=at_obligation)
     return ranked if not limit else ranked[:limit]
 
 

@@ -91,7 +91,9 @@ def in_force(decisions: Iterable[Decision]) -> dict[tuple[str, str], Decision]:
 
 # Automatic rules allowed to join two identified organizations: they decide on name *and* address context
 # (``scoring.decide_records``), never on a name alone.
-CONTEXT_RULES = frozenset({"model:same-name-same-state", "model:name-and-context"})
+# One more joins them on the name alone: the same legal name, written in full with its legal form, under
+# several registrations (``pipeline.same_legal_name_decisions``), unless the records show two companies.
+CONTEXT_RULES = frozenset({"model:same-name-same-state", "model:name-and-context", "model:same-legal-name"})
 
 
 def joins_identifiers(d: Decision) -> bool:

@@ -155,19 +155,55 @@ def hoovers_parents() -> list[dict[str, str]]:
 
 
 # ---- curated ownership --------------------------------------------------------------------------
+#
+# ``curated/ownership.yaml`` holds three lists (the format is described in its header):
+# ``sources``        documents, each cited once by key: publisher, title, date, url (only when sure);
+# ``organizations``  the companies links speak of: today's name, the identifiers and the names as written in
+#                    the records that find it, names it had before (renames, dated), or ``standalone: true``
+#                    for a company no public document shows owned by another;
+# ``links``          child -> parent, of a kind (subsidiary, brand, acquisition, merger, spin-off, rename,
+#                    joint-venture member), from/until dates, the grade of its source and ``checked: false``
+#                    when the link was not checked against the document it cites.
+
+LINK_KINDS = ("subsidiary", "brand", "acquisition", "merger", "spin-off", "rename", "joint-venture member")
+
+
+@dataclass(frozen=True)
+class CuratedOrganization:
+    key: str
+    name: str  # today's name
+    ids: tuple[str, ...]  # identifiers (uei:, duns:, lei:) the records carry for it
+    records: tuple[str, ...]  # names as the records write it (any registration)
+    formerly: tuple[tuple[str, str], ...]  # (previous name, until ISO date)
+    standalone: bool
+    note: str
+
+    @property
+    def fallback_id(self) -> str:
+        """The id of an organization no record names (a parent outside the records): its name."""
+        from whosbehind.resolve.names import clean_display
+
+        return f"name:{clean_display(self.name)}"
+
 
 @dataclass(frozen=True)
 class OwnershipLink:
-    child_id: str
-    child_name: str
-    parent_id: str
-    parent_name: str
+    child: str  # organization key
+    parent: str
+    kind: str
     valid_from: str
     valid_to: str
     as_of: str
     grade: str
+    checked: bool
     citation: str  # "publisher, date, title: URL"; several joined with " | "
     note: str
+
+
+@dataclass(frozen=True)
+class Ownership:
+    organizations: dict[str, CuratedOrganization]
+    links: list[OwnershipLink]
 
 
 def _iso(value: Any, where: str) -> str:
@@ -175,42 +211,86 @@ def _iso(value: Any, where: str) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    text = str(value)
     try:
-        return date.fromisoformat(str(value)).isoformat()
+        return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"{where}: {value!r} is not an ISO date") from None
+        pass
+    if len(text) == 4 and text.isdigit():  # a year only: the document gives no day
+        return f"{text}-01-01"
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():  # a month only
+        return f"{text}-01"
+    raise ValueError(f"{where}: {value!r} is not an ISO date")
 
 
-def _citations(entry: dict[str, Any], where: str) -> str:
-    cites = entry.get("citations") or []
-    if not cites:
-        raise ValueError(f"{where}: at least one citation is required")
+def _cite(c: dict[str, Any], where: str) -> str:
+    if not c.get("publisher") or not c.get("title"):
+        raise ValueError(f"{where}: every citation needs a publisher and a title")
+    url = f": {c['url']}" if c.get("url") else ""
+    return f"{c['publisher']}, {c.get('date', 'n.d.')}, {c['title']}{url}"
+
+
+def _citations(entry: dict[str, Any], where: str, sources: dict[str, str] | None = None) -> str:
     parts = []
-    for c in cites:
-        if not c.get("url") or not c.get("publisher"):
-            raise ValueError(f"{where}: every citation needs a publisher and a url")
-        parts.append(f"{c['publisher']}, {c.get('date', 'n.d.')}, {c.get('title', '')}: {c['url']}")
+    for key in ([entry["source"]] if entry.get("source") else []) + list(entry.get("sources") or []):
+        if sources is None or key not in sources:
+            raise ValueError(f"{where}: unknown source {key!r}")
+        parts.append(sources[key])
+    parts.extend(_cite(c, where) for c in entry.get("citations") or [])
+    if not parts:
+        raise ValueError(f"{where}: at least one citation is required")
     return " | ".join(parts)
 
 
-def read_ownership(text: str, source: str = "ownership.yaml") -> list[OwnershipLink]:
+def read_ownership(text: str, source: str = "ownership.yaml") -> Ownership:
+    """Parse and check the curated ownership file; a bad entry is an error naming the entry, never skipped."""
     doc = yaml.safe_load(text) or {}
-    out = []
-    for i, e in enumerate(doc.get("ownership") or [], start=1):
-        where = f"{source} entry {i}"
-        for key in ("child", "parent", "grade"):
+    sources: dict[str, str] = {}
+    for i, c in enumerate(doc.get("sources") or [], start=1):
+        if not c.get("key"):
+            raise ValueError(f"{source} source {i}: key is required")
+        sources[c["key"]] = _cite(c, f"{source} source {c['key']}")
+    orgs: dict[str, CuratedOrganization] = {}
+    for i, o in enumerate(doc.get("organizations") or [], start=1):
+        where = f"{source} organization {o.get('key') or i}"
+        if not o.get("key") or not o.get("name"):
+            raise ValueError(f"{where}: key and name are required")
+        if o["key"] in orgs:
+            raise ValueError(f"{where}: key used twice")
+        ids = tuple(o.get("ids") or ())
+        for x in ids:
+            if x.split(":", 1)[0] not in ("uei", "duns", "lei") or ":" not in x:
+                raise ValueError(f"{where}: {x!r} is not an identifier id (uei:, duns:, lei:)")
+        formerly = tuple((f["name"], _iso(f.get("until"), where)) for f in o.get("formerly") or ())
+        orgs[o["key"]] = CuratedOrganization(o["key"], o["name"], ids, tuple(o.get("records") or ()), formerly,
+                                             bool(o.get("standalone")), o.get("note", ""))
+    links = []
+    for i, e in enumerate(doc.get("links") or [], start=1):
+        where = f"{source} link {i} ({e.get('child')} -> {e.get('parent')})"
+        for key in ("child", "parent", "kind", "grade"):
             if not e.get(key):
                 raise ValueError(f"{where}: {key} is required")
-        if e["grade"] not in GRADES:
-            raise ValueError(f"{where}: grade must be one of {GRADES}")
-        child, parent = e["child"], e["parent"]
-        out.append(OwnershipLink(
-            child_id=child["id"], child_name=child.get("name", ""), parent_id=parent["id"],
-            parent_name=parent.get("name", ""), valid_from=_iso(e.get("from"), where),
-            valid_to=_iso(e.get("until"), where),
-            as_of=_iso(e.get("as_of"), where), grade=e["grade"], citation=_citations(e, where), note=e.get("note", ""),
+        for key in ("child", "parent"):
+            if e[key] not in orgs:
+                raise ValueError(f"{where}: {key} {e[key]!r} is not in organizations")
+            if orgs[e[key]].standalone and key == "child" and not e.get("until"):
+                raise ValueError(f"{where}: {e[key]!r} is marked standalone, so a link from it must have ended")
+        if e["kind"] not in LINK_KINDS:
+            raise ValueError(f"{where}: kind must be one of {', '.join(LINK_KINDS)}")
+        if e["grade"] not in GRADES[:3]:
+            raise ValueError(f"{where}: grade must be A, B or C (DESIGN.md)")
+        valid_from, valid_to = _iso(e.get("from"), where), _iso(e.get("until"), where)
+        if valid_from and valid_to and valid_to <= valid_from:
+            raise ValueError(f"{where}: until must come after from")
+        links.append(OwnershipLink(
+            child=e["child"], parent=e["parent"], kind=e["kind"], valid_from=valid_from, valid_to=valid_to,
+            as_of=_iso(e.get("as_of"), where), grade=e["grade"], checked=e.get("checked") is True,
+            citation=_citations(e, where, sources), note=e.get("note", ""),
         ))
-    return out
+    for i, u in enumerate(doc.get("unresolved") or [], start=1):
+        if not u.get("name") or not u.get("note"):
+            raise ValueError(f"{source} unresolved {i}: name and note are required")
+    return Ownership(orgs, links)
 
 
 @dataclass(frozen=True)
@@ -244,12 +324,35 @@ def curated_text(name: str) -> str:
     return CURATED.joinpath(name).read_text("utf-8")
 
 
-def ownership() -> list[OwnershipLink]:
-    return read_ownership(curated_text("ownership.yaml"))
+def ownership() -> Ownership:
+    from whosbehind.errors import WhosbehindError
+
+    try:
+        return read_ownership(curated_text("ownership.yaml"))
+    except ValueError as exc:  # one readable line, the database unchanged (the build is one transaction)
+        raise WhosbehindError(str(exc)) from None
 
 
 def brands() -> list[Brand]:
     return read_brands(curated_text("brands.yaml"))
+
+
+def family_as_of(con: Any, org_ids: list[str], day: date | str) -> dict[str, dict[str, Any]]:
+    """The family each organization belonged to on ``day`` (from the dated table ``family_periods``): for each
+    id, ``family_id``, ``family_name`` and the period (``valid_from``, ``valid_to``; None = open) that covers the
+    day. The ranking's default (`top`, the home page) is today's families; this is the `--as-of` reading."""
+    from whosbehind.store import queries
+
+    when = date.fromisoformat(day) if isinstance(day, str) else day
+    return {r["id"]: r for r in queries.rows(con, "family_as_of", ids=list(org_ids), day=when)}
+
+
+def family_members_as_of(con: Any, family_id: str, day: date | str) -> list[dict[str, Any]]:
+    """The organizations in a family on ``day`` (the head first), each with the period that covers the day."""
+    from whosbehind.store import queries
+
+    when = date.fromisoformat(day) if isinstance(day, str) else day
+    return queries.rows(con, "family_members_as_of", family=family_id, day=when)
 
 
 def _write_csv(path: Path, rows: Iterable[Any], fields: list[str]) -> None:

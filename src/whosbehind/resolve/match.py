@@ -123,6 +123,17 @@ def match_names(
             continue
         if len(clusters) > 1:
             fams = {cand_orgs[row["org_id_r"]]["family_id"] for row, _ in positives}
+            head = _orgs(con, fams).get(next(iter(fams))) if len(fams) == 1 else None
+            if head is not None:
+                # Several organizations of one family fit the name ("Peraton"): the answer is the family's head.
+                results[i] = _result_for_org(
+                    names[i], head, score=round(float(positives[0][0]["match_probability"]), 6),
+                    rule="one-family", matched_name=head["name"], candidates=candidates,
+                    explanation=[{"feature": "decision",
+                                  "level": f"the name fits {len(clusters)} organizations, all of one family: "
+                                           + ", ".join(sorted(clusters)),
+                                  "left": names[i], "right": head["name"], "match_weight": None}])
+                continue
             org = cand_orgs[positives[0][0]["org_id_r"]]
             family = ({"id": org["family_id"], "name": org["family_name"] or org["family_id"]}
                       if len(fams) == 1 else None)

@@ -65,19 +65,86 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
     _register(con, "gleif_relationships", {"child_lei": s, "parent_lei": s, "kind": s, "status": s,
                                            "start_date": s, "end_date": s, "corroboration": s,
                                            "record_id": s, "publish_date": s}, rels)
-    links = [(o.child_id, o.child_name, o.parent_id, o.parent_name, _date(o.valid_from), _date(o.valid_to),
-              _date(o.as_of), o.grade, o.citation, o.note) for o in families.ownership()]
-    _register(con, "curated_links", {"child_id": s, "child_name": s, "parent_id": s, "parent_name": s,
-                                     "valid_from": s, "valid_to": s, "as_of": s, "grade": s, "citation": s,
-                                     "note": s}, links)
     brand_rows = [(b.brand, normalize(b.brand).exact, b.owner_id, b.owner_name, b.grade, b.citation)
                   for b in families.brands()]
     _register(con, "brands", {"brand": s, "brand_key": s, "owner_id": s, "owner_name": s, "grade": s,
                               "citation": s}, brand_rows)
     del d
     con.execute(db.query_text("resolve_store_inputs"))
-    for name in ("reference_names", "gleif_relationships", "curated_links", "brands"):
+    for name in ("reference_names", "gleif_relationships", "brands"):
         con.unregister(f"incoming_{name}")
+
+
+CURATORS = "whosbehind-curators (ownership.yaml)"
+
+
+def curated_ownership_ids(own: families.Ownership, records: list[dict[str, Any]],
+                          known: set[str] | None = None) -> dict[str, list[str]]:
+    """The organization ids each curated organization names: its identifiers, and every record written under
+    its name, a name it lists, or a former name (the same ``exact`` key). A name two curated organizations
+    claim belongs to the one that calls it its own, never to the one that used it before (SAIC after 2013)."""
+    own_keys: dict[str, set[str]] = {}
+    former_keys: dict[str, set[str]] = {}
+    for k, o in own.organizations.items():
+        own_keys[k] = {normalize(n).exact for n in (o.name, *o.records)} - {""}
+        former_keys[k] = {normalize(n).exact for n, _ in o.formerly} - {""}
+    claimed = set().union(*own_keys.values()) if own_keys else set()
+    by_exact: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        by_exact[r["exact"]].add(r["org_id"])
+    # An identifier a curated organization lists is that organization's, whatever other names its records
+    # carry (the records write RELX PLC beside RELX INC. under one DUNS).
+    listed = {i: k for k, o in own.organizations.items() for i in o.ids}
+    # Only organizations of the records (not a reference list's entry no record points at).
+    known = known if known is not None else {r["org_id"] for r in records}
+    out = {}
+    for k, o in own.organizations.items():
+        keys = own_keys[k] | (former_keys[k] - claimed)
+        by_name = {i for key in keys for i in by_exact.get(key, ()) if listed.get(i, k) == k and i in known}
+        own_id = {o.fallback_id} & known  # an organization known by its name id (a brand's owner)
+        out[k] = sorted((set(o.ids) & known) | by_name | own_id)
+    return out
+
+
+def curated_ownership_decisions(own: families.Ownership, ids: dict[str, list[str]]) -> list[Decision]:
+    """The records a curated organization names are one organization (curated positives: a negative line in
+    decisions.csv still keeps two apart)."""
+    out = []
+    for k, found in sorted(ids.items()):
+        for other in found[1:]:
+            out.append(Decision(found[0], other, Judgement.POSITIVE, CURATORS, MODEL_VERSION,
+                                f"both name {own.organizations[k].name} in curated ownership (organization {k})"))
+    return out
+
+
+def curated_ownership_rows(own: families.Ownership, ids: dict[str, list[str]], head_of: Any
+                           ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Rows of curated_links and curated_organizations, between the clusters the curated names found."""
+    heads: dict[str, list[str]] = {}
+    for k, o in own.organizations.items():
+        found = sorted({head_of(i) for i in ids[k]})
+        first = canonical_id(found) if found else o.fallback_id
+        heads[k] = [first, *(h for h in found if h != first)]
+    org_rows = [(h, k, o.name, bool(o.formerly), o.standalone, o.note)
+                for k, o in sorted(own.organizations.items()) for h in heads[k] if ids[k]]
+    # Only links that reach the records: a child the records name, or the parent of such a child (Refinitiv,
+    # through Thomson Reuters (Markets)); a database of other records gets no curated organizations.
+    live = {k for k, found in ids.items() if found}
+    while True:
+        grown = live | {link.parent for link in own.links if link.child in live}
+        if grown == live:
+            break
+        live = grown
+    link_rows = []
+    for link in own.links:
+        if link.child not in live:
+            continue
+        child, parent = own.organizations[link.child], own.organizations[link.parent]
+        for h in heads[link.child]:
+            link_rows.append((h, child.name, heads[link.parent][0], parent.name, _date(link.valid_from),
+                              _date(link.valid_to), _date(link.as_of), link.grade, link.citation,
+                              " ".join(x for x in (link.kind + ".", link.note) if x), link.kind, link.checked))
+    return link_rows, org_rows
 
 
 # Rules that keep two identified organizations apart: one record pair ruled so keeps them apart, even when
@@ -138,6 +205,43 @@ def context_decisions(records: list[dict[str, Any]], model: dict[str, Any],
         if held is None or _rank(dec) > _rank(held):
             found[pair] = dec
     return [found[pair] for pair in sorted(found) if pair not in vetoed]
+
+
+def same_legal_name_decisions(names: list[dict[str, Any]], parents: dict[str, set[str]],
+                              known_ids: set[str] | None = None) -> list[Decision]:
+    """One organization under several registrations: identified organizations (UEI, DUNS) written under the
+    same legal name in full (the ``exact`` key: every word and the legal form, "CACI, INC. - FEDERAL" =
+    "CACI INC. - FEDERAL") are one organization, as when a company took a UEI in 2022 beside its DUNS or
+    registered a second office.
+
+    Not for a name without a legal form or a generic one ("FOUR LLC"): those need the context rules. Kept apart
+    when the records show two companies: each reports a parent, and no parent is shared. Different states are
+    not enough (in the bundled records every same legal name found in two states with no state in common is
+    one company: Federal Prison Industries, Harris, L-3, Ernst & Young, FedEx; benchmarks/RESULTS.md). A person
+    keeps two apart with a negative line in ``curated/decisions.csv``.
+    """
+    by_key: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in names:
+        org = r["id"]
+        if not is_identifier_id(org) or org.startswith("lei:") or (known_ids is not None and org not in known_ids):
+            continue
+        key = normalize(r["name"])
+        if not key.legal_form or key.is_generic or not key.core:
+            continue
+        by_key[key.exact].setdefault(org, r["name"])
+    out: dict[tuple[str, str], Decision] = {}
+    for exact in sorted(by_key):
+        ids = sorted(by_key[exact])
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                pa_, pb_ = parents.get(a, set()) - {b}, parents.get(b, set()) - {a}
+                if pa_ and pb_ and not pa_ & pb_:
+                    continue
+                reason = (f"{by_key[exact][a]} ~ {by_key[exact][b]}: the same legal name in full under two "
+                          "registrations, and no record shows two companies (no two different reported parents)")
+                out.setdefault(pair_key(a, b), Decision(*pair_key(a, b), Judgement.POSITIVE, "model:same-legal-name",
+                                                        MODEL_VERSION, reason, score=1.0))
+    return [out[k] for k in sorted(out)]
 
 
 def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None = None,
@@ -209,9 +313,20 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
     placed = [scoring.context_record(str(i), r["org_id"], r)
               for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
-    curated = read_curated(families.curated_text("decisions.csv"))
+    own = families.ownership()
+    # The organizations of the records, and those a curated brand names (a brand reaches its owner's family).
+    in_records = {r[0] for r in con.execute("SELECT id FROM organizations WHERE kind = 'company'").fetchall()}
+    in_records |= {b.owner_id for b in families.brands()}
+    own_ids = curated_ownership_ids(own, records, in_records)
+    curated = curated_ownership_decisions(own, own_ids) + read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}
-    decisions = curated + model_decisions(pairs, curated, context_decisions(placed, model, known))
+    parents: dict[str, set[str]] = defaultdict(set)
+    for r in queries.rows(con, "resolve_reported_parents"):
+        parents[r["child_id"]].add(r["parent_id"])
+    context = context_decisions(placed, model, known)
+    held = {d.pair for d in context}
+    context += [d for d in same_legal_name_decisions(names, parents, known) if d.pair not in held]
+    decisions = curated + model_decisions(pairs, curated, context)
     clusters, applied = build_clusters(decisions)
 
     name_of = {}
@@ -232,10 +347,19 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         head = canonical_id(members)
         resolution.extend((m, head) for m in sorted(members) if m != head)
     _register(con, "resolution", {"org_id": s, "canonical_id": s}, sorted(resolution))
+    def head_of(org_id: str) -> str:
+        return canonical_id(clusters.members(org_id))
+
+    link_rows, org_rows = curated_ownership_rows(own, own_ids, head_of)
+    _register(con, "curated_links", {"child_id": s, "child_name": s, "parent_id": s, "parent_name": s,
+                                     "valid_from": s, "valid_to": s, "as_of": s, "grade": s, "citation": s,
+                                     "note": s, "kind": s, "checked": pa.bool_()}, link_rows)
+    _register(con, "curated_organizations", {"org_id": s, "key": s, "name": s, "renamed": pa.bool_(),
+                                             "standalone": pa.bool_(), "note": s}, org_rows)
     _register(con, "match_names", {c: s for c in (
         "id", "name", "exact", "core", "tokens", "legal_form", "first_token", "block_a", "block_b", "naics", "agency")},
         [(r["org_id"], r["name"], r["exact"], r["core"], r["tokens"], r["legal_form"], r["first_token"],
           r["block_a"], r["block_b"], r["naics"], r["agency"]) for r in records])
     con.execute(db.query_text("resolve_store_results"))
-    for name in ("resolution_decisions", "resolution", "match_names"):
+    for name in ("resolution_decisions", "resolution", "match_names", "curated_links", "curated_organizations"):
         con.unregister(f"incoming_{name}")

@@ -23,7 +23,9 @@ def describe_explanation(x: dict[str, Any]) -> str:
     lines.append(f"family: {x['family']['name']} ({x['family']['id']}); path: {' -> '.join(x['family_path'])}")
     for link in x["family_links"]:
         dates = f"from {link['valid_from'] or '?'}" + (f" until {link['valid_to']}" if link["valid_to"] else "")
+        unchecked = "; not checked against the document cited" if link.get("checked") is False else ""
+        kind = f"{link['kind']}, " if link.get("kind") else ""
         lines.append(f"  {'*' if link['in_force'] else ' '} {link['child_name']} -> {link['parent_name']} "
-                     f"({link['source']}, grade {link['grade']}, {dates}, as of {link['as_of'] or '?'})\n"
-                     f"      {link['citation']}")
+                     f"({kind}{link['source']}, grade {link['grade']}, {dates}, as of {link['as_of'] or '?'}"
+                     f"{unchecked})\n      {link['citation']}")
     return "\n".join(lines)

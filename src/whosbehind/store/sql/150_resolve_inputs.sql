@@ -10,10 +10,17 @@ CREATE OR REPLACE TABLE gleif_relationships (
     child_lei VARCHAR, parent_lei VARCHAR, kind VARCHAR, status VARCHAR, start_date DATE, end_date DATE,
     corroboration VARCHAR, record_id VARCHAR, publish_date DATE);
 
--- Curated ownership: a child belongs to a parent's family from a date, possibly until a date (cited).
+-- Curated ownership: a child belongs to a parent's family from a date, possibly until a date (cited). Child
+-- and parent are the organizations the curated names and identifiers found (``pipeline.curated_ownership``);
+-- ``checked`` is false when the link was not checked against the document it cites.
 CREATE OR REPLACE TABLE curated_links (
     child_id VARCHAR, child_name VARCHAR, parent_id VARCHAR, parent_name VARCHAR, valid_from DATE, valid_to DATE,
-    as_of DATE, grade VARCHAR, citation VARCHAR, note VARCHAR);
+    as_of DATE, grade VARCHAR, citation VARCHAR, note VARCHAR, kind VARCHAR, checked BOOLEAN);
+
+-- The organizations curated ownership speaks of, as found in this build: today's name (a renamed company is
+-- shown under it), whether it stands alone (no public document shows a parent), its note.
+CREATE OR REPLACE TABLE curated_organizations (
+    org_id VARCHAR, key VARCHAR, name VARCHAR, renamed BOOLEAN, standalone BOOLEAN, note VARCHAR);
 
 -- Consumer-facing names and the organization that owns them (curated, cited).
 CREATE OR REPLACE TABLE brands (brand VARCHAR, brand_key VARCHAR, owner_id VARCHAR, owner_name VARCHAR,
@@ -33,3 +40,10 @@ CREATE OR REPLACE TABLE resolution (org_id VARCHAR, canonical_id VARCHAR);
 CREATE OR REPLACE TABLE match_names (
     id VARCHAR, name VARCHAR, "exact" VARCHAR, core VARCHAR, tokens VARCHAR, legal_form VARCHAR,
     first_token VARCHAR, block_a VARCHAR, block_b VARCHAR, naics VARCHAR, agency VARCHAR);
+
+-- Parent links fetched from live registries by `whosbehind refresh-families` (GLEIF level 2, USAspending recipient
+-- profiles): raw rows with the URL, retrieval time and sha256 of each answer. Kept across builds (never
+-- replaced here); step 220 reads the latest answer for each link.
+CREATE TABLE IF NOT EXISTS raw_registry_links (
+    registry VARCHAR, child_id VARCHAR, child_name VARCHAR, parent_id VARCHAR, parent_name VARCHAR, kind VARCHAR,
+    valid_from DATE, valid_to DATE, status VARCHAR, url VARCHAR, retrieved_at TIMESTAMP, sha256 VARCHAR);

@@ -13,6 +13,7 @@ FROM (
     SELECT id, name, source FROM reference_names
     UNION ALL SELECT child_id, child_name, 'curated' FROM curated_links
     UNION ALL SELECT parent_id, parent_name, 'curated' FROM curated_links
+    UNION ALL SELECT org_id, name, 'curated' FROM curated_organizations
     UNION ALL SELECT owner_id, owner_name, 'curated' FROM brands
 ) n
 WHERE id NOT IN (SELECT id FROM organizations) AND nullif(name, '') IS NOT NULL
@@ -41,3 +42,9 @@ FROM (
     GROUP BY c.canonical_id HAVING count(DISTINCT c.id) > 1
 ) latest
 WHERE o.id = latest.canonical_id;
+
+-- A company renamed is shown under the name curated ownership gives it today (Leidos Holdings, not "SAIC INC.",
+-- the name its subsidiaries still reported in 2017); every name it was written under stays in org_names.
+UPDATE organizations o SET name = upper(c.name)
+FROM curated_organizations c
+WHERE c.renamed AND o.id = c.org_id;

@@ -1,6 +1,6 @@
 -- Parent links of the organizations on a family path, current and past, with source, grade, dates, citation.
 SELECT l.child_id, c.name AS child_name, l.parent_id, p.name AS parent_name, l.source, l.grade, l.valid_from,
-       l.valid_to, l.as_of, l.citation,
+       l.valid_to, l.as_of, l.citation, l.kind, l.checked,
        (cp.child_id IS NOT NULL) AS in_force
 FROM family_links l
 LEFT JOIN organizations c ON c.id = l.child_id
