@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -28,8 +29,9 @@ from whosbehind.store.ingest import FileOutcome, total_input_bytes
 from whosbehind.web.formatting import jsonable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-out = Console()
-err = Console(stderr=True)
+# Markup is off: names, paths and cells come from users and data, and "[/]" in one must print as text.
+out = Console(markup=False)
+err = Console(stderr=True, markup=False)
 
 DbOption = Annotated[
     Path | None,
@@ -60,13 +62,25 @@ def user_errors(command: Callable[..., None]) -> Callable[..., None]:
         try:
             command(*args, **kwargs)
         except WhosbehindError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            _error_line(str(exc))
+            raise typer.Exit(1) from None
+        except OSError as exc:  # a full disk, a file that cannot be read or written
+            where = f"{exc.filename}: " if exc.filename else ""
+            full = " (the disk is full); nothing from this run was stored" if exc.errno == errno.ENOSPC else ""
+            _error_line(f"{where}{exc.strerror or exc}{full}")
+            raise typer.Exit(1) from None
+        except duckdb.IOException as exc:  # DuckDB could not read or write its file (full disk, damaged file)
+            _error_line(str(exc).strip().splitlines()[0] + "; nothing from this run was stored")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted: nothing from this run was stored; the database is as it was")
             raise typer.Exit(130) from None
 
     return run
+
+
+def _error_line(message: str) -> None:
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
 
 
 def _to_json(value: Any) -> str:
@@ -99,7 +113,7 @@ def _run_ingest(
                       highlight=False, soft_wrap=True)
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
         console=err, disable=as_json or not err.is_terminal, transient=True,
     ) as progress:
         task = progress.add_task("reading", total=total_input_bytes(paths))
@@ -108,6 +122,7 @@ def _run_ingest(
             on_bytes=lambda n: progress.advance(task, n),
             on_file=on_file,
             on_stage=lambda s: progress.update(task, description=s),
+            on_wait=lambda s: err.print(s, highlight=False, markup=False, soft_wrap=True),
         )
     if as_json:
         _print_json({"run_id": report.run_id, "rows_added": report.rows_added, "derived": report.derived,
@@ -229,7 +244,7 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
     _claim_problems = claim_problems()
     if _claim_problems:
         for problem in _claim_problems:
-            err.print(f"[red]claim rejected[/] {problem}", highlight=False, soft_wrap=True)
+            err.print(Text.assemble(("claim rejected", "red"), f" {problem}"), highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     if as_json:
         _print_json({"ok": report.ok, "summary": report.summary,
@@ -238,7 +253,9 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
                                  "set_aside": report.set_aside,
                                  "partial_transaction_awards": report.partial_awards,
                                  "family_issues": report.family_issues,
-                                 "vocabulary_problems": report.vocabulary_problems})
+                                 "vocabulary_problems": report.vocabulary_problems,
+                                 "derived_mismatches": report.derived_mismatches,
+                                 "value_mismatches": report.value_mismatches})
     else:
         s = report.summary
         out.print(f"money rows: {s['money_rows']:,} = counted {s['counted_rows']:,} + set aside "
@@ -253,14 +270,31 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
                       f"their award summary (summaries minus transactions: {_money(partial['summary_minus_counted'])});"
                       " their transaction files cover only part of the award's life", highlight=False)
         for m in report.total_mismatches[:20]:
-            out.print(f"[red]mismatch[/] {m}", highlight=False)
+            out.print(Text.assemble(("mismatch", "red"), f" {m}"), highlight=False)
         for m in report.file_count_mismatches[:20]:
-            out.print(f"[red]row count mismatch[/] {m}", highlight=False)
+            out.print(Text.assemble(("row count mismatch", "red"), f" {m}"), highlight=False)
         for v in report.vocabulary_problems:
             out.print(Text(f"{v['what']} not in the vocabulary: {v['value']} ({v['ties']})", style="red"))
+        for v in report.value_mismatches[:20]:
+            out.print(f"value mismatch {v['file_name']} row {v['row']}: amount {v['amount_text']!r} stored as "
+                      f"{v['stored_amount']}, read by check as {v['read_amount']}; date {v['date_text']!r} stored as "
+                      f"{v['stored_date']} (FY{v['stored_fiscal_year']}), read by check as {v['read_date']}",
+                      highlight=False, markup=False, soft_wrap=True)
+        for d in report.derived_mismatches:
+            out.print(f"changed: {d['table'] + ': ' if d['table'] else ''}{d['problem']}", highlight=False,
+                      markup=False, soft_wrap=True)
         for f in report.family_issues[:20]:
-            out.print(f"[yellow]family {f['kind']}[/] {f['org_id']}: {f['detail']}", highlight=False)
-        out.print("[green]all totals reconcile to the cent[/]" if report.ok else "[red]totals do NOT reconcile[/]")
+            out.print(Text.assemble((f"family {f['kind']}", "yellow"), f" {f['org_id']}: {f['detail']}"),
+                      highlight=False)
+        if not report.derived_mismatches:
+            out.print("every derived table is as its build recorded it")
+        if report.ok:
+            out.print("all totals reconcile to the cent", style="green")
+        elif (report.accounted and not report.total_mismatches and not report.file_count_mismatches
+              and not report.value_mismatches):
+            out.print("check FAILED: derived tables differ from what their build recorded", style="red")
+        else:
+            out.print("totals do NOT reconcile", style="red")
     if not report.ok:
         raise typer.Exit(1)
 
@@ -290,8 +324,11 @@ def serve_command(
     if public_url:
         os.environ["WHOSBEHIND_PUBLIC_URL"] = public_url
     err.print(f"serving {db_path} on http://{host}:{port}/ (read-only)", highlight=False)
+    from whosbehind.web import limits
+
+    # Header deadline, connection cap, no server banner: web/limits.py (the README lists the limits).
     uvicorn.run("whosbehind.web.server:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False)
+                access_log=False, **limits.uvicorn_options())
 
 
 @app.command("match")

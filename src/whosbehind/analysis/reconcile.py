@@ -7,7 +7,8 @@ from typing import Any
 
 import duckdb
 
-from whosbehind.store import queries
+from whosbehind.store import digest, queries
+from whosbehind.store.db import query_text
 
 
 @dataclass
@@ -21,6 +22,10 @@ class CheckReport:
     partial_awards: dict[str, Any] = field(default_factory=dict)
     # Ties of a kind, grade or id the vocabulary (model.py) does not name.
     vocabulary_problems: list[dict[str, Any]] = field(default_factory=list)
+    # Derived tables (and views) that differ from the digest their build recorded (store/digest.py).
+    derived_mismatches: list[dict[str, Any]] = field(default_factory=list)
+    # Counted rows whose amount, date or fiscal year check's own readers read otherwise from the raw text.
+    value_mismatches: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def accounted(self) -> bool:
@@ -35,10 +40,11 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return (self.accounted and not self.total_mismatches and not self.file_count_mismatches
-                and not self.vocabulary_problems)
+                and not self.vocabulary_problems and not self.derived_mismatches and not self.value_mismatches)
 
 
 def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
+    con.execute(query_text("check_readers"))  # check's own amount and date readers (temporary macros)
     return CheckReport(
         summary=queries.one(con, "reconcile_summary") or {},
         total_mismatches=queries.rows(con, "reconcile_totals"),
@@ -47,4 +53,6 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
         partial_awards=queries.one(con, "partial_transaction_awards") or {},
         family_issues=queries.rows(con, "family_issue_list"),
         vocabulary_problems=queries.rows(con, "check_vocabulary"),
+        derived_mismatches=digest.verify(con),
+        value_mismatches=queries.rows(con, "reconcile_values"),
     )

@@ -16,6 +16,7 @@ import duckdb
 
 from whosbehind.analysis import lookup, organization, why
 from whosbehind.errors import WhosbehindError
+from whosbehind.export import safe_csv
 from whosbehind.store import queries
 from whosbehind.web.formatting import org_path
 
@@ -80,6 +81,10 @@ def read_names(path: Path) -> list[str]:
     return [(r[col] if col < len(r) else "") for r in rows[1:]]
 
 
+TEXT_FIELDS = {"input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
+               "strongest_grade", "strongest_agency", "page", "note"}
+
+
 def write_csv(rows: list[dict[str, Any]], handle: TextIO, *, base_url: str = "") -> None:
     writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
@@ -90,4 +95,5 @@ def write_csv(rows: list[dict[str, Any]], handle: TextIO, *, base_url: str = "")
                 out[money_field] = format(out[money_field], "f")
         if out["page"]:
             out["page"] = base_url + out["page"]
-        writer.writerow(out)
+        # Names and notes are text a spreadsheet must not run; the row number and amounts are numbers.
+        writer.writerow(safe_csv.row(out, TEXT_FIELDS))

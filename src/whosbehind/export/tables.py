@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from whosbehind.export import safe_csv
 from whosbehind.store.db import query_text
 
 TABLES = ("organizations", "ties", "evidence")
@@ -26,7 +27,7 @@ def table(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pa.Tab
 
 def to_csv(data: pa.Table) -> bytes:
     sink = io.BytesIO()
-    pacsv.write_csv(data, sink)
+    pacsv.write_csv(safe_csv.table(data), sink)  # no cell a spreadsheet would run as a formula
     return sink.getvalue()
 
 

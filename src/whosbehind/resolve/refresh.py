@@ -77,7 +77,9 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
                 "?, ?, ?::TIMESTAMPTZ::TIMESTAMP, ?)",
                 [(x.registry, x.child_id, x.child_name, x.parent_id, x.parent_name, x.kind, x.valid_from, x.valid_to,
                   x.status, x.url, x.retrieved_at, x.sha256) for x in report.links])
-            db.derive(con)
+            from whosbehind import build  # the build runs resolution; imported here, not at module level
+
+            build.derive(con)
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)

@@ -68,7 +68,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     if read_only and not path.exists():
         raise WhosbehindError(f"{path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _open_file(path, read_only)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     # Row numbers come from insertion order, so it must be kept.
     con.execute("SET preserve_insertion_order = true")
@@ -82,6 +82,26 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     else:
         con.execute(sql_text("000_macros"))
     return con
+
+
+def _open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, with one line instead of a traceback when the path is not a database file."""
+    if path.is_dir():
+        raise WhosbehindError(f"{path}: is a folder; --db takes a database file (it is created if missing)")
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "not a valid DuckDB database file" in first:
+            raise WhosbehindError(f"{path}: not a whosbehind database (not a DuckDB file); give another --db path"
+                                  ) from None
+        raise WhosbehindError(f"{path}: cannot open the database: {first}") from None
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse, in one line, a path that is not a DuckDB database before anything is built from it."""
+    if path.exists():
+        _open_file(path, read_only=True).close()
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

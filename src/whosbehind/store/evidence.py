@@ -18,6 +18,7 @@ import duckdb
 
 from whosbehind.errors import WhosbehindError
 from whosbehind.sources import curated, fedramp, ice_facilities
+from whosbehind.sources.files import duckdb_literal_path
 from whosbehind.store import db
 
 RAW_TABLES = ("raw_fedramp_snapshots", "raw_fedramp_products", "raw_fedramp_agencies", "raw_fedramp_authorizations",
@@ -146,7 +147,7 @@ def _bulk(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Sequence[ob
         con.execute(
             f"INSERT INTO {table} SELECT * FROM read_csv(?, header = false, auto_detect = false, delim = ',', "
             f"quote = '\"', escape = '\"', columns = {columns})",
-            [str(path)],
+            [duckdb_literal_path(path)],
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from whosbehind.sources.files import expand_paths, iter_csv_inputs, make_workdir, total_bytes
-from whosbehind.store import db, raw
+from whosbehind.store import db, digest, raw, writelock
 
 
 @dataclass
@@ -51,6 +51,7 @@ def ingest(
     on_bytes: Callable[[int], None] = lambda n: None,
     on_file: Callable[[FileOutcome], None] = lambda f: None,
     on_stage: Callable[[str], None] = lambda s: None,
+    workdir: Path | None = None,
 ) -> IngestReport:
     files = expand_paths(paths)
     started = datetime.now().replace(microsecond=0)
@@ -58,7 +59,10 @@ def ingest(
     run_id = f"run-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     report = IngestReport(run_id)
     db.ensure_schema(con)
-    workdir = make_workdir()
+    if workdir is None:
+        workdir = make_workdir()
+    else:
+        workdir.mkdir(parents=True, exist_ok=True)
     try:
         with db.transaction(con):
             for item in iter_csv_inputs(files, workdir, on_bytes):
@@ -77,8 +81,9 @@ def ingest(
                 report.files.append(outcome)
                 on_file(outcome)
             added = sum(1 for f in report.files if f.status == "stored")
-            # Nothing new, but tables derived by another version: derive them again so they can be read.
-            if added or db.derived_layout(con) != db.DERIVED_LAYOUT:
+            # Nothing new, but tables derived by another version (or with no digest `check` can verify by):
+            # derive them again from the raw rows so they can be read.
+            if added or db.derived_layout(con) != db.DERIVED_LAYOUT or not digest.is_current(con):
                 on_stage("rebuilding organizations, ties and totals")
                 derive(con)  # build.derive: the numbered steps and name resolution
                 report.derived = True
@@ -100,34 +105,69 @@ def ingest_into(
     paths: list[Path],
     *,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    on_wait: Callable[[str], None] = lambda s: None,
     **options: Any,
 ) -> IngestReport:
     """Ingest into a copy of ``db_path`` and atomically replace it when the run has committed.
 
     ``then`` runs on the copy after the ingest (the build loads the other evidence there); if it fails, the
-    copy is thrown away too, so the database is replaced whole or not at all.
+    copy is thrown away too, so the database is replaced whole or not at all. One run at a time writes a
+    database: a second one waits for the first's lock (``store/writelock.py``), then refuses.
     """
+    with writelock.writing(db_path, on_wait):
+        return _ingest_locked(db_path, paths, then=then, **options)
+
+
+def _ingest_locked(
+    db_path: Path,
+    paths: list[Path],
+    *,
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    **options: Any,
+) -> IngestReport:
     building = db_path.with_name(db_path.name + ".building")
-    for leftover in (building, building.with_name(building.name + ".wal")):
-        leftover.unlink(missing_ok=True)  # from a run that was killed: never part of the database
+    # Zip members are extracted beside the database, where the next run finds (and removes) what a killed run
+    # left; DuckDB spills to <file>.tmp.
+    workdir = db_path.with_name(db_path.name + ".building.work")
+    leftovers = (building, building.with_name(building.name + ".wal"), building.with_name(building.name + ".tmp"),
+                 workdir)
+    _remove(leftovers)  # from a run that was killed: never part of the database
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    db.check_database_file(db_path)
     if db_path.exists():
         if db_path.with_name(db_path.name + ".wal").exists():
             # Fold the write-ahead log into the file first, so the copy holds everything committed.
             db.connect(db_path).close()
-        shutil.copy2(db_path, building)
-    con = db.connect(building)
+        try:
+            shutil.copy2(db_path, building)
+        except BaseException:
+            building.unlink(missing_ok=True)  # a partial copy (a full disk) is never left behind
+            raise
     try:
-        report = ingest(con, paths, **options)
+        con = db.connect(building)
+    except BaseException:
+        _remove(leftovers)
+        raise
+    try:
+        report = ingest(con, paths, workdir=workdir, **options)
         if then is not None:
             then(con)
+        if report.derived or then is not None:
+            digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
-        building.unlink(missing_ok=True)
+        _remove(leftovers)
         raise
     con.close()
     if report.derived or then is not None or not db_path.exists():
         os.replace(building, db_path)
-    else:
-        building.unlink(missing_ok=True)
+    _remove(leftovers)
     return report
+
+
+def _remove(paths: tuple[Path, ...]) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

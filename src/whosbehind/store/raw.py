@@ -17,7 +17,7 @@ import duckdb
 
 from whosbehind.errors import InputError
 from whosbehind.sources import SourceFormat, all_formats
-from whosbehind.sources.files import CsvInput
+from whosbehind.sources.files import CsvInput, duckdb_literal_path
 from whosbehind.store.db import quote
 
 EXPORT_STAMP = re.compile(r"_(\d{4}-\d{2}-\d{2})_H(\d{2})M(\d{2})S(\d{2})")
@@ -106,7 +106,7 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
     # them in file order, and ran about 20% slower than a single reader (benchmarks/RESULTS.md); one reader
     # also keeps the row order, which the row numbers below rely on, without any buffering.
     source = (
-        f"read_csv('{_sql_string(str(item.local_path))}', header = {str(detected.has_header).lower()}, "
+        f"read_csv('{_sql_string(duckdb_literal_path(item.local_path))}', header = {str(detected.has_header).lower()}, "
         "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, parallel = false, "
         f"encoding = 'utf-8', columns = {columns_spec})"
     )
@@ -172,7 +172,8 @@ def _check_amounts(con: duckdb.DuckDBPyConnection, item: CsvInput, fmt: SourceFo
             more = f" ({bad[1]} rows like it)" if bad[1] > 1 else ""
             raise InputError(
                 item.display_name,
-                f"{column} is {bad[2]!r}, which is not an amount{more}; the file was not stored",
+                f"{column} is {bad[2]!r}, which is not an amount as USAspending writes them (digits, an optional "
+                f"minus sign, at most two decimals){more}; the file was not stored",
                 row=bad[0],
             )
 
@@ -239,7 +240,8 @@ def _check_dates(con: duckdb.DuckDBPyConnection, item: CsvInput, fmt: SourceForm
         if bad[1]:
             more = f" ({bad[1]} rows like it)" if bad[1] > 1 else ""
             raise InputError(
-                item.display_name, f"{column} is {bad[2]!r}, which is not a date{more}", row=bad[0]
+                item.display_name, f"{column} is {bad[2]!r}, which is not a date as USAspending writes them "
+                f"(YYYY-MM-DD or M/D/YY, a time of day at most after it){more}", row=bad[0]
             )
 
 

@@ -14,7 +14,7 @@ from whosbehind.analysis import lookup, ranking, screening, views
 from whosbehind.analysis import organization as organization_mod
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import ftm, tables
-from whosbehind.web import answers
+from whosbehind.web import answers, limits
 from whosbehind.web.formatting import dumps
 
 router = APIRouter(prefix="/api")
@@ -141,8 +141,16 @@ def api_check(request: Request, names: list[str]) -> Response:
     and grade; the money obligated by those agencies; the page."""
     if len(names) > 5000:
         raise WhosbehindError("at most 5000 names per request")
-    with db(request).connection() as con:
-        return json_response({"items": screening.screen(con, names)})
+    with limits.check_slot(), db(request).connection() as con:
+        return json_response({"items": _screen_rows(con, names)})
+
+
+def _screen_rows(con: Any, names: list[str]) -> list[dict[str, Any]]:
+    """Each distinct name looked up once (web/limits.py), rows numbered in the order of the list."""
+    rows = limits.screen_once_each(lambda c, listed, _focus: screening.screen(c, listed), con, names, None)
+    for i, row in enumerate(rows, start=1):
+        row["row"] = i
+    return rows
 
 
 def focus_agencies(con: Any, terms: tuple[str, ...]) -> list[ranking.Agency]:
@@ -244,6 +252,6 @@ def _reconcile(request: Request, raw: str | None) -> Response:
         raise WhosbehindError("queries must be a JSON object of query objects")
     if len(batch) > 500:
         raise WhosbehindError("at most 500 queries per request")
-    with db(request).connection() as con:
+    with limits.check_slot(), db(request).connection() as con:
         return json_response({key: reconcile_one(con, q) for key, q in batch.items()})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,11 +24,12 @@ from whosbehind.analysis import views
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web import charts, formatting, i18n, warm
+from whosbehind.web import charts, formatting, i18n, limits, warm
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
 DEFAULT_FOCUS = ("ICE", "CBP")
+logger = logging.getLogger("whosbehind.web")
 
 
 def templates() -> Jinja2Templates:
@@ -39,12 +42,22 @@ def templates() -> Jinja2Templates:
                        kind_title=formatting.kind_title, agency_label=formatting.agency_label,
                        grade_label=formatting.grade_label, grade_help=formatting.grade_help,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
-                       evidence_path=formatting.evidence_path)
+                       evidence_path=formatting.evidence_path,
+                       web_url=formatting.web_url)
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        parent_reports=views.parent_reports, family_network=charts.family_network,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
                        qr_svg=formatting.qr_svg)
     return t
+
+
+def without_local_paths(message: str, db_path: Path) -> str:
+    """An error message for a visitor: the server's database path (and folder) are not shown."""
+    for path in sorted({str(db_path), str(db_path.resolve()), str(db_path.parent), str(db_path.resolve().parent)},
+                       key=len, reverse=True):
+        if path not in ("", ".", "/"):
+            message = message.replace(path + os.sep, "").replace(path, "the database")
+    return message.replace(db_path.name + ":", "the database:").replace(db_path.name, "the database")
 
 
 def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_url: str | None = None,
@@ -90,11 +103,13 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     app.include_router(corrections.router)
     app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
+    app.add_middleware(limits.RequestLimits)  # body size and time limits, protective headers (web/limits.py)
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
     def error(request: Request, status: int, message: str) -> Response:
+        message = without_local_paths(message, app.state.db.path)
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
         lang = i18n.for_request(request)
@@ -130,7 +145,14 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     @app.exception_handler(DatabaseMissing)
     def missing(request: Request, exc: DatabaseMissing) -> Response:
+        logger.warning("%s", exc)  # the operator's log keeps the path; the page does not show it
         return error(request, 503, str(exc))
+
+    @app.exception_handler(limits.Busy)
+    def busy(request: Request, exc: limits.Busy) -> Response:
+        answer = error(request, 503, str(exc))
+        answer.headers["Retry-After"] = "60"
+        return answer
 
     @app.exception_handler(WhosbehindError)
     def bad_request(request: Request, exc: WhosbehindError) -> Response:

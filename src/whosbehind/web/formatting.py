@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -51,6 +52,14 @@ def kind_title(kind: str | None) -> str:
 
 def agency_label(name: str | None) -> str:
     return _(name) if name else "—"
+
+
+def web_url(value: Any) -> str:
+    """A link from the data, for an href: the URL when it is http(s), else an empty string (no link)."""
+    text = str(value or "").strip()
+    if re.fullmatch(r"(?i)https?://[^\s\"'<>`\\]+", text):
+        return text
+    return ""
 
 
 def money(value: Any) -> str:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from whosbehind.analysis import screening, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
-from whosbehind.web import answers, i18n
+from whosbehind.web import answers, i18n, limits
 from whosbehind.web.api import focus_agencies
 from whosbehind.web.formatting import org_path
 
@@ -197,8 +197,11 @@ def _names(text: str | None, upload: UploadFile | None) -> list[str]:
 
 
 def _screen(request: Request, names: list[str]) -> list[dict[str, Any]]:
-    with request.app.state.db.connection() as con:
-        return screening.screen(con, names)
+    # One list at a time (web/limits.py); a name listed twice is looked up once.
+    from whosbehind.web.api import _screen_rows
+
+    with limits.check_slot(), request.app.state.db.connection() as con:
+        return _screen_rows(con, names)
 
 
 @router.get("/check", response_class=HTMLResponse)

@@ -17,13 +17,26 @@ CREATE OR REPLACE MACRO looks_like_person_name(name) AS (
     AND NOT has_organisation_word(name)
 );
 
--- Amounts are exact decimals: never floats, never a silent zero.
-CREATE OR REPLACE MACRO parse_amount(s) AS TRY_CAST(nullif(trim(s), '') AS DECIMAL(18, 2));
+-- Amounts are exact decimals: never floats, never a silent zero. Read only as USAspending writes them (digits,
+-- an optional minus sign, at most two decimals): 1000.005, 1_000_000, 1e9 or " 12" are not amounts.
+CREATE OR REPLACE MACRO parse_amount(s) AS (
+    CASE WHEN regexp_full_match(s, '-?[0-9]+(\.[0-9]{1,2})?') THEN TRY_CAST(s AS DECIMAL(18, 2)) END
+);
 
--- Dates: ISO values read as ISO; slashed values in the order detected for their file (MDY or DMY).
+-- A link taken from the data: kept only when it is an http(s) URL with no space, quote or angle bracket;
+-- anything else (javascript:, data:, a relative path) becomes NULL, so no page can link to it.
+CREATE OR REPLACE MACRO web_url(s) AS (
+    CASE WHEN regexp_full_match(trim(s), '(?i)https?://[^\s"''<>`\\]+') THEN trim(s) END
+);
+
+-- Dates: ISO values read as ISO; slashed values in the order detected for their file (MDY or DMY). A time of
+-- day may follow (as in last_modified_date); any other trailing text makes the value not a date.
 CREATE OR REPLACE MACRO parse_date(s, date_order) AS (
     CASE
         WHEN s IS NULL OR trim(s) = '' THEN NULL
+        WHEN NOT regexp_full_match(s, '(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/(\d{2}|\d{4}))'
+                                      || '([ T]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?( ?[AaPp][Mm])?(Z|[+-]\d{2}(:?\d{2})?)?)?')
+            THEN NULL
         WHEN regexp_matches(trim(s), '^\d{4}-\d{2}-\d{2}') THEN
             try_strptime(left(trim(s), 10), '%Y-%m-%d')::DATE
         WHEN date_order = 'MDY' AND length(split_part(split_part(trim(s), ' ', 1), '/', 3)) = 2 THEN

@@ -25,7 +25,7 @@ unified AS (
         r.product_or_service_code AS psc, r.product_or_service_code_description AS psc_description,
         r.naics_code AS naics, r.naics_description AS naics_description,
         coalesce(nullif(r.transaction_description, ''), r.prime_award_base_transaction_description) AS description,
-        nullif(r.usaspending_permalink, '') AS permalink
+        web_url(r.usaspending_permalink) AS permalink
     FROM raw_prime_award_transactions r JOIN source_files f ON f.sha256 = r._sha256
 
     UNION ALL
@@ -76,7 +76,7 @@ unified AS (
         r.recipient_parent_uei, r.recipient_parent_duns, r.recipient_parent_name,
         r.product_or_service_code, r.product_or_service_code_description,
         r.naics_code, r.naics_description, r.prime_award_base_transaction_description,
-        nullif(r.usaspending_permalink, '')
+        web_url(r.usaspending_permalink)
     FROM raw_prime_award_summaries r JOIN source_files f ON f.sha256 = r._sha256
 )
 SELECT

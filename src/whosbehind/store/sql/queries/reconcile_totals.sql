@@ -1,17 +1,17 @@
--- Stored totals against the raw rows they come from: the amounts are read again from the raw text.
--- All three stored levels are checked: the record as published, the organization (every record merged into
--- it: pages, `lookup`, the API) and the family (rankings).
+-- Stored totals against the raw rows they come from: the amounts are read again from the raw text, by check's
+-- own reader (check_readers.sql), not the ingest's. All three stored levels are checked: the record as
+-- published, the organization (every record merged into it: pages, `lookup`, the API) and the family (rankings).
 WITH from_raw AS (
-    SELECT c.sha256, c.row_no, parse_amount(r.federal_action_obligation) AS amount
+    SELECT c.sha256, c.row_no, check_amount(r.federal_action_obligation) AS amount
     FROM counted_money c JOIN raw_prime_award_transactions r ON r._sha256 = c.sha256 AND r._row = c.row_no
     UNION ALL
-    SELECT c.sha256, c.row_no, parse_amount(r.federal_action_obligation)
+    SELECT c.sha256, c.row_no, check_amount(r.federal_action_obligation)
     FROM counted_money c JOIN raw_transactions_2018 r ON r._sha256 = c.sha256 AND r._row = c.row_no
     UNION ALL
-    SELECT c.sha256, c.row_no, parse_amount(r."Federal Action Obligation")
+    SELECT c.sha256, c.row_no, check_amount(r."Federal Action Obligation")
     FROM counted_money c JOIN raw_api_transactions r ON r._sha256 = c.sha256 AND r._row = c.row_no
     UNION ALL
-    SELECT c.sha256, c.row_no, parse_amount(r.total_obligated_amount)
+    SELECT c.sha256, c.row_no, check_amount(r.total_obligated_amount)
     FROM counted_money c JOIN raw_prime_award_summaries r ON r._sha256 = c.sha256 AND r._row = c.row_no
 ),
 recomputed AS (

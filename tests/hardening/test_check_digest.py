@@ -1,0 +1,90 @@
+"""Item 4: `check` notices a change to any table a page, `lookup` or the API reads from, not only the money.
+
+Inputs: copies of the database built from the bundled sample, each changed after the build: one value of one
+row in every derived table in turn (found from DuckDB's catalog, so tables added later are included), the
+`ties.amount` column multiplied by ten, a table added by hand, and a view redefined.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from whosbehind.store import digest
+
+
+@pytest.fixture
+def copy(built, tmp_path):
+    target = tmp_path / "tampered.duckdb"
+    shutil.copy(built.db, target)
+    built_copy = type(built)(target)
+    return built_copy
+
+
+def _tamper_one_value(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    """Change one value of the first row of `table`; the column changed, or None if none could be."""
+    columns = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
+                          "AND schema_name = 'main' ORDER BY column_index", [table]).fetchall()
+    for name, kind in columns:
+        column = f'"{name}"'
+        if kind == "VARCHAR":
+            new = f"coalesce({column} || 'x', 'x')"
+        elif kind.startswith(("DECIMAL", "BIGINT", "INTEGER", "DOUBLE", "HUGEINT", "SMALLINT", "FLOAT")):
+            new = f"coalesce({column} + 1, 1)"
+        elif kind == "DATE":
+            new = f"coalesce({column} + 1, DATE '2000-01-01')"
+        elif kind == "BOOLEAN":
+            new = f"coalesce(NOT {column}, true)"
+        else:
+            continue
+        con.execute(f'UPDATE "{table}" SET {column} = {new} WHERE rowid = (SELECT min(rowid) FROM "{table}")')
+        return name
+    return None
+
+
+def test_a_changed_value_in_any_derived_table_is_named(copy):
+    con = duckdb.connect(str(copy.db))
+    try:
+        assert digest.verify(con) == []
+        changed = {}
+        for table in digest.covered_tables(con):
+            if con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
+                column = _tamper_one_value(con, table)
+                if column is not None:
+                    changed[table] = column
+        problems = {p["table"]: p["columns"] for p in digest.verify(con)}
+    finally:
+        con.close()
+    assert problems.keys() == changed.keys()
+    for table, column in changed.items():
+        assert column in problems[table], (table, column, problems[table])
+    # what the pages, `lookup` and the API read, among every other derived table
+    assert {"ties", "organizations", "organization_awards", "organization_totals", "family_totals", "evidence",
+            "families", "family_links", "resolution", "org_names", "evidence_ties"} <= changed.keys()
+    assert len(changed) >= 35
+
+
+def test_check_fails_when_tie_amounts_are_inflated(copy):
+    con = duckdb.connect(str(copy.db))
+    con.execute("UPDATE ties SET amount = amount * 10")
+    con.close()
+    result = copy.run("check")
+    assert result.exit_code == 1
+    assert "changed: ties: changed after the build: values changed in amount" in result.output
+    report = copy.run("check", "--json")
+    assert report.exit_code == 1
+    assert [d["table"] for d in json.loads(report.stdout)["derived_mismatches"]] == ["ties"]
+
+
+def test_check_fails_on_a_table_added_or_a_view_redefined_after_the_build(copy):
+    con = duckdb.connect(str(copy.db))
+    con.execute("CREATE TABLE organization_answers AS SELECT id, name FROM organizations")
+    con.execute("CREATE OR REPLACE VIEW all_ties AS SELECT * FROM ties WHERE amount > 1000")
+    con.close()
+    result = copy.run("check")
+    assert result.exit_code == 1
+    assert "organization_answers: not made by the build" in result.output
+    assert "all_ties: view definition changed" in result.output

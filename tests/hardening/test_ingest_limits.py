@@ -1,0 +1,105 @@
+"""Item 9: an ingest neither hangs nor fills the disk, and cleans up after a run that was killed.
+
+Inputs, built here:
+- fifo.csv: a named pipe with nothing writing to it; zero.csv: a symbolic link to /dev/zero;
+- bomb.zip: the header of the University of Minnesota award summaries and one real row repeated 20,000 times
+  (about 74 MB expanded, under 200 KB compressed: more than 100 times its compressed size);
+- leftovers of a killed run beside the database: `<db>.building`, `<db>.building.tmp/` and
+  `<db>.building.work/0_x.csv` (what a kill during a zip ingest leaves);
+- a full disk while the database is first copied (the copy writes half the file, then fails with ENOSPC).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from samples import MN_ZIP, UMN_SUMMARIES, Cli, member_bytes, member_rows, write_csv
+
+FILE_NAME = UMN_SUMMARIES.rsplit("/", 1)[-1]
+
+
+def _ingest_process(path, db):
+    # A separate process with a time limit: on the code before this change, these inputs hang forever.
+    return subprocess.run([sys.executable, "-m", "whosbehind", "ingest", str(path), "--db", str(db)],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_a_device_is_refused_at_once(tmp_path, kind):
+    path = tmp_path / f"{kind}.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    try:
+        result = _ingest_process(path, tmp_path / "t.duckdb")
+    except subprocess.TimeoutExpired:
+        pytest.fail("the ingest hung on a pipe or device")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"error: {path}: not a regular file (a pipe, a device or a "
+                                                  "socket); give a file"]
+
+
+def test_a_zip_bomb_is_refused_before_it_is_extracted(tmp_path):
+    rows = member_rows(MN_ZIP, UMN_SUMMARIES)
+    body = write_csv(tmp_path / "one.csv", rows[:2]).read_bytes().split(b"\n", 1)[1]
+    archive = tmp_path / "bomb.zip"
+    header = write_csv(tmp_path / "header.csv", rows[:1]).read_bytes()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z, z.open(FILE_NAME, "w") as member:
+        member.write(header)
+        for _ in range(20_000):
+            member.write(body)
+    info = zipfile.ZipFile(archive).infolist()[0]
+    assert info.file_size > 100 * info.compress_size
+    cli = Cli(tmp_path / "bomb.duckdb")
+    result = cli.run("ingest", str(archive))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "times its compressed size" in lines[0] and "nothing was extracted" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.duckdb.lock", "bomb.zip", "header.csv", "one.csv"]
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    cli = Cli(tmp_path / "db" / "t.duckdb")
+    cli.db.parent.mkdir()
+    (cli.db.parent / "t.duckdb.building").write_bytes(b"half a database")
+    (cli.db.parent / "t.duckdb.building.tmp").mkdir()
+    (cli.db.parent / "t.duckdb.building.tmp" / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 1024)
+    (cli.db.parent / "t.duckdb.building.work").mkdir()
+    (cli.db.parent / "t.duckdb.building.work" / "0_x.csv").write_bytes(b"extracted,csv\n" * 1000)
+    result = cli.run("ingest", str(csv_path))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
+
+
+def test_a_full_disk_during_the_first_copy_leaves_no_partial_file(tmp_path, monkeypatch):
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    cli = Cli(tmp_path / "db" / "t.duckdb")
+    assert cli.run("ingest", str(csv_path)).exit_code == 0
+    before = cli.db.read_bytes()
+
+    def copy_until_full(source, target, *args, **kwargs):
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            dst.write(src.read(os.path.getsize(source) // 2))
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    import whosbehind.store.ingest as ingest_mod
+
+    monkeypatch.setattr(ingest_mod.shutil, "copy2", copy_until_full)
+    result = cli.run("ingest", str(write_csv(tmp_path / "again.csv", member_rows(MN_ZIP, UMN_SUMMARIES))))
+    monkeypatch.setattr(ingest_mod.shutil, "copy2", shutil.copy2)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "disk is full" in lines[0], result.output
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
+    assert cli.db.read_bytes() == before

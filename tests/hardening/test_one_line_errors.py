@@ -1,0 +1,161 @@
+"""Item 7: problems a user can meet give one readable line and exit 1, never a traceback; text from users and
+data ("[/]" is Rich markup) is printed as text.
+
+Inputs, each built here from the 2025-03-28 University of Minnesota award summaries (5 real rows):
+- corrupt.zip: the file deflated in a zip, 50 bytes of its compressed data zeroed;
+- encrypted.zip: the file stored in a zip whose member is flagged as encrypted;
+- method.zip: the file stored in a zip whose member names compression method 99 (unknown);
+- cr-only.csv: the file with every line ending changed to a lone CR;
+- a folder holding x.csv, a symbolic link to itself;
+- --db naming a folder, and --db naming a text file;
+- a full disk: writing `match --file -o /dev/full`, and an ingest whose zip extraction fails with ENOSPC;
+- the file with every row's recipient_name changed to `[/] ACME [b]LLC`.
+"""
+
+from __future__ import annotations
+
+import errno
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from samples import MN_ZIP, UMN_SUMMARIES, Cli, member_bytes, member_rows, write_csv
+
+FILE_NAME = UMN_SUMMARIES.rsplit("/", 1)[-1]
+MARKUP_NAME = "[/] ACME [b]LLC"
+
+
+def _zip(path: Path, data: bytes, method: int) -> bytearray:
+    with zipfile.ZipFile(path, "w", method) as z:
+        z.writestr(FILE_NAME, data)
+    return bytearray(path.read_bytes())
+
+
+def _central(raw: bytearray) -> int:
+    return raw.find(b"PK\x01\x02")
+
+
+def _corrupt(folder: Path, data: bytes) -> Path:
+    path = folder / "corrupt.zip"
+    raw = _zip(path, data, zipfile.ZIP_DEFLATED)
+    start = raw.find(FILE_NAME.encode()) + len(FILE_NAME) + 200
+    raw[start:start + 50] = b"\0" * 50
+    path.write_bytes(raw)
+    return path
+
+
+def _encrypted(folder: Path, data: bytes) -> Path:
+    path = folder / "encrypted.zip"
+    raw = _zip(path, data, zipfile.ZIP_STORED)
+    raw[6] |= 1
+    raw[_central(raw) + 8] |= 1
+    path.write_bytes(raw)
+    return path
+
+
+def _unknown_method(folder: Path, data: bytes) -> Path:
+    path = folder / "method.zip"
+    raw = _zip(path, data, zipfile.ZIP_STORED)
+    raw[8:10] = (99).to_bytes(2, "little")
+    central = _central(raw)
+    raw[central + 10:central + 12] = (99).to_bytes(2, "little")
+    path.write_bytes(raw)
+    return path
+
+
+def _cr_only(folder: Path, data: bytes) -> Path:
+    path = folder / "cr-only.csv"
+    path.write_bytes(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    return path
+
+
+def _symlink_loop(folder: Path, data: bytes) -> Path:
+    loop = folder / "loop"
+    loop.mkdir()
+    (loop / "x.csv").symlink_to(loop / "x.csv")
+    return loop
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    (_corrupt, "cannot extract from zip"),
+    (_encrypted, "encrypted"),
+    (_unknown_method, "does not support"),
+    (_cr_only, "carriage return only"),
+    (_symlink_loop, "symbolic links"),
+])
+def test_a_bad_input_gives_one_line(tmp_path, make, expected):
+    cli = Cli(tmp_path / "one.duckdb")
+    path = make(tmp_path, member_bytes(MN_ZIP, UMN_SUMMARIES))
+    result = cli.run("ingest", str(path))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], result.output
+    assert not cli.db.exists()
+
+
+@pytest.fixture(scope="module")
+def markup_db(tmp_path_factory) -> Cli:
+    folder = tmp_path_factory.mktemp("markup")
+    rows = member_rows(MN_ZIP, UMN_SUMMARIES)
+    for row in rows[1:]:
+        row[rows[0].index("recipient_name")] = MARKUP_NAME
+    cli = Cli(folder / "markup.duckdb")
+    assert cli.run("ingest", str(write_csv(folder / FILE_NAME, rows))).exit_code == 0
+    return cli
+
+
+@pytest.mark.parametrize("target", ["folder", "text file"])
+def test_a_db_that_is_not_a_database_gives_one_line(tmp_path, target):
+    db = tmp_path / "not-a-db"
+    if target == "folder":
+        db.mkdir()
+    else:
+        db.write_text("hello\n")
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    for args in (("top",), ("ingest", str(csv_path)), ("check",)):
+        result = Cli(db).run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and str(db) in lines[0], (args, result.output)
+    if target == "text file":
+        assert db.read_text() == "hello\n"
+
+
+def test_a_full_disk_gives_one_line(markup_db, tmp_path, monkeypatch):
+    names = write_csv(tmp_path / "names.csv", [["name"], ["GEO GROUP"]])
+    result = markup_db.run("match", "--file", str(names), "-o", "/dev/full", "--agency", "ICE")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "No space left on device" in lines[0], result.output
+
+    import whosbehind.sources.files as files
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "_copy_at_most", full_disk)
+    before = markup_db.db.read_bytes()
+    archive = tmp_path / "sample.zip"
+    _zip(archive, member_bytes(MN_ZIP, UMN_SUMMARIES), zipfile.ZIP_DEFLATED)
+    result = markup_db.run("ingest", str(archive))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "disk is full" in lines[0], result.output
+    assert markup_db.db.read_bytes() == before
+
+
+def test_markup_in_names_and_arguments_is_printed_as_text(markup_db):
+    result = markup_db.run("match", "[/] X", "--agency", "ICE")
+    assert result.exit_code == 0, result.output
+    assert "'[/] X'" in result.output
+    result = markup_db.run("top", "--limit", "0")
+    assert result.exit_code == 0, result.output
+    assert MARKUP_NAME.upper() in result.output  # names are stored upper-case
+    result = markup_db.run("lookup", MARKUP_NAME)
+    assert result.exit_code == 0, result.output
+    assert MARKUP_NAME.upper() in result.output
+    result = markup_db.run("match", MARKUP_NAME, "--agency", "ICE")
+    assert result.exit_code == 0, result.output
+    assert MARKUP_NAME in result.output
