@@ -70,8 +70,8 @@ def test_web_exports_carry_no_formula(formula_db, monkeypatch):
     for rows in per_org:
         _assert_safe(rows, numeric={"amount"})
     assert any(r["amount"].startswith("-54495") for r in per_org[-1])  # a negative amount stays a number
-    _assert_safe(check)
-    assert [r["your name"] for r in check][:2] == ["'=1+2", "'-2+3"]
+    _assert_safe(check, numeric={"row", "obligated", "family_obligated"})
+    assert [r["input"] for r in check][:2] == ["'=1+2", "'-2+3"]
 
 
 def test_match_file_output_carries_no_formula(formula_db, tmp_path):
@@ -80,5 +80,5 @@ def test_match_file_output_carries_no_formula(formula_db, tmp_path):
     result = formula_db.run("match", "--file", str(names), "-o", str(out), "--agency", "ICE")
     assert result.exit_code == 0, result.output
     rows = _cells(out.read_text("utf-8"))
-    _assert_safe(rows, numeric={"score", "focus_obligated"})
-    assert [r["input_name"] for r in rows] == ["'=1+2", "'-2+3", "'" + FORMULAS[0], "'@SUM(A1) LLC"]
+    _assert_safe(rows, numeric={"row", "obligated", "family_obligated"})
+    assert [r["input"] for r in rows] == ["'=1+2", "'-2+3", "'" + FORMULAS[0], "'@SUM(A1) LLC"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
-from whosbehind.store import db
+from whosbehind.store import db, digest
 
 
 @dataclass
@@ -80,6 +80,7 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
             from whosbehind import build  # the build runs resolution; imported here, not at module level
 
             build.derive(con)
+            digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)
