@@ -70,6 +70,13 @@ def warm_seconds() -> float:
     return float(_get("WARM_SECONDS") or 10.0)
 
 
+def corrections_dir() -> Path:
+    """WHOSBEHIND_CORRECTIONS_DIR: the folder where the web keeps requests for corrections (a small SQLite file),
+    else corrections/ in the user data folder."""
+    value = _get("CORRECTIONS_DIR")
+    return Path(value) if value else data_dir() / "corrections"
+
+
 def tips_dir() -> Path:
     """WHOSBEHIND_TIPS_DIR: the tip line's store (tips.sqlite3, keys.sqlite3), else 'tips' in the user data
     folder."""

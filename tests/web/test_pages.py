@@ -79,7 +79,7 @@ def test_agency_page_says_what_it_buys(client: TestClient) -> None:
 def test_methodology_has_grades_money_rules_sources_and_corrections(client: TestClient) -> None:
     html = client.get("/methodology").text
     for words in ("federal_action_obligation", "never added", "CC BY 4.0", "public domain", 'id="corrections"',
-                  "torn-apart-ice-fy13-18.zip", "grade E", 'id="same-company"', "whosbehind explain ID"):
+                  "torn-apart-ice-fy13-18.zip", "grade E", 'id="same-company"', "reasons for each merge"):
         assert words in html, words
 
 

@@ -13,17 +13,18 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind import settings
 from whosbehind.analysis import views
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web import charts, formatting, limits, warm
+from whosbehind.web import charts, formatting, i18n, limits, warm
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
@@ -34,14 +35,19 @@ logger = logging.getLogger("whosbehind.web")
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE.joinpath("templates")))
     env = t.env
+    env.add_extension("jinja2.ext.i18n")
     env.autoescape = True
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(money=formatting.money, short_money=formatting.short_money, day=formatting.day,
+                       kind_title=formatting.kind_title, agency_label=formatting.agency_label,
                        grade_label=formatting.grade_label, grade_help=formatting.grade_help,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path,
                        web_url=formatting.web_url)
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
-                       parent_reports=views.parent_reports)
+                       parent_reports=views.parent_reports, family_network=charts.family_network,
+                       languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
+                       qr_svg=formatting.qr_svg)
     return t
 
 
@@ -93,6 +99,9 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from whosbehind.web import corrections
+
+    app.include_router(corrections.router)
     from whosbehind.tips.privacy import ForgetClient
     from whosbehind.tips.web import router as tips_router  # the tip line (writable store of its own, tips/)
     app.include_router(tips_router)
@@ -110,8 +119,32 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         message = without_local_paths(message, app.state.db.path)
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
-        return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
-                                                    status_code=status)
+        lang = i18n.for_request(request)
+        with i18n.use(lang):
+            return app.state.templates.TemplateResponse(
+                request, "error.html", {"status": status, "message": message, "lang": lang,
+                                        "path": request.url.path}, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error(request, 404, i18n.translations(i18n.for_request(request)).gettext(
+                "There is no page at this address."))
+        return error(request, exc.status_code, str(exc.detail))
+
+    @app.middleware("http")
+    async def remember_language(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # A language chosen with ?lang= is kept for the next pages in a cookie (no other cookie is set).
+        response = await call_next(request)
+        chosen = request.query_params.get("lang")
+        if chosen in i18n.LANGUAGES and not request.url.path.startswith("/api/"):
+            response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, samesite="lax")
+        response.headers.setdefault("Vary", "Accept-Language, Cookie")
+        return response
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:

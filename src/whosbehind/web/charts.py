@@ -1,60 +1,175 @@
-"""Charts drawn on the server as inline SVG: no script, no external library, readable when printed."""
+"""Charts drawn on the server as inline SVG with Vega-Lite (altair builds the spec, vl-convert renders it): no
+script in the browser, readable on a phone and when printed. Every chart is drawn at the width of a phone's
+column (it shrinks, never grows past it) so its text stays at the size it was drawn; the figures it shows are
+also in a table beside it.
+
+The family picture is a small layered drawing computed here (organizations in one column, the agencies in
+focus in the other, one line per tie coloured by its strongest grade) and drawn with Vega-Lite marks: the
+layout needs no graph library, and the same renderer keeps fonts and sizes alike across charts.
+"""
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from whosbehind.web.formatting import short_money
+from whosbehind.web.i18n import gettext as _
 
-COLOURS = ("#1f5f8b", "#c8553d", "#588157", "#8d6a9f", "#b08836", "#4a4e69")
+WIDTH = 330  # the whole drawing, in CSS pixels: fits a 360 px phone's column
+FONT = "DejaVu Sans, Verdana, sans-serif"
+COLOURS = ["#1f5f8b", "#c8553d", "#3f7d3a", "#8d6a9f", "#9a6f12", "#4a4e69"]
+GRADE_COLOURS = {"A": "#145a32", "B": "#7d6608", "C": "#1a5276", "D": "#6c3483", "E": "#6c3483"}
+GRADE_DASH = {"A": [1, 0], "B": [1, 0], "C": [6, 3], "D": [2, 3], "E": [2, 3]}
+_ids = itertools.count(1)
+
+
+def _config() -> dict[str, Any]:
+    return {"font": FONT, "aria": False, "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#17202a", "titleColor": "#17202a"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 0, "labelColor": "#17202a",
+                       "titleColor": "#17202a"}}
+
+
+@lru_cache(maxsize=512)
+def _svg(spec_json: str) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+
+
+def _embed(spec: dict[str, Any], title: str) -> Markup:
+    """The SVG of a spec, made to scale down with its column and named for screen readers; ids made unique
+    on the page."""
+    svg = _svg(json.dumps(spec, sort_keys=True, default=str))
+    n = next(_ids)
+    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="c{n}-{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#c{n}-{m.group(1)})", svg)
+    svg = re.sub(r"<svg ", f'<svg role="img" aria-labelledby="chart-{n}" ', svg, count=1)
+    svg = re.sub(r'class="marks"', 'class="chart"', svg, count=1)
+    head, _sep, body = svg.partition(">")
+    # The drawing is one image, named by its title: the roles Vega gives its marks would be read out one by one.
+    body = re.sub(r' (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"', "", body)
+    svg = f'{head}><title id="chart-{n}">{escape(title)}</title>{body}'
+    return Markup(svg)
+
+
+def _money_label() -> str:
+    """A Vega expression writing an axis value as $41.6M / $3.1B / $250K, in the page's language."""
+    v = "abs(datum.value)"
+    return (f"(datum.value < 0 ? '−' : '') + '$' + ({v} >= 1e9 ? format({v} / 1e9, '.1~f') + '{_('B')}' : "
+            f"{v} >= 1e6 ? format({v} / 1e6, '.1~f') + '{_('M')}' : {v} >= 1e3 ? format({v} / 1e3, '.0f') + 'K' : "
+            f"format({v}, '.0f'))")
 
 
 def bars_by_year(rows: list[dict[str, Any]], *, series_key: str = "series", title: str = "") -> Markup:
-    """Grouped bars: one group per fiscal year, one bar per series (e.g. agency). Rows need fiscal_year,
-    obligated and series_key. Negative totals (deobligations) are drawn as zero-height with their label."""
-    years = sorted({r["fiscal_year"] for r in rows if r["fiscal_year"] is not None})
-    series = sorted({str(r.get(series_key) or "") for r in rows})
-    if not years:
-        return Markup("")
+    """Obligations per fiscal year, one bar per year (years down the side so any number of them fits a phone),
+    split by series (e.g. agency) when there are several. Deobligations go left of zero."""
+    import altair as alt
+
     values: dict[tuple[int, str], Decimal] = {}
     for r in rows:
-        if r["fiscal_year"] is None:
+        if r.get("fiscal_year") is None:
             continue
-        k = (r["fiscal_year"], str(r.get(series_key) or ""))
-        values[k] = values.get(k, Decimal(0)) + Decimal(r["obligated"] or 0)
-    top = max([v for v in values.values() if v > 0] or [Decimal(1)])
-    width, height, left, bottom, top_pad = 720, 260, 70, 40, 24
-    legend_h = 18 * len(series) if len(series) > 1 else 0
-    plot_h = height - bottom - top_pad
-    group_w = (width - left - 10) / len(years)
-    bar_w = max(2.0, min(28.0, (group_w - 6) / len(series)))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height + legend_h}" '
-             f'width="100%" class="chart"><title>{escape(title)}</title>',
-             f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - 5}" y2="{top_pad + plot_h}" stroke="#555"/>',
-             f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end" font-size="11">'
-             f'{escape(short_money(top))}</text>',
-             f'<text x="{left - 6}" y="{top_pad + plot_h}" text-anchor="end" font-size="11">$0</text>']
-    for i, year in enumerate(years):
-        x0 = left + i * group_w + 3
-        for j, name in enumerate(series):
-            v = values.get((year, name))
-            if v is None:
+        name = str(r.get("abbreviation") if series_key == "agency_name" and r.get("abbreviation")
+                   else r.get(series_key) or "")
+        key = (int(r["fiscal_year"]), _(name) if name else "")
+        values[key] = values.get(key, Decimal(0)) + Decimal(r.get("obligated") or 0)
+    if not values:
+        return Markup("")
+    data = [{"year": str(y), "series": s, "obligated": float(v)} for (y, s), v in sorted(values.items())]
+    series = sorted({s for _y, s in values})
+    years = sorted({y for y, _s in values})
+    colour: Any = alt.value(COLOURS[0])
+    if len(series) > 1:
+        colour = alt.Color("series:N", title=_("agency"), sort=series,
+                           scale=alt.Scale(domain=series, range=COLOURS[: len(series)]),
+                           legend=alt.Legend(orient="bottom", direction="vertical", columns=1))
+    chart = alt.Chart(alt.Data(values=data)).mark_bar(height={"band": 0.8}).encode(
+        y=alt.Y("year:O", title=_("fiscal year"), sort=[str(y) for y in years],
+                axis=alt.Axis(labelAngle=0, ticks=False)),
+        x=alt.X("sum(obligated):Q", title=_("obligated (US dollars)"),
+                axis=alt.Axis(labelExpr=_money_label(), tickCount=4, labelFlush=True, labelOverlap=True,
+                              grid=True)),
+        color=colour,
+    ).properties(width=WIDTH - 80, height={"step": 18})
+    spec = chart.to_dict()
+    spec["config"] = _config()
+    return _embed(spec, title)
+
+
+def family_network(org: dict[str, Any], *, limit: int = 8) -> Markup:
+    """The organization, the members of its family that hold ties, and the agencies they are tied to: one line
+    per organization and agency, coloured and dashed by the strongest grade of the ties it stands for."""
+    import altair as alt
+
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    holders: list[tuple[str, str]] = [(org["id"], org["name"])]
+    agencies: list[tuple[str, str]] = []
+    for s in org.get("strongest") or []:
+        holder = (org["id"], org["name"]) if s["own"] else (s["tie_of"], s["tie_of_name"] or s["tie_of"])
+        if holder not in holders:
+            if len(holders) >= limit:
                 continue
-            h = float(max(v, Decimal(0)) / top) * plot_h
-            x = x0 + j * bar_w
-            label = f"FY{year} {name}: {short_money(v)}"
-            parts.append(f'<rect x="{x:.1f}" y="{top_pad + plot_h - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
-                         f'fill="{COLOURS[j % len(COLOURS)]}"><title>{escape(label)}</title></rect>')
-        if len(years) <= 16 or i % 2 == 0:
-            parts.append(f'<text x="{x0 + group_w / 2 - 3:.1f}" y="{top_pad + plot_h + 16}" text-anchor="middle" '
-                         f'font-size="11">{year}</text>')
-    for j, name in enumerate(series if len(series) > 1 else []):
-        y = height + 18 * j
-        parts.append(f'<rect x="{left}" y="{y - 10}" width="12" height="12" fill="{COLOURS[j % len(COLOURS)]}"/>'
-                     f'<text x="{left + 18}" y="{y}" font-size="12">{escape(name)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            holders.append(holder)
+        agency = (s["agency"], s["agency_name"])
+        if agency not in agencies:
+            agencies.append(agency)
+        e = edges.setdefault((holder[0], agency[0]), {"grade": s["grade"], "kinds": []})
+        e["grade"] = min(e["grade"], s["grade"])
+        e["kinds"].append(s["kind"])
+    if not edges:
+        return Markup("")
+    step = 46
+    height = step * max(len(holders), len(agencies))
+    left_x, right_x = 172, WIDTH - 52
+
+    def ys(n: int) -> list[float]:
+        return [height / 2 + (i - (n - 1) / 2) * step for i in range(n)]
+
+    hy = dict(zip([h[0] for h in holders], ys(len(holders)), strict=True))
+    ay = dict(zip([a[0] for a in agencies], ys(len(agencies)), strict=True))
+    lines = [{"x": left_x, "y": hy[h], "x2": right_x, "y2": ay[a], "grade": e["grade"]} for (h, a), e in edges.items()]
+    nodes = [{"x": left_x, "y": hy[i], "label": _short(n, 24), "align": "right", "dx": -8, "own": i == org["id"]}
+             for i, n in holders]
+    nodes += [{"x": right_x, "y": ay[i], "label": _abbreviation(n), "align": "left", "dx": 8, "own": False}
+              for i, n in agencies]
+    grades = sorted({e["grade"] for e in edges.values()})
+    x = alt.X("x:Q", scale=None, axis=None)
+    y = alt.Y("y:Q", scale=None, axis=None)
+    colour = alt.Color("grade:N", title=_("strongest grade"),
+                       scale=alt.Scale(domain=grades, range=[GRADE_COLOURS[g] for g in grades]),
+                       legend=alt.Legend(orient="bottom", direction="horizontal"))
+    dash = alt.StrokeDash("grade:N", scale=alt.Scale(domain=grades, range=[GRADE_DASH[g] for g in grades]),
+                          legend=None)
+    edge_layer = alt.Chart(alt.Data(values=lines)).mark_rule(strokeWidth=2.5).encode(
+        x=x, y=y, x2="x2:Q", y2="y2:Q", color=colour, strokeDash=dash)
+    node_layer = alt.Chart(alt.Data(values=nodes)).mark_circle(size=110, opacity=1).encode(
+        x=x, y=y, color=alt.condition("datum.own", alt.value("#c8553d"), alt.value("#17202a")))
+    left_labels = alt.Chart(alt.Data(values=[n for n in nodes if n["align"] == "right"])).mark_text(
+        align="right", dx=-9, fontSize=12, baseline="middle").encode(x=x, y=y, text="label:N")
+    right_labels = alt.Chart(alt.Data(values=[n for n in nodes if n["align"] == "left"])).mark_text(
+        align="left", dx=9, fontSize=12, fontWeight="bold", baseline="middle").encode(x=x, y=y, text="label:N")
+    chart = alt.layer(edge_layer, node_layer, left_labels, right_labels).properties(
+        width=WIDTH, height=height + 10)
+    spec = chart.to_dict()
+    spec["config"] = _config()
+    title = _("Ties of %(name)s and its family to the agencies, by strongest grade") % {"name": org["name"]}
+    return _embed(spec, title)
+
+
+def _short(name: str, n: int) -> str:
+    return name if len(name) <= n else name[: n - 1].rstrip() + "…"
+
+
+ABBREVIATIONS = {"U.S. Immigration and Customs Enforcement": "ICE", "U.S. Customs and Border Protection": "CBP",
+                 "Department of Homeland Security": "DHS"}
+
+
+def _abbreviation(name: str) -> str:
+    return ABBREVIATIONS.get(name, _short(name, 10))

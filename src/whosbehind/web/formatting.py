@@ -9,15 +9,49 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
+
+from whosbehind.analysis.organization import KIND_TITLES
+from whosbehind.web.i18n import gettext as _
+
+
+def N_(message: str) -> str:  # marks a string for the catalog; translated where shown
+    return message
+
+
 GRADES = {
-    "A": ("official record", "an official record with a stable identifier (e.g. a USAspending award)"),
-    "B": ("self-reported", "official but self-reported or secondary (e.g. subaward reports, SAM.gov parent "
-                           "self-reports)"),
-    "C": ("reported", "credible published reporting, with its publication, date and URL"),
-    "D": ("unverified", "an unverified tip, never published on its own"),
-    "E": ("inferred", "inferred by whosbehind, always with the path that produced it"),
+    "A": (N_("official record"), N_("an official record with a stable identifier (e.g. a USAspending award)")),
+    "B": (N_("self-reported"), N_("official but self-reported or secondary (e.g. subaward reports, SAM.gov parent "
+                                  "self-reports)")),
+    "C": (N_("reported"), N_("credible published reporting, with its publication, date and URL")),
+    "D": (N_("unverified"), N_("an unverified tip, never published on its own")),
+    "E": (N_("inferred"), N_("inferred by whosbehind, always with the path that produced it")),
 }
 
+# The titles of tie kinds (analysis.organization.KIND_TITLES), marked here so the catalog holds them.
+KIND_WORDS = (
+    N_("Prime contracts"), N_("Products named in awards to others"), N_("Subcontracts"),
+    N_("FedRAMP cloud products offered"), N_("FedRAMP authorizations"), N_("Cloud products running on others"),
+    N_("Hosting"), N_("Supply"), N_("Financing"), N_("Detention facility operation"),
+    N_("On ICE's detention facility list"), N_("Sales pitches"), N_("Partnerships"), N_("Systems used"),
+    N_("Brands and businesses"), N_("Parent companies and subsidiaries"),
+)
+# Names of the agencies in focus, shown in the visitor's language where a translation is held.
+AGENCY_WORDS = (
+    N_("U.S. Immigration and Customs Enforcement"), N_("U.S. Customs and Border Protection"),
+    N_("Department of Homeland Security"),
+)
+
+# Words of the check-a-list results (analysis.screening), shown in the visitor's language.
+SCREENING_WORDS = (N_("found"), N_("several candidates"), N_("not found"), N_("yes"), N_("no"))
+
+
+def kind_title(kind: str | None) -> str:
+    return _(KIND_TITLES.get(kind or "", (kind or "").replace("_", " ")))
+
+
+def agency_label(name: str | None) -> str:
+    return _(name) if name else "—"
 
 
 def web_url(value: Any) -> str:
@@ -37,14 +71,17 @@ def money(value: Any) -> str:
 
 
 def short_money(value: Any) -> str:
+    """A figure in readable units, for headlines and charts: $41.6M, $3.13B, $12,345 (the full figure is in
+    the tables)."""
     if value is None:
         return "—"
     value = Decimal(value)
     sign = "−" if value < 0 else ""
     v = abs(value)
-    for size, word in ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")):
-        if v >= size:
-            return f"{sign}${v / size:,.2f} {word}"
+    if v >= Decimal(10) ** 9:
+        return f"{sign}${v / Decimal(10) ** 9:,.2f}" + _("B")
+    if v >= Decimal(10) ** 6:
+        return f"{sign}${v / Decimal(10) ** 6:,.1f}" + _("M")
     return f"{sign}${v:,.0f}"
 
 
@@ -61,11 +98,21 @@ def day(value: Any) -> str:
 def grade_label(grade: str | None) -> str:
     if not grade:
         return "—"
-    return f"grade {grade}: {GRADES.get(grade, ('', ''))[0]}"
+    return _("grade %(grade)s: %(label)s") % {"grade": grade, "label": _(GRADES.get(grade, ("", ""))[0])}
 
 
 def grade_help(grade: str | None) -> str:
-    return GRADES.get(grade or "", ("", ""))[1]
+    words = GRADES.get(grade or "", ("", ""))[1]
+    return _(words) if words else ""
+
+
+def qr_svg(url: str, title: str) -> Markup:
+    """A QR code of an address, as inline SVG (segno: pure Python, no image library needed)."""
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(scale=3, title=title, svgclass="qr", lineclass=None, omitsize=True)
+    label = str(Markup.escape(title))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
 def org_path(org_id: str) -> str:

@@ -7,7 +7,7 @@ import io
 import math
 from datetime import UTC, datetime
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from whosbehind.analysis import screening, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
-from whosbehind.web import answers, limits
+from whosbehind.web import answers, i18n, limits
 from whosbehind.web.api import focus_agencies
 from whosbehind.web.formatting import org_path
 
@@ -28,9 +28,16 @@ MAX_CHECK_NAMES = 5000
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     database = request.app.state.db
+    lang = context.setdefault("lang", i18n.for_request(request))
     context.setdefault("data_date", database.cached(("data_date",), views.data_date))
     context.setdefault("page_url", public_url(request))
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+    context.setdefault("path", request.url.path)
+    with i18n.use(lang):
+        return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def site_url(request: Request) -> str:
+    return request.app.state.public_url or str(request.base_url).rstrip("/")
 
 
 def public_url(request: Request) -> str:
@@ -65,27 +72,28 @@ def _org(request: Request, org_id: str) -> dict[str, Any]:
 
 
 @router.get("/org/{org_id:path}/onepager.pdf")
-def onepager_pdf(request: Request, org_id: str) -> Response:
+def onepager_pdf(request: Request, org_id: str, paper: Literal["a4", "letter"] = "a4") -> Response:
     from whosbehind.export import onepager
 
-    page_url = public_url(request).removesuffix(".pdf").rsplit("/onepager", 1)[0]
+    lang = i18n.for_request(request)
+    page_url = i18n.with_lang(site_url(request) + org_path(org_id), lang)
 
     def build() -> bytes:  # the page is rendered only when its PDF is not kept yet
         org = _org(request, org_id)
-        return onepager.pdf(render(request, "onepager.html", org=org, page_url=page_url,
+        return onepager.pdf(render(request, "onepager.html", org=org, page_url=page_url, lang=lang, paper=paper,
                                    printed=_now()).body.decode("utf-8"))
 
-    pdf = request.app.state.db.remembered(("pdf", org_id, page_url), build)
+    pdf = request.app.state.db.remembered(("pdf", org_id, page_url, lang, paper), build)
     filename = "whosbehind-" + "".join(c if c.isalnum() else "-" for c in org_id)[:80] + ".pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 @router.get("/org/{org_id:path}/onepager", response_class=HTMLResponse)
-def onepager_html(request: Request, org_id: str) -> HTMLResponse:
+def onepager_html(request: Request, org_id: str, paper: Literal["a4", "letter"] = "a4") -> HTMLResponse:
     org = _org(request, org_id)
-    page_url = public_url(request).rsplit("/onepager", 1)[0]
-    return render(request, "onepager.html", org=org, page_url=page_url, printed=_now())
+    page_url = i18n.with_lang(site_url(request) + org_path(org_id), i18n.for_request(request))
+    return render(request, "onepager.html", org=org, page_url=page_url, paper=paper, printed=_now())
 
 
 @router.get("/org/{org_id:path}/evidence", response_class=HTMLResponse)
@@ -109,7 +117,7 @@ async def organization(request: Request, org_id: str) -> HTMLResponse:
     # The most visited page is kept rendered, per database version and public URL (the only part of the
     # request it shows), so a visit costs a lookup rather than a template run.
     database = request.app.state.db
-    key = ("org_page_html", org_id, public_url(request))
+    key = ("org_page_html", org_id, public_url(request), i18n.for_request(request))
     body = database.peek(key)
     if body is None:
         body = await run_in_threadpool(_render_organization, request, org_id, key)

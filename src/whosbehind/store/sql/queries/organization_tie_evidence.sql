@@ -2,6 +2,7 @@
 SELECT * EXCLUDE (n) FROM (
     SELECT e.kind, e.source_id, e.target_id, e.evidence_id, e.grade, e.source_name, e.locator, e.url, e.quote,
            e.amount, e.first_date, e.last_date, e.award_key, e.claim_id, e.status, e.note, c.summary, c.amount_what,
+           c.response_status, c.response_text, c.response_source,
            CASE WHEN e.kind = 'named_in_award' THEN e.award_key END AS tie_award_key,
            row_number() OVER (PARTITION BY e.kind, e.source_id, e.target_id,
                                            CASE WHEN e.kind = 'named_in_award' THEN e.award_key END

@@ -1,6 +1,17 @@
--- What an agency buys: obligations by industry (NAICS). Some sources give only the description, so rows are
--- grouped by the code where there is one, else by the description.
-SELECT any_value(naics) AS code, any_value(naics_description) AS description, sum(amount) AS obligated, count(*) AS source_rows
-FROM money
-WHERE (toptier_code = $code OR sub_agency_code = $code) AND coalesce(naics, naics_description) IS NOT NULL
-GROUP BY coalesce(naics, upper(trim(naics_description))) ORDER BY obligated DESC, code NULLS LAST, description LIMIT $limit;
+-- What an agency buys: obligations by NAICS code. Some sources give only the description: such rows take the code
+-- that other rows give with the same description, so one code is one line and no line shows without its code
+-- where any record names it.
+WITH named AS (
+    SELECT upper(trim(naics_description)) AS description_key, min(naics) AS code
+    FROM money WHERE naics IS NOT NULL AND naics_description IS NOT NULL
+    GROUP BY 1 HAVING count(DISTINCT naics) = 1
+), rows AS (
+    SELECT coalesce(m.naics, n.code) AS code, m.naics_description AS description, m.amount
+    FROM money m LEFT JOIN named n ON n.description_key = upper(trim(m.naics_description))
+    WHERE (m.toptier_code = $code OR m.sub_agency_code = $code) AND coalesce(m.naics, m.naics_description) IS NOT NULL
+)
+SELECT any_value(code) AS code,
+       coalesce(max(description) FILTER (WHERE description = upper(description)), max(description)) AS description,
+       sum(amount) AS obligated, count(*) AS source_rows
+FROM rows
+GROUP BY coalesce(code, upper(trim(description))) ORDER BY obligated DESC, code NULLS LAST, description LIMIT $limit;

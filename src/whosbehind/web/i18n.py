@@ -1,0 +1,98 @@
+"""The language of the pages: gettext catalogs (Babel), chosen per request by ``?lang=``, then the ``lang``
+cookie a choice leaves, then the browser's Accept-Language; English when none of them names a language held.
+
+The catalogs are the ``.po`` files in ``web/locales/<lang>/LC_MESSAGES/messages.po`` (shipped as package data);
+they are compiled in memory the first time a language is used, so an install from a fresh clone needs no build
+step. To add strings: ``pybabel extract -F src/whosbehind/web/locales/babel.cfg -o messages.pot src/whosbehind``
+then ``pybabel update -i messages.pot -d src/whosbehind/web/locales``.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+DEFAULT = "en"
+LANGUAGES = {"en": "English", "es": "Español"}
+COOKIE = "lang"
+
+_current: ContextVar[str] = ContextVar("whosbehind_lang", default=DEFAULT)
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalog of one language (English is the source language: no catalog)."""
+    if lang == DEFAULT or lang not in LANGUAGES:
+        return _gettext.NullTranslations()
+    po = resources.files("whosbehind.web").joinpath("locales", lang, "LC_MESSAGES", "messages.po")
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    mo = io.BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    return Translations(mo)
+
+
+def current() -> str:
+    return _current.get()
+
+
+@contextmanager
+def use(lang: str) -> Iterator[None]:
+    token = _current.set(lang if lang in LANGUAGES else DEFAULT)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str) -> str:
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ngettext(singular, plural, n)
+
+
+def choose(query: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """The language of one request."""
+    for value in (query, cookie):
+        if value and value.strip().lower() in LANGUAGES:
+            return value.strip().lower()
+    best, best_q = DEFAULT, -1.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        code = tag.strip().lower().split("-")[0]
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if code in LANGUAGES and q > best_q:
+            best, best_q = code, q
+    return best
+
+
+def for_request(request: Any) -> str:
+    return choose(request.query_params.get("lang"), request.cookies.get(COOKIE),
+                  request.headers.get("accept-language"))
+
+
+def with_lang(url: str, lang: str) -> str:
+    """An address of this site in a language: ``?lang=es`` added (or replaced), nothing for the default."""
+    base, _, query = url.partition("?")
+    params = [p for p in query.split("&") if p and not p.startswith("lang=")]
+    if lang != DEFAULT:
+        params.append("lang=" + lang)
+    return base + ("?" + "&".join(params) if params else "")

@@ -1,0 +1,132 @@
+"""Pages people read on a phone and on a desktop: nothing scrolls sideways, chart labels stay inside their chart,
+and axe-core (from its npm package, injected by Playwright) finds no WCAG 2.1 A/AA violation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+
+AXE_VERSION = "4.14.1"
+AXE_CACHE = Path(__file__).resolve().parents[2] / "test-artifacts" / f"axe-core-{AXE_VERSION}"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PAGES = {
+    "home": "/",
+    "search": "/search?q=geo&list=1",
+    "amazon": "/org/duns:884745530",
+    "geo": "/org/duns:612706465",
+    "ice": "/agency/7012",
+    "methodology": "/methodology",
+    "check": "/check",
+    "onepager": "/org/duns:612706465/onepager",
+    "geo-es": "/org/duns:612706465?lang=es",
+    "corrections": "/corrections?page=/org/duns:612706465",
+}
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """axe.min.js from the npm package axe-core (MPL-2.0), fetched once into the ignored test-artifacts folder."""
+    target = AXE_CACHE / "axe.min.js"
+    if target.exists():
+        return target
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is missing: it fetches axe-core for the accessibility checks (apt-get install npm)")
+    AXE_CACHE.mkdir(parents=True, exist_ok=True)
+    subprocess.run([npm, "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(AXE_CACHE), "--silent"],
+                   check=True, capture_output=True, timeout=300)
+    tgz = next(AXE_CACHE.glob("axe-core-*.tgz"))
+    with tarfile.open(tgz) as t:
+        member = t.extractfile("package/axe.min.js")
+        assert member is not None
+        target.write_bytes(member.read())
+    return target
+
+
+def _check_list(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    page.fill("#names", "GEO Group\nPalantir\nAmazon\nNo Such Company Anywhere")
+    page.click("form.check button[type=submit] >> nth=0")
+    page.wait_for_selector("#screening")
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 900)])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_the_screen_keeps_chart_labels_inside_and_passes_axe(chromium, live, shots: Path, axe_js: Path,
+                                                                      name: str, width: int, height: int) -> None:
+    shots.mkdir(exist_ok=True)
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
+        _open(page, live.url, name)
+        page.screenshot(path=str(shots / f"readable-{name}-{width}.png"), full_page=True)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{name} is {scroll_width} px wide in a {width} px window"
+        outside = page.evaluate(LABELS_OUTSIDE)
+        assert outside == [], f"chart labels outside their chart on {name}: {outside}"
+        if name in ("amazon", "geo", "ice"):
+            assert page.locator("svg.chart").count() >= 1
+        assert refused == [], f"the page needs something its Content-Security-Policy refuses: {refused}"
+    finally:
+        page.close()
+    # axe-core is injected as a script of its own, which the pages' policy rightly refuses: a second visit lets it in.
+    page = chromium.new_page(viewport={"width": width, "height": height}, bypass_csp=True)
+    try:
+        _open(page, live.url, name)
+        page.add_script_tag(path=str(axe_js))
+        result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+        problems = [f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
+                    for v in result["violations"]]
+        assert problems == [], f"axe-core on {name} at {width} px: {problems}"
+    finally:
+        page.close()
+
+
+LABELS_OUTSIDE = """() => {
+    const bad = [];
+    for (const svg of document.querySelectorAll('svg.chart')) {
+        const box = svg.getBoundingClientRect();
+        for (const t of svg.querySelectorAll('text')) {
+            const r = t.getBoundingClientRect();
+            if (!t.textContent.trim() || r.width === 0) continue;
+            if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5
+                || r.bottom > box.bottom + 0.5) bad.push(t.textContent);
+        }
+    }
+    return bad;
+}"""
+
+
+def _open(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    if name == "check":
+        _check_list(page, base + PAGES[name])
+    else:
+        response = page.goto(base + PAGES[name])
+        assert response is not None and response.status == 200
+
+
+def test_spanish_one_pager_pdf_of_geo_group_renders(live, tmp_path: Path) -> None:
+    import httpx
+    from PIL import Image
+
+    pdf = httpx.get(f"{live.url}/org/duns:612706465/onepager.pdf", params={"lang": "es"}, timeout=60)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    (tmp_path / "geo-es.pdf").write_bytes(pdf.content)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "geo-es.pdf", "page"], cwd=tmp_path,
+                   check=True)
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    dark = sum(image.histogram()[:128])
+    assert dark > 0.01 * image.width * image.height, "the first page of the Spanish PDF is (nearly) blank"
+    text = " ".join(subprocess.run(["pdftotext", "-f", "1", "-l", "1", "geo-es.pdf", "-"], cwd=tmp_path,
+                                   capture_output=True, text=True, check=True).stdout.split())
+    assert "THE GEO GROUP, INC." in text
+    assert "Vinculada a" in text and "grado A" in text          # the strongest ties, in Spanish, with grades
+    assert "lang=es" in text                                      # the page's address, in the same language
+    info = subprocess.run(["pdfinfo", "geo-es.pdf"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info                           # a one-page leaflet

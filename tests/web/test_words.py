@@ -1,0 +1,123 @@
+"""What the pages say and in which language: Spanish on request, one way of writing amounts, a 404 that helps,
+a correction form that keeps the request, a company's response beside the claim it answers."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+
+from babel.messages.pofile import read_po
+
+from whosbehind.analysis.organization import KIND_TITLES
+from whosbehind.web import i18n
+from whosbehind.web.formatting import money, short_money
+
+
+def test_every_string_of_the_pages_has_its_spanish() -> None:
+    from importlib import resources
+
+    po = resources.files("whosbehind.web").joinpath("locales", "es", "LC_MESSAGES", "messages.po")
+    with po.open("rb") as f:
+        catalog = read_po(f, locale="es")
+    empty = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
+    assert empty == []
+    with i18n.use("es"):
+        untranslated = [t for t in KIND_TITLES.values() if i18n.gettext(t) == t]
+        assert untranslated == []
+        assert i18n.gettext("Search") == "Buscar"
+
+
+def test_language_is_chosen_by_query_then_cookie_then_browser() -> None:
+    assert i18n.choose("es", None, None) == "es"
+    assert i18n.choose(None, "es", "en-US") == "es"
+    assert i18n.choose(None, None, "es-MX,es;q=0.9,en;q=0.5") == "es"
+    assert i18n.choose(None, None, "fr-FR,en;q=0.3") == "en"
+    assert i18n.choose("xx", None, None) == "en"
+    assert i18n.with_lang("/org/duns:1?q=geo", "es") == "/org/duns:1?q=geo&lang=es"
+    assert i18n.with_lang("/org/duns:1?lang=es", "en") == "/org/duns:1"
+
+
+def test_amounts_are_written_one_way() -> None:
+    assert money(Decimal("-7678.20")) == "−$7,678.20"
+    assert money(Decimal("-3497.06")) == "−$3,497.06"
+    assert short_money(Decimal("41550000")) == "$41.5M" or short_money(Decimal("41550000")) == "$41.6M"
+    assert short_money(Decimal("143510000")) == "$143.5M"
+    assert short_money(Decimal("-2500000000")) == "−$2.50B"
+
+
+def test_spanish_organization_page_is_marked_spanish(client) -> None:
+    html = client.get("/org/duns:612706465", params={"lang": "es"}).text
+    assert '<html lang="es">' in html
+    assert "Vinculada a Servicio de Inmigración y Control de Aduanas (ICE) mediante:" in html
+    assert "Pedir una corrección" in html
+    assert client.cookies.get("lang") == "es"   # the choice is kept for the next pages
+    spanish_again = client.get("/methodology").text
+    client.cookies.clear()                      # (the client is shared by the other page tests)
+    assert '<html lang="es">' in spanish_again
+    english = client.get("/org/duns:612706465").text
+    assert '<html lang="en">' in english and "Tied to U.S. Immigration and Customs Enforcement through:" in english
+
+
+def test_pages_have_a_favicon_and_no_command_line_wording(client) -> None:
+    for path in ("/", "/org/duns:612706465", "/methodology", "/agency/7012", "/check"):
+        html = client.get(path).text
+        assert 'rel="icon"' in html
+        for words in ("whosbehind explain", "whosbehind check", "whosbehind why", "RESULTS.md", "None</td>"):
+            assert words not in html, (path, words)
+    assert client.get("/static/favicon.svg").status_code == 200
+    assert client.get("/favicon.ico", follow_redirects=False).status_code == 301
+
+
+def test_award_tables_name_the_agency(client) -> None:
+    html = client.get("/org/duns:612706465").text
+    awards = html.split('id="awards"', 1)[1].split("</section>", 1)[0]
+    assert "<td>ICE</td>" in awards and "<td>7012</td>" not in awards
+
+
+def test_a_missing_page_helps(client) -> None:
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert 'action="/search"' in r.text and 'href="/check"' in r.text
+    es = client.get("/no/such/page", params={"lang": "es"})
+    client.cookies.clear()
+    assert es.status_code == 404 and "No hay ninguna página en esta dirección." in es.text
+    assert client.get("/api/nothing-here").headers["content-type"].startswith("application/json")
+
+
+def test_a_correction_request_is_stored_for_the_maintainers(client, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("WHOSBEHIND_CORRECTIONS_DIR", str(tmp_path))
+    form = client.get("/corrections", params={"page": "/org/duns:612706465", "company": "1"})
+    assert form.status_code == 200 and 'name="evidence"' in form.text and "Responding for a company?" in form.text
+    bad = client.post("/corrections", data={"page": "/org/duns:612706465", "what": "", "evidence": ""})
+    assert bad.status_code == 422 and 'id="problems"' in bad.text
+    assert not (tmp_path / "corrections.sqlite").exists()
+    ok = client.post("/corrections", data={"page": "/org/duns:612706465", "what": "The 2021 figure is wrong",
+                                           "evidence": "https://www.usaspending.gov/award/X",
+                                           "contact": "press@example.org", "company": "true"})
+    assert ok.status_code == 200 and 'id="correction-received"' in ok.text
+    with sqlite3.connect(tmp_path / "corrections.sqlite") as con:
+        rows = con.execute("SELECT page, what, evidence, contact, from_company FROM correction_requests").fetchall()
+    assert rows == [("/org/duns:612706465", "The 2021 figure is wrong", "https://www.usaspending.gov/award/X",
+                     "press@example.org", 1)]
+
+
+def test_the_organization_page_says_how_to_respond_and_shows_responses(client) -> None:
+    html = client.get("/org/duns:884745530").text   # Amazon: AWS hosting claims carry "did not respond"
+    assert 'id="respond"' in html and "/corrections?company=1" in html
+    assert "Response of the company:" in html and "did not respond" in html
+
+
+def test_every_page_a_visitor_sees_renders_in_both_languages(client) -> None:
+    paths = ("/", "/search?q=geo&list=1", "/search?q=no+such+thing+anywhere", "/org/duns:612706465",
+             "/org/duns:884745530", "/org/duns:612706465/evidence", "/org/duns:612706465/onepager", "/agency/7012",
+             "/methodology", "/check", "/corrections", "/api")
+    try:
+        for lang in ("en", "es"):
+            for path in paths:
+                r = client.get(path + ("&" if "?" in path else "?") + "lang=" + lang)
+                assert r.status_code == 200, (lang, path)
+                assert f'<html lang="{lang}"' in r.text, (lang, path)
+        spanish = client.post("/check?lang=es", data={"names": "Palantir USG, Inc.\nnadie en absoluto"}).text
+        assert "<td>encontrada</td>" in spanish and "<td>no encontrada</td>" in spanish
+    finally:
+        client.cookies.clear()
