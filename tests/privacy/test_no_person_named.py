@@ -165,7 +165,7 @@ def test_no_cli_answer_names_a_labelled_person(built, persons, tmp_path):
     rows = json.loads(screened.output)
     assert [r["rule"] for r in rows] == ["individual"] * len(persons.names)
     for row in rows:
-        faces.scan("match --file", json.dumps({k: v for k, v in row.items() if k != "input_name"}))
+        faces.scan("match --file", json.dumps({k: v for k, v in row.items() if k not in ("input", "input_name")}))
     for name in ("KATHERINE J THOMSON", "JUAN M BANUELOS", "HARRIGAN, NICHOLAS PAUL"):
         assert name in persons.names
         text = built.run("match", name)
