@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
-from whosbehind.store import db
+from whosbehind.store import db, digest, writelock
 
 
 @dataclass
@@ -52,6 +52,12 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
         from whosbehind.errors import WhosbehindError
 
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
+    with writelock.writing(db_path):  # one writer at a time, as for an ingest (store/writelock.py)
+        return _refresh_locked(db_path, gleif=gleif, usaspending=usaspending, ueis=ueis, leis=leis, limit=limit)
+
+
+def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
+                    ueis: list[str] | None, leis: list[str] | None, limit: int) -> RefreshReport:
     building = db_path.with_name(db_path.name + ".refreshing")
     building.unlink(missing_ok=True)
     db.connect(db_path).close()  # fold a write-ahead log into the file before copying it
@@ -80,6 +86,7 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
             from whosbehind import build  # the build runs resolution; imported here, not at module level
 
             build.derive(con)
+        digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)

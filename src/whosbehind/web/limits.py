@@ -70,6 +70,13 @@ def check_slot() -> Iterator[None]:
         _check_slots.release()
 
 
+def screen_once_each(screen: Any, con: Any, names: list[str], focus: Any) -> list[dict[str, Any]]:
+    """``screen`` (views.screen) with each distinct name looked up once, rows in the order of the list."""
+    cleaned = [n.strip() for n in names if n and n.strip()]
+    found = {row["input"]: row for row in screen(con, list(dict.fromkeys(cleaned)), focus)}
+    return [dict(found[n]) for n in cleaned if n in found]
+
+
 class _TooLarge(HTTPException):
     """Raised from receive(): an HTTPException, so the form and JSON readers pass it on as a 413 answer."""
 
