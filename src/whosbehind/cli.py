@@ -33,6 +33,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 out = Console(markup=False)
 err = Console(stderr=True, markup=False)
 
+from whosbehind.tips.cli import app as tips_app  # noqa: E402  the tip line's moderator commands
+
+app.add_typer(tips_app, name="tips")
+
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Database file (default: $WHOSBEHIND_DB, else a file in your data folder)."),
@@ -432,3 +436,8 @@ def why_command(
 from whosbehind.cli_families import register as _register_family_commands  # noqa: E402
 
 _register_family_commands(app, user_errors, _db_path)
+
+# Fresh data: refresh, changes, watchlists (cli_fresh.py).
+from whosbehind import cli_fresh  # noqa: E402
+
+cli_fresh.register(app)

@@ -70,6 +70,24 @@ def warm_seconds() -> float:
     return float(_get("WARM_SECONDS") or 10.0)
 
 
+def tips_dir() -> Path:
+    """WHOSBEHIND_TIPS_DIR: the tip line's store (tips.sqlite3, keys.sqlite3), else 'tips' in the user data
+    folder."""
+    value = _get("TIPS_DIR")
+    return Path(value) if value else data_dir() / "tips"
+
+
+def tips_retention_days_text() -> str | None:
+    """WHOSBEHIND_TIPS_RETENTION_DAYS: days a tip is kept unless a moderator keeps it (default 90; checked by
+    tips.store.retention_days)."""
+    return _get("TIPS_RETENTION_DAYS")
+
+
+def tips_max_mb() -> int:
+    """WHOSBEHIND_TIPS_MAX_MB: the largest tip form, files included, in MB (default 10)."""
+    return int(_get("TIPS_MAX_MB") or 10)
+
+
 def products_lexicon() -> Path | None:
     """WHOSBEHIND_PRODUCTS: a product lexicon (YAML) to read instead of the packaged curated/products.yaml."""
     value = _get("PRODUCTS")
@@ -117,3 +135,40 @@ def web_limit(name: str) -> float:
     """WHOSBEHIND_HEADER_TIMEOUT, _MAX_HEADER_BYTES, _KEEP_ALIVE, _BODY_TIMEOUT, _MAX_BODY, _MAX_UPLOAD,
     _MAX_CONNECTIONS, _CHECK_SLOTS, _CHECK_WAIT: the web server's limits (defaults in WEB_LIMITS)."""
     return _number(name, WEB_LIMITS[name])
+
+
+# Fresh data (refresh/): where the sources are fetched from, and how patiently.
+def usaspending_api() -> str:
+    """WHOSBEHIND_USASPENDING_API: the USAspending API's base URL (tests point it at a local server)."""
+    return (_get("USASPENDING_API") or "https://api.usaspending.gov").rstrip("/")
+
+
+def fedramp_url() -> str:
+    """WHOSBEHIND_FEDRAMP_URL: the FedRAMP Marketplace data.json to fetch."""
+    return _get("FEDRAMP_URL") or "https://raw.githubusercontent.com/GSA/marketplace-fedramp-gov-data/main/data.json"
+
+
+def http_timeout() -> float:
+    """WHOSBEHIND_HTTP_TIMEOUT: seconds a request may wait for an answer or the next bytes, default 60."""
+    return float(_get("HTTP_TIMEOUT") or 60)
+
+
+def http_retries() -> int:
+    """WHOSBEHIND_HTTP_RETRIES: how often a 5xx, 429, timeout or cut connection is retried, default 4."""
+    return int(_get("HTTP_RETRIES") or 4)
+
+
+def http_backoff() -> float:
+    """WHOSBEHIND_HTTP_BACKOFF: seconds before the first retry, doubled for each next one, default 2."""
+    return float(_get("HTTP_BACKOFF") or 2)
+
+
+def poll_seconds() -> float:
+    """WHOSBEHIND_POLL_SECONDS: seconds between looks at a USAspending download's status, default 15."""
+    return float(_get("POLL_SECONDS") or 15)
+
+
+def poll_limit() -> float:
+    """WHOSBEHIND_POLL_LIMIT: seconds to wait for a download to be ready before stopping (a later run goes on
+    waiting for the same file), default 7200."""
+    return float(_get("POLL_LIMIT") or 7200)

@@ -29,7 +29,7 @@ import pyarrow as pa
 from whosbehind.resolve.names import NameKey, normalize
 from whosbehind.store import db, queries
 
-Status = Literal["found", "list", "not_found"]
+Status = Literal["found", "list", "not_found", "withheld"]  # withheld: a private person's name
 MAX_CANDIDATES = 10
 _UEI = re.compile(r"^[A-Z0-9]{12}$")
 _DUNS = re.compile(r"^\d{9}$")
@@ -96,6 +96,10 @@ def lookup_many(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher
         for i, result in zip(pending, results, strict=True):
             answers[i] = _from_matcher(con, texts[i], result)
     return [a if a is not None else _fallback(con, texts[i]) for i, a in enumerate(answers)]
+
+
+def is_withheld(answer: Answer) -> bool:
+    return answer.status == "withheld"
 
 
 def _direct(con: duckdb.DuckDBPyConnection, text: str) -> Answer | None:
@@ -191,6 +195,9 @@ def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Ans
     """Resolution's matcher decided (one organization, or several): map its records to their nodes."""
     detail = {"score": result.score, "rule": result.rule, "matched_name": result.matched_name,
               "explanation": result.explanation, "brand": result.brand, "scored": result.candidates}
+    if result.rule == "individual":  # a private person's name: never matched, named or listed
+        return Answer(text, "withheld", basis="individual", reason=result.explanation[0]["level"],
+                      match={**detail, "scored": []})
     if result.match:
         node = queries.one(con, "lookup_node", id=result.match["id"])
         if node is not None:

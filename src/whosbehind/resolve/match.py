@@ -8,6 +8,7 @@ they were not taken, never a guess.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ import duckdb
 from whosbehind.resolve import scoring
 from whosbehind.resolve.decisions import Judgement
 from whosbehind.resolve.names import NameKey, normalize
+from whosbehind.sources.persons import reads_as_person
 from whosbehind.store import queries
 
 
@@ -156,6 +158,12 @@ def match_names(
                    "second word or legal form)", "left": names[i], "right": None,
               "match_weight": None}], candidates=candidates)
 
+    # A name that reads as a private person's, and that no organization answers or begins with ("Booz Allen"
+    # begins BOOZ ALLEN HAMILTON INC), is never matched or named.
+    for i, r in enumerate(results):
+        if r is not None and r.rule == "no-match" and reads_as_person(names[i]) and not any(
+                _words(c["name"]).startswith(_words(names[i])) for c in r.candidates):
+            results[i] = withheld_person(names[i])
     final = [r for r in results if r is not None]
     if focus_codes:
         fam_ids = sorted({r.family["id"] for r in final if r.family})
@@ -165,6 +173,22 @@ def match_names(
             r.focus_ties = {"tied": t is not None, "obligated": t["obligated"] if t else Decimal("0"),
                             "awards": t["awards"] if t else 0, "agency_codes": focus_codes}
     return final
+
+
+WITHHELD = "an individual recipient; name withheld"
+
+
+def _words(name: str) -> str:
+    return " ".join(re.findall(r"[A-Z0-9]+", name.upper())) + " "
+
+
+def withheld_person(query: str) -> MatchResult:
+    """The answer for a private person's name: no organization, no candidates, no family."""
+    return MatchResult(
+        query, None, None, None, "individual",
+        [{"feature": "decision", "level": f"{WITHHELD}: the name reads as a private person's, and whosbehind never "
+          "names or matches private persons (their money counts under 'Individual recipients (names withheld)')",
+          "left": query, "right": None, "match_weight": None}])
 
 
 def lone_word_match(con: duckdb.DuckDBPyConnection, query: str, key: NameKey, rows: list[dict[str, Any]],

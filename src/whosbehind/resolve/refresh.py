@@ -86,7 +86,7 @@ def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: Us
             from whosbehind import build  # the build runs resolution; imported here, not at module level
 
             build.derive(con)
-        digest.record(con)  # what `check` verifies the derived tables against
+            digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)

@@ -35,9 +35,13 @@ class SourceFormat:
     # Files of a series after the first may come without a header (the 2018-era exports).
     headerless_continuations: bool = False
     # SQL predicate over the raw columns: the recipient is a private person (see DESIGN.md, principle 4).
+    # ``reads_as_person(name)`` (sources/persons.py) reads a name; the macros are in store/sql/000_macros.sql.
     individual_predicate: str = "FALSE"
     # Columns that would name or locate that person: stored as NULL on such rows.
     personal_columns: tuple[str, ...] = ()
+    # Other names on a row that may be a private person's (a parent, a prime recipient, a trade name): each a
+    # SQL predicate over the raw columns and the columns stored as NULL when it holds.
+    person_checks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def raw_table(self) -> str:

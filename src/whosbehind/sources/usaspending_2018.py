@@ -25,15 +25,22 @@ TRANSACTIONS_2018 = SourceFormat(
     headerless_continuations=True,
     individual_predicate=(
         "((sole_proprietorship = 't' AND NOT has_organisation_word(recipient_name)) "
-        "OR looks_like_person_name(recipient_name))"
+        "OR looks_like_person_name(recipient_name) OR reads_as_person(recipient_name))"
     ),
     personal_columns=(
+        "recipient_duns",  # an identifier that SAM.gov and USAspending resolve to the person's name
         "recipient_name",
         "recipient_doing_business_as_name",
         "recipient_parent_name",
+        "recipient_parent_duns",
         "recipient_address_line_1",
         "recipient_address_line_2",
         "recipient_phone_number",
         "recipient_fax_number",
+        "award_description",  # the description of a person's award may name them
+    ),
+    person_checks=(
+        ("reads_as_person(recipient_parent_name)", ("recipient_parent_name", "recipient_parent_duns")),
+        ("reads_as_person(recipient_doing_business_as_name)", ("recipient_doing_business_as_name",)),
     ),
 )

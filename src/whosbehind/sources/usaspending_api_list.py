@@ -31,6 +31,8 @@ API_TRANSACTION_LIST = SourceFormat(
     grade=Grade.A,
     amount_columns=("Federal Action Obligation",),
     date_columns=("Action Date",),
-    individual_predicate='looks_like_person_name("Recipient Name")',
-    personal_columns=("Recipient Name",),
+    # No business-type column: the name alone decides (sources/persons.py).
+    individual_predicate='(looks_like_person_name("Recipient Name") OR reads_as_person("Recipient Name"))',
+    # The description of a person's award may name them ("ARBITRATION SERVICES - <name>").
+    personal_columns=("Recipient Name", "Transaction Description"),
 )

@@ -57,6 +57,7 @@ def load(
     fedramp_files = fedramp_files or sorted((base / "fedramp").glob("*.json.gz"))
     facility_file = facility_file or base / "ice_facilities.csv.gz"
     snapshots = [fedramp.read_snapshot(p) for p in fedramp_files]
+    snapshots += _fetched_snapshots(con, {s.snapshot_date for s in snapshots})  # kept by `whosbehind refresh`
     facilities, facility_sha = ice_facilities.read(facility_file)
     cur = curated.load(claims_dir)
     if cur.problems:
@@ -76,6 +77,26 @@ def load(
         _insert_curated(con, cur)
         derive(con)  # build.derive_evidence (build.derive on a store with no contract graph yet)
     return report
+
+
+def _fetched_snapshots(con: duckdb.DuckDBPyConnection, held: set[str]) -> list[fedramp.Snapshot]:
+    """FedRAMP snapshots fetched by `whosbehind refresh` (stored in the database), read like the bundled ones."""
+    if not db.has_table(con, "fetched_fedramp_snapshots"):
+        return []
+    found = []
+    workdir = Path(tempfile.mkdtemp(prefix="whosbehind-fedramp-"))
+    try:
+        for name, content in con.execute("SELECT file_name, content FROM fetched_fedramp_snapshots "
+                                         "ORDER BY snapshot_date").fetchall():
+            path = workdir / name
+            path.write_bytes(content)
+            snap = fedramp.read_snapshot(path)
+            if snap.snapshot_date not in held:
+                found.append(snap)
+                held.add(snap.snapshot_date)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return found
 
 
 def _check_counts(report: EvidenceReport) -> None:

@@ -65,6 +65,8 @@ def ingest(
         workdir.mkdir(parents=True, exist_ok=True)
     try:
         with db.transaction(con):
+            # Rows stored under older person rules are classified again first (they only gain persons).
+            reclassified = raw.reclassify(con)
             for item in iter_csv_inputs(files, workdir, on_bytes):
                 detected = raw.detect_format(item)
                 known = con.execute(
@@ -81,9 +83,10 @@ def ingest(
                 report.files.append(outcome)
                 on_file(outcome)
             added = sum(1 for f in report.files if f.status == "stored")
-            # Nothing new, but tables derived by another version (or with no digest `check` can verify by):
-            # derive them again from the raw rows so they can be read.
-            if added or db.derived_layout(con) != db.DERIVED_LAYOUT or not digest.is_current(con):
+            # Nothing new, but tables derived by another version, names classified again, or no digest `check`
+            # can verify by: derive them again from the raw rows so they can be read.
+            if (added or reclassified or db.derived_layout(con) != db.DERIVED_LAYOUT
+                    or not digest.is_current(con)):
                 on_stage("rebuilding organizations, ties and totals")
                 derive(con)  # build.derive: the numbered steps and name resolution
                 report.derived = True
@@ -153,6 +156,9 @@ def _ingest_locked(
         if then is not None:
             then(con)
         if report.derived or then is not None:
+            from whosbehind.store import changes  # every build is recorded, with what changed since the last
+
+            changes.record_build(con, report.run_id, options.get("command", "ingest"))
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()

@@ -29,7 +29,16 @@ def raw_rows(con: duckdb.DuckDBPyConnection, source_format: str, sha256: str, ro
     tables = {f.key: f.raw_table for f in all_formats()}
     if source_format not in tables:
         return []
-    cursor = con.execute(f"SELECT * EXCLUDE (_run_id, _individual) FROM {quote(tables[source_format])} "
-                         "WHERE _sha256 = ? AND list_contains(?, _row) ORDER BY _row", [sha256, rows])
+    table = quote(tables[source_format])
+    names = [r[0] for r in con.execute(f"SELECT * FROM {table} LIMIT 0").description
+             if r[0] not in ("_run_id", "_individual")]
+    # A link column is shown only when it holds an http(s) link (the web_url macro); anything else, such as a
+    # script link, is said to be there but not shown, so no page carries it.
+    select = ", ".join(
+        f"CASE WHEN {quote(n)} IS NULL OR web_url({quote(n)}) IS NOT NULL THEN {quote(n)} "
+        f"ELSE '(not an http(s) link: not shown)' END AS {quote(n)}"
+        if "permalink" in n.lower() or "url" in n.lower() else quote(n) for n in names)
+    cursor = con.execute(f"SELECT {select} FROM {table} WHERE _sha256 = ? AND list_contains(?, _row) ORDER BY _row",
+                         [sha256, rows])
     columns = [d[0] for d in cursor.description]
     return [{c: v for c, v in zip(columns, row, strict=True) if v not in (None, "")} for row in cursor.fetchall()]

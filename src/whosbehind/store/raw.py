@@ -94,14 +94,24 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
                                   detected.file_columns) + "}"
     personal = set(fmt.personal_columns)
     stored = set(fmt.stored_columns)
+    # Each other name that reads as a person's (a parent, a trade name) blanks its own columns.
+    blanked_by: dict[str, list[str]] = {}
+    for index, (_predicate, columns) in enumerate(fmt.person_checks):
+        for column in columns:
+            blanked_by.setdefault(column, []).append(f"_person_{index}")
     select_list = []
     for file_col, canon in canonical.items():
         if canon not in stored:
             continue  # names and pay of individual officers: dropped before anything is stored
         value = quote(file_col)
-        if canon in personal:
-            value = f"CASE WHEN _individual THEN NULL ELSE {value} END"
+        flags = (["_individual"] if canon in personal else []) + blanked_by.get(canon, [])
+        if flags:
+            value = f"CASE WHEN {' OR '.join(flags)} THEN NULL ELSE {value} END"
         select_list.append(f"{value} AS {quote(canon)}")
+    checks = "".join(
+        f", coalesce({predicate}, false) AS _person_{index}"
+        for index, (predicate, _columns) in enumerate(fmt.person_checks)
+    )
     # One reader thread: under the memory limit, DuckDB's parallel reader has to hold batches back to keep
     # them in file order, and ran about 20% slower than a single reader (benchmarks/RESULTS.md); one reader
     # also keeps the row order, which the row numbers below rely on, without any buffering.
@@ -116,7 +126,8 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
             + ", ".join(quote(c) for c in fmt.stored_columns)
             + ") SELECT ?, NULL, ?, _individual, "
             + ", ".join(select_list)
-            + f" FROM (SELECT *, coalesce({fmt.individual_predicate}, false) AS _individual FROM {source})",
+            + f" FROM (SELECT *, coalesce({fmt.individual_predicate}, false) AS _individual{checks} "
+            + f"FROM {source})",
             [item.sha256, run_id],
         )
     except duckdb.Error as exc:
@@ -127,6 +138,46 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
         "WHERE _sha256 = $1) + 1 WHERE _sha256 = $1",
         [item.sha256],
     )
+
+
+def reclassify(con: duckdb.DuckDBPyConnection) -> bool:
+    """Apply the current person rules to rows stored under older ones; True when any row changed.
+
+    Rows can only become private persons here, never the reverse (their names are gone), and the current
+    predicates include the older ones, so a database ingested by an earlier version ends up as a fresh
+    ingest would. ``person_rules`` records the rules version the raw rows were classified under.
+    """
+    from whosbehind.sources.persons import RULES_VERSION
+
+    con.execute("CREATE TABLE IF NOT EXISTS person_rules (version VARCHAR NOT NULL)")
+    stored = con.execute("SELECT max(version) FROM person_rules").fetchone()[0]
+    if stored == RULES_VERSION:
+        return False
+    changed = 0
+    if stored is not None or con.execute("SELECT count(*) FROM source_files").fetchone()[0]:
+        for fmt in all_formats():
+            changed += con.execute(
+                f"UPDATE {fmt.raw_table} SET _individual = true "
+                f"WHERE NOT _individual AND coalesce({fmt.individual_predicate}, false)"
+            ).fetchone()[0]
+            if fmt.personal_columns:  # also the columns a newer version blanks on persons' rows
+                changed += con.execute(
+                    f"UPDATE {fmt.raw_table} SET " + ", ".join(f"{quote(c)} = NULL" for c in fmt.personal_columns)
+                    + " WHERE _individual AND ("
+                    + " OR ".join(f"{quote(c)} IS NOT NULL" for c in fmt.personal_columns) + ")"
+                ).fetchone()[0]
+            for predicate, columns in fmt.person_checks:
+                blank = ", ".join(f"{quote(c)} = NULL" for c in columns)
+                changed += con.execute(
+                    f"UPDATE {fmt.raw_table} SET {blank} WHERE coalesce({predicate}, false)"
+                ).fetchone()[0]
+            con.execute(
+                "UPDATE source_files SET individual_rows = n FROM (SELECT _sha256, count(*) FILTER "
+                f"(WHERE _individual) AS n FROM {fmt.raw_table} GROUP BY _sha256) r WHERE sha256 = r._sha256"
+            )
+    con.execute("DELETE FROM person_rules")
+    con.execute("INSERT INTO person_rules VALUES (?)", [RULES_VERSION])
+    return changed > 0
 
 
 def _sql_string(text: str) -> str:

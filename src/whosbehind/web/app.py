@@ -93,6 +93,13 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from whosbehind.tips.privacy import ForgetClient
+    from whosbehind.tips.web import router as tips_router  # the tip line (writable store of its own, tips/)
+    app.include_router(tips_router)
+    app.add_middleware(ForgetClient)  # no client address, user agent or referrer reaches any page or log
+    from whosbehind.web import feeds  # Atom feeds and the "what changed" section (web/feeds.py)
+
+    feeds.register(app)
     app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
     app.add_middleware(limits.RequestLimits)  # body size and time limits, protective headers (web/limits.py)
 

@@ -4,9 +4,10 @@
   answer on a kept-alive connection) and be at most ``MAX_HEADER_BYTES``: a client that trickles them (a
   "slowloris") is disconnected instead of holding a connection open for ever.
 - A request body may be at most ``MAX_BODY`` bytes (``MAX_UPLOAD`` for the check-a-list form, whose file may be
-  5 MB) and must arrive within ``BODY_TIMEOUT`` seconds. A declared Content-Length over the limit is refused
-  (413) before a byte is read; a body without one is counted while it streams and refused as soon as it passes
-  the limit, so no more than the limit is ever read (into memory, or the disk for a form upload).
+  5 MB; WHOSBEHIND_TIPS_MAX_MB for the tip form) and must arrive within ``BODY_TIMEOUT`` seconds. A declared
+  Content-Length over the limit is refused (413) before a byte is read; a body without one is counted while it
+  streams and refused as soon as it passes the limit, so no more than the limit is ever read (into memory, or
+  the disk for a form upload).
 - At most ``MAX_CONNECTIONS`` connections are served at once (default: what the process's open-file limit
   allows, raised to its hard limit; more are answered 503 at once instead of being dropped), and lists of
   names are checked one at a time (``CHECK_SLOTS``): a second list waits up to ``CHECK_WAIT`` seconds, then gets
@@ -40,6 +41,7 @@ BODY_TIMEOUT = settings.web_limit("BODY_TIMEOUT")
 MAX_BODY = int(settings.web_limit("MAX_BODY"))
 MAX_UPLOAD = int(settings.web_limit("MAX_UPLOAD"))
 UPLOAD_PATHS = ("/check", "/check.csv")
+TIP_PATH = "/tip"
 MAX_CONNECTIONS = int(settings.web_limit("MAX_CONNECTIONS"))  # 0: as many as the open-file limit allows
 CHECK_SLOTS = int(settings.web_limit("CHECK_SLOTS"))
 CHECK_WAIT = settings.web_limit("CHECK_WAIT")
@@ -101,6 +103,8 @@ class RequestLimits:
             return
         path = scope.get("path", "")
         limit = MAX_UPLOAD if path in UPLOAD_PATHS else MAX_BODY
+        if path == TIP_PATH:  # the tip form takes files up to its own limit (tips/web.py says when one is over)
+            limit = max(limit, settings.tips_max_mb() * 1024 * 1024 + 64 * 1024)
         csp = (CSP_ONEPAGER if path.endswith(ONEPAGER_SUFFIX) else CSP).encode()
         started = False
 

@@ -45,7 +45,7 @@ SELECT node_id AS id, coalesce(cso, product_id) || ' (FedRAMP ' || product_id ||
        'cloud_product' AS kind, 'fedramp' AS source
 FROM fedramp_products
 UNION ALL
-SELECT DISTINCT provider_id, arg_max(csp, last_seen) OVER (PARTITION BY provider_id), 'cloud_provider', 'fedramp'
+SELECT DISTINCT provider_id, arg_max(csp, (last_seen, csp)) OVER (PARTITION BY provider_id), 'cloud_provider', 'fedramp'
 FROM fedramp_products WHERE provider_id IS NOT NULL
 UNION ALL
 SELECT node_id, name, 'agency', 'fedramp' FROM fedramp_agency_map

@@ -37,8 +37,8 @@ by_brand AS (  -- a curated brand with no key of its own: the owner curated/bran
 candidates AS (SELECT * FROM direct UNION ALL SELECT * FROM one_hop UNION ALL SELECT * FROM by_brand),
 chosen AS (
     SELECT c.node_id,
-           arg_min(c.canonical_id, (c.rank, -coalesce(m.obligated, 0), c.canonical_id)) AS canonical_id,
-           arg_min(c.basis, (c.rank, -coalesce(m.obligated, 0), c.canonical_id)) AS basis
+           arg_min(c.canonical_id, (c.rank, -coalesce(m.obligated, 0), c.canonical_id, c.basis)) AS canonical_id,
+           arg_min(c.basis, (c.rank, -coalesce(m.obligated, 0), c.canonical_id, c.basis)) AS basis
     FROM candidates c LEFT JOIN org_money m USING (canonical_id)
     GROUP BY c.node_id
 )
@@ -148,10 +148,14 @@ GROUP BY ALL ORDER BY organization_id;
 
 -- Each organization's money per award (over all its records): its "largest awards".
 CREATE OR REPLACE TABLE organization_awards AS
-SELECT o.canonical_id AS organization_id, m.award_key, any_value(m.piid) AS piid,
-       any_value(m.sub_agency_code) AS sub_agency_code, sum(m.amount) AS obligated, min(m.action_date) AS first_date,
-       max(m.action_date) AS last_date, any_value(m.permalink) AS permalink, any_value(m.description) AS description,
-       count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ') AS files
+SELECT o.canonical_id AS organization_id, m.award_key,
+       -- the latest row's values (a fixed pick: the same rows give the same table on every derive)
+       arg_max(m.piid, (m.action_date, m.sha256, m.row_no)) AS piid,
+       arg_max(m.sub_agency_code, (m.action_date, m.sha256, m.row_no)) AS sub_agency_code,
+       sum(m.amount) AS obligated, min(m.action_date) AS first_date, max(m.action_date) AS last_date,
+       arg_max(m.permalink, (m.action_date, m.sha256, m.row_no)) AS permalink,
+       arg_max(m.description, (m.action_date, m.sha256, m.row_no)) AS description,
+       count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ' ORDER BY m.file_name) AS files
 FROM money m JOIN organizations o ON o.id = m.recipient_id
 GROUP BY o.canonical_id, m.award_key ORDER BY organization_id;
 

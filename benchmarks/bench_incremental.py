@@ -1,0 +1,216 @@
+"""Issue-16 benchmark: adding a small file to a large database against deriving that database again.
+
+Side by side, in one run, each in its own process:
+
+(F) the full derive of a database built from N generated rows (``store.db.derive`` over every stored row),
+    timed step by step;
+(I) ``whosbehind ingest SMALL.csv`` of a 1,000-row file into a copy of the same database, end to end (copy of
+    the file for the atomic swap, load, derive, the build record of ``changes``).
+
+The target of issue 16 is (I) at most 10 percent of (F), with identical tables afterwards. With ``--identity``
+the run also derives (I)'s database again from its stored rows and compares every derived table (row count
+and an order-independent digest) with what (I) left.
+
+Generated files come from ``generate_transactions.py`` (values drawn from the bundled real samples). Results
+go between this script's markers in ``benchmarks/RESULTS.md``. Times are never asserted anywhere.
+
+    python benchmarks/bench_incremental.py                          # 2,000,000 rows + 1,000
+    python benchmarks/bench_incremental.py --rows 50000 --identity  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / "work"
+PY = sys.executable
+RESULTS = HERE / "RESULTS.md"
+BEGIN, END = "<!-- bench_incremental.py: begin -->", "<!-- bench_incremental.py: end -->"
+
+DERIVE_SCRIPT = r"""
+import json, sys, time
+from pathlib import Path
+from whosbehind import build
+from whosbehind.analysis import lookup
+from whosbehind.store import db
+path = Path(sys.argv[1])
+con = db.connect(path)
+steps = {}
+started = time.perf_counter()
+with db.transaction(con):
+    # build.derive, step by step: the numbered SQL steps, name resolution and the lookup index between them
+    for step in db.step_names():
+        t = time.perf_counter()
+        db.run_step(con, step)
+        steps[step] = time.perf_counter() - t
+        t = time.perf_counter()
+        if step == build.RESOLVE_AFTER:
+            build._resolve_names(con)
+            steps["name resolution (Splink, after " + step + ")"] = time.perf_counter() - t
+        elif step == build.INDEX_AFTER:
+            lookup.build_index(con)
+            steps["lookup index (after " + step + ")"] = time.perf_counter() - t
+    db.mark_derived(con)
+print(json.dumps({"total": time.perf_counter() - started, "steps": steps}))
+"""
+
+DIGEST_SCRIPT = r"""
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+skip = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links"}
+out = {}
+for t in tables:
+    if t in skip or t.startswith("raw_") or t in ("source_files", "agency_codes"):
+        continue
+    out[t] = con.execute(f'SELECT count(*), coalesce(sum(hash(x)), 0)::VARCHAR FROM "{t}" x').fetchone()
+print(json.dumps(out))
+"""
+
+
+def run(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return wall, done
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--identity", action="store_true", help="derive (I)'s database again and compare tables")
+    parser.add_argument("--keep", action="store_true", help="keep generated files and databases")
+    args = parser.parse_args(argv)
+    WORK.mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    big, small = WORK / f"inc_{args.rows}.csv", WORK / f"inc_small_{args.small}.csv"
+    base = WORK / f"inc_base_{args.rows}.duckdb"
+    notes: list[str] = []
+    if not big.exists():
+        wall, _ = run([PY, str(HERE / "generate_transactions.py"), "--rows", str(args.rows), "--seed", "2",
+                       "--out", str(big), "--quiet"])
+        notes.append(f"generated {args.rows:,} rows in {wall:.0f} s")
+    if not small.exists():
+        run([PY, str(HERE / "generate_transactions.py"), "--rows", str(args.small), "--seed", "16",
+             "--out", str(small), "--quiet"])
+    if not base.exists():
+        wall, _ = run([PY, "-m", "whosbehind", "ingest", str(big), "--db", str(base), "--json"], env=env)
+        notes.append(f"the {args.rows:,}-row database was built by `whosbehind ingest` in {wall:.0f} s")
+    size_mb = base.stat().st_size / 1e6
+
+    full_db, incr_db = WORK / "inc_full.duckdb", WORK / "inc_incr.duckdb"
+    shutil.copy2(base, full_db)
+    before = load()
+    wall_f, done = run([PY, "-c", DERIVE_SCRIPT, str(full_db)], env=env)
+    derive = json.loads(done.stdout.strip().splitlines()[-1])
+    load_f = (before, load())
+
+    shutil.copy2(base, incr_db)
+    before = load()
+    wall_i, done = run([PY, "-m", "whosbehind", "ingest", str(small), "--db", str(incr_db), "--json"], env=env)
+    report = json.loads(done.stdout)
+    load_i = (before, load())
+
+    identity = None
+    if args.identity:
+        again = WORK / "inc_again.duckdb"
+        shutil.copy2(incr_db, again)
+        run([PY, "-c", DERIVE_SCRIPT, str(again)], env=env)
+        a = json.loads(run([PY, "-c", DIGEST_SCRIPT, str(incr_db)], env=env)[1].stdout)
+        b = json.loads(run([PY, "-c", DIGEST_SCRIPT, str(again)], env=env)[1].stdout)
+        identity = {"tables": len(a), "different": sorted(t for t in a if a[t] != b.get(t))}
+        again.unlink(missing_ok=True)
+
+    result = {
+        "produced": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join(["python", "benchmarks/bench_incremental.py", *(argv or sys.argv[1:])]),
+        "rows": args.rows, "small": args.small, "database_mb": round(size_mb),
+        "full_derive_process_s": round(wall_f, 2), "full_derive_s": round(derive["total"], 2),
+        "steps": {k: round(v, 2) for k, v in derive["steps"].items()},
+        "ingest_small_s": round(wall_i, 2), "rows_added": report["rows_added"], "derived": report["derived"],
+        "ratio": round(wall_i / wall_f, 3), "load_full": load_f, "load_ingest": load_i, "identity": identity,
+        "notes": notes, "machine": f"{platform.machine()}, {os.cpu_count()} logical cpus, python "
+                                   f"{platform.python_version()}",
+    }
+    (WORK / "bench_incremental.json").write_text(json.dumps(result, indent=1))
+    render(result)
+    for leftover in (full_db, incr_db):
+        leftover.unlink(missing_ok=True)
+    if not args.keep:
+        for leftover in (big, small, base):
+            leftover.unlink(missing_ok=True)
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+def render(r: dict) -> None:
+    steps = "\n".join(f"| {k} | {v:.2f} | {100 * v / r['full_derive_s']:.0f}% |" for k, v in r["steps"].items())
+    ident = ("not checked" if r["identity"] is None else
+             f"{r['identity']['tables']} derived tables compared, different: {r['identity']['different'] or 'none'}")
+    met = "met" if r["ratio"] <= 0.10 else "not met"
+    lf, li = r["load_full"], r["load_ingest"]
+    full = f"full derive of the {r['rows']:,}-row database ({r['database_mb']:,} MB), process"
+    small = (f"`whosbehind ingest` of a {r['small']:,}-row file into a copy of it ({r['rows_added']:,} rows added, "
+             f"derived: {r['derived']})")
+    ratio = (f"{r['ingest_small_s']:.1f} s / {r['full_derive_process_s']:.1f} s = "
+             f"{100 * r['ratio']:.0f}%: {met}")
+    text = f"""{BEGIN}
+## Incremental derive (issue 16)
+
+Produced {r['produced']} by `{r['command']}` ({r['machine']}; the machine is shared: 1-minute load
+{lf[0]:.1f} / {lf[1]:.1f} around (F), {li[0]:.1f} / {li[1]:.1f} around (I)).
+{' '.join(n[0].upper() + n[1:] + '.' for n in r['notes'])}
+
+| | what | wall s |
+|---|---|---:|
+| (F) | {full} | {r['full_derive_process_s']:.2f} |
+| (I) | {small} | {r['ingest_small_s']:.2f} |
+
+Target: (I) at most 10% of (F). Measured: {ratio}.
+Identity: {ident}.
+
+Where the full derive's time goes (seconds inside one transaction):
+
+| step | s | share |
+|---|---:|---:|
+{steps}
+
+Why (I) is not incremental: an ingest derives every table again from every stored row. Each step is global
+over its input: which copy of a transaction counts (110) depends on every file holding that award; a DUNS
+seen beside a UEI on any row moves every row of that DUNS to the UEI's organization (200, `duns_to_uei`);
+name resolution (210) scores a new name against all names and may merge clusters, which changes
+`canonical_id` and `family_id` for rows far from the new file; families (220) follow parent chains through
+all of them; totals (300) group by family. A derive limited to the awards a new file touches needs each of
+those steps rewritten to take the set of affected awards, DUNS, names and families and to fall back to a
+full derive when one of them spreads (a new DUNS-UEI pair, a merge); that was not done in this issue.
+{END}"""
+    current = RESULTS.read_text("utf-8")
+    if BEGIN in current:
+        head, rest = current.split(BEGIN, 1)
+        current = head + text + rest.split(END, 1)[1]
+    else:
+        current = current.rstrip("\n") + "\n\n" + text + "\n"
+    RESULTS.write_text(current, "utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

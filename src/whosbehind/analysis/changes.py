@@ -1,0 +1,118 @@
+"""What changed: awards, modifications, claims and family links between builds (``change_log``), and FedRAMP
+authorizations that appeared at or disappeared from an agency between snapshots (``raw_fedramp_*``).
+
+One list, one shape (the ``changes --json`` contract): ``change``, ``kind``, ``organization`` (``id``,
+``name``), ``agency`` (``id``, ``name``, or null), ``source_id``, ``amount``, ``detected_between`` (the two
+build or snapshot dates), ``evidence``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from whosbehind.analysis import ranking
+from whosbehind.errors import WhosbehindError
+from whosbehind.store import db, queries
+
+FEDRAMP_PRODUCT_URL = "https://marketplace.fedramp.gov/products/"
+
+
+def resolve_organizations(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[dict[str, str] | None]:
+    """The organization each name means, or None: the one place `changes --org`, watchlists and feeds turn a
+    name into an organization."""
+    from whosbehind.resolve.match import match_names
+
+    if not names:
+        return []
+    found = match_names(con, [n.strip() for n in names])
+    return [{"id": r.match["id"], "name": r.match["name"]} if r.match else None for r in found]
+
+
+def resolve_organization(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str] | None:
+    return resolve_organizations(con, [name])[0]
+
+
+def agency_scope(con: duckdb.DuckDBPyConnection, term: str) -> list[str]:
+    """The agency ids an --agency value covers (a toptier agency covers its sub-agencies)."""
+    chosen = ranking.find_agency(con, term)
+    return sorted(r["id"] for r in queries.rows(con, "changes_agency_scope", id=chosen.id))
+
+
+def family_scope(con: duckdb.DuckDBPyConnection, org_id: str) -> set[str]:
+    """Every id whose changes belong to this organization's family."""
+    return {r["id"] for r in queries.rows(con, "changes_family_scope", id=org_id)}
+
+
+def _day(value: Any) -> str:
+    return value.date().isoformat() if hasattr(value, "date") and callable(value.date) else value.isoformat()
+
+
+def _fedramp(row: dict[str, Any]) -> dict[str, Any]:
+    relations = ", ".join(row["relations"] or []) or "none"
+    before = ", ".join(row["previous_relations"] or []) or "none"
+    what = ("listed there" if row["change"] == "appeared" else "no longer listed there")
+    evidence = (f"FedRAMP Marketplace data.json: {row['cso'] or row['product_id']} ({row['csp']}) {what}; "
+                f"relations {before} on {row['previous']} -> {relations} on {row['snapshot_date']}; "
+                f"{row['pointer']} (grade A)")
+    return {
+        "change": row["change"], "kind": "cloud_authorization",
+        "organization": {"id": row["org_id"], "name": row["org_name"]},
+        "agency": {"id": row["agency_id"], "name": row["agency_name"]},
+        "source_id": row["product_id"], "amount": None,
+        "detected_between": [row["previous"].isoformat(), row["snapshot_date"].isoformat()],
+        "evidence": evidence, "url": FEDRAMP_PRODUCT_URL + row["product_id"],
+        "product": row["cso"],
+    }
+
+
+def _logged(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "change": row["change"], "kind": row["kind"],
+        "organization": {"id": row["org_id"], "name": row["org_name"]},
+        "agency": {"id": row["agency_id"], "name": row["agency_name"]} if row["agency_id"] else None,
+        "source_id": row["source_id"], "amount": row["amount"],
+        "detected_between": [_day(row["detected_from"]), _day(row["detected_to"])],
+        "evidence": row["evidence"], "url": row["url"],
+        "previous_amount": row["previous_amount"],
+        "builds": [row["previous_build_id"], row["build_id"]],
+    }
+
+
+def list_changes(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    since: date | None = None,
+    agencies: list[str] | None = None,
+    org_ids: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every change, newest first; ``org_ids`` keeps only changes of these organizations (ids or nodes)."""
+    found: list[dict[str, Any]] = []
+    if db.has_table(con, "change_log"):
+        found += [_logged(r) for r in queries.rows(con, "changes_builds", since=since, agencies=agencies)]
+    if db.has_table(con, "raw_fedramp_authorizations") and db.has_table(con, "fedramp_agency_map"):
+        found += [_fedramp(r) for r in queries.rows(con, "changes_fedramp", since=since, agencies=agencies)]
+    if org_ids is not None:
+        found = [c for c in found if c["organization"]["id"] in org_ids]
+    found.sort(key=lambda c: (c["detected_between"][1], c["detected_between"][0]), reverse=True)
+    return found
+
+
+def changes_for(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    since: date | None = None,
+    agency: str | None = None,
+    org: str | None = None,
+) -> list[dict[str, Any]]:
+    """`whosbehind changes`: the options as the user typed them."""
+    agencies = agency_scope(con, agency) if agency else None
+    org_ids = None
+    if org:
+        found = resolve_organization(con, org)
+        if found is None:
+            raise WhosbehindError(f"no organization matches {org!r} (try `whosbehind match {org!r}`)")
+        org_ids = family_scope(con, found["id"])
+    return list_changes(con, since=since, agencies=agencies, org_ids=org_ids)

@@ -1,0 +1,167 @@
+"""Does a recipient's name read as a private person's? (DESIGN.md, principle 4: persons are never named.)
+
+Business-type columns settle it where a format has them (``sole_proprietorship``, the subawardee's business
+types; see each format's ``individual_predicate``). The name-only transaction lists have none, so the name
+itself is read:
+
+1. A name with a business word is an organization: legal forms (LLC, INC, L.P., P.C. …), and words that name
+   a trade, an institution or a place (AUTO, BODY, TRUCKING, CLUB, SCHOOL, NATION, TOWN …), digits, web
+   addresses, "THE", "OF". A person trading under a business name is a business, as the issue's rule says.
+2. What remains reads as a person when probablepeople (datamade's CRF name parser, trained on US names
+   and companies) tags it as a person or a household, or when every word is a given name, a surname or an
+   initial of the US Census and Social Security name lists that probablepeople ships, with at least one
+   given name ("SEED DONALD", "TIFT RICHARD T": surname first, which the parser tends to call a company).
+   A professional title after the name ("ATTORNEY AT LAW", "PHD", "ARBITRATOR AND MEDIATOR") does not make
+   a business: it is the person's own name and trade.
+3. One word alone ("AARDVARK", "GOVPLACE", "THORN") is not a person's name; nor are two surnames joined by
+   "&" with no given name ("VITARO & GOODFRIEND": a firm).
+
+The decision is made once per distinct name (cached) and registered in DuckDB as the scalar function
+``reads_as_person(name)`` on write connections (``register``), where the ingest predicates call it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from functools import lru_cache
+
+import duckdb
+
+# The version of these rules. A database whose raw rows were classified under another version is
+# classified again (only ever adding persons: see store/raw.py ``reclassify``).
+RULES_VERSION = "2026-12-01.2"
+
+# Legal forms and words that name a business, an institution, a government body or a place of trade.
+_BUSINESS_WORDS = """
+LLC LC LLLP LLP LP INC INCORPORATED CORP CORPORATION CORPORATI CORPORATIO CO COMPANY COMPANIES LTD LIMITED PLLC PC
+PA PS PSC SC PLC SE AG AB SA SAS SARL SRL SPA BV NV GMBH MBH KG OY OYJ ABP ASA PTE PTY PVT CV JV IN IE DOO
+GROUP JOINT VENTURE VENTURES PARTNERS PARTNERSHIP ASSOCIATES ASSOCIATE ASSOC ENTERPRISE ENTERPRISES SERVICE
+SERVICES SVC SVCS SOLUTIONS SOLUTION SYSTEMS SYSTEM TECHNOLOGY TECHNOLOGIES TECH TECHNICAL CONSULTING
+CONSULTANTS CONSULTANT INDUSTRIES INDUSTRIAL INTERNATIONAL INTL HOLDING HOLDINGS TRUST FOUNDATION FUND
+UNIVERSITY COLLEGE SCHOOL ACADEMY EDUCATION ASSOCIATION SOCIETY INSTITUTE CENTER CENTERS CENTRE CENTRO HOSPITAL
+CLINIC MEDICAL HEALTH HEALTHCARE CARE PHARMACY VETERINARY ANIMAL CHIROPRACTIC DRUG DRUGS DENTAL DENTISTRY
+ORTHOPEDICS SURGICAL LABORATORY LABORATORIES LAB LABS REHABILITATION REHAB OPTICS OPTICAL AUDIOLOGICAL APPLIANCE
+APPLIANCES PRACTICE TREATMENT THERAPY ACTIVITIES FAMILY CTR TAXI SHOPPE UNLIMITED
+COUNTY COUNTIES CITY STATE STATES DEPARTMENT
+DEPT AUTHORITY BUREAU COMMISSION COMMISSIONER COMMISNR COUNCIL BOARD DISTRICT TOWN TOWNSHIP VILLAGE MUNICIPALITY
+MUNICIPIO NATION TRIBE TRIBAL GOVERNMENT FEDERAL NATIONAL AMERICAN AMERICA UNITED US USA
+BUILDERS BUILDING CONSTRUCTION CONTRACTORS CONTRACTOR CONTRACTING ARMAMENT SUPPLY SUPPLIES PRODUCTS PRODUCT
+STORE STORES SHOP SHOPS MART MARKET MARKETS MARKETING LAW FIRM OFFICE OFFICES AGENCY DATA TELECOM COURIER
+COMM COMMUNICATIONS COMMUNICATION NETWORK NETWORKS AUTO AUTOS AUTOMOTIVE AUTOMOTRIZ MOTOR MOTORS BODY COLLISION
+TRUCK TRUCKS TRUCKING TRANSPORT TRANSPORTATION LOGISTICS FREIGHT SHIPPING PACKAGING EXPRESS LINES LINE
+MOVING STORAGE LEASING RENTAL RENTALS RENTCORP EQUIPMENT TOOLS MACHINE MACHINES MANUFACTURING MFG
+ENGINEERING ENGINEERS ARCHITECTS ARCHITECTURE DESIGN DESIGNS GRAPHICS PRINTING SIGNS MEDIA PUBLISHING
+SECURITY PROTECTION DEFENSE TACTICAL ARMOR GUN GUNS FIREARMS RANGE RANGES SHOOTING SHOOTERS SPORTSMEN SPORTSMENS
+CLUB CLUBS ATHLETIC OUTFITTERS SPORTS FITNESS GYM SUITS UNIFORMS APPAREL CLOTHING
+HOTEL HOTELS HOTELES INN SUITES RESORT LODGE PLAZA RESTAURANT CAFE CATERING FOOD FOODS BAR GRILL SNACK KITCHEN
+FARM FARMS RANCH RANCHO STABLES STABLE HORSES KENNEL KENNELS FEED GRAIN HAY TRAINERS BREEDERS DOGS K9
+CLEANING JANITORIAL CUSTODIAL LANDSCAPING LAWN MAINTENANCE REPAIR REPAIRS PLUMBING ELECTRIC ELECTRICAL
+MECHANICAL HVAC ROOFING PAINTING GLASS FENCE FENCING PEST EXTERMINATING EXTERMINATORS FIRE ALARM LOCKSMITH
+WORLD GLOBAL WORLDWIDE NATIONWIDE REGIONAL METRO NORTH SOUTH EAST WEST NORTHERN SOUTHERN EASTERN WESTERN
+PACIFIC ATLANTIC VALLEY BAY RIVER MOUNTAIN LAKE
+CAPITAL MANAGEMENT FINANCIAL FINANCE BANK BANCORP INSURANCE ESTATE PROPERTIES PROPERTY REALTY
+RESEARCH ANALYTICS SOFTWARE COMPUTER COMPUTERS DIGITAL ELECTRONICS INNOVATION INNOVATIONS INTEGRATION
+SPECIALISTS SPECIALTY PROFESSIONAL PROFESSIONALS RESOURCE RESOURCES TRAINING PROGRAMS PROGRAM
+INTERPRETERS INTERPRETING TRANSLATION TRANSLATIONS LANGUAGE LANGUAGES STAFFING PERSONNEL
+CHARITIES CHARITY CHURCH DIOCESE MINISTRIES MISSION ALLIANCE ALLIANCES COALITION LEAGUE UNION COOPERATIVE
+SON SONS BROTHERS BROS DAUGHTERS FILS HIJOS ETABLISSEMENTS
+AWARDEES UNDISCLOSED OPERATIONS OPERATION WORKS WORX HOUSE HOME HOMES ARC LIGHTHOUSE BLIND
+THE OF FOR
+"""
+BUSINESS_WORDS = frozenset(_BUSINESS_WORDS.split())
+
+# A title or trade written after (or before) a person's own name: not a business word.
+TITLES = re.compile(
+    r"\b(ATTORNEYS? AT LAW|ATTORNEY|ATTY|ARBITRATOR AND MEDIATOR|ARBITRATOR|MEDIATOR|ESQUIRE|ESQ|"
+    r"PH\.? ?D|ABBP|M\.D|D\.D\.S|DDS|D\.V\.M|DVM|CPA|LMHC|LCSW|DR|MR|MRS|MS|MISS)\b\.?"
+)
+SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV"})
+# Business words that are also common surnames ("JOHN WEST", "MARY GLASS"): they make a business unless the
+# rest of the name is a given name (and initials) in a person's order.
+SURNAME_WORDS = frozenset({"WEST", "NORTH", "SOUTH", "EAST", "LAKE", "RIVER", "BAY", "GLASS", "HOUSE", "LAW",
+                           "BANK", "FIRE", "HOME", "PARK", "LINE", "LINES", "BODY", "CARE", "STATE", "CITY",
+                           "UNION", "MISSION", "KITCHEN", "FOX", "CAPITAL", "BOARD", "MARKET", "PLAZA", "STORE"})
+WORD = re.compile(r"[A-Z](?:[A-Z'\-]*[A-Z])?")
+
+
+@lru_cache(maxsize=1)
+def _name_lists() -> tuple[dict[str, float], dict[str, float]]:
+    from probablepeople.gender import gender_names
+    from probablepeople.ratios import ratios
+
+    return gender_names, ratios
+
+
+def _is_given_name(word: str) -> bool:
+    gender_names, ratios = _name_lists()
+    return word.lower() in gender_names or ratios.get(word, 0) >= 0.5
+
+
+def _spelled_out(text: str) -> list[str]:
+    """Runs of single letters joined up: "DAVID W. STANTON, P.S.C." -> ["W", "PSC"]."""
+    return ["".join(run.split()).replace(".", "") for run in re.findall(r"\b[A-Z](?:[ .]+[A-Z]\b)+", text)]
+
+
+def _surname_in_place(text: str, words: list[str]) -> bool:
+    """A business word that is also a surname, in a surname's place: "JOHN A WEST", "WEST, JOHN A"."""
+    full = [w for w in words if len(w) > 1 and w not in SUFFIXES]
+    if len(full) != 2:
+        return False
+    first, second = full
+    if "," in text:
+        return first in SURNAME_WORDS and _is_given_name(second)
+    return _is_given_name(first) and second in SURNAME_WORDS
+
+
+def _parser_says_person(text: str) -> bool:
+    import probablepeople
+
+    try:
+        _parts, kind = probablepeople.tag(text)
+    except probablepeople.RepeatedLabelError:
+        return False
+    return kind in ("Person", "Household")
+
+
+@lru_cache(maxsize=200_000)
+def reads_as_person(name: str | None) -> bool:
+    """Whether ``name`` reads as a private person's name and carries no business word."""
+    if not name:
+        return False
+    text = " ".join(name.upper().split())
+    if re.search(r"\d|@|\.(COM|NET|ORG|GOV|US)\b", text):
+        return False
+    bare = " ".join(TITLES.sub(" ", text).split())
+    words = WORD.findall(bare)
+    # Legal forms written letter by letter: "P.S.C.", "L.L.C.", "L L C".
+    if any(form in BUSINESS_WORDS for form in _spelled_out(bare)):
+        return False
+    if not words or any((w in BUSINESS_WORDS and w not in SURNAME_WORDS) or w.endswith("'S") for w in words):
+        return False
+    if any(w in SURNAME_WORDS for w in words) and not _surname_in_place(bare, words):
+        return False
+    joined = "&" in bare or "AND" in words
+    words = [w for w in words if w not in SUFFIXES and w != "AND"]
+    full = [w for w in words if len(w) > 1]  # initials are single letters ("J.D." -> J, D)
+    if not full or len(full) > 5 or (len(full) == 1 and len(words) == 1):
+        return False
+    given = [w for w in full if _is_given_name(w)]
+    if joined and not given:
+        return False  # "VITARO & GOODFRIEND": two surnames, a firm's name
+    # A given name among two to five words with no business word ("VITARO SAMUEL A", "GARY, DINEO COLEMAN"),
+    # or two or three words that are all census names ("JOHANN ESPINO": the parser reads a company);
+    # else the parser's reading ("EZIO BORCHINI", "TAHIR BAIG": names the lists do not hold).
+    if given or (len(full) <= 3 and all(w in _name_lists()[1] for w in full)):
+        return True
+    return _parser_says_person(bare)
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    """Make ``reads_as_person(VARCHAR) -> BOOLEAN`` callable in SQL on this connection."""
+    with contextlib.suppress(duckdb.Error):
+        con.remove_function("reads_as_person")
+    con.create_function(
+        "reads_as_person", reads_as_person, ["VARCHAR"], "BOOLEAN",
+        null_handling="special", side_effects=False,
+    )

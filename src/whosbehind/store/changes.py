@@ -1,0 +1,24 @@
+"""Recording every build: what it held (awards and their obligations, curated claims, family links) and what
+changed since the build before it. Runs on the database being built, before it is swapped in, so a build that
+fails records nothing (see ``store/sql/build_changes.sql``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from whosbehind.store import db
+
+
+def record_build(con: duckdb.DuckDBPyConnection, build_id: str, command: str,
+                 built_at: datetime | None = None) -> int:
+    """Log this build's differences from the previous one and keep its state; returns how many changes."""
+    built_at = built_at or datetime.now().replace(microsecond=0)
+    with db.transaction(con):
+        con.execute("CREATE OR REPLACE TEMP TABLE this_build AS "
+                    "SELECT ?::VARCHAR AS build_id, ?::VARCHAR AS command, ?::TIMESTAMP AS built_at",
+                    [build_id, command, built_at])
+        con.execute(db.sql_text("build_changes"))
+        found = con.execute("SELECT changes FROM builds WHERE build_id = ?", [build_id]).fetchone()
+    return int(found[0]) if found else 0

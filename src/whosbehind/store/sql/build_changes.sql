@@ -1,0 +1,151 @@
+-- Not a derive step (no number): run by store/changes.py after every build, ingest or refresh that derived the tables: what this
+-- build holds (awards with their obligations, curated claims, current family links), compared with what the
+-- previous build held. The differences go to change_log; the state is then replaced by this build's, so the
+-- next build compares with this one. The first build recorded is the baseline: nothing in it is "new".
+-- FedRAMP changes are not logged here: every snapshot is kept, so they are read between snapshots
+-- (queries/changes_fedramp.sql). The temp table this_build (build_id, built_at) is made by the caller.
+
+CREATE TABLE IF NOT EXISTS builds (
+    build_id VARCHAR PRIMARY KEY,      -- the run id of the ingest, build or refresh
+    command VARCHAR NOT NULL,
+    built_at TIMESTAMP NOT NULL,
+    previous_build_id VARCHAR,         -- the build it was compared with (NULL: the baseline)
+    awards BIGINT NOT NULL, claims BIGINT NOT NULL, family_links BIGINT NOT NULL,
+    award_digest VARCHAR NOT NULL,     -- md5 over every (award, agency, recipient, obligated, rows) of the build
+    changes BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS build_state_awards (
+    award_key VARCHAR NOT NULL, sub_agency_code VARCHAR, recipient_id VARCHAR, recipient_name VARCHAR,
+    amount DECIMAL(18, 2), source_rows BIGINT NOT NULL, last_date DATE, permalink VARCHAR
+);
+CREATE TABLE IF NOT EXISTS build_state_claims (
+    claim_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, org_id VARCHAR, org_name VARCHAR, agency_id VARCHAR,
+    amount DECIMAL(18, 2), digest VARCHAR NOT NULL, summary VARCHAR, grade VARCHAR, status VARCHAR
+);
+CREATE TABLE IF NOT EXISTS build_state_links (
+    child_id VARCHAR NOT NULL, child_name VARCHAR, parent_id VARCHAR NOT NULL, parent_name VARCHAR,
+    source VARCHAR NOT NULL, grade VARCHAR, citation VARCHAR
+);
+CREATE TABLE IF NOT EXISTS change_log (
+    build_id VARCHAR NOT NULL, previous_build_id VARCHAR NOT NULL, detected_from TIMESTAMP NOT NULL,
+    detected_to TIMESTAMP NOT NULL,
+    change VARCHAR NOT NULL,           -- appeared | disappeared | changed
+    kind VARCHAR NOT NULL,             -- the tie kind: prime_contract, parent, or the curated claim's kind
+    source_id VARCHAR NOT NULL,        -- award key, claim id, or the parent's id for a family link
+    org_id VARCHAR, org_name VARCHAR, agency_id VARCHAR, agency_name VARCHAR,
+    amount DECIMAL(18, 2), previous_amount DECIMAL(18, 2), evidence VARCHAR, url VARCHAR
+);
+
+-- This build's awards: one row per award and sub-agency, paid to the (canonical) organization that
+-- received its latest action.
+CREATE OR REPLACE TEMP TABLE next_awards AS
+SELECT m.award_key, m.sub_agency_code, coalesce(o.canonical_id, m.recipient_id) AS recipient_id,
+       coalesce(c.name, o.name, m.recipient_id) AS recipient_name, m.amount, m.source_rows, m.last_date, m.permalink
+FROM (
+    SELECT award_key, sub_agency_code, arg_max(recipient_id, (action_date, row_no)) AS recipient_id,
+           sum(amount) AS amount, count(*) AS source_rows, max(action_date) AS last_date,
+           any_value(permalink) AS permalink
+    FROM money WHERE award_key IS NOT NULL GROUP BY award_key, sub_agency_code
+) m
+LEFT JOIN organizations o ON o.id = m.recipient_id
+LEFT JOIN organizations c ON c.id = o.canonical_id;
+
+-- This build's curated claims, each with the organization its subject matches (else the curated entity) and
+-- the agency its object is, if it is one.
+CREATE OR REPLACE TEMP TABLE next_claims AS
+WITH subject_org AS (
+    SELECT n.node_id, arg_min(coalesce(o.canonical_id, n.org_id), (n.rank, n.org_id)) AS org_id
+    FROM node_matches n LEFT JOIN organizations o ON o.id = n.org_id
+    WHERE n.org_id NOT LIKE 'agency:%' GROUP BY n.node_id
+),
+agency_keys AS (SELECT entity_id, 'agency:' || min(value) AS agency_id FROM raw_curated_entity_keys
+                WHERE key_type = 'agency_code' GROUP BY entity_id)
+SELECT c.id AS claim_id, c.kind, coalesce(s.org_id, 'curated:' || c.subject) AS org_id,
+       coalesce(o.name, e.name, c.subject) AS org_name, a.agency_id, c.amount,
+       md5(concat_ws('|', c.kind, c.subject, c.object, c.period_start, c.period_end, c.amount, c.amount_what,
+                     c.grade, c.status, c.summary, c.caveat, c.response_status, c.response_text)) AS digest,
+       c.summary, c.grade, c.status
+FROM raw_curated_claims c
+LEFT JOIN subject_org s ON s.node_id = 'curated:' || c.subject
+LEFT JOIN organizations o ON o.id = s.org_id
+LEFT JOIN raw_curated_entities e ON e.id = c.subject
+LEFT JOIN agency_keys a ON a.entity_id = c.object;
+
+-- This build's current family links (resolved organizations, one current parent per organization).
+CREATE OR REPLACE TEMP TABLE next_links AS
+SELECT p.child_id, c.name AS child_name, p.parent_id, q.name AS parent_name, p.source, p.grade, p.citation
+FROM current_parents p
+LEFT JOIN organizations c ON c.id = p.child_id
+LEFT JOIN organizations q ON q.id = p.parent_id;
+
+CREATE OR REPLACE TEMP TABLE previous_build AS
+SELECT build_id, built_at FROM builds ORDER BY built_at DESC, build_id DESC LIMIT 1;
+
+CREATE OR REPLACE TEMP TABLE new_changes AS
+WITH agencies AS (SELECT id, name FROM organizations WHERE kind IN ('agency', 'sub_agency')),
+awards AS (
+    SELECT CASE WHEN o.award_key IS NULL THEN 'appeared' WHEN n.award_key IS NULL THEN 'disappeared'
+                ELSE 'changed' END AS change,
+           'prime_contract' AS kind, coalesce(n.award_key, o.award_key) AS source_id,
+           coalesce(n.recipient_id, o.recipient_id) AS org_id, coalesce(n.recipient_name, o.recipient_name) AS org_name,
+           'agency:' || coalesce(n.sub_agency_code, o.sub_agency_code) AS agency_id,
+           coalesce(n.amount, o.amount) AS amount, CASE WHEN n.award_key IS NOT NULL THEN o.amount END AS previous_amount,
+           CASE WHEN o.award_key IS NULL THEN 'new award: obligated ' || n.amount || ' over ' || n.source_rows
+                    || ' transaction rows, last action ' || coalesce(n.last_date::VARCHAR, 'undated')
+                WHEN n.award_key IS NULL THEN 'no longer in the database: it had obligated ' || o.amount || ' over '
+                    || o.source_rows || ' rows'
+                ELSE 'obligated ' || o.amount || ' -> ' || n.amount || ' (' || o.source_rows || ' -> ' || n.source_rows
+                    || ' transaction rows), last action ' || coalesce(n.last_date::VARCHAR, 'undated') END
+               || ' (USAspending, grade A)' AS evidence,
+           coalesce(n.permalink, o.permalink) AS url
+    FROM next_awards n FULL JOIN build_state_awards o
+        ON o.award_key = n.award_key AND o.sub_agency_code IS NOT DISTINCT FROM n.sub_agency_code
+    WHERE o.award_key IS NULL OR n.award_key IS NULL OR o.amount IS DISTINCT FROM n.amount
+       OR o.source_rows <> n.source_rows
+),
+claims AS (
+    SELECT CASE WHEN o.claim_id IS NULL THEN 'appeared' WHEN n.claim_id IS NULL THEN 'disappeared'
+                ELSE 'changed' END, coalesce(n.kind, o.kind), coalesce(n.claim_id, o.claim_id),
+           coalesce(n.org_id, o.org_id), coalesce(n.org_name, o.org_name), coalesce(n.agency_id, o.agency_id),
+           coalesce(n.amount, o.amount), CASE WHEN n.claim_id IS NOT NULL THEN o.amount END,
+           'curated claim ' || coalesce(n.claim_id, o.claim_id) || ' (grade ' || coalesce(n.grade, o.grade) || ', '
+               || coalesce(n.status, o.status) || '): ' || coalesce(n.summary, o.summary),
+           NULL
+    FROM next_claims n FULL JOIN build_state_claims o ON o.claim_id = n.claim_id
+    WHERE o.claim_id IS NULL OR n.claim_id IS NULL OR o.digest <> n.digest
+),
+links AS (
+    SELECT CASE WHEN o.child_id IS NULL THEN 'appeared' ELSE 'disappeared' END, 'parent',
+           coalesce(n.parent_id, o.parent_id), coalesce(n.child_id, o.child_id),
+           coalesce(n.child_name, o.child_name), NULL, NULL, NULL,
+           'parent ' || coalesce(n.parent_name, o.parent_name, '') || ' (' || coalesce(n.parent_id, o.parent_id)
+               || '), ' || coalesce(n.source, o.source) || ', grade ' || coalesce(n.grade, o.grade) || ': '
+               || coalesce(n.citation, o.citation, ''),
+           NULL
+    FROM next_links n FULL JOIN build_state_links o
+        ON o.child_id = n.child_id AND o.parent_id = n.parent_id AND o.source = n.source
+    WHERE o.child_id IS NULL OR n.child_id IS NULL
+),
+everything AS (SELECT * FROM awards UNION ALL SELECT * FROM claims UNION ALL SELECT * FROM links)
+SELECT t.build_id, p.build_id AS previous_build_id, p.built_at AS detected_from, t.built_at AS detected_to,
+       e.change, e.kind, e.source_id, e.org_id, e.org_name, e.agency_id, a.name AS agency_name, e.amount,
+       e.previous_amount, e.evidence, e.url
+FROM everything e CROSS JOIN this_build t CROSS JOIN previous_build p
+LEFT JOIN agencies a ON a.id = e.agency_id;
+
+INSERT INTO change_log SELECT * FROM new_changes;
+
+INSERT INTO builds
+SELECT t.build_id, t.command, t.built_at, (SELECT build_id FROM previous_build),
+       (SELECT count(*) FROM next_awards), (SELECT count(*) FROM next_claims), (SELECT count(*) FROM next_links),
+       coalesce((SELECT md5(string_agg(concat_ws('|', award_key, sub_agency_code, recipient_id, amount, source_rows),
+                                       ',' ORDER BY award_key, sub_agency_code)) FROM next_awards), md5('')),
+       (SELECT count(*) FROM new_changes)
+FROM this_build t;
+
+DELETE FROM build_state_awards;
+INSERT INTO build_state_awards SELECT * FROM next_awards;
+DELETE FROM build_state_claims;
+INSERT INTO build_state_claims SELECT * FROM next_claims;
+DELETE FROM build_state_links;
+INSERT INTO build_state_links SELECT * FROM next_links;

@@ -1,0 +1,13 @@
+-- Every id whose changes count as an organization's family's: its family's members (and the records merged
+-- into them), and the FedRAMP providers and curated entities matched to them.
+WITH fam AS (
+    SELECT family_id FROM organizations WHERE id = $id OR canonical_id = $id
+),
+members AS (
+    SELECT id FROM organizations WHERE family_id IN (SELECT family_id FROM fam)
+    UNION SELECT canonical_id FROM organizations WHERE family_id IN (SELECT family_id FROM fam)
+    UNION SELECT $id
+)
+SELECT id FROM members
+UNION
+SELECT node_id FROM node_matches WHERE org_id IN (SELECT id FROM members);

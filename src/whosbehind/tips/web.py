@@ -1,0 +1,228 @@
+"""The tip line's pages: ``/tip`` (form), ``POST /tip`` (codename), ``/tip/status``. No script, no third party.
+
+The request body is read into memory with a size limit and parsed there (uploads never spill into a temporary
+file), files are cleaned of metadata, then everything is encrypted before the store sees it. Nothing here logs.
+Every response carries the headers in ``SECURITY_HEADERS``, set on this router only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
+
+from whosbehind import settings
+from whosbehind.errors import WhosbehindError
+from whosbehind.tips import codenames, scrub
+from whosbehind.tips.limits import Limits
+from whosbehind.tips.store import (
+    MAX_MESSAGE_CHARS,
+    Attachment,
+    TipLineClosed,
+    TipStore,
+    default_tips_dir,
+    retention_days,
+)
+from whosbehind.tips.text import pick_lang, tr
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                               "base-uri 'none'",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store, max-age=0",
+    "Pragma": "no-cache",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+MAX_FILES = 5
+FAILED_PAGE = ('<!doctype html><html lang="en"><title>Tip not stored</title><p>Something went wrong: nothing was '
+               'stored. Please try again later.</p><p lang="es">Algo salió mal: no se guardó nada. Vuelve a intentarlo '
+               'más tarde.</p></html>')
+log = logging.getLogger("whosbehind.tips")
+HONEYPOT = "website"
+
+
+def max_body_bytes() -> int:
+    return settings.tips_max_mb() * 1024 * 1024
+
+
+class TipRoute(APIRoute):
+    """Adds the tip pages' security headers to every response of this router. An unexpected error is logged as
+    its exception class only (an exception's message or traceback could quote what was sent) and answered with
+    a plain page that says nothing was stored."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_headers(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except Exception as exc:
+                log.error("tip page failed: %s", type(exc).__name__)
+                response = HTMLResponse(FAILED_PAGE, status_code=500)
+            response.headers.update(SECURITY_HEADERS)
+            return response
+
+        return with_headers
+
+
+router = APIRouter(include_in_schema=False, route_class=TipRoute)
+
+
+class TooLarge(Exception):
+    pass
+
+
+class InMemoryMultiPartParser(MultiPartParser):
+    """Starlette's parser, with uploads kept in memory: the body is capped below this size, so the spooled file
+    never rolls over to disk."""
+
+    def __init__(self, *args: Any, limit: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.spool_max_size = limit + 1
+
+
+async def _capped(stream: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
+    total = 0
+    async for chunk in stream:
+        total += len(chunk)
+        if total > limit:
+            raise TooLarge
+        yield chunk
+
+
+async def _read_form(request: Request, limit: int) -> FormData:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise TooLarge
+    content_type = request.headers.get("content-type", "")
+    stream = _capped(request.stream(), limit)
+    if content_type.startswith("multipart/form-data"):
+        parser = InMemoryMultiPartParser(request.headers, stream, limit=limit, max_files=MAX_FILES,
+                                         max_fields=10, max_part_size=limit)
+        return await parser.parse()
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return await FormParser(request.headers, stream).parse()
+    raise MultiPartException("not a form")
+
+
+def tips_store(request: Request) -> TipStore:
+    state = request.app.state
+    if getattr(state, "tips", None) is None:
+        state.tips = TipStore(default_tips_dir())
+    return state.tips
+
+
+def tip_limits(request: Request) -> Limits:
+    state = request.app.state
+    if getattr(state, "tip_limits", None) is None:
+        state.tip_limits = Limits()
+    return state.tip_limits
+
+
+def _render(request: Request, template: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    t = tr(lang)
+    context.update(lang=lang, t=t, max_files=MAX_FILES, max_mb=max_body_bytes() // (1024 * 1024),
+                   max_chars=MAX_MESSAGE_CHARS, honeypot=HONEYPOT)
+    context.setdefault("days", retention_days())
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _form_page(request: Request, lang: str, status_code: int = 200, error: str | None = None,
+               message: str = "") -> HTMLResponse:
+    store = tips_store(request)
+    is_open = store.is_open()
+    if not is_open and status_code == 200:
+        status_code = 503
+    return _render(request, "tip.html", lang, status_code, is_open=is_open, error=error, message=message)
+
+
+@router.get("/tip", response_class=HTMLResponse)
+async def tip_form(request: Request) -> HTMLResponse:
+    lang = pick_lang(request.query_params.get("lang"))
+    return await run_in_threadpool(_form_page, request, lang)
+
+
+@router.post("/tip", response_class=HTMLResponse)
+async def tip_submit(request: Request) -> HTMLResponse:
+    lang = pick_lang(request.query_params.get("lang"))
+    t = tr(lang)
+    limit = max_body_bytes()
+    try:
+        form = await _read_form(request, limit)
+    except TooLarge:
+        return await run_in_threadpool(_form_page, request, lang, 413, t("bad_size", mb=limit // (1024 * 1024)))
+    except MultiPartException as exc:
+        text = t("bad_files", files=MAX_FILES) if "files" in str(exc).lower() else t("bad_form")
+        return await run_in_threadpool(_form_page, request, lang, 400, text)
+    lang = pick_lang(str(form.get("lang") or lang))
+    t = tr(lang)
+    message = str(form.get("message") or "")
+    uploads = [f for f in form.getlist("attachment") if isinstance(f, UploadFile) and f.filename]
+    files = [(f.filename or "", await f.read()) for f in uploads]
+    await form.close()
+    if not message.strip():
+        return await run_in_threadpool(_form_page, request, lang, 400, t("bad_empty"), message)
+    if len(message) > MAX_MESSAGE_CHARS:
+        return await run_in_threadpool(_form_page, request, lang, 400, t("bad_long", chars=MAX_MESSAGE_CHARS),
+                                       message)
+    if form.get(HONEYPOT):
+        # A robot filled the hidden field: it gets a page that looks the same and nothing is stored.
+        return _render(request, "tip_sent.html", lang, codename=codenames.new_codename(), files=[])
+    if not tip_limits(request).submissions.take():
+        return await run_in_threadpool(_form_page, request, lang, 429, t("too_many"), message)
+
+    def store_it() -> tuple[str, list[Attachment]]:
+        cleaned = []
+        for n, (name, content) in enumerate(files, 1):
+            s = scrub.scrub(name, content, n)
+            cleaned.append(Attachment(s.name, s.media_type, s.content, s.cleaned, s.not_removed))
+        store = tips_store(request)
+        store.purge()
+        codename, _ = store.submit(message, cleaned)
+        return codename, cleaned
+
+    try:
+        codename, cleaned = await run_in_threadpool(store_it)
+    except TipLineClosed:
+        return await run_in_threadpool(_form_page, request, lang, 503, t("closed"), message)
+    except WhosbehindError:
+        return await run_in_threadpool(_form_page, request, lang, 400, t("bad_form"), message)
+    shown = [{"name": a.name, "cleaned": t(a.cleaned) if a.cleaned else "", "not_removed": t(a.not_removed)}
+             for a in cleaned]
+    return _render(request, "tip_sent.html", lang, codename=codename, files=shown)
+
+
+@router.get("/tip/status", response_class=HTMLResponse)
+async def status_form(request: Request) -> HTMLResponse:
+    lang = pick_lang(request.query_params.get("lang"))
+    return _render(request, "tip_status.html", lang, status=None, error=None)
+
+
+@router.post("/tip/status", response_class=HTMLResponse)
+async def status_check(request: Request) -> HTMLResponse:
+    lang = pick_lang(request.query_params.get("lang"))
+    try:
+        form = await _read_form(request, 4096)
+    except (TooLarge, MultiPartException):
+        return _render(request, "tip_status.html", pick_lang(lang), 400, status=None, error=tr(lang)("bad_form"))
+    lang = pick_lang(str(form.get("lang") or lang))
+    t = tr(lang)
+    codename = codenames.normalize(str(form.get("codename") or ""))
+    limits = tip_limits(request)
+    if not limits.status_checks.take() or not limits.per_codename.take(codename):
+        return _render(request, "tip_status.html", lang, 429, status=None, error=t("too_many"))
+    status = await run_in_threadpool(tips_store(request).status, codename) if codename else None
+    if status is None:
+        return _render(request, "tip_status.html", lang, 403, status=None, error=t("wrong_codename"))
+    return _render(request, "tip_status.html", lang, status=status, error=None)

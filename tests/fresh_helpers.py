@@ -1,0 +1,48 @@
+"""Helpers for the fresh-data tests: a writable copy of the built sample, and small files cut from it."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from samples import API_FY2025, API_ZIP, member_rows, write_csv
+
+NEW_AWARD = "CONT_AWD_70B01C25F99999999_7014_70B01C23D00000009_7014"
+
+
+def copy_db(source: Path, target_dir: Path) -> Path:
+    target = target_dir / "copy.duckdb"
+    shutil.copy2(source, target)
+    return target
+
+
+def modification_file(path: Path) -> tuple[Path, str]:
+    """A 3-row API transaction list cut from the bundled FY2025 CBP/ICE file: a new modification (number 1,
+    $1,000.00, 2025-10-01) of its first award, and a new award (the second row under an award id the sample
+    does not hold). Returns the file and the first award's key."""
+    rows = member_rows(API_ZIP, API_FY2025)
+    header, first, second = rows[0], list(rows[1]), list(rows[2])
+    first[3], first[4], first[5] = "1000.0", "2025-10-01", "1"
+    second[1] = "70B01C25F99999999"
+    second[9] = NEW_AWARD
+    return write_csv(path, [header, first, second]), first[9]
+
+
+def db_digest(path: Path) -> str:
+    """The sha256 of the database file's bytes (a run that stores nothing leaves it byte-identical)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "absent"
+
+
+def table_digests(path: Path) -> dict[str, str]:
+    """Per table: its row count and the sum of every row's hash (order-independent): equal digests, equal
+    contents (up to hash collisions)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {t: con.execute(f'SELECT count(*) || \':\' || coalesce(sum(hash(x)), 0) FROM "{t}" x').fetchone()[0]
+                for t in tables}
+    finally:
+        con.close()

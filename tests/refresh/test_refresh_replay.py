@@ -1,0 +1,184 @@
+"""`whosbehind refresh` against a local server replaying recorded USAspending and FedRAMP answers: what it
+stores when all goes well, and that every way a source breaks leaves the database exactly as it was."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from replay_server import Behaviour, ReplayServer
+
+from fresh_helpers import copy_db, db_digest
+from samples import MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_bytes, member_rows
+from whosbehind.store.evidence import bundled_dir
+
+FEED_DATE = "2026-11-30"
+ICE_FEDRAMP = "22-002-04"
+
+
+def download_zip() -> tuple[bytes, str]:
+    """A bulk download as USAspending serves it: rows cut from the bundled MN export (its first 20 award
+    summaries, the sixth one's total_obligated_amount raised by $1,000.00: an award the sample counts from its
+    summary) and its 482 subawards."""
+    rows = member_rows(MN_ZIP, MN_SUMMARIES)
+    header, body = rows[0], [list(r) for r in rows[1:21]]
+    column = header.index("total_obligated_amount")
+    body[5][column] = f"{float(body[5][column]) + 1000:.2f}"
+    key = body[5][header.index("contract_award_unique_key")]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows([header, *body])
+        z.writestr("Contracts_PrimeAwardSummaries_2026-11-30_H10M00S00_1.csv", text.getvalue())
+        # The same bytes as the bundled file: the ingest knows it holds them already.
+        z.writestr("Contracts_Subawards_2026-11-30_H10M00S05_1.csv", member_bytes(MN_ZIP, SUBAWARDS))
+    return out.getvalue(), key.upper()
+
+
+def fedramp_feed() -> tuple[bytes, str]:
+    """The bundled 2026-04-28 feed, published again on 2026-11-30 without one of the products listed at ICE."""
+    doc = json.loads(gzip.decompress((bundled_dir() / "fedramp" / "data-2026-04-28.json.gz").read_bytes()))
+    doc["meta"]["last_change"] = f"{FEED_DATE}T02:40:42.651Z"
+    ice = next(a for a in doc["data"]["Agencies"] if a["id"] == ICE_FEDRAMP)
+    gone = ice["auths"][0]["id"]
+    for a in doc["data"]["Agencies"]:
+        a["auths"] = [x for x in a["auths"] if not (a["id"] == ICE_FEDRAMP and x["id"] == gone)]
+    for table in ("AtoMapping", "ReuseMapping"):
+        doc["data"][table] = [r for r in doc["data"][table]
+                              if not (r["id"] == gone and ICE_FEDRAMP in (r.get("agency_id"), r.get("sub_id")))]
+    for p in doc["data"]["Products"]:
+        if p["id"] == gone:
+            p["agency_reuse"] = [x for x in p.get("agency_reuse") or [] if x != ICE_FEDRAMP]
+    return json.dumps(doc).encode(), gone
+
+
+@pytest.fixture
+def setup(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    zip_bytes, _ = download_zip()
+    feed, _ = fedramp_feed()
+    behaviour = Behaviour(zip_bytes=zip_bytes, fedramp_bytes=feed)
+    with ReplayServer(behaviour) as server:
+        monkeypatch.setenv("WHOSBEHIND_USASPENDING_API", server.url)
+        monkeypatch.setenv("WHOSBEHIND_FEDRAMP_URL", server.url + "/fedramp/data.json")
+        monkeypatch.setenv("WHOSBEHIND_HTTP_BACKOFF", "0.01")
+        monkeypatch.setenv("WHOSBEHIND_HTTP_RETRIES", "2")
+        monkeypatch.setenv("WHOSBEHIND_POLL_SECONDS", "0.01")
+        yield Cli(copy_db(built_db, tmp_path)), behaviour
+
+
+def _refuses(cli: Cli, *args: str, says: str) -> None:
+    before = db_digest(cli.db)
+    result = cli.run("refresh", "--agency", "ICE", "--since", "2025-10-01", *args)
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and says in errors[0] and result.output.rstrip().endswith(errors[0]), result.output
+    assert db_digest(cli.db) == before  # byte-identical: nothing was stored
+
+
+def test_refresh_stores_the_download_and_a_new_fedramp_snapshot(setup) -> None:
+    cli, behaviour = setup
+    _, changed_key = download_zip()
+    _, gone = fedramp_feed()
+    report = cli.json("refresh", "--agency", "ICE", "--since", "2025-10-01")
+    bulk, feed = report["coverage"]
+    assert bulk["source"] == "usaspending-bulk" and bulk["agency"] == "ICE"
+    assert bulk["rows"] == bulk["api_count"] == 20 + 482
+    assert bulk["files"][0]["sha256"] == hashlib.sha256(behaviour.zip_bytes).hexdigest()
+    assert feed["source"] == "fedramp" and feed["files"][0]["sha256"] == hashlib.sha256(
+        behaviour.fedramp_bytes).hexdigest()
+    assert report["rows_added"] == 20 and report["fedramp_snapshot"] == FEED_DATE
+    con = duckdb.connect(str(cli.db), read_only=True)
+    assert con.execute("SELECT count(*) FROM raw_fedramp_snapshots").fetchone()[0] == 4
+    assert con.execute("SELECT count(*), sum(rows) FROM refresh_coverage").fetchone() == (2, 502 + 642)
+    con.close()
+    assert not cli.db.with_name(cli.db.name + ".refresh").exists()
+    changes = cli.json("changes", "--since", FEED_DATE)
+    assert {(c["change"], c["source_id"]) for c in changes if c["kind"] == "cloud_authorization"} == {
+        ("disappeared", gone)}
+    award = [c for c in changes if c["kind"] == "prime_contract" and c["source_id"] == changed_key]
+    assert award and award[0]["change"] == "changed"
+    assert round(award[0]["amount"] - award[0]["previous_amount"], 2) == 1000.0
+    # The agency filter was ICE's, as USAspending names it.
+    assert behaviour.requests[0] == "POST /api/v2/bulk_download/awards/"
+
+
+def test_a_5xx_mid_run_stores_nothing(setup) -> None:
+    cli, behaviour = setup
+    behaviour.status_5xx = 100
+    _refuses(cli, says="USAspending download status: failed 3 times, last: HTTP 503")
+
+
+def test_a_passing_5xx_is_retried(setup) -> None:
+    cli, behaviour = setup
+    behaviour.status_5xx = 1
+    report = cli.json("refresh", "--agency", "ICE", "--since", "2025-10-01", "--source", "usaspending")
+    assert report["rows_added"] == 20
+
+
+def test_a_connection_cut_mid_file_stores_nothing(setup) -> None:
+    cli, behaviour = setup
+    behaviour.cut_downloads = 100
+    _refuses(cli, "--source", "usaspending", says="connection cut")
+    assert behaviour.ranges  # each retry asked for the rest of the file, not the whole file again
+
+
+def test_a_cut_download_goes_on_where_it_stopped(setup) -> None:
+    cli, behaviour = setup
+    behaviour.cut_downloads = 3  # the first run gives up (3 attempts), the second resumes from the part kept
+    _refuses(cli, "--source", "usaspending", says="connection cut")
+    assert cli.db.with_name(cli.db.name + ".refresh").exists()
+    report = cli.json("refresh", "--agency", "ICE", "--since", "2025-10-01", "--source", "usaspending")
+    assert report["coverage"][0]["files"][0]["sha256"] == hashlib.sha256(behaviour.zip_bytes).hexdigest()
+    assert report["rows_added"] == 20
+    # The killed run's download request was not made again: the second run waited for the same file.
+    assert behaviour.requests.count("POST /api/v2/bulk_download/awards/") == 1
+    assert behaviour.ranges
+
+
+def test_a_truncated_zip_stores_nothing(setup) -> None:
+    cli, behaviour = setup
+    behaviour.truncate_zip = True
+    _refuses(cli, "--source", "usaspending", says="not a whole zip archive")
+
+
+def test_a_count_mismatch_refuses_the_run(setup) -> None:
+    cli, behaviour = setup
+    behaviour.total_rows = 20 + 482 + 1
+    _refuses(cli, says="gave 502 rows but the API reports 503")
+
+
+def test_a_search_stopped_at_the_50000_row_window_stores_nothing(setup) -> None:
+    cli, behaviour = setup
+    behaviour.search_rows, behaviour.search_gives_cursor = 50_150, False
+    _refuses(cli, "--source", "usaspending", "--via", "search", says="50,000-row window")
+
+
+@pytest.mark.slow
+def test_the_search_goes_past_50000_rows_with_its_cursor(setup) -> None:
+    cli, behaviour = setup
+    behaviour.search_rows = 50_150
+    report = cli.json("refresh", "--agency", "ICE", "--since", "2025-10-01", "--source", "usaspending",
+                      "--via", "search")
+    assert report["coverage"][0]["rows"] == report["coverage"][0]["api_count"] == 50_150
+    assert report["rows_added"] == 50_150
+    past = [b for b in behaviour.search_bodies if b["page"] * b["limit"] > 50_000]
+    assert past and all("last_record_unique_id" in b for b in past)
+    con = duckdb.connect(str(cli.db), read_only=True)
+    mods = con.execute("SELECT count(DISTINCT \"Modification\") FROM raw_api_transactions "
+                       "WHERE regexp_full_match(\"Modification\", 'R[0-9]{6}')").fetchone()[0]
+    con.close()
+    assert mods == 50_150
+
+
+def test_bad_options_are_one_line(setup) -> None:
+    cli, _ = setup
+    _refuses(cli, "--source", "everything", says="--source")
+    bad = cli.run("refresh", "--agency", "NOPE")
+    assert bad.exit_code == 1 and "not an agency" in bad.output
