@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
-from whosbehind.store import db, digest
+from whosbehind.store import db, digest, writelock
 
 
 @dataclass
@@ -61,6 +61,12 @@ def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: Us
         from whosbehind.errors import WhosbehindError
 
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
+    with writelock.writing(db_path):  # one writer at a time, as for an ingest (store/writelock.py)
+        return _refresh_locked(db_path, gleif=gleif, usaspending=usaspending, ueis=ueis, leis=leis, limit=limit)
+
+
+def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
+                    ueis: list[str] | None, leis: list[str] | None, limit: int) -> RefreshReport:
     building = db_path.with_name(db_path.name + ".refreshing")
     building.unlink(missing_ok=True)
     db.connect(db_path).close()  # fold a write-ahead log into the file before copying it
