@@ -8,12 +8,13 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-# Browser and PDF tests need Debian's chromium (Playwright cannot download its own here) and pdftoppm.
-if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null 2>&1; then
+# Browser and PDF tests need Debian's chromium (Playwright cannot download its own here) and pdftoppm; the
+# accessibility checks fetch axe-core with npm.
+if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
   $SUDO apt-get update -q
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils npm
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"

@@ -88,8 +88,11 @@ def main() -> int:
         db = args.db
         if db is None:
             db = Path(tmp) / "bench.duckdb"
-            subprocess.run([sys.executable, "-m", "whosbehind", "build", "--db", str(db)], check=True,
-                           stdout=subprocess.DEVNULL)
+            built = subprocess.run([sys.executable, "-m", "whosbehind", "build", "--db", str(db)],
+                                   capture_output=True, text=True)
+            if built.returncode != 0:
+                sys.stderr.write(built.stderr)
+                return 1
         con = duckdb.connect(str(db), read_only=True)
         results = {}
         for name, sample in (("all", None), ("holdout", "holdout"), ("holdout2", "holdout2")):

@@ -136,3 +136,46 @@ def poll_limit() -> float:
     """WHOSBEHIND_POLL_LIMIT: seconds to wait for a download to be ready before stopping (a later run goes on
     waiting for the same file), default 7200."""
     return float(_get("POLL_LIMIT") or 7200)
+
+
+def _number(name: str, default: float) -> float:
+    value = _get(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        from whosbehind.errors import WhosbehindError
+
+        raise WhosbehindError(f"WHOSBEHIND_{name} is {value!r}: give a number") from None
+
+
+def lock_timeout() -> float:
+    """WHOSBEHIND_LOCK_TIMEOUT: seconds a second ingest or build waits for the one writing the database, default
+    600; 0 refuses at once."""
+    return max(_number("LOCK_TIMEOUT", 600.0), 0.0)
+
+
+def zip_max_ratio() -> float:
+    """WHOSBEHIND_ZIP_MAX_RATIO: how many times its compressed size a zip member may expand to, default 100."""
+    return _number("ZIP_MAX_RATIO", 100.0)
+
+
+# The web server's limits (web/limits.py), each WHOSBEHIND_<NAME>, with its default.
+WEB_LIMITS = {
+    "HEADER_TIMEOUT": 30.0,  # seconds for a request's headers to arrive
+    "MAX_HEADER_BYTES": 16 * 1024.0,
+    "KEEP_ALIVE": 5.0,  # seconds an idle kept-alive connection stays open
+    "BODY_TIMEOUT": 60.0,  # seconds for a request's body to arrive
+    "MAX_BODY": 2 * 1024 * 1024.0,
+    "MAX_UPLOAD": 6 * 1024 * 1024.0,  # the check-a-list form (a 5 MB file)
+    "MAX_CONNECTIONS": 0.0,  # 0: as many as the open-file limit allows
+    "CHECK_SLOTS": 1.0,  # lists of names checked at once
+    "CHECK_WAIT": 60.0,  # seconds a list waits for a slot
+}
+
+
+def web_limit(name: str) -> float:
+    """WHOSBEHIND_HEADER_TIMEOUT, _MAX_HEADER_BYTES, _KEEP_ALIVE, _BODY_TIMEOUT, _MAX_BODY, _MAX_UPLOAD,
+    _MAX_CONNECTIONS, _CHECK_SLOTS, _CHECK_WAIT: the web server's limits (defaults in WEB_LIMITS)."""
+    return _number(name, WEB_LIMITS[name])

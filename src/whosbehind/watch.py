@@ -21,7 +21,7 @@ import duckdb
 from whosbehind.analysis import changes as changes_mod
 from whosbehind.analysis.screening import read_names
 from whosbehind.errors import WhosbehindError
-from whosbehind.store import db
+from whosbehind.store import db, digest, writelock
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 CSV_FIELDS = ("entry", "change", "kind", "organization_id", "organization_name", "agency_id", "agency_name",
@@ -46,22 +46,24 @@ def add(db_path: Path, name: str, file: Path) -> dict[str, Any]:
     if not db_path.exists():
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
     building = db_path.with_name(db_path.name + ".watch")
-    shutil.copy2(db_path, building)
-    try:
-        con = db.connect(building)
+    with writelock.writing(db_path):  # one writer at a time, as for an ingest
+        shutil.copy2(db_path, building)
         try:
-            with db.transaction(con):
-                con.execute(db.sql_text("watchlists"))
-                con.execute("DELETE FROM watchlists WHERE name = ?", [name])
-                now = datetime.now().replace(microsecond=0)
-                con.executemany("INSERT INTO watchlists VALUES (?, ?, ?, ?)",
-                                [[name, i, e, now] for i, e in enumerate(entries, start=1)])
-            matched = changes_mod.resolve_organizations(con, entries)
+            con = db.connect(building)
+            try:
+                with db.transaction(con):
+                    con.execute(db.sql_text("watchlists"))
+                    con.execute("DELETE FROM watchlists WHERE name = ?", [name])
+                    now = datetime.now().replace(microsecond=0)
+                    con.executemany("INSERT INTO watchlists VALUES (?, ?, ?, ?)",
+                                    [[name, i, e, now] for i, e in enumerate(entries, start=1)])
+                    digest.record(con)  # `whosbehind check` verifies the tables against what this run wrote
+                matched = changes_mod.resolve_organizations(con, entries)
+            finally:
+                con.close()
+            os.replace(building, db_path)
         finally:
-            con.close()
-        os.replace(building, db_path)
-    finally:
-        building.unlink(missing_ok=True)
+            building.unlink(missing_ok=True)
     return {"watchlist": name, "entries": [{"entry": e, "organization": m} for e, m in zip(entries, matched,
                                                                                           strict=True)]}
 

@@ -139,3 +139,10 @@ def test_bad_watch_input_is_one_line_and_changes_nothing(watched: Cli, tmp_path:
     unknown = watched.run("watch", "report", "nobody")
     assert unknown.exit_code == 1 and "no watchlist called 'nobody'" in unknown.output
     assert db_digest(watched.db) == before
+
+
+def test_check_still_verifies_after_a_watchlist_is_added(watched: Cli) -> None:
+    """`watch add` writes the database like an ingest does: under the write lock, with the digest `check`
+    verifies the derived tables against."""
+    result = watched.run("check")
+    assert result.exit_code == 0, result.output

@@ -163,16 +163,18 @@ def test_no_cli_answer_names_a_labelled_person(built, persons, tmp_path):
     screened = built.run("match", "--file", str(names), "--json")
     assert screened.exit_code == 0, screened.output
     rows = json.loads(screened.output)
-    assert [r["rule"] for r in rows] == ["individual"] * len(persons.names)
+    assert [(r["id"], r["candidates"], r["note"].startswith(WITHHELD)) for r in rows] == [
+        ("", [], True)] * len(persons.names)
     for row in rows:
-        faces.scan("match --file", json.dumps({k: v for k, v in row.items() if k != "input_name"}))
+        faces.scan("match --file", json.dumps({k: v for k, v in row.items() if k != "input"}))
     for name in ("KATHERINE J THOMSON", "JUAN M BANUELOS", "HARRIGAN, NICHOLAS PAUL"):
         assert name in persons.names
         text = built.run("match", name)
         assert WITHHELD in text.output
         faces.scan("match", text.output, query=name)
         answer = built.json("match", name)
-        assert answer["match"] is None and answer["candidates"] == [] and answer["rule"] == "individual"
+        assert answer["match"] is None and answer["candidates"] == [] and answer["status"] == "not_found"
+        assert answer["basis"] == "private person" and answer["reason"].startswith(WITHHELD)
         faces.scan("match --json", json.dumps(answer), query=name)
         why = built.run("why", name)
         faces.scan("why", why.output, query=name)

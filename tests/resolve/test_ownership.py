@@ -62,8 +62,15 @@ def test_spun_off_saic_is_not_leidos_and_leidos_is_named_leidos(con: duckdb.Duck
 def test_explain_shows_each_curated_link_with_grade_date_and_whether_it_was_checked(built: Cli) -> None:
     data = json.loads(built.run("explain", "name:AMERICAN SCIENCE & ENGINEERING INC", "--json").output)
     curated = [link for link in data["family_links"] if link["source"] == "curated"]
-    assert curated and curated[0]["grade"] == "A" and str(curated[0]["valid_from"]) == "2016-09-01"
+    # the cited 10-K would be grade A; a link not read in it counts as C, and says so
+    assert curated and curated[0]["grade"] == "C" and str(curated[0]["valid_from"]) == "2016-09-01"
     assert "OSI Systems" in curated[0]["citation"] and curated[0]["checked"] is False
+    assert "grade A once checked against this document; not checked" in curated[0]["citation"]
+    # a link read in its document keeps its source's grade (Whole Foods, Amazon)
+    wf = json.loads(built.run("explain", "name:WHOLE FOODS MARKET, INC.", "--json").output)
+    assert any(x["source"] == "curated" and x["grade"] == "C" and x["checked"] for x in wf["family_links"])
+    aws = json.loads(built.run("explain", "name:AMAZON WEB SERVICES, INC.", "--json").output)
+    assert any(x["source"] == "curated" and x["grade"] == "A" and x["checked"] for x in aws["family_links"])
 
 
 def test_family_as_of_a_date_follows_sales_and_spin_offs(con: duckdb.DuckDBPyConnection) -> None:

@@ -23,12 +23,12 @@ FEDRAMP_PRODUCT_URL = "https://marketplace.fedramp.gov/products/"
 def resolve_organizations(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[dict[str, str] | None]:
     """The organization each name means, or None: the one place `changes --org`, watchlists and feeds turn a
     name into an organization."""
-    from whosbehind.resolve.match import match_names
+    from whosbehind.analysis import lookup  # the one way in, as on every other face
 
     if not names:
         return []
-    found = match_names(con, [n.strip() for n in names])
-    return [{"id": r.match["id"], "name": r.match["name"]} if r.match else None for r in found]
+    found = lookup.lookup_many(con, [n.strip() for n in names])
+    return [{"id": a.id, "name": a.name} if a.found and a.id else None for a in found]
 
 
 def resolve_organization(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str] | None:

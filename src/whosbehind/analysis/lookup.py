@@ -29,7 +29,7 @@ import pyarrow as pa
 from whosbehind.resolve.names import NameKey, normalize
 from whosbehind.store import db, queries
 
-Status = Literal["found", "list", "not_found"]
+Status = Literal["found", "list", "not_found", "withheld"]  # withheld: a private person's name
 MAX_CANDIDATES = 10
 _UEI = re.compile(r"^[A-Z0-9]{12}$")
 _DUNS = re.compile(r"^\d{9}$")
@@ -89,13 +89,22 @@ def lookup_many(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher
     """One answer per text, in order. The matcher runs once for all texts that need it (check a list)."""
     answers: list[Answer | None] = [_direct(con, t) for t in texts]
     pending = [i for i, a in enumerate(answers) if a is None]
+    withheld: dict[int, Answer] = {}
     if use_matcher and pending:
         from whosbehind.resolve import match as matcher
 
         results = matcher.match_names(con, [texts[i] for i in pending])
         for i, result in zip(pending, results, strict=True):
             answers[i] = _from_matcher(con, texts[i], result)
-    return [a if a is not None else _fallback(con, texts[i]) for i, a in enumerate(answers)]
+            if result.rule == "individual":  # a private person's name: never matched, listed or named
+                withheld[i] = Answer(texts[i], "not_found", basis="private person",
+                                     reason=result.explanation[0]["level"])
+    out = [a if a is not None else _fallback(con, texts[i]) for i, a in enumerate(answers)]
+    return [withheld[i] if i in withheld and not a.found else a for i, a in enumerate(out)]
+
+
+def is_withheld(answer: Answer) -> bool:
+    return answer.status == "withheld"
 
 
 def _direct(con: duckdb.DuckDBPyConnection, text: str) -> Answer | None:
@@ -191,6 +200,9 @@ def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Ans
     """Resolution's matcher decided (one organization, or several): map its records to their nodes."""
     detail = {"score": result.score, "rule": result.rule, "matched_name": result.matched_name,
               "explanation": result.explanation, "brand": result.brand, "scored": result.candidates}
+    if result.rule == "individual":  # a private person's name: never matched, named or listed
+        return Answer(text, "withheld", basis="individual", reason=result.explanation[0]["level"],
+                      match={**detail, "scored": []})
     if result.match:
         node = queries.one(con, "lookup_node", id=result.match["id"])
         if node is not None:

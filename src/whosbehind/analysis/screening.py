@@ -22,7 +22,8 @@ from whosbehind.web.formatting import org_path
 
 FIELDS = ("row", "input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
           "strongest_grade", "strongest_agency", "obligated", "family_obligated", "page", "note")
-RESULT_WORDS = {"found": "found", "list": "several candidates", "not_found": "not found"}
+RESULT_WORDS = {"found": "found", "list": "several candidates", "not_found": "not found",
+                "withheld": "an individual recipient; name withheld"}
 
 
 def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
@@ -34,7 +35,7 @@ def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
     rows = []
     for i, a in enumerate(answers, start=1):
         row: dict[str, Any] = dict.fromkeys(FIELDS, "")
-        row.update(row=i, input=a.query, result=RESULT_WORDS[a.status], note=a.reason)
+        row.update(row=i, input=a.query, result=RESULT_WORDS[a.status], note=a.reason, rule=a.basis or "")
         if a.found and a.id and a.family:
             family_id = a.family["id"]
             if family_id not in summaries:

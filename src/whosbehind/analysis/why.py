@@ -149,7 +149,10 @@ def paths_from(con: duckdb.DuckDBPyConnection, start: str, *, focus: tuple[str, 
     chosen = _diverse(graph, list(unique.values()))
     cited = _evidence(graph, {e.stored for p in chosen for e in p}) if evidence else {}
     paths = [_describe(graph, p, cited) for p in chosen]
-    paths.sort(key=lambda p: (GRADE_ORDER.index(p["grade"]), not p["own"], len(p["steps"]), p["agency"]))
+    # Strongest first; within a grade, a company's own products and ties before other companies' products
+    # that merely run on them.
+    paths.sort(key=lambda p: (GRADE_ORDER.index(p["grade"]), not p["own"],
+                              any(s["kind"] == "runs_on" for s in p["steps"]), len(p["steps"]), p["agency"]))
     return {"query": start, "matched": [{"id": start, "name": graph.name(start)}],
             "focus": [{"id": f, "name": graph.name(f)} for f in focus], "paths": paths,
             "paths_total": len(unique)}
@@ -162,7 +165,8 @@ def _grade_of(graph: Graph, path: list[Edge]) -> str:
 def _diverse(graph: Graph, paths: list[list[Edge]]) -> list[list[Edge]]:
     """At most PATHS_PER_CHAIN paths per agency and kind of chain, strongest and shortest first, MAX_PATHS in all:
     hundreds of cloud products running on one host never hide the awards that name its products."""
-    ranked = sorted(paths, key=lambda p: (GRADE_ORDER.index(_grade_of(graph, p)), len(p),
+    ranked = sorted(paths, key=lambda p: (GRADE_ORDER.index(_grade_of(graph, p)),
+                                          any(e.kind == "runs_on" for e in p), len(p),
                                           [(e.kind, e.source, e.target) for e in p]))
     counts: dict[tuple[str, tuple[str, ...]], int] = {}
     out = []

@@ -141,8 +141,13 @@ def curated_ownership_rows(own: families.Ownership, ids: dict[str, list[str]], h
             continue
         child, parent = own.organizations[link.child], own.organizations[link.parent]
         for h in heads[link.child]:
+            # A link not read in the document it cites is no stronger than published reporting (C); the
+            # citation keeps the grade the document would give.
+            grade = link.grade if link.checked else max(link.grade, "C")
+            citation = link.citation if link.checked or grade == link.grade else (
+                f"{link.citation} (grade {link.grade} once checked against this document; not checked)")
             link_rows.append((h, child.name, heads[link.parent][0], parent.name, _date(link.valid_from),
-                              _date(link.valid_to), _date(link.as_of), link.grade, link.citation,
+                              _date(link.valid_to), _date(link.as_of), grade, citation,
                               " ".join(x for x in (link.kind + ".", link.note) if x), link.kind, link.checked))
     return link_rows, org_rows
 

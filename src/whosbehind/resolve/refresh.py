@@ -48,6 +48,15 @@ def _default_leis(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
             ueis: list[str] | None = None, leis: list[str] | None = None, limit: int = 50) -> RefreshReport:
+    """Ask, store, derive again; one writer at a time (the lock an ingest takes)."""
+    from whosbehind.store import writelock
+
+    with writelock.writing(db_path):
+        return _refresh_locked(db_path, gleif=gleif, usaspending=usaspending, ueis=ueis, leis=leis, limit=limit)
+
+
+def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
+                    ueis: list[str] | None, leis: list[str] | None, limit: int) -> RefreshReport:
     if not db_path.exists():
         from whosbehind.errors import WhosbehindError
 
@@ -72,11 +81,12 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
                     "child_name VARCHAR, parent_id VARCHAR, parent_name VARCHAR, kind VARCHAR, valid_from DATE, "
                     "valid_to DATE, status VARCHAR, url VARCHAR, retrieved_at TIMESTAMP, sha256 VARCHAR)")
         with db.transaction(con):
-            con.executemany(
-                "INSERT INTO raw_registry_links VALUES (?, ?, ?, ?, ?, ?, nullif(?, '')::DATE, nullif(?, '')::DATE, "
-                "?, ?, ?::TIMESTAMPTZ::TIMESTAMP, ?)",
-                [(x.registry, x.child_id, x.child_name, x.parent_id, x.parent_name, x.kind, x.valid_from, x.valid_to,
-                  x.status, x.url, x.retrieved_at, x.sha256) for x in report.links])
+            if report.links:
+                con.executemany(
+                    "INSERT INTO raw_registry_links VALUES (?, ?, ?, ?, ?, ?, nullif(?, '')::DATE, "
+                    "nullif(?, '')::DATE, ?, ?, ?::TIMESTAMPTZ::TIMESTAMP, ?)",
+                    [(x.registry, x.child_id, x.child_name, x.parent_id, x.parent_name, x.kind, x.valid_from,
+                      x.valid_to, x.status, x.url, x.retrieved_at, x.sha256) for x in report.links])
             from whosbehind import build  # the build runs resolution; imported here, not at module level
 
             build.derive(con)

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from whosbehind import settings
 from whosbehind.errors import InputError
 
 CHUNK = 4 * 1024 * 1024
-# A zip member may expand to at most this many times its compressed size: real USAspending CSVs expand 4 to 15
-# times (the bundled sample), a zip bomb a thousand times. WHOSBEHIND_ZIP_MAX_RATIO sets another cap.
-MAX_EXPANSION = float(os.environ.get("WHOSBEHIND_ZIP_MAX_RATIO", "100"))
+# A zip member may expand to at most settings.zip_max_ratio() times its compressed size (default 100): real
+# USAspending CSVs expand 4 to 15 times (the bundled sample), a zip bomb a thousand times.
 # Disk space kept free when a member is extracted, for the database copy and DuckDB's own files.
 FREE_MARGIN = 256 * 1024 * 1024
 SUPPORTED_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -142,11 +142,12 @@ def _iter_zip(path: Path, workdir: Path, on_bytes: Callable[[int], None]) -> Ite
 
 def _expansion_limit(display: str, member: zipfile.ZipInfo, workdir: Path) -> int:
     """How many bytes this member may expand to; refused before anything is written when it says more."""
-    allowed = int(max(member.compress_size, 1) * MAX_EXPANSION)
+    max_ratio = settings.zip_max_ratio()
+    allowed = int(max(member.compress_size, 1) * max_ratio)
     if member.file_size > allowed:
         ratio = member.file_size / max(member.compress_size, 1)
         raise InputError(display, f"expands to {member.file_size:,} bytes, {ratio:,.0f} "
-                                  f"times its compressed size (at most {MAX_EXPANSION:g} times is read: a zip bomb?); "
+                                  f"times its compressed size (at most {max_ratio:g} times is read: a zip bomb?); "
                                   "nothing was extracted")
     free = shutil.disk_usage(workdir).free - FREE_MARGIN
     if member.file_size > free:

@@ -14,7 +14,8 @@ itself is read:
    A professional title after the name ("ATTORNEY AT LAW", "PHD", "ARBITRATOR AND MEDIATOR") does not make
    a business: it is the person's own name and trade.
 3. One word alone ("AARDVARK", "GOVPLACE", "THORN") is not a person's name; nor are two surnames joined by
-   "&" with no given name ("VITARO & GOODFRIEND": a firm).
+   "&" with no given name ("VITARO & GOODFRIEND": a firm); nor a name the curated ownership file holds as an
+   organization ("CAP GEMINI").
 
 The decision is made once per distinct name (cached) and registered in DuckDB as the scalar function
 ``reads_as_person(name)`` on write connections (``register``), where the ingest predicates call it.
@@ -29,8 +30,10 @@ from functools import lru_cache
 import duckdb
 
 # The version of these rules. A database whose raw rows were classified under another version is
-# classified again (only ever adding persons: see store/raw.py ``reclassify``).
-RULES_VERSION = "2026-12-01.2"
+# classified again (only ever adding persons: see store/raw.py ``reclassify``). A change that withholds fewer
+# names (CAP GEMINI, version .3) reaches a database only when it is built again from its files: a withheld
+# name was never stored.
+RULES_VERSION = "2026-12-01.3"
 
 # Legal forms and words that name a business, an institution, a government body or a place of trade.
 _BUSINESS_WORDS = """
@@ -124,12 +127,31 @@ def _parser_says_person(text: str) -> bool:
     return kind in ("Person", "Household")
 
 
+@lru_cache(maxsize=1)
+def _curated_organizations() -> frozenset[str]:
+    """Names the curated ownership file (reviewed like code) holds as organizations, listed or unresolved:
+    a company known by a founder's name ("CAP GEMINI") is not taken for a person."""
+    import yaml
+
+    from whosbehind.resolve.families import curated_text
+
+    try:
+        doc = yaml.safe_load(curated_text("ownership.yaml")) or {}
+    except (OSError, yaml.YAMLError):
+        return frozenset()
+    names = [o.get("name") for key in ("organizations", "unresolved") for o in (doc.get(key) or [])
+             if isinstance(o, dict)]
+    return frozenset(" ".join(str(n).upper().split()) for n in names if n)
+
+
 @lru_cache(maxsize=200_000)
 def reads_as_person(name: str | None) -> bool:
     """Whether ``name`` reads as a private person's name and carries no business word."""
     if not name:
         return False
     text = " ".join(name.upper().split())
+    if text in _curated_organizations():
+        return False
     if re.search(r"\d|@|\.(COM|NET|ORG|GOV|US)\b", text):
         return False
     bare = " ".join(TITLES.sub(" ", text).split())

@@ -8,13 +8,13 @@ the lock: they read the file in place, which a run replaces whole.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 
 
@@ -27,12 +27,7 @@ def lock_path(db_path: Path) -> Path:
 
 
 def lock_timeout() -> float:
-    text = os.environ.get("WHOSBEHIND_LOCK_TIMEOUT", "600")
-    try:
-        value = float(text)
-    except ValueError:
-        raise WhosbehindError(f"WHOSBEHIND_LOCK_TIMEOUT is {text!r}: give a number of seconds") from None
-    return max(value, 0.0)
+    return settings.lock_timeout()
 
 
 @contextmanager

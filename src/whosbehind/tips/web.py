@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
 from whosbehind import settings
@@ -160,7 +161,9 @@ async def tip_submit(request: Request) -> HTMLResponse:
     limit = max_body_bytes()
     try:
         form = await _read_form(request, limit)
-    except TooLarge:
+    except (TooLarge, HTTPException) as exc:  # the server's own body limits raise HTTPException (413, 408)
+        if isinstance(exc, HTTPException) and exc.status_code != 413:
+            return await run_in_threadpool(_form_page, request, lang, 400, t("bad_form"))
         return await run_in_threadpool(_form_page, request, lang, 413, t("bad_size", mb=limit // (1024 * 1024)))
     except MultiPartException as exc:
         text = t("bad_files", files=MAX_FILES) if "files" in str(exc).lower() else t("bad_form")
@@ -214,7 +217,7 @@ async def status_check(request: Request) -> HTMLResponse:
     lang = pick_lang(request.query_params.get("lang"))
     try:
         form = await _read_form(request, 4096)
-    except (TooLarge, MultiPartException):
+    except (TooLarge, MultiPartException, HTTPException):
         return _render(request, "tip_status.html", pick_lang(lang), 400, status=None, error=tr(lang)("bad_form"))
     lang = pick_lang(str(form.get("lang") or lang))
     t = tr(lang)

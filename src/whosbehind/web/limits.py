@@ -14,13 +14,12 @@
 - Every answer carries Content-Security-Policy (scripts and styles from this site only, no framing),
   X-Content-Type-Options, Referrer-Policy and X-Frame-Options; the server sends no ``server`` banner.
 
-Each limit can be set by the environment variable of the same name prefixed ``WHOSBEHIND_``.
+Each limit is a setting (settings.py: the environment variable of the same name prefixed ``WHOSBEHIND_``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import resource
 import threading
@@ -31,27 +30,20 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 
-
-def _setting(name: str, default: float) -> float:
-    text = os.environ.get(f"WHOSBEHIND_{name}")
-    try:
-        return float(text) if text else default
-    except ValueError:
-        raise WhosbehindError(f"WHOSBEHIND_{name} is {text!r}: give a number") from None
-
-
-HEADER_TIMEOUT = _setting("HEADER_TIMEOUT", 30)
-MAX_HEADER_BYTES = int(_setting("MAX_HEADER_BYTES", 16 * 1024))
-KEEP_ALIVE = _setting("KEEP_ALIVE", 5)
-BODY_TIMEOUT = _setting("BODY_TIMEOUT", 60)
-MAX_BODY = int(_setting("MAX_BODY", 2 * 1024 * 1024))
-MAX_UPLOAD = int(_setting("MAX_UPLOAD", 6 * 1024 * 1024))
+HEADER_TIMEOUT = settings.web_limit("HEADER_TIMEOUT")
+MAX_HEADER_BYTES = int(settings.web_limit("MAX_HEADER_BYTES"))
+KEEP_ALIVE = settings.web_limit("KEEP_ALIVE")
+BODY_TIMEOUT = settings.web_limit("BODY_TIMEOUT")
+MAX_BODY = int(settings.web_limit("MAX_BODY"))
+MAX_UPLOAD = int(settings.web_limit("MAX_UPLOAD"))
 UPLOAD_PATHS = ("/check", "/check.csv")
-MAX_CONNECTIONS = int(_setting("MAX_CONNECTIONS", 0))  # 0: as many as the open-file limit allows
-CHECK_SLOTS = int(_setting("CHECK_SLOTS", 1))
-CHECK_WAIT = _setting("CHECK_WAIT", 60)
+OWN_LIMIT_PATHS = ("/tip",)  # WHOSBEHIND_TIPS_MAX_MB, checked by the page so that it can answer in its language
+MAX_CONNECTIONS = int(settings.web_limit("MAX_CONNECTIONS"))  # 0: as many as the open-file limit allows
+CHECK_SLOTS = int(settings.web_limit("CHECK_SLOTS"))
+CHECK_WAIT = settings.web_limit("CHECK_WAIT")
 
 ONEPAGER_SUFFIX = "/onepager"  # its print layout is an inline <style> (WeasyPrint renders the same page as PDF)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -79,13 +71,6 @@ def check_slot() -> Iterator[None]:
         _check_slots.release()
 
 
-def screen_once_each(screen: Any, con: Any, names: list[str], focus: Any) -> list[dict[str, Any]]:
-    """``screen`` (views.screen) with each distinct name looked up once, rows in the order of the list."""
-    cleaned = [n.strip() for n in names if n and n.strip()]
-    found = {row["input"]: row for row in screen(con, list(dict.fromkeys(cleaned)), focus)}
-    return [dict(found[n]) for n in cleaned if n in found]
-
-
 class _TooLarge(HTTPException):
     """Raised from receive(): an HTTPException, so the form and JSON readers pass it on as a 413 answer."""
 
@@ -110,6 +95,9 @@ class RequestLimits:
             return
         path = scope.get("path", "")
         limit = MAX_UPLOAD if path in UPLOAD_PATHS else MAX_BODY
+        own_limit = path in OWN_LIMIT_PATHS
+        if own_limit:  # the tip form refuses a larger body itself, with its own page (tips/web.py); this is a net
+            limit = settings.tips_max_mb() * 1024 * 1024 + 1024 * 1024
         csp = (CSP_ONEPAGER if path.endswith(ONEPAGER_SUFFIX) else CSP).encode()
         started = False
 
@@ -118,11 +106,13 @@ class RequestLimits:
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
-                message = {**message, "headers": [*headers, (b"content-security-policy", csp), *HEADERS]}
+                present = {k.lower() for k, _ in headers}  # a page that sets a stricter one keeps it (the tip pages)
+                extra = [(k, v) for k, v in [(b"content-security-policy", csp), *HEADERS] if k not in present]
+                message = {**message, "headers": [*headers, *extra]}
             await send(message)
 
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None:
+        if declared is not None and not own_limit:
             try:
                 too_large = int(declared) > limit
             except ValueError:

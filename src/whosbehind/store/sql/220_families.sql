@@ -43,11 +43,20 @@ LEFT JOIN resolution rc ON rc.org_id = l.child_id
 LEFT JOIN resolution rp ON rp.org_id = l.parent_id
 WHERE coalesce(rc.canonical_id, l.child_id) <> coalesce(rp.canonical_id, l.parent_id);
 
+-- The parent is chosen by precedence; when several sources name that same parent, the link shown is the one
+-- with the best grade (a reported parent, B, over a curated link not checked against its document, C).
 CREATE OR REPLACE TABLE current_parents AS
-SELECT * FROM family_links WHERE valid_to IS NULL
+WITH chosen AS (
+    SELECT child_id, parent_id FROM family_links WHERE valid_to IS NULL
+    QUALIFY row_number() OVER (
+        PARTITION BY child_id
+        ORDER BY precedence, coalesce(valid_from, as_of, DATE '1900-01-01') DESC, parent_id) = 1
+)
+SELECT l.* FROM family_links l JOIN chosen c USING (child_id, parent_id)
+WHERE l.valid_to IS NULL
 QUALIFY row_number() OVER (
-    PARTITION BY child_id
-    ORDER BY precedence, coalesce(valid_from, as_of, DATE '1900-01-01') DESC, parent_id) = 1;
+    PARTITION BY l.child_id
+    ORDER BY l.grade, l.precedence, coalesce(l.valid_from, l.as_of, DATE '1900-01-01') DESC) = 1;
 
 CREATE OR REPLACE TABLE families AS
 WITH RECURSIVE chain(org_id, ancestor_id, depth, path) AS (
