@@ -48,20 +48,12 @@ def _default_leis(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
             ueis: list[str] | None = None, leis: list[str] | None = None, limit: int = 50) -> RefreshReport:
-    """Ask, store, derive again; one writer at a time (the lock an ingest takes)."""
-    from whosbehind.store import writelock
-
-    with writelock.writing(db_path):
-        return _refresh_locked(db_path, gleif=gleif, usaspending=usaspending, ueis=ueis, leis=leis, limit=limit)
-
-
-def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
-                    ueis: list[str] | None, leis: list[str] | None, limit: int) -> RefreshReport:
+    """Ask, store, derive again; one writer at a time (the lock an ingest takes, store/writelock.py)."""
     if not db_path.exists():
         from whosbehind.errors import WhosbehindError
 
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
-    with writelock.writing(db_path):  # one writer at a time, as for an ingest (store/writelock.py)
+    with writelock.writing(db_path):
         return _refresh_locked(db_path, gleif=gleif, usaspending=usaspending, ueis=ueis, leis=leis, limit=limit)
 
 
