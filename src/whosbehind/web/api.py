@@ -147,7 +147,9 @@ def api_check(request: Request, names: list[str]) -> Response:
 
 def _screen_rows(con: Any, names: list[str]) -> list[dict[str, Any]]:
     """Each distinct name looked up once (web/limits.py), rows numbered in the order of the list."""
-    rows = limits.screen_once_each(lambda c, listed, _focus: screening.screen(c, listed), con, names, None)
+    cleaned = [n.strip() for n in names if n and n.strip()]
+    by_name = {r["input"]: r for r in screening.screen(con, list(dict.fromkeys(cleaned)))}
+    rows = [dict(by_name[n]) for n in cleaned]
     for i, row in enumerate(rows, start=1):
         row["row"] = i
     return rows
