@@ -313,3 +313,15 @@ def test_organization_answer_names_the_organization_a_record_was_merged_into(cli
     assert merged["id"] == geo["id"] == "duns:612706465"
     assert merged["asked_for"]["id"] == "name:THE GEO GROUP, INC." and geo["asked_for"] is None
     assert merged["total_obligated"] == geo["total_obligated"]
+
+
+def test_organization_family_as_of_a_day(client: TestClient) -> None:
+    # The family an organization belonged to on a day (dated ownership), beside today's.
+    org = client.get("/api/organizations/duns:797470549", params={"as_of": "2015-01-01"}).json()
+    then = org["family_as_of"]
+    assert then["date"] == "2015-01-01" and then["id"] == org["family"]["id"]
+    assert "duns:797470549" in {m["id"] for m in then["members"]}
+    assert client.get("/api/organizations/duns:797470549").json()["family_as_of"] is None
+    assert client.get("/api/organizations/duns:797470549", params={"as_of": "nope"}).status_code == 422
+    page = client.get("/org/duns:797470549", params={"as_of": "2015-01-01"}).text
+    assert 'id="family-as-of"' in page and "2015-01-01" in page

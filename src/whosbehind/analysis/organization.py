@@ -36,7 +36,7 @@ def focus_ids(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...] = DEFAULT_F
 
 
 def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[str, ...] = DEFAULT_FOCUS_CODES,
-           awards: int = 10, subcontracts: int = 20) -> dict[str, Any]:
+           awards: int = 10, subcontracts: int = 20, as_of: str | None = None) -> dict[str, Any]:
     """Everything about one node of the graph (an id of any of its records leads to it)."""
     node = queries.one(con, "lookup_node", id=node_id)
     if node is None:
@@ -84,10 +84,26 @@ def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[s
         "why": {"paths_total": paths["paths_total"], "by_agency": why.by_agency(paths["paths"])},
         "strongest": strongest(paths["paths"]),
         "files": queries.rows(con, "web_organization_files", id=org_id),
+        "family_as_of": family_on(con, org_id, as_of) if as_of else None,
     }
 
 
-def for_query(con: duckdb.DuckDBPyConnection, query: str, **options: Any) -> dict[str, Any]:
+def family_on(con: duckdb.DuckDBPyConnection, org_id: str, day: str) -> dict[str, Any] | None:
+    """The family an organization belonged to on a day (dated ownership: resolve/families.py), beside today's."""
+    from whosbehind.resolve import families
+
+    try:
+        found = families.family_as_of(con, [org_id], day).get(org_id)
+    except ValueError:
+        raise WhosbehindError(f"as of {day!r}: give a date as YYYY-MM-DD") from None
+    if found is None:
+        return {"date": day, "id": org_id, "name": None, "members": []}
+    members = families.family_members_as_of(con, found["family_id"], day)
+    return {"date": day, "id": found["family_id"], "name": found["family_name"],
+            "members": [{"id": m["id"], "name": m["name"]} for m in members]}
+
+
+def for_query(con: duckdb.DuckDBPyConnection, query: str, **options: Any) -> dict[str, Any]:  # options: answer's
     """`lookup --json` and `GET /api/lookup`: the answer for what a person typed, or the candidates."""
     from whosbehind.analysis import lookup
 

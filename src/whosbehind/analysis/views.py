@@ -58,6 +58,11 @@ def organization(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
     return organization_mod.answer(con, org_id)
 
 
+def organization_as_of(con: duckdb.DuckDBPyConnection, org_id: str, day: str) -> dict[str, Any]:
+    """The answer with the family as it was on ``day`` beside today's."""
+    return organization_mod.answer(con, org_id, as_of=day)
+
+
 def parent_reports(members: list[dict[str, Any]]) -> tuple[int, bool]:
     """How many family members reported a parent, and whether those reports alone link the family (no member
     was joined by a merge or by curated ownership): the family's wording follows it (grade B or not)."""

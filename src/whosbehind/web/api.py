@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -96,9 +97,15 @@ def api_org_csv(request: Request, org_id: str) -> Response:
 
 @router.get("/organizations/{org_id:path}", summary="An organization: family, totals, ties, awards",
             tags=["organizations"])
-async def api_organization(request: Request, org_id: str) -> Response:
-    """Family (reported parents), totals by agency and fiscal year, tie kinds, largest awards, subcontracts."""
+async def api_organization(request: Request, org_id: str,
+                           as_of: Annotated[date | None, Query(description="Also the family as it was on this "
+                                                                         "day (YYYY-MM-DD).")] = None) -> Response:
+    """The one answer: family, money at three levels, every tie, FedRAMP products, why-paths, awards."""
     database = db(request)
+    if as_of is not None:  # a family as of a day is asked for rarely: answered without the cache
+        return json_response(await run_in_threadpool(database.cached, ("org_as_of", org_id, as_of.isoformat()),
+                                                     lambda con: organization_mod.answer(con, org_id,
+                                                                                         as_of=as_of.isoformat())))
     body = database.peek(("org_json", org_id))
     if body is None:  # not asked for since the file was built: run its queries off the event loop
         body = await run_in_threadpool(answers.organization_json, database, org_id)

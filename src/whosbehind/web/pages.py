@@ -117,6 +117,11 @@ async def organization(request: Request, org_id: str) -> HTMLResponse:
     # The most visited page is kept rendered, per database version and public URL (the only part of the
     # request it shows), so a visit costs a lookup rather than a template run.
     database = request.app.state.db
+    as_of = request.query_params.get("as_of")
+    if as_of:  # the family as it was on a day, beside today's: rarely asked, rendered each time
+        org = await run_in_threadpool(database.cached, ("org_as_of", org_id, as_of),
+                                      lambda con: views.organization_as_of(con, org_id, as_of))
+        return render(request, "organization.html", org=org)
     key = ("org_page_html", org_id, public_url(request), i18n.for_request(request))
     body = database.peek(key)
     if body is None:
