@@ -10,11 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
+import threading
+import time
 import zipfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from typer.testing import CliRunner
 
 from whosbehind.cli import app
@@ -64,3 +69,35 @@ class Cli:
         return json.loads(result.stdout)
 
 
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A web app served by uvicorn in a thread on 127.0.0.1. ``make_app`` gets the server's URL (pages print
+    it); ``options`` go to uvicorn.Config as `whosbehind serve` would give them."""
+
+    def __init__(self, make_app: Callable[[str], Any], **options: Any):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.app = make_app(self.url)
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, **options))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.app.state.db.close()

@@ -1,11 +1,8 @@
 """Helpers for the tip line tests: a moderated store, the web app over it (the evidence database is not needed
-for these pages), and a live server run with the options `whosbehind serve` gives uvicorn."""
+for these pages), and the options `whosbehind serve` gives uvicorn (for samples.LiveServer)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,38 +33,6 @@ def make_app(store: TipStore, folder: Path) -> Any:
     app.state.tips = store
     app.state.tip_limits = Limits()
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class TipServer:
-    """uvicorn in a thread, with the options `whosbehind serve` passes (``serve_options``)."""
-
-    def __init__(self, app: Any, **options: Any):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = app
-        self.config = uvicorn.Config(app, host="127.0.0.1", port=self.port, **options)
-        self.server = uvicorn.Server(self.config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> TipServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.app.state.db.close()
 
 
 def serve_options(monkeypatch: pytest.MonkeyPatch, db: Path) -> dict[str, Any]:

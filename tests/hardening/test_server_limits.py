@@ -18,18 +18,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from samples import free_port
+
 HEADER_TIMEOUT = 2  # seconds, for this server: short, so the test sees slow clients dropped
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(built_db) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "WHOSBEHIND_WARM": "0", "WHOSBEHIND_HEADER_TIMEOUT": str(HEADER_TIMEOUT)}
     process = subprocess.Popen([sys.executable, "-m", "whosbehind", "serve", "--db", str(built_db), "--port",
                                 str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

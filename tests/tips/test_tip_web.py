@@ -12,7 +12,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tip_helpers import Moderated, TipServer, make_app, serve_options
+from samples import LiveServer
+from tip_helpers import Moderated, make_app, serve_options
 from whosbehind.tips.store import TipStore
 
 MESSAGE = "Our team renewed the hosting order for the agency's case system; the PO is 70CDCR-SECRET-4821."
@@ -63,7 +64,7 @@ def test_stored_data_and_every_log_line_hold_no_message_file_or_client(
             records.append(record)
 
     capture = Capture(level=logging.DEBUG)
-    with TipServer(make_app(moderated.store, tmp_path), **options) as server:
+    with LiveServer(lambda _url: make_app(moderated.store, tmp_path), **options) as server:
         names = ["", "uvicorn", "uvicorn.error", "asyncio", "fastapi", "starlette", "multipart", "python_multipart"]
         loggers = [logging.getLogger(n) for n in [*names, *(["uvicorn.access"] if operator_logs_access else [])]]
         for lg in loggers:

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from web_fixtures import HTML_NAME
 
-from samples import MN_SUMMARIES, MN_ZIP, Cli, member_rows, write_csv
+from samples import MN_SUMMARIES, MN_ZIP, Cli, LiveServer, member_rows, write_csv
 from whosbehind.web.app import create_app
 
 # Each app these tests start prepares its largest organizations first (web/warm.py); a few are enough here.
@@ -61,44 +57,15 @@ def html_org_id(html_db: Path) -> str:
     return found[0]["id"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    def __init__(self, db: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = create_app(db, public_url=self.url)
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.app.state.db.close()
-
-
 @pytest.fixture(scope="session")
 def live(built_db: Path) -> Iterator[LiveServer]:
-    with LiveServer(built_db) as server:
+    with LiveServer(lambda url: create_app(built_db, public_url=url), log_level="warning") as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def live_html(html_db: Path) -> Iterator[LiveServer]:
-    with LiveServer(html_db) as server:
+    with LiveServer(lambda url: create_app(html_db, public_url=url), log_level="warning") as server:
         yield server
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tip_helpers import TipServer, make_app, moderated_store
+from samples import LiveServer
+from tip_helpers import make_app, moderated_store
 
 
 def test_tip_with_javascript_off_codename_status_and_reply(chromium, tmp_path: Path) -> None:
@@ -15,7 +16,7 @@ def test_tip_with_javascript_off_codename_status_and_reply(chromium, tmp_path: P
     shots.mkdir()
     evidence = tmp_path / "hosting-order.txt"
     evidence.write_text("order 4471 renewed for the agency\n")
-    with TipServer(make_app(moderated.store, tmp_path), log_level="warning", access_log=False) as server:
+    with LiveServer(lambda _url: make_app(moderated.store, tmp_path), log_level="warning", access_log=False) as server:
         context = chromium.new_context(java_script_enabled=False, viewport={"width": 1000, "height": 900})
         page = context.new_page()
         requests: list[str] = []
