@@ -136,8 +136,8 @@ def agency(con: duckdb.DuckDBPyConnection, term: str, *, limit: int = 25) -> dic
         "families": len(ranked),
         "top_families": ranked[:limit],
         "by_fiscal_year": queries.rows(con, "web_agency_years", code=chosen.code),
-        "psc": queries.rows(con, "web_agency_psc", code=chosen.code, limit=15),
-        "naics": queries.rows(con, "web_agency_naics", code=chosen.code, limit=15),
+        "psc": queries.rows(con, "web_agency_buys", scheme="psc", code=chosen.code, limit=15),
+        "naics": queries.rows(con, "web_agency_buys", scheme="naics", code=chosen.code, limit=15),
     }
 
 
