@@ -185,9 +185,9 @@ def top_command(
     """Families ranked by what the agency obligated to them (families as of today unless --as-of)."""
     if limit < 0:
         raise WhosbehindError("--limit must be 0 (all) or a positive number")
-    from whosbehind.cli_families import parse_day
+    from whosbehind.cli_fresh import parse_day
 
-    day = parse_day(as_of)
+    day = parse_day(as_of, "--as-of")
     with _reading(db_option) as con:
         chosen = ranking.find_agency(con, agency)
         if day or at_obligation:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,16 +11,6 @@ import typer
 
 from whosbehind.errors import WhosbehindError
 from whosbehind.sources.registries import GLEIF_URL, USASPENDING_URL
-
-
-def parse_day(text: str | None) -> date | None:
-    """A date a person typed (YYYY-MM-DD), or None; a bad one is one readable line."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise WhosbehindError(f"--as-of {text!r}: give a date as YYYY-MM-DD (e.g. 2017-06-30)") from None
 
 
 def register(app: Any, user_errors: Callable[..., Any], db_path: Callable[[Path | None], Path]) -> None:

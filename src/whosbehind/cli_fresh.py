@@ -18,6 +18,7 @@ SinceOption = Annotated[str | None, typer.Option("--since", help="Changes seen o
 
 
 def parse_day(value: str | None, option: str = "--since") -> date | None:
+    """A date a person typed for ``option`` (YYYY-MM-DD), or None; a bad one is one readable line."""
     if value is None:
         return None
     try:
