@@ -63,21 +63,6 @@ def organization_as_of(con: duckdb.DuckDBPyConnection, org_id: str, day: str) ->
     return organization_mod.answer(con, org_id, as_of=day)
 
 
-def parent_reports(members: list[dict[str, Any]]) -> tuple[int, bool]:
-    """How many family members reported a parent, and whether those reports alone link the family (no member
-    was joined by a merge or by curated ownership): the family's wording follows it (grade B or not)."""
-    reporting = sum(1 for m in members if m["reported_parent"])
-    return reporting, reporting >= len(members) - 1 and not any(m["merged_into"] for m in members)
-
-
-def organization_page(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
-    """The page's data is the answer itself: the page and the JSON are two renderings of one dict."""
-    return organization(con, org_id)
-
-
-PAGE_ONLY: tuple[str, ...] = ()
-
-
 def ties(con: duckdb.DuckDBPyConnection, org_id: str, *, kind: str | None = None, limit: int = 50,
          offset: int = 0) -> dict[str, Any]:
     """Every tie of one organization, any kind, one page at a time."""

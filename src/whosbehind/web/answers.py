@@ -1,7 +1,7 @@
 """The organization answer the API, the pages and the warm-up share: its queries run once per database version.
 
-The page shows everything the JSON answer has and a little more (``views.PAGE_ONLY``), so the page data is
-computed and cached first, and the JSON body is cut from it.
+The page and the JSON are two renderings of one dict (analysis/organization.py), computed and kept once; the JSON
+body is kept too.
 """
 
 from __future__ import annotations
@@ -14,12 +14,8 @@ from whosbehind.web.formatting import dumps
 
 
 def organization(database: ReadOnlyDatabase, org_id: str) -> dict[str, Any]:
-    return database.cached(("org_page", org_id), lambda con: views.organization_page(con, org_id))
+    return database.cached(("org_page", org_id), lambda con: views.organization(con, org_id))
 
 
 def organization_json(database: ReadOnlyDatabase, org_id: str) -> bytes:
-    def cut() -> bytes:
-        data = organization(database, org_id)
-        return dumps({k: v for k, v in data.items() if k not in views.PAGE_ONLY})
-
-    return database.remembered(("org_json", org_id), cut)
+    return database.remembered(("org_json", org_id), lambda: dumps(organization(database, org_id)))

@@ -20,7 +20,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind import settings
-from whosbehind.analysis import views
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
@@ -45,7 +44,7 @@ def templates() -> Jinja2Templates:
                        evidence_path=formatting.evidence_path,
                        web_url=formatting.web_url)
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
-                       parent_reports=views.parent_reports, family_network=charts.family_network,
+                       family_network=charts.family_network,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
                        qr_svg=formatting.qr_svg)
     return t
