@@ -7,12 +7,13 @@ this module runs both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from whosbehind.analysis import lookup
+from whosbehind.analysis import lookup, organization
 from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
 from whosbehind.store import db, evidence, ingest
 
@@ -22,6 +23,8 @@ RESOLVE_AFTER = "200_organizations"
 INDEX_AFTER = "510_lookup_names"
 # The product lexicon reads award descriptions once the evidence nodes and ties exist; step 430 reads its tables.
 PRODUCTS_AFTER = "420_evidence_ties"
+# Every organization's answer is stored once the graph is complete (step 600 makes its table).
+ANSWERS_AFTER = "600_answers"
 
 
 def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
@@ -46,31 +49,30 @@ def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO vocabulary_id_kinds VALUES (?)", [[str(k)] for k in IdKind])
 
 
+def _after(step: str) -> Callable[[duckdb.DuckDBPyConnection], Any] | None:
+    """What runs in Python right after a numbered step."""
+    return {RESOLVE_AFTER: _resolve_names, PRODUCTS_AFTER: _read_product_names, INDEX_AFTER: lookup.build_index,
+            ANSWERS_AFTER: organization.store_answers}.get(step)
+
+
+def _run_steps(con: duckdb.DuckDBPyConnection, first: int) -> None:
+    write_vocabulary(con)
+    for step in db.step_names(first):
+        db.run_step(con, step)
+        then = _after(step)
+        if then is not None:
+            then(con)
+    db.mark_derived(con)
+
+
 def derive(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every derived table from the raw tables: the same raw rows give the same graph."""
-    write_vocabulary(con)
-    for step in db.step_names():
-        db.run_step(con, step)
-        if step == RESOLVE_AFTER:
-            _resolve_names(con)
-        elif step == PRODUCTS_AFTER:
-            _read_product_names(con)
-        elif step == INDEX_AFTER:
-            lookup.build_index(con)
-    db.mark_derived(con)
+    _run_steps(con, db.FIRST_DERIVE_STEP)
 
 
 def derive_evidence(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild what depends on the evidence raw tables (steps 400 on), the contract graph kept as it is."""
-    write_vocabulary(con)
-    for step in db.step_names(db.FIRST_EVIDENCE_STEP):
-        db.run_step(con, step)
-        if step == PRODUCTS_AFTER:
-            _read_product_names(con)
-        elif step == INDEX_AFTER:
-            lookup.build_index(con)
-    db.mark_derived(con)
-
+    _run_steps(con, db.FIRST_EVIDENCE_STEP)
 
 
 def load_evidence(con: duckdb.DuckDBPyConnection, **options: Any) -> evidence.EvidenceReport:

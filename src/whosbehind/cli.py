@@ -24,9 +24,9 @@ from whosbehind import bundled
 from whosbehind.analysis import ranking, reconcile
 from whosbehind.build import ingest_into
 from whosbehind.errors import WhosbehindError
+from whosbehind.jsontext import jsonable
 from whosbehind.store import db
 from whosbehind.store.ingest import FileOutcome, total_input_bytes
-from whosbehind.web.formatting import jsonable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 # Markup is off: names, paths and cells come from users and data, and "[/]" in one must print as text.

@@ -60,16 +60,6 @@ def public_url() -> str:
     return (_get("PUBLIC_URL") or "").rstrip("/")
 
 
-def warm_organizations() -> int:
-    """WHOSBEHIND_WARM: how many of the organizations paid most the server prepares before it listens."""
-    return int(_get("WARM") or 150)
-
-
-def warm_seconds() -> float:
-    """WHOSBEHIND_WARM_SECONDS: the most time that preparation may take."""
-    return float(_get("WARM_SECONDS") or 10.0)
-
-
 def corrections_dir() -> Path:
     """WHOSBEHIND_CORRECTIONS_DIR: the folder where the web keeps requests for corrections (a small SQLite file),
     else corrections/ in the user data folder."""

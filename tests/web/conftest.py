@@ -3,7 +3,6 @@ database whose one company name contains HTML."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +13,6 @@ from web_fixtures import HTML_NAME
 
 from samples import MN_SUMMARIES, MN_ZIP, Cli, LiveServer, member_rows, write_csv
 from whosbehind.web.app import create_app
-
-# Each app these tests start prepares its largest organizations first (web/warm.py); a few are enough here.
-os.environ.setdefault("WHOSBEHIND_WARM", "10")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -252,31 +253,39 @@ def test_a_database_swapped_in_is_picked_up(built_db: Path, html_db: Path, tmp_p
     app.state.db.close()
 
 
-def test_the_largest_organizations_are_ready_before_the_first_request(built_db: Path, monkeypatch) -> None:
-    from whosbehind.analysis import views
+def test_organizations_are_served_from_the_answers_the_build_stored(built_db: Path, monkeypatch) -> None:
+    """A visit reads the answer the build stored; it equals the answer computed from the graph, and nothing is
+    computed on the visit. An id with no stored answer (an agency's office) is still answered, on demand."""
+    import json
+
+    from whosbehind import jsontext
+    from whosbehind.analysis import organization
     from whosbehind.store import db as store_db
     from whosbehind.store import queries
 
     con = store_db.connect(built_db, read_only=True)
-    largest = [r["id"] for r in queries.rows(con, "web_warm_organizations", limit=4)]
+    ids = [r["id"] for r in queries.rows(con, "answer_ids")]
+    chosen = ids[:: max(1, len(ids) // 12)] + [i for i in ids if "geo" in i.lower()][:2]
+    expected = {i: json.loads(jsontext.dumps(organization.answer(con, i))) for i in chosen}
+    office = con.execute("SELECT id FROM graph_nodes WHERE kind = 'office' ORDER BY id LIMIT 1").fetchone()[0]
     con.close()
-    monkeypatch.setenv("WHOSBEHIND_WARM", "3")
+    assert len(ids) > 1000 and office not in ids
     app = create_app(built_db)
-    computed: list[str] = []
-    real = views.organization
+    real = organization.answers
 
-    def counting(con, org_id):
-        computed.append(org_id)
-        return real(con, org_id)
+    def refuse(*args, **kwargs):
+        raise AssertionError("an answer was computed on a visit")
 
-    with TestClient(app) as c:  # entering runs the start-up, which prepares the three largest
-        monkeypatch.setattr(views, "organization", counting)
-        for org_id in largest[:3]:
+    with TestClient(app) as c:
+        monkeypatch.setattr(organization, "answers", refuse)
+        for org_id, answer in expected.items():
             r = c.get(f"/api/organizations/{org_id}")
-            assert r.status_code == 200 and r.json()["id"] == org_id
-        assert computed == []  # answered from what start-up prepared
-        assert c.get(f"/api/organizations/{largest[3]}").status_code == 200
-        assert computed == [largest[3]]  # the fourth was not prepared: computed on request
+            assert r.status_code == 200 and r.json() == answer
+            page = c.get(f"/org/{org_id}")
+            assert page.status_code == 200 and html.escape(answer["name"], quote=False) in page.text
+        monkeypatch.setattr(organization, "answers", real)
+        r = c.get(f"/api/organizations/{office}")
+        assert r.status_code == 200 and r.json()["id"] == office
     app.state.db.close()
 
 

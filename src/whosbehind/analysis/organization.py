@@ -14,11 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
+from whosbehind import jsontext
 from whosbehind.analysis import why
 from whosbehind.errors import WhosbehindError
 from whosbehind.model import TIE_KIND_TITLES, TieKind
-from whosbehind.store import queries
+from whosbehind.store import db, queries
 
 DEFAULT_FOCUS_CODES = ("7012", "7014", "070")  # ICE, CBP, DHS
 EVIDENCE_PER_TIE = 3
@@ -41,51 +43,131 @@ def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[s
     node = queries.one(con, "lookup_node", id=node_id)
     if node is None:
         raise NotFound(f"no organization with id {node_id!r} in this database")
-    org_id = node["id"]
-    head = queries.one(con, "organization_header", id=org_id) or {}
+    org = answers(con, [node["id"]], focus_codes=focus_codes, awards=awards, subcontracts=subcontracts)[node["id"]]
+    if node_id != org["id"]:
+        org["asked_for"] = {"id": node_id, "name": node["asked_name"] or node_id}
+    if as_of:
+        org["family_as_of"] = family_on(con, org["id"], as_of)
+    return org
+
+
+def answers(con: duckdb.DuckDBPyConnection, ids: list[str], *,
+            focus_codes: tuple[str, ...] = DEFAULT_FOCUS_CODES, awards: int = 10,
+            subcontracts: int = 20) -> dict[str, dict[str, Any]]:
+    """The answers of a batch of nodes of the graph (their own ids, as ``lookup_node`` gives them), each query
+    run once for the whole batch: one answer is a batch of one, and the build stores every organization's
+    answer this way (``store_answers``)."""
+    heads = {h["id"]: h for h in queries.rows(con, "answer_header", ids=ids)}
+    ids = [i for i in ids if i in heads]
     focus = focus_ids(con, focus_codes)
-    totals = queries.rows(con, "organization_totals", id=org_id)
-    records = queries.rows(con, "organization_records", id=org_id)
-    members = queries.rows(con, "organization_family", family_id=head["family_id"])
-    family_totals = queries.rows(con, "web_family_totals", family_id=head["family_id"])
-    ties = _ties(con, org_id)
-    # The other organizations of the family (and its brands) have ties of their own: shown as theirs.
-    others = [m for m in members if m["id"] != org_id][:MAX_FAMILY_MEMBERS]
-    family_ties = [{**t, "holder_id": m["id"], "holder_name": m["name"]} for m in others
-                   for t in _ties(con, m["id"]) if t["kind"] not in ("parent", "brand", "offers")]
-    paths = why.paths_from(con, org_id, focus=tuple(sorted(_focus_heads(focus_codes))))
-    return {
-        "id": org_id,
-        "name": head["name"],
-        "kind": head["kind"],
-        "uei": head["uei"],
-        "asked_for": ({"id": node_id, "name": node["asked_name"] or node_id} if node_id != org_id else None),
-        "names": [n["name"] for n in queries.rows(con, "organization_names", id=org_id)],
-        "records": records,
-        "obligated": _sum(t["obligated"] for t in totals if _in_focus(t, focus)),
-        "total_obligated": _sum(t["obligated"] for t in totals),
-        "totals": totals,
-        "family": {
-            "id": head["family_id"],
-            "name": head["family_name"] or head["name"],
-            "obligated": _sum(t["obligated"] for t in family_totals if _in_focus(t, focus)),
-            "total_obligated": _sum(t["obligated"] for t in family_totals),
-            "by_agency": _by_agency(family_totals),
-            "members": [_member(m) for m in members],
-        },
-        "family_totals": family_totals if len(members) > 1 else [],
-        "ties": ties,
-        "tie_kinds": _tie_kinds(ties),
-        "family_ties": family_ties,
-        "through_others": _through_others(ties + family_ties),
-        "fedramp": _fedramp(con, org_id, focus) + [p for m in others for p in _fedramp(con, m["id"], focus, m)],
-        "largest_awards": queries.rows(con, "largest_awards", id=org_id, limit=awards),
-        "subcontracts": queries.rows(con, "organization_subcontracts", id=org_id, limit=subcontracts),
-        "why": {"paths_total": paths["paths_total"], "by_agency": why.by_agency(paths["paths"])},
-        "strongest": strongest(paths["paths"]),
-        "files": queries.rows(con, "web_organization_files", id=org_id),
-        "family_as_of": family_on(con, org_id, as_of) if as_of else None,
-    }
+    families = sorted({h["family_id"] for h in heads.values() if h["family_id"]})
+    totals = _grouped(con, "answer_totals", ids=ids)
+    records = _grouped(con, "answer_records", ids=ids)
+    names = _grouped(con, "answer_names", ids=ids)
+    members = _grouped(con, "answer_family", "for_family", families=families)
+    family_totals = _grouped(con, "answer_family_totals", "for_family", families=families)
+    largest = _grouped(con, "answer_largest_awards", ids=ids, limit=awards)
+    subs = _grouped(con, "answer_subcontracts", ids=ids, limit=subcontracts)
+    files = _grouped(con, "answer_files", ids=ids)
+    # The other organizations of a family (and its brands) have ties of their own: shown as theirs.
+    others = {i: [m for m in members.get(heads[i]["family_id"], []) if m["id"] != i][:MAX_FAMILY_MEMBERS]
+              for i in ids}
+    holders = sorted(set(ids) | {m["id"] for row in others.values() for m in row})
+    ties = _ties(con, holders)
+    fedramp_rows = _grouped(con, "answer_fedramp", ids=holders)
+    paths = why.paths_from_many(con, ids, focus=tuple(sorted(_focus_heads(focus_codes))))
+    out = {}
+    for org_id in ids:
+        head, own_ties = heads[org_id], ties.get(org_id, [])
+        fam_totals = family_totals.get(head["family_id"], [])
+        family = members.get(head["family_id"], [])
+        family_ties = [{**t, "holder_id": m["id"], "holder_name": m["name"]} for m in others[org_id]
+                       for t in ties.get(m["id"], []) if t["kind"] not in ("parent", "brand", "offers")]
+        org_totals = totals.get(org_id, [])
+        found = paths[org_id]
+        out[org_id] = {
+            "id": org_id,
+            "name": head["name"],
+            "kind": head["kind"],
+            "uei": head["uei"],
+            "asked_for": None,
+            "names": [n["name"] for n in names.get(org_id, [])],
+            "records": records.get(org_id, []),
+            "obligated": _sum(t["obligated"] for t in org_totals if _in_focus(t, focus)),
+            "total_obligated": _sum(t["obligated"] for t in org_totals),
+            "totals": org_totals,
+            "family": {
+                "id": head["family_id"],
+                "name": head["family_name"] or head["name"],
+                "obligated": _sum(t["obligated"] for t in fam_totals if _in_focus(t, focus)),
+                "total_obligated": _sum(t["obligated"] for t in fam_totals),
+                "by_agency": _by_agency(fam_totals),
+                "members": [_member(m) for m in family],
+            },
+            "family_totals": fam_totals if len(family) > 1 else [],
+            "ties": own_ties,
+            "tie_kinds": _tie_kinds(own_ties),
+            "family_ties": family_ties,
+            "through_others": _through_others(own_ties + family_ties),
+            "fedramp": _fedramp(fedramp_rows.get(org_id, []), focus)
+            + [p for m in others[org_id] for p in _fedramp(fedramp_rows.get(m["id"], []), focus, m)],
+            "largest_awards": largest.get(org_id, []),
+            "subcontracts": subs.get(org_id, []),
+            "why": {"paths_total": found["paths_total"], "by_agency": why.by_agency(found["paths"])},
+            "strongest": strongest(found["paths"]),
+            "files": files.get(org_id, []),
+            "family_as_of": None,
+        }
+    return out
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, name: str, key: str = "for_id", **params: Any
+             ) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a batch query, per node (or family) they are for, in the query's order."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in queries.rows(con, name, **params):
+        out[r.pop(key)].append(r)
+    return out
+
+
+ANSWER_BATCH = 1000  # answers computed and written at a time by the build: memory stays bounded
+
+
+def store_answers(con: duckdb.DuckDBPyConnection) -> int:
+    """Compute every organization's answer and store it as the JSON the API serves (table of step 600), a batch
+    at a time; returns how many. Run by the build once the graph is complete."""
+    ids = [r["id"] for r in queries.rows(con, "answer_ids")]
+    for start in range(0, len(ids), ANSWER_BATCH):
+        found = answers(con, ids[start:start + ANSWER_BATCH])
+        batch = pa.table({"id": pa.array(list(found), type=pa.string()),
+                          "body": pa.array([jsontext.dumps(a).decode("utf-8") for a in found.values()],
+                                           type=pa.string())})
+        con.register("incoming_answers", batch)
+        try:
+            con.execute(db.query_text("answer_store"))
+        finally:
+            con.unregister("incoming_answers")
+    return len(ids)
+
+
+def stored_json(con: duckdb.DuckDBPyConnection, node_id: str) -> bytes | None:
+    """The stored answer an id leads to, as the API's JSON; None when the build stored none for it (agencies,
+    offices, or an id not in the database)."""
+    row = queries.one(con, "answer_stored", id=node_id)
+    if row is None:
+        return None
+    if row["id"] == node_id:
+        return row["body"].encode("utf-8")
+    org = jsontext.loads(row["body"])
+    org["asked_for"] = {"id": node_id, "name": row["asked_name"] or node_id}
+    return jsontext.dumps(org)
+
+
+def stored(con: duckdb.DuckDBPyConnection, node_id: str) -> dict[str, Any]:
+    """The answer for an id, read from the store when the build stored it, computed otherwise; the same dict
+    either way (dates as ISO text once stored)."""
+    body = stored_json(con, node_id)
+    return jsontext.loads(body) if body is not None else answer(con, node_id)
 
 
 def family_on(con: duckdb.DuckDBPyConnection, org_id: str, day: str) -> dict[str, Any] | None:
@@ -112,7 +194,7 @@ def for_query(con: duckdb.DuckDBPyConnection, query: str, **options: Any) -> dic
         if not found.candidates:
             raise NotFound(f"{query!r}: {found.reason}")
         return found.to_dict()
-    org = answer(con, found.id, **options)
+    org = answer(con, found.id, **options) if options else stored(con, found.id)
     return {**org, "query": query, "status": "found", "basis": found.basis, "reason": found.reason,
             "asked_for": found.asked_for or org["asked_for"], "candidates": found.candidates}
 
@@ -150,17 +232,18 @@ def _member(m: dict[str, Any]) -> dict[str, Any]:
     return {"id": m["id"], "name": m["name"], "kind": m["kind"], "obligated": m["obligated"], "link": link}
 
 
-def _ties(con: duckdb.DuckDBPyConnection, org_id: str) -> list[dict[str, Any]]:
-    evidence: dict[tuple[str, str, str, str | None], list[dict[str, Any]]] = defaultdict(list)
-    for e in queries.rows(con, "organization_tie_evidence", id=org_id, per_tie=EVIDENCE_PER_TIE):
-        key = (e.pop("kind"), e.pop("source_id"), e.pop("target_id"), e.pop("tie_award_key"))
+def _ties(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every tie of each node, each with its strongest few pieces of evidence, in the order of the tie kinds."""
+    evidence: dict[tuple[str, str, str, str, str | None], list[dict[str, Any]]] = defaultdict(list)
+    for e in queries.rows(con, "answer_tie_evidence", ids=ids, per_tie=EVIDENCE_PER_TIE):
+        key = (e.pop("for_id"), e.pop("kind"), e.pop("source_id"), e.pop("target_id"), e.pop("tie_award_key"))
         evidence[key].append(e)
-    out = []
-    for t in queries.rows(con, "organization_ties", id=org_id):
-        t["evidence"] = evidence.get((t["kind"], t["source_id"], t["target_id"], t["award_key"]), [])
-        out.append(t)
-    order = list(KIND_TITLES)
-    out.sort(key=lambda t: order.index(t["kind"]) if t["kind"] in order else len(order))
+    order = {kind: n for n, kind in enumerate(KIND_TITLES)}
+    out = _grouped(con, "answer_ties", ids=ids)
+    for org_id, ties in out.items():
+        for t in ties:
+            t["evidence"] = evidence.get((org_id, t["kind"], t["source_id"], t["target_id"], t["award_key"]), [])
+        ties.sort(key=lambda t: order.get(t["kind"], len(order)))
     return out
 
 
@@ -191,12 +274,12 @@ def _tie_kinds(ties: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(kinds.values())
 
 
-def _fedramp(con: duckdb.DuckDBPyConnection, org_id: str, focus: set[str],
-             holder: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def _fedramp(rows: list[dict[str, Any]], focus: set[str], holder: dict[str, Any] | None = None
+             ) -> list[dict[str, Any]]:
     """Cloud products with the agencies in focus that authorized or reuse them, and how many agencies in all;
     ``holder`` names the family member that offers them when it is not the organization itself."""
     products: dict[str, dict[str, Any]] = {}
-    for r in queries.rows(con, "organization_fedramp", id=org_id):
+    for r in rows:
         p = products.setdefault(r["product_id"], {"id": r["product_id"], "name": r["product"],
                                                   "status": r["product_status"], "impact_level": r["impact_level"],
                                                   "holder_id": holder["id"] if holder else None,

@@ -57,12 +57,12 @@ def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
 
 
 def _org_money(con: duckdb.DuckDBPyConnection, org_id: str, focus: set[str]) -> Decimal:
-    return sum((t["obligated"] for t in queries.rows(con, "organization_totals", id=org_id)
+    return sum((t["obligated"] for t in queries.rows(con, "answer_totals", ids=[org_id])
                 if f"agency:{t['sub_agency_code']}" in focus or f"agency:{t['toptier_code']}" in focus), Decimal(0))
 
 
 def _family_money(con: duckdb.DuckDBPyConnection, family_id: str, focus: set[str]) -> Decimal:
-    return sum((t["obligated"] for t in queries.rows(con, "web_family_totals", family_id=family_id)
+    return sum((t["obligated"] for t in queries.rows(con, "answer_family_totals", families=[family_id])
                 if f"agency:{t['sub_agency_code']}" in focus or f"agency:{t['toptier_code']}" in focus), Decimal(0))
 
 

@@ -54,8 +54,8 @@ def search(con: duckdb.DuckDBPyConnection, term: str, *, limit: int = 20) -> dic
 
 
 def organization(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
-    """The one answer for an organization (analysis/organization.py)."""
-    return organization_mod.answer(con, org_id)
+    """The one answer for an organization (analysis/organization.py), as the build stored it."""
+    return organization_mod.stored(con, org_id)
 
 
 def organization_as_of(con: duckdb.DuckDBPyConnection, org_id: str, day: str) -> dict[str, Any]:

@@ -141,21 +141,34 @@ def why(con: duckdb.DuckDBPyConnection, term: str, *, focus: tuple[str, ...] = D
 def paths_from(con: duckdb.DuckDBPyConnection, start: str, *, focus: tuple[str, ...] = DEFAULT_FOCUS,
                evidence: bool = True) -> dict[str, Any]:
     """Paths from one node. Without ``evidence`` the steps carry no evidence items (screening a long list)."""
+    return paths_from_many(con, [start], focus=focus, evidence=evidence)[start]
+
+
+def paths_from_many(con: duckdb.DuckDBPyConnection, starts: list[str], *, focus: tuple[str, ...] = DEFAULT_FOCUS,
+                    evidence: bool = True) -> dict[str, dict[str, Any]]:
+    """``paths_from`` for many nodes at once: the evidence of every tie they walk is read in one query (the
+    build stores every organization's answer this way)."""
     graph = Graph.of(con)
     focus_set = set(focus)
-    raw_paths: list[list[Edge]] = []
-    _walk(graph, start, [], {start}, "start", focus_set, raw_paths, {})
-    unique = {tuple(e.stored for e in p): p for p in raw_paths}
-    chosen = _diverse(graph, list(unique.values()))
-    cited = _evidence(graph, {e.stored for p in chosen for e in p}) if evidence else {}
-    paths = [_describe(graph, p, cited) for p in chosen]
-    # Strongest first; within a grade, a company's own products and ties before other companies' products
-    # that merely run on them.
-    paths.sort(key=lambda p: (GRADE_ORDER.index(p["grade"]), not p["own"],
-                              any(s["kind"] == "runs_on" for s in p["steps"]), len(p["steps"]), p["agency"]))
-    return {"query": start, "matched": [{"id": start, "name": graph.name(start)}],
-            "focus": [{"id": f, "name": graph.name(f)} for f in focus], "paths": paths,
-            "paths_total": len(unique)}
+    chosen_of: dict[str, tuple[list[list[Edge]], int]] = {}
+    for start in starts:
+        raw_paths: list[list[Edge]] = []
+        _walk(graph, start, [], {start}, "start", focus_set, raw_paths, {})
+        unique = {tuple(e.stored for e in p): p for p in raw_paths}
+        chosen_of[start] = (_diverse(graph, list(unique.values())), len(unique))
+    keys = {e.stored for chosen, _n in chosen_of.values() for p in chosen for e in p}
+    cited = _evidence(graph, keys) if evidence else {}
+    out = {}
+    for start, (chosen, total) in chosen_of.items():
+        paths = [_describe(graph, p, cited) for p in chosen]
+        # Strongest first; within a grade, a company's own products and ties before other companies' products
+        # that merely run on them.
+        paths.sort(key=lambda p: (GRADE_ORDER.index(p["grade"]), not p["own"],
+                                  any(s["kind"] == "runs_on" for s in p["steps"]), len(p["steps"]), p["agency"]))
+        out[start] = {"query": start, "matched": [{"id": start, "name": graph.name(start)}],
+                      "focus": [{"id": f, "name": graph.name(f)} for f in focus], "paths": paths,
+                      "paths_total": total}
+    return out
 
 
 def _grade_of(graph: Graph, path: list[Edge]) -> str:

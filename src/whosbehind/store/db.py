@@ -39,7 +39,7 @@ MEMORY_LIMIT = settings.memory_limit()
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
-DERIVED_LAYOUT = 6  # 6: the one graph, products, dated families, more names withheld as private persons
+DERIVED_LAYOUT = 7  # 7: every organization's answer stored (step 600)
 
 
 def default_db_path() -> Path:

@@ -15,8 +15,8 @@ from whosbehind.analysis import lookup, ranking, screening, views
 from whosbehind.analysis import organization as organization_mod
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import ftm, tables
+from whosbehind.jsontext import dumps
 from whosbehind.web import answers, limits
-from whosbehind.web.formatting import dumps
 
 router = APIRouter(prefix="/api")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -16,14 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind import settings
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web import charts, formatting, i18n, limits, warm
+from whosbehind.web import charts, formatting, i18n, limits
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
@@ -61,20 +59,10 @@ def without_local_paths(message: str, db_path: Path) -> str:
 
 def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_url: str | None = None,
                threads: int | None = None) -> FastAPI:
-    warm_settings = warm.WarmSettings.from_environment()
-
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Connections are accepted once the most visited answers are ready (see web/warm.py).
-        database = app.state.db
-        await run_in_threadpool(warm.warm, database, warm_settings)
-        warming: list[threading.Thread] = []
-        database.on_replaced = lambda d: warming.append(warm.warm_in_background(d, warm_settings))
         yield
-        database.closing = True  # background warming stops before its connections are closed
-        for thread in warming:
-            thread.join()
-        database.close()
+        app.state.db.close()
 
     app = FastAPI(
         lifespan=lifespan,

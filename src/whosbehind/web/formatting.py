@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -125,20 +124,3 @@ def agency_path(code: str) -> str:
 
 def evidence_path(evidence_id: str) -> str:
     return "/evidence/" + evidence_id
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        # Dollars as a JSON number with cents; exact for any amount below $10 trillion.
-        return float(value) if abs(value) < Decimal("1e13") else str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): jsonable(x) for k, x in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(x) for x in value]
-    return value
-
-
-def dumps(value: Any) -> bytes:
-    return json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,33 @@
+"""Answers as JSON: one encoding for the API, `--json` on the command line and the answers the build stores.
+
+Dollars are JSON numbers with cents (exact below $10 trillion); dates are ISO text. Read back with ``loads``,
+amounts are Decimals again, so a page rendered from a stored answer shows the figures the build computed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if abs(value) < Decimal("1e13") else str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(x) for k, x in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(x) for x in value]
+    return value
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(jsonable(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def loads(text: str | bytes) -> Any:
+    # A number with a fraction was a Decimal amount: its shortest form is its exact value in cents.
+    return json.loads(text, parse_float=Decimal)
