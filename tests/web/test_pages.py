@@ -40,7 +40,10 @@ def test_organization_page_shows_total_ties_and_evidence_links(client: TestClien
     org = client.get(f"/api/organizations/{PALANTIR}").json()
     html = client.get(f"/org/{PALANTIR}").text
     assert money(org["total_obligated"]) in html
-    assert "<svg" in html                                     # the chart, drawn on the server
+    chart = re.search(r'<img class="chart" src="([^"]+/chart/years\.svg)" alt="([^"]+)"', html)
+    assert chart and org["name"] in chart.group(2)            # the chart, drawn on the server, named
+    drawn = client.get(chart.group(1))
+    assert drawn.headers["content-type"] == "image/svg+xml" and drawn.text.startswith("<svg")
     assert "USAspending records show" in html                 # grade A wording
     assert "grade A: official record" in html and "grade B: self-reported" in html
     assert f"/org/{PALANTIR}/evidence?kind=prime_contract" in html

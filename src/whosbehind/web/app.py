@@ -42,7 +42,7 @@ def templates() -> Jinja2Templates:
                        evidence_path=formatting.evidence_path,
                        web_url=formatting.web_url)
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
-                       family_network=charts.family_network,
+                       years_title=charts.years_title, network_title=charts.network_title,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
                        qr_svg=formatting.qr_svg)
     return t

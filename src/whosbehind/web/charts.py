@@ -159,8 +159,7 @@ def family_network(org: dict[str, Any], *, limit: int = 8) -> Markup:
         width=WIDTH, height=height + 10)
     spec = chart.to_dict()
     spec["config"] = _config()
-    title = _("Ties of %(name)s and its family to the agencies, by strongest grade") % {"name": org["name"]}
-    return _embed(spec, title)
+    return _embed(spec, network_title(org))
 
 
 def _short(name: str, n: int) -> str:
@@ -173,3 +172,20 @@ ABBREVIATIONS = {"U.S. Immigration and Customs Enforcement": "ICE", "U.S. Custom
 
 def _abbreviation(name: str) -> str:
     return ABBREVIATIONS.get(name, _short(name, 10))
+
+
+def organization_chart(org: dict[str, Any], chart: str) -> str:
+    """One chart of an organization's page as an SVG file (an empty drawing when it has nothing to draw)."""
+    if chart == "years":
+        drawn = bars_by_year(org["totals"], series_key="agency_name", title=years_title(org))
+    else:
+        drawn = family_network(org)
+    return str(drawn) or '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+
+
+def years_title(org: dict[str, Any]) -> str:
+    return _("Obligations to %(name)s by fiscal year") % {"name": org["name"]}
+
+
+def network_title(org: dict[str, Any]) -> str:
+    return _("Ties of %(name)s and its family to the agencies, by strongest grade") % {"name": org["name"]}

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from whosbehind.analysis import screening, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
-from whosbehind.web import answers, i18n, limits
+from whosbehind.web import answers, charts, i18n, limits
 from whosbehind.web.api import focus_agencies
 from whosbehind.web.formatting import org_path
 
@@ -69,6 +69,30 @@ def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> R
 
 def _org(request: Request, org_id: str) -> dict[str, Any]:
     return answers.organization(request.app.state.db, org_id)
+
+
+CHARTS = ("years", "network")
+
+
+@router.get("/org/{org_id:path}/chart/{chart}.svg")
+async def organization_chart(request: Request, org_id: str, chart: Literal["years", "network"]) -> Response:
+    """An organization page's chart as an image of its own: drawing one takes tens of milliseconds (Vega-Lite
+    in vl-convert), the page itself a lookup; the figures it draws are in the page's tables."""
+    lang = i18n.for_request(request)
+    key = ("org_chart", org_id, chart, lang)
+    body = request.app.state.db.peek(key)
+    if body is None:
+        body = await run_in_threadpool(_draw_chart, request, org_id, chart, lang, key)
+    return Response(body, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"})
+
+
+def _draw_chart(request: Request, org_id: str, chart: str, lang: str, key: tuple[str, ...]) -> bytes:
+    def draw() -> bytes:
+        org = _org(request, org_id)
+        with i18n.use(lang):
+            return charts.organization_chart(org, chart).encode("utf-8")
+
+    return request.app.state.db.remembered(key, draw)
 
 
 @router.get("/org/{org_id:path}/onepager.pdf")
