@@ -23,8 +23,6 @@ RESOLVE_AFTER = "200_organizations"
 INDEX_AFTER = "510_lookup_names"
 # The product lexicon reads award descriptions once the evidence nodes and ties exist; step 430 reads its tables.
 PRODUCTS_AFTER = "420_evidence_ties"
-# Every organization's answer is stored once the graph is complete (step 600 makes its table).
-ANSWERS_AFTER = "600_answers"
 
 
 def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
@@ -51,8 +49,8 @@ def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
 
 def _after(step: str) -> Callable[[duckdb.DuckDBPyConnection], Any] | None:
     """What runs in Python right after a numbered step."""
-    return {RESOLVE_AFTER: _resolve_names, PRODUCTS_AFTER: _read_product_names, INDEX_AFTER: lookup.build_index,
-            ANSWERS_AFTER: organization.store_answers}.get(step)
+    return {RESOLVE_AFTER: _resolve_names, PRODUCTS_AFTER: _read_product_names, INDEX_AFTER: lookup.build_index
+            }.get(step)
 
 
 def _run_steps(con: duckdb.DuckDBPyConnection, first: int) -> None:
@@ -81,6 +79,12 @@ def load_evidence(con: duckdb.DuckDBPyConnection, **options: Any) -> evidence.Ev
     return evidence.load(con, derive=derive if fresh else derive_evidence, **options)
 
 
+def publish(con: duckdb.DuckDBPyConnection) -> None:
+    """Store every organization's answer (the table of step 600), once the graph is derived and the build's
+    changes are recorded: an answer carries what changed for its family."""
+    organization.store_answers(con)
+
+
 def ingest_into(db_path: Path, paths: list[Path], **options: Any) -> ingest.IngestReport:
     """The store's all-or-nothing ingest, deriving the graph with these steps."""
-    return ingest.ingest_into(db_path, paths, derive=derive, **options)
+    return ingest.ingest_into(db_path, paths, derive=derive, publish=publish, **options)

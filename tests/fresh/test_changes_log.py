@@ -129,6 +129,7 @@ def test_an_ingest_leaves_the_tables_a_full_derive_gives(built_db: Path, tmp_pat
     con = db.connect(again)
     with db.transaction(con):
         build.derive(con)
+        build.publish(con)  # the answers, each with what changed for its family
     con.close()
     bookkeeping = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links",
                    # Its log of pairs kept apart as "unsure" is not the same from one full derive to the next
@@ -139,3 +140,24 @@ def test_an_ingest_leaves_the_tables_a_full_derive_gives(built_db: Path, tmp_pat
     assert set(ingested) == set(derived)
     different = sorted(t for t in ingested if t not in bookkeeping and ingested[t] != derived[t])
     assert different == []
+
+
+def test_an_organizations_answer_carries_what_changed_for_its_family(built: Cli) -> None:
+    """The page, the API and `lookup --json` show the newest changes of the family from the stored answer: the
+    same changes `whosbehind changes --org` lists, newest first, with the same count."""
+    con = db.connect(built.db, read_only=True)
+    try:
+        orgs = [r[0] for r in con.execute(
+            "SELECT DISTINCT f.org_id FROM fedramp_agency_changes f JOIN organizations o ON o.id = f.org_id "
+            "WHERE o.canonical_id = o.id ORDER BY 1 LIMIT 5").fetchall()]
+    finally:
+        con.close()
+    assert orgs
+    for org_id in orgs:
+        listed = built.json("changes", "--org", org_id)
+        answer = built.json("lookup", org_id)
+        assert answer["id"] == org_id and answer["changes"]["total"] == len(listed) > 0
+        key = [(c["source_id"], c["change"], c["agency"]["id"], tuple(c["detected_between"])) for c in listed]
+        shown = [(c["source_id"], c["change"], c["agency"]["id"], tuple(c["detected_between"]))
+                 for c in answer["changes"]["recent"]]
+        assert sorted(shown) == sorted(key[:20]) if len(key) <= 20 else set(shown) <= set(key)

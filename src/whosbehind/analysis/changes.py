@@ -81,23 +81,59 @@ def _logged(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Where changes are read from: the query, the tables it needs, and how a row becomes a change.
+_SOURCES = (("changes_builds", ("change_log",), _logged),
+            ("changes_fedramp", ("fedramp_agency_changes",), _fedramp))
+
+
 def list_changes(
     con: duckdb.DuckDBPyConnection,
     *,
     since: date | None = None,
     agencies: list[str] | None = None,
     org_ids: set[str] | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Every change, newest first; ``org_ids`` keeps only changes of these organizations (ids or nodes)."""
+    """Every change, newest first (the newest ``limit``); ``org_ids`` keeps only changes of these organizations
+    (ids or nodes)."""
+    if org_ids is not None and not org_ids:
+        return []
     found: list[dict[str, Any]] = []
-    if db.has_table(con, "change_log"):
-        found += [_logged(r) for r in queries.rows(con, "changes_builds", since=since, agencies=agencies)]
-    if db.has_table(con, "raw_fedramp_authorizations") and db.has_table(con, "fedramp_agency_map"):
-        found += [_fedramp(r) for r in queries.rows(con, "changes_fedramp", since=since, agencies=agencies)]
-    if org_ids is not None:
-        found = [c for c in found if c["organization"]["id"] in org_ids]
+    scope = {"since": since, "agencies": agencies, "orgs": sorted(org_ids) if org_ids is not None else None,
+             "limit": limit}
+    for name, has, row in _SOURCES:
+        if all(db.has_table(con, t) for t in has):
+            found += [row(r) for r in queries.rows(con, name, **scope)]
     found.sort(key=lambda c: (c["detected_between"][1], c["detected_between"][0]), reverse=True)
-    return found
+    return found[:limit] if limit is not None else found
+
+
+def recent_by_family(con: duckdb.DuckDBPyConnection, families: list[str], *, limit: int = 20
+                     ) -> dict[str, dict[str, Any]]:
+    """Each family's newest ``limit`` changes and how many there are (every id that belongs to the family, as
+    ``family_scope``): the "What changed" of an organization's answer, for a batch of families at once."""
+    out: dict[str, dict[str, Any]] = {}
+    if not (db.has_table(con, "change_log") and db.has_table(con, "fedramp_agency_changes")):
+        return out
+    for r in queries.rows(con, "answer_changes", families=families, limit=limit):
+        found = out.setdefault(r.pop("for_family"), {"recent": [], "total": r["total"]})
+        found["recent"].append(_logged(r) if r["source"] == "build" else _fedramp(r))
+    return out
+
+
+def count_changes(con: duckdb.DuckDBPyConnection, *, agencies: list[str] | None = None,
+                  org_ids: set[str] | None = None) -> int:
+    """How many changes ``list_changes`` would give without a limit (a page shows the newest few of them)."""
+    if org_ids is not None and not org_ids:
+        return 0
+    scope = {"since": None, "agencies": agencies, "orgs": sorted(org_ids) if org_ids is not None else None,
+             "limit": None}
+    total = 0
+    for name, has, _row in _SOURCES:
+        if all(db.has_table(con, t) for t in has):
+            total += con.execute(f"SELECT count(*) FROM ({db.query_text(name).rstrip().rstrip(';')})",
+                                 scope).fetchone()[0]
+    return total
 
 
 def changes_for(

@@ -1,6 +1,10 @@
 """One answer per organization: what `lookup`, the organization page, the API, the one-pager, the exports and
 screening all show. The page and the JSON are two renderings of the dict ``answer`` builds.
 
+Answers change only when the database is rebuilt: the build computes every organization's answer in batches
+(``answers``: each query runs once per batch, one answer is a batch of one) and stores it as JSON
+(``store_answers``); the faces read it by key (``stored``, ``stored_json``).
+
 Money has three levels, each stored and reconciled by `whosbehind check`: the record as published
 (``records``), the organization, i.e. every record resolution merged into it (``total_obligated``,
 ``totals``), and the family under one ultimate parent (``family``). ``obligated`` is the organization's money
@@ -9,6 +13,7 @@ from the agencies in focus (ICE, CBP and DHS by default).
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -17,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from whosbehind import jsontext
-from whosbehind.analysis import why
+from whosbehind.analysis import changes, why
 from whosbehind.errors import WhosbehindError
 from whosbehind.model import TIE_KIND_TITLES, TieKind
 from whosbehind.store import db, queries
@@ -25,6 +30,11 @@ from whosbehind.store import db, queries
 DEFAULT_FOCUS_CODES = ("7012", "7014", "070")  # ICE, CBP, DHS
 EVIDENCE_PER_TIE = 3
 MAX_FAMILY_MEMBERS = 30  # whose own ties and cloud products an organization's answer also lists
+# The ties of one kind an answer lists, largest first; ``tie_kinds`` counts them all and
+# /api/organizations/{id}/ties pages through them all. A maker whose products thousands of awards name would
+# otherwise carry megabytes in every answer.
+TIES_PER_KIND = 500
+RECENT_CHANGES = 20  # the newest changes of the family an answer carries ("What changed"; the feed has more)
 # The order and the titles of tie kinds on every face (model.py holds the one list).
 KIND_TITLES = {str(kind): title for kind, title in TIE_KIND_TITLES.items() if kind != TieKind.PART_OF}
 
@@ -76,6 +86,7 @@ def answers(con: duckdb.DuckDBPyConnection, ids: list[str], *,
     ties = _ties(con, holders)
     fedramp_rows = _grouped(con, "answer_fedramp", ids=holders)
     paths = why.paths_from_many(con, ids, focus=tuple(sorted(_focus_heads(focus_codes))))
+    changed = changes.recent_by_family(con, families, limit=RECENT_CHANGES)
     out = {}
     for org_id in ids:
         head, own_ties = heads[org_id], ties.get(org_id, [])
@@ -105,9 +116,9 @@ def answers(con: duckdb.DuckDBPyConnection, ids: list[str], *,
                 "members": [_member(m) for m in family],
             },
             "family_totals": fam_totals if len(family) > 1 else [],
-            "ties": own_ties,
+            "ties": _listed(own_ties),
             "tie_kinds": _tie_kinds(own_ties),
-            "family_ties": family_ties,
+            "family_ties": _listed(family_ties),
             "through_others": _through_others(own_ties + family_ties),
             "fedramp": _fedramp(fedramp_rows.get(org_id, []), focus)
             + [p for m in others[org_id] for p in _fedramp(fedramp_rows.get(m["id"], []), focus, m)],
@@ -116,6 +127,7 @@ def answers(con: duckdb.DuckDBPyConnection, ids: list[str], *,
             "why": {"paths_total": found["paths_total"], "by_agency": why.by_agency(found["paths"])},
             "strongest": strongest(found["paths"]),
             "files": files.get(org_id, []),
+            "changes": changed.get(head["family_id"], {"recent": [], "total": 0}),
             "family_as_of": None,
         }
     return out
@@ -140,8 +152,8 @@ def store_answers(con: duckdb.DuckDBPyConnection) -> int:
     for start in range(0, len(ids), ANSWER_BATCH):
         found = answers(con, ids[start:start + ANSWER_BATCH])
         batch = pa.table({"id": pa.array(list(found), type=pa.string()),
-                          "body": pa.array([jsontext.dumps(a).decode("utf-8") for a in found.values()],
-                                           type=pa.string())})
+                          "body": pa.array([zlib.compress(jsontext.dumps(a)) for a in found.values()],
+                                           type=pa.binary())})
         con.register("incoming_answers", batch)
         try:
             con.execute(db.query_text("answer_store"))
@@ -150,15 +162,27 @@ def store_answers(con: duckdb.DuckDBPyConnection) -> int:
     return len(ids)
 
 
+def stored_bodies(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
+    """Every stored answer, compressed, by its node's id (for a server that reads them by key all day: 17 MB
+    for the bundled build's 8,350 answers)."""
+    return dict(con.execute(db.query_text("answer_stored_all")).fetchall())
+
+
+def from_body(body: bytes) -> bytes:
+    """A stored answer's JSON, from its stored (compressed) form."""
+    return zlib.decompress(body)
+
+
 def stored_json(con: duckdb.DuckDBPyConnection, node_id: str) -> bytes | None:
     """The stored answer an id leads to, as the API's JSON; None when the build stored none for it (agencies,
     offices, or an id not in the database)."""
-    row = queries.one(con, "answer_stored", id=node_id)
+    row = queries.one(con, "answer_stored", id=node_id) or queries.one(con, "answer_stored_via", id=node_id)
     if row is None:
         return None
+    body = from_body(row["body"])
     if row["id"] == node_id:
-        return row["body"].encode("utf-8")
-    org = jsontext.loads(row["body"])
+        return body
+    org = jsontext.loads(body)
     org["asked_for"] = {"id": node_id, "name": row["asked_name"] or node_id}
     return jsontext.dumps(org)
 
@@ -267,11 +291,24 @@ def _tie_kinds(ties: list[dict[str, Any]]) -> list[dict[str, Any]]:
     kinds: dict[str, dict[str, Any]] = {}
     for t in ties:
         k = kinds.setdefault(t["kind"], {"kind": t["kind"], "title": KIND_TITLES.get(t["kind"], t["kind"]),
-                                         "ties": 0, "best_grade": t["grade"], "weakest_grade": t["grade"]})
+                                         "ties": 0, "listed": 0, "best_grade": t["grade"],
+                                         "weakest_grade": t["grade"]})
         k["ties"] += 1
+        k["listed"] = min(k["ties"], TIES_PER_KIND)
         k["best_grade"] = min(k["best_grade"], t["grade"])
         k["weakest_grade"] = max(k["weakest_grade"], t["grade"])
     return list(kinds.values())
+
+
+def _listed(ties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first TIES_PER_KIND ties of each kind, in the order given (largest first within a kind)."""
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for t in ties:
+        seen[t["kind"]] += 1
+        if seen[t["kind"]] <= TIES_PER_KIND:
+            out.append(t)
+    return out
 
 
 def _fedramp(rows: list[dict[str, Any]], focus: set[str], holder: dict[str, Any] | None = None

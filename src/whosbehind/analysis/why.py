@@ -64,8 +64,9 @@ class Graph:
         for node_id, name, kind in con.execute("SELECT id, name, kind FROM graph_nodes").fetchall():
             self.names[node_id] = name
             self.kinds[node_id] = kind
+        # In a fixed order, so that the same database gives the same paths (the walk stops at its budget).
         cursor = con.execute("SELECT kind, source_id, target_id, grade, amount, awards, evidence_count, first_date, "
-                             "last_date, status FROM ties")
+                             "last_date, status FROM ties ORDER BY kind, source_id, target_id, award_key")
         columns = [d[0] for d in cursor.description]
         for row in cursor.fetchall():
             tie = dict(zip(columns, row, strict=True))

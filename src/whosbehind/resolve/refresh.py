@@ -88,6 +88,7 @@ def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: Us
             from whosbehind import build  # the build runs resolution; imported here, not at module level
 
             build.derive(con)
+            build.publish(con)
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()

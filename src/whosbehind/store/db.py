@@ -7,6 +7,7 @@ store, and named queries (``queries/*.sql``) that read it.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -50,6 +51,7 @@ def sql_text(name: str) -> str:
     return SQL.joinpath(f"{name}.sql").read_text("utf-8")
 
 
+@functools.cache  # read once per process: a page's queries run on every visit
 def query_text(name: str) -> str:
     return SQL.joinpath("queries", f"{name}.sql").read_text("utf-8")
 

@@ -108,6 +108,7 @@ def ingest_into(
     paths: list[Path],
     *,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    publish: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     on_wait: Callable[[str], None] = lambda s: None,
     **options: Any,
 ) -> IngestReport:
@@ -118,7 +119,7 @@ def ingest_into(
     database: a second one waits for the first's lock (``store/writelock.py``), then refuses.
     """
     with writelock.writing(db_path, on_wait):
-        return _ingest_locked(db_path, paths, then=then, **options)
+        return _ingest_locked(db_path, paths, then=then, publish=publish, **options)
 
 
 def _ingest_locked(
@@ -126,6 +127,7 @@ def _ingest_locked(
     paths: list[Path],
     *,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    publish: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     **options: Any,
 ) -> IngestReport:
     building = db_path.with_name(db_path.name + ".building")
@@ -159,6 +161,8 @@ def _ingest_locked(
             from whosbehind.store import changes  # every build is recorded, with what changed since the last
 
             changes.record_build(con, report.run_id, options.get("command", "ingest"))
+            if publish is not None:
+                publish(con)  # build.publish: every organization's answer, with what this build changed
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()

@@ -106,10 +106,7 @@ async def api_organization(request: Request, org_id: str,
         return json_response(await run_in_threadpool(database.cached, ("org_as_of", org_id, as_of.isoformat()),
                                                      lambda con: organization_mod.answer(con, org_id,
                                                                                          as_of=as_of.isoformat())))
-    body = database.peek(("org_json", org_id))
-    if body is None:  # not asked for since the file was built: run its queries off the event loop
-        body = await run_in_threadpool(answers.organization_json, database, org_id)
-    return Response(body, media_type="application/json")
+    return Response(await answers.organization_json_now(database, org_id), media_type="application/json")
 
 
 @router.get("/evidence/{evidence_id:path}", summary="One piece of evidence with its source rows",

@@ -69,6 +69,7 @@ class ReadOnlyDatabase:
         self._base: duckdb.DuckDBPyConnection | None = None
         self._idle: list[duckdb.DuckDBPyConnection] = []
         self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._held: dict[Any, Any] = {}
         self._refused: tuple[tuple[int, int, int], DatabaseMissing] | None = None
         self.generation = 0
         self.closing = False
@@ -100,6 +101,7 @@ class ReadOnlyDatabase:
             self._idle = []
             self._base, self._identity = base, identity
             self._cache.clear()
+            self._held.clear()
             self.generation += 1
             if self.generation > 1 and self.on_replaced is not None:
                 self.on_replaced(self)
@@ -159,6 +161,21 @@ class ReadOnlyDatabase:
                 return compute(con)
 
         return self.remembered(key, run)
+
+    def held(self, key: Any, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """A value read once per version of the file and held, whatever the cache's size, until the file is
+        replaced: for what every request needs (the stored answers, by id)."""
+        with self._lock:
+            generation = self._refresh()
+            if key in self._held:
+                return self._held[key]
+        with self.connection() as con:
+            value = compute(con)
+        with self._lock:
+            if generation == self.generation:
+                self._held.setdefault(key, value)
+                return self._held[key]
+        return value
 
     def peek(self, key: Any) -> Any | None:
         """The cached answer for `key` from the file now in place, or None. Cheap enough for the event loop:

@@ -32,31 +32,36 @@ FEED_ENTRIES = 100
 KIND_WORDS = {"cloud_authorization": "cloud authorization", "prime_contract": "award", "parent": "parent company"}
 
 
-def organization_changes(con: duckdb.DuckDBPyConnection, org_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+Found = tuple[dict[str, Any], list[dict[str, Any]], int]  # what a feed or a page is about, its newest changes, how many
+
+
+def organization_changes(con: duckdb.DuckDBPyConnection, org_id: str, limit: int | None = None) -> Found:
     found = con.execute("SELECT o.canonical_id, c.name FROM organizations o JOIN organizations c "
                         "ON c.id = o.canonical_id WHERE o.id = ?", [org_id]).fetchone()
     if found is None:
         raise NotFound(f"no organization with id {org_id!r}")
+    scope = changes_mod.family_scope(con, found[0])
     return ({"id": found[0], "name": found[1], "path": org_path(found[0])},
-            changes_mod.list_changes(con, org_ids=changes_mod.family_scope(con, found[0])))
+            changes_mod.list_changes(con, org_ids=scope, limit=limit), changes_mod.count_changes(con, org_ids=scope))
 
 
-def agency_changes(con: duckdb.DuckDBPyConnection, term: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def agency_changes(con: duckdb.DuckDBPyConnection, term: str, limit: int | None = None) -> Found:
     try:
         chosen = ranking.find_agency(con, term)
     except WhosbehindError as exc:
         raise NotFound(str(exc)) from None
     scope = changes_mod.agency_scope(con, chosen.code)
     return ({"id": chosen.id, "name": chosen.name, "path": agency_path(chosen.abbreviation or chosen.code)},
-            changes_mod.list_changes(con, agencies=scope))
+            changes_mod.list_changes(con, agencies=scope, limit=limit), changes_mod.count_changes(con, agencies=scope))
 
 
-def watchlist_changes(con: duckdb.DuckDBPyConnection, name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def watchlist_changes(con: duckdb.DuckDBPyConnection, name: str, limit: int | None = None) -> Found:
     try:
         found = watch.report(con, name)
     except WhosbehindError as exc:
         raise NotFound(str(exc)) from None
-    return {"id": name, "name": f"watchlist {name}", "path": None}, found["changes"]
+    listed = found["changes"]
+    return {"id": name, "name": f"watchlist {name}", "path": None}, listed[:limit], len(listed)
 
 
 SCOPES = {"organization": organization_changes, "agency": agency_changes, "watchlist": watchlist_changes}
@@ -111,7 +116,7 @@ def _feed(request: Request, kind: str, key: str) -> Response:
     self_path = f"/feeds/{kind}/{quote(key, safe=':')}"
 
     def build(con: duckdb.DuckDBPyConnection) -> bytes:
-        scope, found = SCOPES[kind](con, key)
+        scope, found, _total = SCOPES[kind](con, key, FEED_ENTRIES)
         return atom(scope, found, base, self_path)
 
     body = request.app.state.db.cached(("atom_feed", kind, key, base), build)
@@ -140,13 +145,13 @@ def register(app: FastAPI) -> None:
     database = app.state.db
 
     def recent_changes(kind: str, key: str, limit: int = 20) -> dict[str, Any]:
-        def build(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+        def build(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]], int]:
             try:
-                return SCOPES[kind](con, key)[1]
+                return SCOPES[kind](con, key, limit)[1:]
             except NotFound:
-                return []
+                return [], 0
 
-        found = database.cached(("recent_changes", kind, key), build)
-        return {"changes": found[:limit], "total": len(found), "feed_url": f"/feeds/{kind}/{quote(key, safe=':')}"}
+        found, total = database.cached(("recent_changes", kind, key, limit), build)
+        return {"changes": found, "total": total, "feed_url": f"/feeds/{kind}/{quote(key, safe=':')}"}
 
     app.state.templates.env.globals["recent_changes"] = recent_changes

@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from whosbehind import jsontext
 from whosbehind.analysis import screening, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
@@ -149,13 +150,14 @@ async def organization(request: Request, org_id: str) -> HTMLResponse:
     key = ("org_page_html", org_id, public_url(request), i18n.for_request(request))
     body = database.peek(key)
     if body is None:
-        body = await run_in_threadpool(_render_organization, request, org_id, key)
+        answer = await answers.organization_json_now(database, org_id)
+        body = await run_in_threadpool(_render_organization, request, answer, key)
     return HTMLResponse(body)
 
 
-def _render_organization(request: Request, org_id: str, key: tuple[str, ...]) -> bytes:
+def _render_organization(request: Request, answer: bytes, key: tuple[str, ...]) -> bytes:
     return request.app.state.db.remembered(
-        key, lambda: bytes(render(request, "organization.html", org=_org(request, org_id)).body))
+        key, lambda: bytes(render(request, "organization.html", org=jsontext.loads(answer)).body))
 
 
 @router.get("/agency/{agency}", response_class=HTMLResponse)

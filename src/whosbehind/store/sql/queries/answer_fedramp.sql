@@ -9,4 +9,4 @@ LEFT JOIN fedramp_products fp ON fp.node_id = p.target_id
 LEFT JOIN ties a ON a.kind = 'cloud_authorization' AND a.source_id = p.target_id
 LEFT JOIN graph_nodes ag ON ag.id = a.target_id
 WHERE p.kind = 'offers' AND p.source_id IN (SELECT unnest($ids))
-ORDER BY for_id, g.name, ag.name;
+ORDER BY for_id, g.name, p.target_id, ag.name, a.target_id;

@@ -1,45 +1,11 @@
--- FedRAMP authorizations that appeared at or disappeared from an agency between two consecutive snapshots,
--- per product and agency: "appeared" when the later snapshot lists the product as authorized or reused there
--- (any relation but in_process) and the earlier one did not; "disappeared" the other way round.
--- $since: only changes seen in a snapshot of this date or later; $agencies: only these agency ids (NULL: all).
-WITH snaps AS (
-    SELECT snapshot_date, lag(snapshot_date) OVER (ORDER BY snapshot_date) AS previous FROM raw_fedramp_snapshots
-),
-state AS (
-    SELECT snapshot_date, product_id, fedramp_agency_id, list(DISTINCT relation ORDER BY relation) AS relations,
-           bool_or(relation <> 'in_process') AS authorized,
-           arg_max(pointer, (relation <> 'in_process', pointer)) AS pointer
-    FROM raw_fedramp_authorizations GROUP BY ALL
-),
-diff AS (
-    SELECT s.snapshot_date, s.previous, 'appeared' AS change, n.product_id, n.fedramp_agency_id,
-           n.relations, o.relations AS previous_relations, n.pointer
-    FROM snaps s JOIN state n ON n.snapshot_date = s.snapshot_date AND n.authorized
-    LEFT JOIN state o ON o.snapshot_date = s.previous AND o.product_id = n.product_id
-        AND o.fedramp_agency_id = n.fedramp_agency_id
-    WHERE s.previous IS NOT NULL AND NOT coalesce(o.authorized, false)
-    UNION ALL
-    SELECT s.snapshot_date, s.previous, 'disappeared', o.product_id, o.fedramp_agency_id,
-           n.relations, o.relations, o.pointer
-    FROM snaps s JOIN state o ON o.snapshot_date = s.previous AND o.authorized
-    LEFT JOIN state n ON n.snapshot_date = s.snapshot_date AND n.product_id = o.product_id
-        AND n.fedramp_agency_id = o.fedramp_agency_id
-    WHERE NOT coalesce(n.authorized, false)
-),
-provider_org AS (
-    SELECT n.node_id, arg_min(coalesce(o.canonical_id, n.org_id), (n.rank, n.org_id)) AS org_id
-    FROM node_matches n LEFT JOIN organizations o ON o.id = n.org_id
-    WHERE n.node_id LIKE 'fedramp-csp:%' GROUP BY n.node_id
-)
-SELECT d.snapshot_date, d.previous, d.change, d.product_id, d.relations, d.previous_relations, d.pointer,
-       p.cso, p.csp, coalesce(po.org_id, p.provider_id, p.node_id) AS org_id,
-       coalesce(o.name, p.csp, p.cso) AS org_name, m.node_id AS agency_id, coalesce(ag.name, m.name) AS agency_name
-FROM diff d
-JOIN fedramp_products p ON p.product_id = d.product_id
-JOIN fedramp_agency_map m ON m.agency_id = d.fedramp_agency_id
-LEFT JOIN provider_org po ON po.node_id = p.provider_id
-LEFT JOIN organizations o ON o.id = po.org_id
-LEFT JOIN organizations ag ON ag.id = m.node_id
-WHERE ($since IS NULL OR d.snapshot_date >= $since)
-  AND ($agencies IS NULL OR list_contains($agencies, m.node_id))
-ORDER BY d.snapshot_date DESC, d.change, org_name, d.product_id;
+-- FedRAMP authorizations that appeared at or disappeared from an agency between snapshots (step 520).
+-- $since: only changes seen in a snapshot of this date or later; $agencies: only these agency ids; $orgs: only
+-- changes of these organizations (NULL: all); $limit: the newest this many (NULL: all).
+SELECT snapshot_date, previous, change, product_id, relations, previous_relations, pointer, cso, csp, org_id,
+       org_name, agency_id, agency_name
+FROM fedramp_agency_changes
+WHERE ($since IS NULL OR snapshot_date >= $since)
+  AND ($agencies IS NULL OR list_contains($agencies, agency_id))
+  AND ($orgs IS NULL OR list_contains($orgs, org_id))
+ORDER BY snapshot_date DESC, change, org_name, product_id
+LIMIT $limit;

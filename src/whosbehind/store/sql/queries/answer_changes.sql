@@ -1,0 +1,32 @@
+-- What changed for each family of a batch ($families): the newest $limit changes between builds (change_log)
+-- and between FedRAMP snapshots (step 520) of every id that belongs to the family (its members, the records
+-- merged into them, the FedRAMP providers and curated entities matched to them), with how many there are in all.
+-- The columns of both sources, the ones a source lacks as NULL; $source tells them apart.
+WITH members AS (
+    SELECT family_id, id FROM organizations WHERE family_id IN (SELECT unnest($families))
+    UNION SELECT family_id, canonical_id FROM organizations WHERE family_id IN (SELECT unnest($families))
+),
+scope AS (
+    SELECT family_id, id FROM members
+    UNION SELECT m.family_id, n.node_id FROM node_matches n JOIN members m ON m.id = n.org_id
+),
+found AS (
+    SELECT s.family_id AS for_family, 'build' AS source, c.detected_to AS newest, c.build_id, c.previous_build_id,
+           c.detected_from, c.detected_to, c.change, c.kind, c.source_id, c.org_id, c.org_name, c.agency_id,
+           c.agency_name, c.amount, c.previous_amount, c.evidence, c.url,
+           NULL::DATE AS snapshot_date, NULL::DATE AS previous, NULL AS product_id, NULL::VARCHAR[] AS relations,
+           NULL::VARCHAR[] AS previous_relations, NULL AS pointer, NULL AS cso, NULL AS csp
+    FROM change_log c JOIN scope s ON s.id = c.org_id
+    UNION ALL
+    SELECT s.family_id, 'fedramp', f.snapshot_date, NULL, NULL, NULL, NULL, f.change, 'cloud_authorization',
+           f.product_id, f.org_id, f.org_name, f.agency_id, f.agency_name, NULL, NULL, NULL, NULL,
+           f.snapshot_date, f.previous, f.product_id, f.relations, f.previous_relations, f.pointer, f.cso, f.csp
+    FROM fedramp_agency_changes f JOIN scope s ON s.id = f.org_id
+)
+SELECT * EXCLUDE (n) FROM (
+    SELECT *, count(*) OVER (PARTITION BY for_family) AS total,
+           row_number() OVER (PARTITION BY for_family ORDER BY newest DESC, kind, change, org_name, source_id,
+                                                  agency_id, evidence, pointer) AS n
+    FROM found
+) WHERE n <= $limit
+ORDER BY for_family, n;
