@@ -33,7 +33,8 @@ MAX_FAMILY_MEMBERS = 30  # whose own ties and cloud products an organization's a
 # The ties of one kind an answer lists, largest first; ``tie_kinds`` counts them all and
 # /api/organizations/{id}/ties pages through them all. A maker whose products thousands of awards name would
 # otherwise carry megabytes in every answer.
-TIES_PER_KIND = 500
+TIES_PER_KIND = 100
+PATHS_PER_AGENCY = 20  # why-paths an answer carries per agency (``paths_count`` says how many; /api/why has all)
 RECENT_CHANGES = 20  # the newest changes of the family an answer carries ("What changed"; the feed has more)
 # The order and the titles of tie kinds on every face (model.py holds the one list).
 KIND_TITLES = {str(kind): title for kind, title in TIE_KIND_TITLES.items() if kind != TieKind.PART_OF}
@@ -124,13 +125,22 @@ def answers(con: duckdb.DuckDBPyConnection, ids: list[str], *,
             + [p for m in others[org_id] for p in _fedramp(fedramp_rows.get(m["id"], []), focus, m)],
             "largest_awards": largest.get(org_id, []),
             "subcontracts": subs.get(org_id, []),
-            "why": {"paths_total": found["paths_total"], "by_agency": why.by_agency(found["paths"])},
+            "why": {"paths_total": found["paths_total"], "by_agency": _why_groups(found["paths"])},
             "strongest": strongest(found["paths"]),
             "files": files.get(org_id, []),
             "changes": changed.get(head["family_id"], {"recent": [], "total": 0}),
             "family_as_of": None,
         }
     return out
+
+
+def _why_groups(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Why-paths by agency, the strongest PATHS_PER_AGENCY of each, with how many there are."""
+    groups = why.by_agency(paths)
+    for g in groups:
+        g["paths_count"] = len(g["paths"])
+        g["paths"] = g["paths"][:PATHS_PER_AGENCY]
+    return groups
 
 
 def _grouped(con: duckdb.DuckDBPyConnection, name: str, key: str = "for_id", **params: Any

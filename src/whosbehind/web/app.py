@@ -31,6 +31,7 @@ logger = logging.getLogger("whosbehind.web")
 
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE.joinpath("templates")))
+    t.env.auto_reload = False  # templates are part of the installed package: no file check on every render
     env = t.env
     env.add_extension("jinja2.ext.i18n")
     env.autoescape = True

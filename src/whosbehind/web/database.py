@@ -84,9 +84,11 @@ class ReadOnlyDatabase:
             raise DatabaseMissing(f"{self.path}: no database yet; run `whosbehind build` first") from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
-    def _refresh(self) -> int:
-        """Open the current file if it changed; returns the generation in use. Call with the lock held."""
-        identity = self._file_identity()
+    def _refresh(self, identity: tuple[int, int, int] | None = None) -> int:
+        """Open the current file if it changed; returns the generation in use. Call with the lock held, with
+        the file's identity read before taking it (a stat is a system call: other threads would queue behind
+        it)."""
+        identity = identity or self._file_identity()
         if identity != self._identity:
             # A file refused once (derived by another version) is refused again without reopening it.
             if self._refused is not None and self._refused[0] == identity:
@@ -108,13 +110,15 @@ class ReadOnlyDatabase:
         return self.generation
 
     def check(self) -> int:
+        identity = self._file_identity()
         with self._lock:
-            return self._refresh()
+            return self._refresh(identity)
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        identity = self._file_identity()
         with self._lock:
-            generation = self._refresh()
+            generation = self._refresh(identity)
             if self._idle:
                 con = self._idle.pop()
             else:
@@ -132,8 +136,9 @@ class ReadOnlyDatabase:
 
     def _lookup(self, key: Any) -> tuple[int, Any]:
         """The generation of the file now in place, and the answer cached for `key` from it (or _MISSING)."""
+        identity = self._file_identity()
         with self._lock:
-            generation = self._refresh()
+            generation = self._refresh(identity)
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return generation, self._cache[key]
@@ -165,8 +170,9 @@ class ReadOnlyDatabase:
     def held(self, key: Any, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """A value read once per version of the file and held, whatever the cache's size, until the file is
         replaced: for what every request needs (the stored answers, by id)."""
+        identity = self._file_identity()
         with self._lock:
-            generation = self._refresh()
+            generation = self._refresh(identity)
             if key in self._held:
                 return self._held[key]
         with self.connection() as con:
