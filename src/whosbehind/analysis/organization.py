@@ -34,7 +34,9 @@ MAX_FAMILY_MEMBERS = 30  # whose own ties and cloud products an organization's a
 # /api/organizations/{id}/ties pages through them all. A maker whose products thousands of awards name would
 # otherwise carry megabytes in every answer.
 TIES_PER_KIND = 100
-PATHS_PER_AGENCY = 20  # why-paths an answer carries per agency (``paths_count`` says how many; /api/why has all)
+# Why-paths an answer carries per agency: as many as the page shows (``paths_count`` says how many there are;
+# /api/why gives them all).
+PATHS_PER_AGENCY = 8
 RECENT_CHANGES = 20  # the newest changes of the family an answer carries ("What changed"; the feed has more)
 # The order and the titles of tie kinds on every face (model.py holds the one list).
 KIND_TITLES = {str(kind): title for kind, title in TIE_KIND_TITLES.items() if kind != TieKind.PART_OF}

@@ -17,11 +17,15 @@ from whosbehind.analysis import organization as organization_mod
 from whosbehind.web.database import ReadOnlyDatabase
 
 
+def held(database: ReadOnlyDatabase) -> dict[str, bytes]:
+    """Every stored answer, compressed, by id: read once per version of the file and held (a visit is then a
+    dictionary lookup and a decompression, tens of microseconds, instead of a query, half a millisecond)."""
+    return database.held("stored_answers", organization_mod.stored_bodies)
+
+
 def _stored(database: ReadOnlyDatabase, org_id: str) -> bytes | None:
-    # Every stored answer is held compressed, read once per version of the file: a visit is a dictionary
-    # lookup and a decompression (tens of microseconds) instead of a query (half a millisecond). An id that
-    # is not a node's own (a record merged into an organization) is looked up in the database.
-    body = database.held("stored_answers", organization_mod.stored_bodies).get(org_id)
+    # An id that is not a node's own (a record merged into an organization) is looked up in the database.
+    body = held(database).get(org_id)
     if body is not None:
         return organization_mod.from_body(body)
     return database.cached(("org_stored", org_id), lambda con: organization_mod.stored_json(con, org_id))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 
@@ -15,13 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind import settings
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web import charts, formatting, i18n, limits
+from whosbehind.web import answers, charts, formatting, i18n, limits
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
@@ -62,6 +64,12 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
                threads: int | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # What is loaded by now (modules, templates, routes) lives as long as the server: kept out of the
+        # garbage collector's full passes, which would otherwise walk it again and again between requests.
+        gc.freeze()
+        # The stored answers, read before the first visit; with no database yet, once there is one.
+        with suppress(DatabaseMissing):
+            await run_in_threadpool(answers.held, app.state.db)
         yield
         app.state.db.close()
 
@@ -99,6 +107,7 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
     feeds.register(app)
     app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
     app.add_middleware(limits.RequestLimits)  # body size and time limits, protective headers (web/limits.py)
+    app.add_middleware(i18n.RememberLanguage)  # ?lang= kept in a cookie; answers vary by language
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -119,16 +128,6 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
             return error(request, 404, i18n.translations(i18n.for_request(request)).gettext(
                 "There is no page at this address."))
         return error(request, exc.status_code, str(exc.detail))
-
-    @app.middleware("http")
-    async def remember_language(request: Request, call_next):  # type: ignore[no-untyped-def]
-        # A language chosen with ?lang= is kept for the next pages in a cookie (no other cookie is set).
-        response = await call_next(request)
-        chosen = request.query_params.get("lang")
-        if chosen in i18n.LANGUAGES and not request.url.path.startswith("/api/"):
-            response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, samesite="lax")
-        response.headers.setdefault("Vary", "Accept-Language, Cookie")
-        return response
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
