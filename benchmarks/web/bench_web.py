@@ -44,10 +44,19 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 WORK = ROOT / "benchmarks" / "work" / "web"
+# Each wrk thread walks the whole list from its own starting point (thread k of n at k/n of it): threads that
+# all started at the top would ask for the same page one after another, and the second visit would be a cache hit.
 LUA = """
-paths = {}
-for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
-counter = 0
+local next_id = 0
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+end
+function init(args)
+  paths = {}
+  for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+  counter = math.floor(id * #paths / tonumber(os.getenv("WRK_THREADS")))
+end
 request = function()
   counter = counter % #paths + 1
   return wrk.format("GET", paths[counter])
@@ -89,7 +98,8 @@ def run_wrk(base: str, paths: list[str], *, connections: int, duration: int, thr
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s",
          "-s", str(WORK / "rotate.lua"), base],
-        check=True, capture_output=True, text=True, env={**os.environ, "WRK_PATHS": str(WORK / "paths.txt")},
+        check=True, capture_output=True, text=True,
+        env={**os.environ, "WRK_PATHS": str(WORK / "paths.txt"), "WRK_THREADS": str(threads)},
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
