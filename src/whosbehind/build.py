@@ -80,9 +80,12 @@ def load_evidence(con: duckdb.DuckDBPyConnection, **options: Any) -> evidence.Ev
 
 
 def publish(con: duckdb.DuckDBPyConnection) -> None:
-    """Store every organization's answer (the table of step 600), once the graph is derived and the build's
-    changes are recorded: an answer carries what changed for its family."""
+    """Store every organization's answer and its pages (the tables of step 600), once the graph is derived and
+    the build's changes are recorded: an answer carries what changed for its family."""
+    from whosbehind.web import prerender  # the page template, imported only by a build that publishes
+
     organization.store_answers(con)
+    prerender.store_pages(con)
 
 
 def ingest_into(db_path: Path, paths: list[Path], **options: Any) -> ingest.IngestReport:

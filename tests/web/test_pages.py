@@ -142,3 +142,32 @@ def test_family_lists_organizations_once_and_their_records_apart(client: TestCli
     members = re.findall(r'<li><a href="/org/([^"]+)">([^<]+)</a>', listed)
     assert [i for i, name in members if name.startswith("THE GEO GROUP")] == ["duns:612706465"]
     assert "name:THE GEO GROUP, INC." in html.split('id="registrations"', 1)[1].split("</p>", 1)[0]
+
+
+def test_pages_rendered_by_the_build_are_the_pages_a_visit_would_render(built_db: Path, tmp_path: Path) -> None:
+    """A visit to /org/{id} sends the page the build rendered: the same bytes, in English and in Spanish, as a
+    server with no stored page renders from the same answer, with the server's own address in them."""
+    import shutil
+    from urllib.parse import quote
+
+    import duckdb
+
+    bare = tmp_path / "no-pages.duckdb"
+    shutil.copy(built_db, bare)
+    con = duckdb.connect(str(bare))
+    ids = [r[0] for r in con.execute("SELECT id FROM organization_pages WHERE lang = 'es' ORDER BY hash(id) "
+                                     "LIMIT 25").fetchall()] + [PALANTIR, "duns:612706465", "curated:ring"]
+    assert con.execute("SELECT count(DISTINCT lang) FROM organization_pages").fetchone()[0] == 2
+    con.execute("DELETE FROM organization_pages")
+    con.close()
+    stored, rendered = create_app(built_db, public_url="https://example.org/wb"), create_app(
+        bare, public_url="https://example.org/wb")
+    with TestClient(stored) as a, TestClient(rendered) as b:
+        for org_id in ids:
+            for headers in ({}, {"Accept-Language": "es"}):
+                sent = a.get("/org/" + quote(org_id, safe=":"), headers=headers)
+                assert sent.status_code == 200 and "https://example.org/wb/org/" in sent.text
+                assert "whosbehind.invalid" not in sent.text
+                assert sent.text == b.get("/org/" + quote(org_id, safe=":"), headers=headers).text, (org_id, headers)
+    stored.state.db.close()
+    rendered.state.db.close()

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from whosbehind import jsontext
 from whosbehind.analysis import organization as organization_mod
+from whosbehind.web import prerender
 from whosbehind.web.database import ReadOnlyDatabase
 
 
@@ -21,6 +22,11 @@ def held(database: ReadOnlyDatabase) -> dict[str, bytes]:
     """Every stored answer, compressed, by id: read once per version of the file and held (a visit is then a
     dictionary lookup and a decompression, tens of microseconds, instead of a query, half a millisecond)."""
     return database.held("stored_answers", organization_mod.stored_bodies)
+
+
+def pages(database: ReadOnlyDatabase) -> dict[tuple[str, str], bytes]:
+    """Every page the build rendered, compressed, by (id, language): held like the answers."""
+    return database.held("stored_pages", prerender.stored)
 
 
 def _stored(database: ReadOnlyDatabase, org_id: str) -> bytes | None:

@@ -67,9 +67,10 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         # What is loaded by now (modules, templates, routes) lives as long as the server: kept out of the
         # garbage collector's full passes, which would otherwise walk it again and again between requests.
         gc.freeze()
-        # The stored answers, read before the first visit; with no database yet, once there is one.
+        # The stored answers and pages, read before the first visit; with no database yet, once there is one.
         with suppress(DatabaseMissing):
             await run_in_threadpool(answers.held, app.state.db)
+            await run_in_threadpool(answers.pages, app.state.db)
         yield
         app.state.db.close()
 

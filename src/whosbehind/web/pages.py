@@ -19,7 +19,7 @@ from whosbehind import jsontext
 from whosbehind.analysis import screening, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
-from whosbehind.web import answers, charts, i18n, limits
+from whosbehind.web import answers, charts, i18n, limits, prerender
 from whosbehind.web.api import focus_agencies
 from whosbehind.web.formatting import org_path
 
@@ -148,7 +148,12 @@ async def organization(request: Request, org_id: str) -> HTMLResponse:
         org = await run_in_threadpool(database.cached, ("org_as_of", org_id, as_of),
                                       lambda con: views.organization_as_of(con, org_id, as_of))
         return render(request, "organization.html", org=org)
-    key = ("org_page_html", org_id, public_url(request), i18n.for_request(request))
+    lang = i18n.for_request(request)
+    if not request.url.query and request.url.path == prerender.path(org_id):
+        stored = answers.pages(database).get((org_id, lang))
+        if stored is not None:  # rendered by the build: sent as it is, with this server's address
+            return HTMLResponse(prerender.with_base(stored, site_url(request)))
+    key = ("org_page_html", org_id, public_url(request), lang)
     body = database.peek(key)
     if body is None:
         answer = await answers.organization_json_now(database, org_id)

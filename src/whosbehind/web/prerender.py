@@ -1,0 +1,79 @@
+"""Organization pages rendered by the build, one per organization and language, and served by key.
+
+A page is its stored answer (analysis/organization.py) through ``organization.html``: a millisecond of template
+per visit, which at fifty visitors at once is what made pages slow. The build renders each page once, after the
+answers are stored (``build.publish``), compressed in ``organization_pages`` (step 600); the server holds them
+and sends one as it is. What a page shows of the request is only its public address: rendered as ``BASE``, it is
+put in on the way out (``with_base``). A request with a query (``?lang=es``, ``?as_of=``) or an address written
+another way is rendered on the visit, from the same answer.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from jinja2.filters import do_urlencode
+
+from whosbehind import jsontext
+from whosbehind.analysis import views
+from whosbehind.store import db, queries
+from whosbehind.web import i18n
+
+BASE = "https://public-address.whosbehind.invalid"  # where the page's public address goes
+_BASE_QUOTED = do_urlencode(BASE)
+BATCH = 1000
+
+
+def path(org_id: str) -> str:
+    """The address a stored page stands for, as the server reads it from a request (unquoted)."""
+    return "/org/" + org_id
+
+
+def context(org: dict[str, Any], lang: str, base: str, data_date: dict[str, Any]) -> dict[str, Any]:
+    """What organization.html is given for an organization's page at its own address, with no query."""
+    return {"org": org, "lang": lang, "data_date": data_date, "page_url": base + path(org["id"]),
+            "path": path(org["id"])}
+
+
+def store_pages(con: duckdb.DuckDBPyConnection) -> int:
+    """Render every stored answer's page in every language into ``organization_pages``; returns how many."""
+    from whosbehind.web.app import templates  # the one template environment, as the server builds it
+
+    template = templates().env.get_template("organization.html")
+    data_date = views.data_date(con)
+    ids = [r["id"] for r in queries.rows(con, "answer_ids")]
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        rows = con.execute(db.query_text("answer_stored_batch"), {"ids": ids[start:start + BATCH]}).fetchall()
+        keys, langs, bodies = [], [], []
+        for org_id, body in rows:
+            org = jsontext.loads(zlib.decompress(body))
+            for lang in i18n.LANGUAGES:
+                with i18n.use(lang):
+                    html = template.render(context(org, lang, BASE, data_date))
+                keys.append(org_id)
+                langs.append(lang)
+                bodies.append(zlib.compress(html.encode("utf-8")))
+        con.register("incoming_pages", pa.table({"id": pa.array(keys, type=pa.string()),
+                                                 "lang": pa.array(langs, type=pa.string()),
+                                                 "body": pa.array(bodies, type=pa.binary())}))
+        try:
+            con.execute(db.query_text("page_store"))
+        finally:
+            con.unregister("incoming_pages")
+        done += len(rows)
+    return done
+
+
+def stored(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], bytes]:
+    """Every stored page, compressed, by (id, language)."""
+    return {(i, lang): body for i, lang, body in con.execute(db.query_text("page_stored_all")).fetchall()}
+
+
+def with_base(body: bytes, base: str) -> bytes:
+    """A stored page with this server's public address in it."""
+    html = zlib.decompress(body)
+    return html.replace(BASE.encode(), base.encode()).replace(_BASE_QUOTED.encode(), do_urlencode(base).encode())
