@@ -11,7 +11,8 @@ answers in memory, fewer than there are organizations, and a rotation never asks
 Every scenario starts its own server. Scenarios:
 
 - whosbehind API `/api/organizations/{id}` and page `/org/{id}`, each with the in-memory cache off
-  (WHOSBEHIND_WEB_CACHE=0: every request reads the stored answer by key) and with it on (the default);
+  (WHOSBEHIND_WEB_CACHE=0) and with it on (the default): the answer and the page the build stored, read by key;
+- the page with a query (`?lang=es`), which is rendered on each visit from the stored answer (no target);
 - the chart images of the page (`/org/{id}/chart/years.svg`), which are drawn on a first request: no target,
   shown so that what a first visit costs in all is in the table;
 - Datasette: a canned query returning totals by agency and fiscal year for one recipient, from a SQLite copy
@@ -131,8 +132,10 @@ def sqlite_copy(db: Path, target: Path) -> None:
 
 API_NO_CACHE = "whosbehind API /api/organizations/{id}, cache off (every request reads the stored answer)"
 API = "whosbehind API /api/organizations/{id}, default cache (2,048 answers: a rotation never hits it)"
-PAGE_NO_CACHE = "whosbehind page /org/{id}, cache off (every request reads the stored answer and renders the page)"
+PAGE_NO_CACHE = "whosbehind page /org/{id}, cache off (every request sends the page the build rendered)"
 PAGE = "whosbehind page /org/{id}, default cache"
+PAGE_RENDERED = ("whosbehind page /org/{id}?lang=es, a query: rendered on each visit from the stored answer "
+                 "(no target)")
 CHARTS = "whosbehind chart image /org/{id}/chart/years.svg, drawn on first request (no target)"
 DATASETTE = "Datasette canned query organization_totals.json (totals by agency and year)"
 TARGET_P99_MS = 100
@@ -196,6 +199,7 @@ def main() -> None:
             API: (["/api/organizations/" + quote(i, safe=":") for i in org_ids], {}),
             PAGE_NO_CACHE: (["/org/" + quote(i, safe=":") for i in org_ids], {"WHOSBEHIND_WEB_CACHE": "0"}),
             PAGE: (["/org/" + quote(i, safe=":") for i in org_ids], {}),
+            PAGE_RENDERED: (["/org/" + quote(i, safe=":") + "?lang=es" for i in org_ids], {}),
             CHARTS: (["/org/" + quote(i, safe=":") + "/chart/years.svg" for i in org_ids], {}),
         }
         for name, (rotation, env_extra) in paths.items():
