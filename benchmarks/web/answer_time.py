@@ -1,5 +1,6 @@
-"""How long one organization's answer takes to build when it is not kept: the cost every face pays on a first
-visit (analysis/organization.py: totals, family, every tie with its evidence, FedRAMP products, why-paths).
+"""How long one organization's answer takes to build on its own, as a batch of one (analysis/organization.py):
+what a visit costs when no stored answer serves it (``?as_of=``, an agency), and how long the build's batches
+take per answer (``store_answers``, timed here over every stored answer).
 
     python benchmarks/web/answer_time.py DB [--sample 300]
 
@@ -34,6 +35,13 @@ def main() -> None:
         organization.answer(con, org_id)
         times.append(time.perf_counter() - started)
     times.sort()
+    every = [r[0] for r in con.execute("SELECT id FROM organization_answers ORDER BY id").fetchall()]
+    started = time.perf_counter()
+    for start in range(0, len(every), organization.ANSWER_BATCH):
+        organization.answers(con, every[start:start + organization.ANSWER_BATCH])
+    batched = time.perf_counter() - started
+    print(f"every stored answer in batches of {organization.ANSWER_BATCH}: {len(every)} in {batched:.1f} s "
+          f"({batched / max(len(every), 1) * 1000:.2f} ms each)")
     print(f"{len(ids)} companies, {len(sample)} timed: median {statistics.median(times) * 1000:.0f} ms, "
           f"p90 {times[int(0.9 * len(times))] * 1000:.0f} ms, p99 {times[int(0.99 * len(times))] * 1000:.0f} ms, "
           f"max {times[-1] * 1000:.0f} ms")
