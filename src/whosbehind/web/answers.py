@@ -8,6 +8,7 @@ the same text back (amounts as Decimals).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from whosbehind import jsontext
 from whosbehind.analysis import organization as organization_mod
 from whosbehind.web import prerender
-from whosbehind.web.database import ReadOnlyDatabase
+from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 
 def held(database: ReadOnlyDatabase) -> dict[str, bytes]:
@@ -27,6 +28,13 @@ def held(database: ReadOnlyDatabase) -> dict[str, bytes]:
 def pages(database: ReadOnlyDatabase) -> dict[tuple[str, str], bytes]:
     """Every page the build rendered, compressed, by (id, language): held like the answers."""
     return database.held("stored_pages", prerender.stored)
+
+
+def load(database: ReadOnlyDatabase) -> None:
+    """Read the stored answers and pages of the file now in place (a missing or stale file: nothing to read)."""
+    with suppress(DatabaseMissing):
+        held(database)
+        pages(database)
 
 
 def _stored(database: ReadOnlyDatabase, org_id: str) -> bytes | None:

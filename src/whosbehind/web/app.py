@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -68,9 +69,10 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         # garbage collector's full passes, which would otherwise walk it again and again between requests.
         gc.freeze()
         # The stored answers and pages, read before the first visit; with no database yet, once there is one.
-        with suppress(DatabaseMissing):
-            await run_in_threadpool(answers.held, app.state.db)
-            await run_in_threadpool(answers.pages, app.state.db)
+        await run_in_threadpool(answers.load, app.state.db)
+        # After a rebuild, the new file's are read in the background (the first visits meanwhile read them too).
+        app.state.db.on_replaced = lambda database: threading.Thread(
+            target=answers.load, args=(database,), name="whosbehind-load", daemon=True).start()
         yield
         app.state.db.close()
 
