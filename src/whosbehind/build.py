@@ -7,6 +7,7 @@ this module runs both.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -79,15 +80,17 @@ def load_evidence(con: duckdb.DuckDBPyConnection, **options: Any) -> evidence.Ev
     return evidence.load(con, derive=derive if fresh else derive_evidence, **options)
 
 
-def publish(con: duckdb.DuckDBPyConnection) -> None:
+def publish(con: duckdb.DuckDBPyConnection, *, processes: int = 1) -> None:
     """Store every organization's answer and its pages (the tables of step 600), once the graph is derived and
     the build's changes are recorded: an answer carries what changed for its family."""
     from whosbehind.web import prerender  # the page template, imported only by a build that publishes
 
     organization.store_answers(con)
-    prerender.store_pages(con)
+    prerender.store_pages(con, processes=processes)
 
 
-def ingest_into(db_path: Path, paths: list[Path], **options: Any) -> ingest.IngestReport:
-    """The store's all-or-nothing ingest, deriving the graph with these steps."""
-    return ingest.ingest_into(db_path, paths, derive=derive, publish=publish, **options)
+def ingest_into(db_path: Path, paths: list[Path], *, processes: int = 1, **options: Any) -> ingest.IngestReport:
+    """The store's all-or-nothing ingest, deriving the graph with these steps; pages are rendered by
+    ``processes`` processes (see ``prerender.store_pages``)."""
+    return ingest.ingest_into(db_path, paths, derive=derive, publish=functools.partial(publish, processes=processes),
+                              **options)

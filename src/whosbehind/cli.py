@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -123,6 +124,7 @@ def _run_ingest(
         task = progress.add_task("reading", total=total_input_bytes(paths))
         report = ingest_into(
             db_path, paths, then=then, command=command,
+            processes=os.cpu_count() or 1,  # this command's entry point guards its work: pages rendered per core
             on_bytes=lambda n: progress.advance(task, n),
             on_file=on_file,
             on_stage=lambda s: progress.update(task, description=s),

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-import os
 import zlib
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import duckdb
@@ -42,29 +43,42 @@ def context(org: dict[str, Any], lang: str, base: str, data_date: dict[str, Any]
             "path": path(org["id"])}
 
 
-def store_pages(con: duckdb.DuckDBPyConnection) -> int:
+def store_pages(con: duckdb.DuckDBPyConnection, *, processes: int = 1) -> int:
     """Render every stored answer's page in every language into ``organization_pages``; returns how many.
 
-    Rendering is Python through and through (about a millisecond a page): the batches are shared among a
-    process per core, which a build otherwise leaves idle while it renders."""
+    Rendering is Python through and through (about a millisecond a page). With ``processes`` above one, the
+    batches are shared among that many processes, started afresh ("spawn": DuckDB's threads are not forked
+    into them). Only a program whose main module guards its work (the `whosbehind` command does) may ask for
+    that: each new process imports it. If they cannot start, the pages are rendered here."""
     data_date = views.data_date(con)
     ids = [r["id"] for r in queries.rows(con, "answer_ids")]
     batches = [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
-    workers = min(os.cpu_count() or 1, len(batches))
+    if processes > 1 and len(batches) > 1:
+        try:
+            with ProcessPoolExecutor(min(processes, len(batches)),
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+                return _store(con, pool.map(_render_batch, _inputs(con, batches), [data_date] * len(batches)))
+        except BrokenProcessPool:
+            con.execute("DELETE FROM organization_pages")  # what the pool stored before it broke
+    return _store(con, (_render_batch(rows, data_date) for rows in _inputs(con, batches)))
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, batches: list[list[str]]) -> list[list[tuple[str, bytes]]]:
+    return [[(r[0], r[1]) for r in con.execute(db.query_text("answer_stored_batch"), {"ids": b}).fetchall()]
+            for b in batches]
+
+
+def _store(con: duckdb.DuckDBPyConnection, rendered_batches: Iterable[list[tuple[str, str, bytes]]]) -> int:
     done = 0
-    context_ = multiprocessing.get_context("spawn")  # DuckDB's threads are not forked into the renderers
-    with ProcessPoolExecutor(workers, mp_context=context_) if workers > 1 else _InProcess() as pool:
-        inputs = ([(r[0], r[1]) for r in con.execute(db.query_text("answer_stored_batch"), {"ids": b}).fetchall()]
-                  for b in batches)
-        for rendered in pool.map(_render_batch, inputs, [data_date] * len(batches)):
-            con.register("incoming_pages", pa.table({"id": pa.array([r[0] for r in rendered], type=pa.string()),
-                                                     "lang": pa.array([r[1] for r in rendered], type=pa.string()),
-                                                     "body": pa.array([r[2] for r in rendered], type=pa.binary())}))
-            try:
-                con.execute(db.query_text("page_store"))
-            finally:
-                con.unregister("incoming_pages")
-            done += len(rendered)
+    for rendered in rendered_batches:
+        con.register("incoming_pages", pa.table({"id": pa.array([r[0] for r in rendered], type=pa.string()),
+                                                 "lang": pa.array([r[1] for r in rendered], type=pa.string()),
+                                                 "body": pa.array([r[2] for r in rendered], type=pa.binary())}))
+        try:
+            con.execute(db.query_text("page_store"))
+        finally:
+            con.unregister("incoming_pages")
+        done += len(rendered)
     return done // len(i18n.LANGUAGES)
 
 
@@ -86,27 +100,3 @@ def _template() -> Any:
     from whosbehind.web.app import templates  # the one template environment, as the server builds it
 
     return templates().env.get_template("organization.html")
-
-
-class _InProcess:
-    """The executor's map, in this process (one core, or a single batch)."""
-
-    def __enter__(self) -> _InProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def map(self, fn: Any, *iterables: Any) -> Any:
-        return map(fn, *iterables)
-
-
-def stored(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], bytes]:
-    """Every stored page, compressed, by (id, language)."""
-    return {(i, lang): body for i, lang, body in con.execute(db.query_text("page_stored_all")).fetchall()}
-
-
-def with_base(body: bytes, base: str) -> bytes:
-    """A stored page with this server's public address in it."""
-    html = zlib.decompress(body)
-    return html.replace(BASE.encode(), base.encode()).replace(_BASE_QUOTED.encode(), do_urlencode(base).encode())
