@@ -100,3 +100,14 @@ def _template() -> Any:
     from whosbehind.web.app import templates  # the one template environment, as the server builds it
 
     return templates().env.get_template("organization.html")
+
+
+def stored(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], bytes]:
+    """Every stored page, compressed, by (id, language)."""
+    return {(i, lang): body for i, lang, body in con.execute(db.query_text("page_stored_all")).fetchall()}
+
+
+def with_base(body: bytes, base: str) -> bytes:
+    """A stored page with this server's public address in it."""
+    html = zlib.decompress(body)
+    return html.replace(BASE.encode(), base.encode()).replace(_BASE_QUOTED.encode(), do_urlencode(base).encode())
