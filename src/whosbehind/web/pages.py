@@ -73,9 +73,6 @@ def _org(request: Request, org_id: str) -> dict[str, Any]:
     return answers.organization(request.app.state.db, org_id)
 
 
-CHARTS = ("years", "network")
-
-
 @router.get("/org/{org_id:path}/chart/{chart}.svg")
 async def organization_chart(request: Request, org_id: str, chart: Literal["years", "network"]) -> Response:
     """An organization page's chart as an image of its own: drawing one takes tens of milliseconds (Vega-Lite
