@@ -209,9 +209,10 @@ class Mention:
 
 
 # What follows these words says why the thing is bought, not what is bought ("REDHAT SOFTWARE WHICH IS REQUIRED
-# TO SUPPORT SYSTEM INTEGRATION", "VMWARE WORKSTATION ... REQUIRED FOR ... TRAINING PROGRAM").
+# TO SUPPORT SYSTEM INTEGRATION", "VMWARE WORKSTATION ... REQUIRED FOR ... TRAINING PROGRAM", "VMWARE SOFTWARE FOR
+# PRODUCTION AND DR SUPPORT": support that the product gives, not support services around it).
 PURPOSE = re.compile(r"(?<![A-Z])(?:TO SUPPORT|IN SUPPORT OF|WHICH|THAT|REQUIRED (?:FOR|TO)|USED (?:BY|FOR|TO)|"
-                     r"TO ENABLE|TO ASSIST|TO HELP|NEEDED FOR)(?![A-Z])")
+                     r"TO ENABLE|TO ASSIST|TO HELP|NEEDED FOR|FOR (?:[A-Z&]+ ){0,3}SUPPORT(?! SERVICES?))(?![A-Z])")
 
 
 # "SHAREPOINT SERVICES", "SALESFORCE SERVICES": services around software. A cloud's or a network's "services"
