@@ -95,7 +95,7 @@ def main() -> int:
                 return 1
         con = duckdb.connect(str(db), read_only=True)
         results = {}
-        for name, sample in (("all", None), ("holdout", "holdout"), ("holdout2", "holdout2")):
+        for name, sample in (("all", None), ("holdout", "holdout"), ("holdout2", "holdout2"), ("holdout3", "holdout3")):
             expected = read_labels(sample=sample)
             results[name] = score(expected, predictions(con, sorted(expected)))
         con.close()

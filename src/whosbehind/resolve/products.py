@@ -170,9 +170,13 @@ MEDIUM = re.compile(r"(?<![A-Z])(?:VIA|USING)\s+(?:THE\s+|A\s+|AN\s+)?(?:[A-Z0-9
 PREPOSITION = re.compile(r"(?<![A-Z])(?:FOR|ON|IN|INTO|TO|WITH|OF|UNDER)(?![A-Z])")
 # The product is where something else is kept or used: "essential for ICE SharePoint", "back up ... to their
 # Microsoft OneDrive account", "required ... to utilize current Cisco hardware", "a module built on the
-# ServiceNow platform", "equipment incompatible with Windows 11".
+# ServiceNow platform", "equipment incompatible with Windows 11"; or it only dates or ends the work: "maintenance
+# until the Salesforce platform is fully implemented", "the decommissioning of (2) Cisco switches".
 MENTION_ONLY = re.compile(r"(?<![A-Z])(?:ESSENTIAL FOR|(?:IN)?COMPATIBLE\b.*\bWITH|BACK UP\b.*\bTO|UTILIZE|"
-                          r"INTEROPERABLE WITH|BUILT ON)\b")
+                          r"INTEROPERABLE WITH|BUILT ON|UNTIL|DECOMMISSION\w*)\b")
+# The product is why the work is done, not what it works on: "... AS MICROSOFT WINDOWS NEARS END-OF-SUPPORT".
+RETIRING = re.compile(r"\s+(?:[A-Z0-9]+\s+){0,2}(?:NEARS|REACHES|REACHING|IS AT|AT)\s+(?:ITS\s+)?"
+                      r"END[- ]OF[- ](?:SUPPORT|LIFE)")
 # "... PLANET IN SHAREPOINT": a clause that only says where something is, with nothing bought or done in it.
 LOCATION = re.compile(r"(?<![A-Z])(?:IN|ON|WITHIN)\s+(?:THE\s+)?(?:[A-Z0-9&/-]+\s+){0,2}$")
 MIGRATING_FROM = re.compile(r"(?<![A-Z])MIGRAT\w*.*(?<![A-Z])(?:FROM|OFF)\s+(?:THE\s+)?"
@@ -183,14 +187,16 @@ STRONG_PRODUCT = re.compile(_bounded(
     r"CONSUMPTION|ENROLLMENT|ELA|ENTERPRISE LICENSE|SEATS?|CARTRIDGES|SUPPLIES|SUPPLY|WEAPONS|PISTOLS?|HANDGUNS|"
     r"RADIOS?|"
     r"PHONES|SMARTPHONES|TABLETS|LINES|WIRELESS|DATA POOL|ACCESS|PRODUCTS|KITS?|CREDITS|BUNDLE|PLANS|SWITCHES|"
-    r"ROUTERS|TRUE-UP|UPGRADES?|SAAS|PAAS|ACCESSORIES|PURCHASE|PROCURE|OPTIONAL UNITS|COMPUTERS|SPEC(IAL)? EDITION|"
+    r"ROUTERS|TRUE-UP|UPGRADES?|SAAS|PAAS|WARRANT(Y|IES)|ACCESSORIES|PURCHASE|PROCURE|OPTIONAL UNITS|COMPUTERS|"
+    r"SPEC(IAL)? EDITION|"
     r"HOSTING|RESOURCES|PURCAHSE|ENTERPRISE EDITION|(SOFTWARE|SW) (SUPPORT|MAINTENANCE)(?! SERVICES)|"
     r"SMART ?NET|ENTERPRISE AGREEMENT"))
 SERVICE = re.compile(_bounded(
     r"SUPPORT SERVICES?|PROFESSIONAL SERVICES?|PROSERV(E|ICE)?|CONSULT\w*|TECHNICAL SUPPORT|TECH SUPPORT|ADVISORY|"
     r"MIGRAT\w*|IMPLEMENT\w*|INTEGRATION|DEVELOPMENT|DEVELOPER|ARCHITECT\w*|ENGINEERING|O&M|"
     r"OPERATIONS? ?(AND|&|/) ?MAINTENANCE|ADMINISTRATION|CONFIGURATION|TRAINING|TRANSITION|HELP DESK|ENHANCEMENTS?|"
-    r"TECHNICAL ACCOUNT MANAGER|CENTER OF INNOVATION|PREMIER|ENTERPRISE SERVICES|RELOCATION|INSTALLATION|"
+    r"TECHNICAL ACCOUNT MANAGER|CENTER OF INNOVATION|PREMIER(?= SUPPORT| SERVICES?|$)|ENTERPRISE SERVICES|"
+    r"RELOCATION|INSTALLATION|DESIGN SERVICES?|"
     r"SUPPORT|CERTIFICATIONS?|VOUCHERS?|MANAGEMENT SERVICES"))
 SERVICE_ON = re.compile(SERVICE.pattern
                         + r"\s+(?:[A-Z0-9&/-]+\s+){0,3}?(?:FOR|OF|ON|WITH|TO)\s+(?:[A-Z0-9&/-]+\s+){0,3}$")
@@ -218,7 +224,8 @@ PURPOSE = re.compile(r"(?<![A-Z])(?:TO SUPPORT|IN SUPPORT OF|WHICH|THAT|REQUIRED
 # "SHAREPOINT SERVICES", "SALESFORCE SERVICES": services around software. A cloud's or a network's "services"
 # ("AMAZON WEB SERVICES", "FIRSTNET SERVICES", "VERIZON WIRELESS SERVICES") are the product itself.
 SERVICE_KINDS_EXCLUDED = {"cloud_platform", "network"}
-NAMED_SERVICES = re.compile(r"\s+(?:[A-Z0-9&]+\s+)?SERVICES?(?![A-Z])")
+# "IPAD AND SERVICES" is the product and other services, not services around it.
+NAMED_SERVICES = re.compile(r"\s+(?:(?!AND\s|OR\s|&\s)[A-Z0-9&]+\s+)?SERVICES?(?![A-Z])")
 
 
 def _role(clause: str, start: int, end: int, kind: str) -> Role:
@@ -266,7 +273,8 @@ def read(text: str, lex: Lexicon) -> list[Mention]:
         accepted: list[tuple[int, int, Product]] = []
         for start, end, p in kept:
             before = clause[:start]
-            if MEDIUM.search(before) or MIGRATING_FROM.search(before) or MENTION_ONLY.search(before):
+            if (MEDIUM.search(before) or MIGRATING_FROM.search(before) or MENTION_ONLY.search(before)
+                    or RETIRING.match(clause, end)):
                 continue
             if LOCATION.search(before) and not (STRONG_PRODUCT.search(clause) or SERVICE.search(clause)
                                                 or WEAK_PRODUCT.search(clause)):
