@@ -43,6 +43,13 @@ def read_labels(path: Path = LABELS, sample: str | None = None) -> dict[str, set
     return out
 
 
+def held_out_samples(path: Path = LABELS) -> list[str]:
+    """The held-out samples in the order they were drawn (holdout, holdout2, ...)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        names = {row["sample"] for row in csv.DictReader(handle) if row["sample"].startswith("holdout")}
+    return sorted(names, key=lambda n: int(n.removeprefix("holdout") or 1))
+
+
 def predictions(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, set[tuple[str, str]]]:
     out: dict[str, set[tuple[str, str]]] = {k: set() for k in keys}
     rows = con.execute("SELECT DISTINCT award_key, maker_entity, role FROM product_mentions "
@@ -95,7 +102,7 @@ def main() -> int:
                 return 1
         con = duckdb.connect(str(db), read_only=True)
         results = {}
-        for name, sample in (("all", None), ("holdout", "holdout"), ("holdout2", "holdout2"), ("holdout3", "holdout3")):
+        for name, sample in [("all", None)] + [(h, h) for h in held_out_samples()]:
             expected = read_labels(sample=sample)
             results[name] = score(expected, predictions(con, sorted(expected)))
         con.close()

@@ -177,6 +177,11 @@ MENTION_ONLY = re.compile(r"(?<![A-Z])(?:ESSENTIAL FOR|(?:IN)?COMPATIBLE\b.*\bWI
 # The product is why the work is done, not what it works on: "... AS MICROSOFT WINDOWS NEARS END-OF-SUPPORT".
 RETIRING = re.compile(r"\s+(?:[A-Z0-9]+\s+){0,2}(?:NEARS|REACHES|REACHING|IS AT|AT)\s+(?:ITS\s+)?"
                       r"END[- ]OF[- ](?:SUPPORT|LIFE)")
+# Accessories made by others for the product: "COMMUNICATION HEADSET FOR NEW MOTOROLA APPX RADIOS", "HOLSTERS FOR
+# GLOCK DUTY WEAPONS", "CASES FOR THE IPAD".
+ACCESSORY_FOR = re.compile(r"(?<![A-Z])(?:HOLSTERS?|HEADSETS?|EARPIECES?|CASES?|COVERS?|SCREEN PROTECTORS?|MOUNTS?|"
+                           r"MOUNTING (?:PLATES?|KITS?)|STRAPS?|SLINGS?|LIGHTS?|SIGHTS?|OPTICS?|HANDGUARDS?)\s+"
+                           r"(?:FOR|TO FIT|COMPATIBLE WITH)\s+(?:[A-Z0-9&/-]+\s+){0,3}$")
 # "... PLANET IN SHAREPOINT": a clause that only says where something is, with nothing bought or done in it.
 LOCATION = re.compile(r"(?<![A-Z])(?:IN|ON|WITHIN)\s+(?:THE\s+)?(?:[A-Z0-9&/-]+\s+){0,2}$")
 MIGRATING_FROM = re.compile(r"(?<![A-Z])MIGRAT\w*.*(?<![A-Z])(?:FROM|OFF)\s+(?:THE\s+)?"
@@ -199,7 +204,11 @@ SERVICE = re.compile(_bounded(
     r"RELOCATION|INSTALLATION|DESIGN SERVICES?|"
     r"SUPPORT|CERTIFICATIONS?|VOUCHERS?|MANAGEMENT SERVICES"))
 SERVICE_ON = re.compile(SERVICE.pattern
-                        + r"\s+(?:[A-Z0-9&/-]+\s+){0,3}?(?:FOR|OF|ON|WITH|TO)\s+(?:[A-Z0-9&/-]+\s+){0,3}$")
+                        + r"\s+(?:[A-Z0-9.&/-]+\s+){0,3}?(?:FOR|OF|ON|WITH|TO)\s+(?:[A-Z0-9.&/-]+\s+){0,3}$")
+# Work named right after the product: "MS TEAMS TRAINING", "SHAREPOINT MIGRATION", "SALESFORCE CONSULTING".
+SERVICE_AFTER = re.compile(r"\s+(?:(?!(?:FOR|AND|OR|TO|OF|WITH|IN|ON)\s)[A-Z0-9&]+\s+)?"
+                           r"(?:TRAINING|MIGRATION|CONSULTING|IMPLEMENTATION|INTEGRATION|"
+                           r"DEVELOPMENT|PROFESSIONAL SERVICES?|SUPPORT SERVICES?)(?![A-Z])")
 # Cloud "hosting" and "resources" are the product itself (strong); these weak words yield to service words.
 WEAK_PRODUCT = re.compile(_bounded(r"SOFTWARE|PLATFORM|CLOUD|DATABASE|MAINTENANCE|SERVER|TOOL"))
 
@@ -234,7 +243,8 @@ def _role(clause: str, start: int, end: int, kind: str) -> Role:
     if purpose:
         clause = clause[:purpose.start()]
     # "maintenance and support services for Cisco networking devices": work on the product, whatever it lists
-    if (SERVICE_ON.search(before) and not STRONG_PRODUCT.search(before)):
+    if ((SERVICE_ON.search(before) and not STRONG_PRODUCT.search(before))
+            or (SERVICE_AFTER.match(clause, end) and not STRONG_PRODUCT.search(clause, end))):
         return "services"
     if STRONG_PRODUCT.search(clause):
         return "product"
@@ -274,7 +284,7 @@ def read(text: str, lex: Lexicon) -> list[Mention]:
         for start, end, p in kept:
             before = clause[:start]
             if (MEDIUM.search(before) or MIGRATING_FROM.search(before) or MENTION_ONLY.search(before)
-                    or RETIRING.match(clause, end)):
+                    or ACCESSORY_FOR.search(before) or RETIRING.match(clause, end)):
                 continue
             if LOCATION.search(before) and not (STRONG_PRODUCT.search(clause) or SERVICE.search(clause)
                                                 or WEAK_PRODUCT.search(clause)):
