@@ -170,17 +170,23 @@ MEDIUM = re.compile(r"(?<![A-Z])(?:VIA|USING)\s+(?:THE\s+|A\s+|AN\s+)?(?:[A-Z0-9
 PREPOSITION = re.compile(r"(?<![A-Z])(?:FOR|ON|IN|INTO|TO|WITH|OF|UNDER)(?![A-Z])")
 # The product is where something else is kept or used: "essential for ICE SharePoint", "back up ... to their
 # Microsoft OneDrive account", "required ... to utilize current Cisco hardware", "a module built on the
-# ServiceNow platform", "equipment incompatible with Windows 11"; or it only dates or ends the work: "maintenance
-# until the Salesforce platform is fully implemented", "the decommissioning of (2) Cisco switches".
+# ServiceNow platform", "equipment incompatible with Windows 11", "housed in a Windows 11 operating system",
+# "equipment that will accommodate a Verizon aircard", "a tool that enhances and customizes SharePoint"; or it only
+# dates or ends the work: "maintenance until the Salesforce platform is fully implemented", "the decommissioning
+# of (2) Cisco switches".
 MENTION_ONLY = re.compile(r"(?<![A-Z])(?:ESSENTIAL FOR|(?:IN)?COMPATIBLE\b.*\bWITH|BACK UP\b.*\bTO|UTILIZE|"
-                          r"INTEROPERABLE WITH|BUILT ON|UNTIL|DECOMMISSION\w*)\b")
-# The product is why the work is done, not what it works on: "... AS MICROSOFT WINDOWS NEARS END-OF-SUPPORT".
+                          r"INTEROPERABLE WITH|BUILT ON|UNTIL|DECOMMISSION\w*|HOUSED IN|ACCOMM?ODATES?|COMPATIBILITY|"
+                          r"ENHANCES|CUSTOMIZES)\b")
+# The product is why the work is done, not what it works on: "... AS MICROSOFT WINDOWS NEARS END-OF-SUPPORT"; or
+# it names the kind of seller wanted: "A CISCO SYSTEMS QUALIFIED VENDOR IS PREFERRED".
 RETIRING = re.compile(r"\s+(?:[A-Z0-9]+\s+){0,2}(?:NEARS|REACHES|REACHING|IS AT|AT)\s+(?:ITS\s+)?"
-                      r"END[- ]OF[- ](?:SUPPORT|LIFE)")
+                      r"END[- ]OF[- ](?:SUPPORT|LIFE)"
+                      r"|\s+(?:[A-Z]+\s+)?(?:QUALIFIED|AUTHORIZED|CERTIFIED|PREFERRED)\s+(?:VENDOR|RESELLER|PARTNER|DEALER)S?\b")
 # Accessories made by others for the product: "COMMUNICATION HEADSET FOR NEW MOTOROLA APPX RADIOS", "HOLSTERS FOR
-# GLOCK DUTY WEAPONS", "CASES FOR THE IPAD".
+# GLOCK DUTY WEAPONS", "CASES FOR THE IPAD", "WIRELESS SERVICE FOR IPADS".
 ACCESSORY_FOR = re.compile(r"(?<![A-Z])(?:HOLSTERS?|HEADSETS?|EARPIECES?|CASES?|COVERS?|SCREEN PROTECTORS?|MOUNTS?|"
-                           r"MOUNTING (?:PLATES?|KITS?)|STRAPS?|SLINGS?|LIGHTS?|SIGHTS?|OPTICS?|HANDGUARDS?)\s+"
+                           r"MOUNTING (?:PLATES?|KITS?)|STRAPS?|SLINGS?|LIGHTS?|SIGHTS?|OPTICS?|HANDGUARDS?|"
+                           r"(?:WIRELESS|CELLULAR|DATA) (?:SERVICES?|PLANS?|LINES?))\s+"
                            r"(?:FOR|TO FIT|COMPATIBLE WITH)\s+(?:[A-Z0-9&/-]+\s+){0,3}$")
 # "... PLANET IN SHAREPOINT": a clause that only says where something is, with nothing bought or done in it.
 LOCATION = re.compile(r"(?<![A-Z])(?:IN|ON|WITHIN)\s+(?:THE\s+)?(?:[A-Z0-9&/-]+\s+){0,2}$")
@@ -202,9 +208,9 @@ SERVICE = re.compile(_bounded(
     r"OPERATIONS? ?(AND|&|/) ?MAINTENANCE|ADMINISTRATION|CONFIGURATION|TRAINING|TRANSITION|HELP DESK|ENHANCEMENTS?|"
     r"TECHNICAL ACCOUNT MANAGER|CENTER OF INNOVATION|PREMIER(?= SUPPORT| SERVICES?|$)|ENTERPRISE SERVICES|"
     r"RELOCATION|INSTALLATION|DESIGN SERVICES?|"
-    r"SUPPORT|CERTIFICATIONS?|VOUCHERS?|MANAGEMENT SERVICES"))
+    r"SUPPORT|CERTIFICATIONS?|VOUCHERS?|MANAGEMENT SERVICES|IMAGING|ENCRYPTION"))
 SERVICE_ON = re.compile(SERVICE.pattern
-                        + r"\s+(?:[A-Z0-9.&/-]+\s+){0,3}?(?:FOR|OF|ON|WITH|TO)\s+(?:[A-Z0-9.&/-]+\s+){0,3}$")
+                        + r"\s+(?:[A-Z0-9.,&/-]+\s+){0,3}?(?:FOR|OF|ON|WITH|TO)\s+(?:[A-Z0-9.,&/-]+\s+){0,3}$")
 # Work named right after the product: "MS TEAMS TRAINING", "SHAREPOINT MIGRATION", "SALESFORCE CONSULTING".
 SERVICE_AFTER = re.compile(r"\s+(?:(?!(?:FOR|AND|OR|TO|OF|WITH|IN|ON)\s)[A-Z0-9&]+\s+)?"
                            r"(?:TRAINING|MIGRATION|CONSULTING|IMPLEMENTATION|INTEGRATION|"
