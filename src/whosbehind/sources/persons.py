@@ -96,7 +96,7 @@ def _name_lists() -> tuple[dict[str, float], dict[str, float]]:
     return gender_names, ratios
 
 
-def _is_given_name(word: str) -> bool:
+def is_given_name(word: str) -> bool:
     gender_names, ratios = _name_lists()
     return word.lower() in gender_names or ratios.get(word, 0) >= 0.5
 
@@ -113,8 +113,8 @@ def _surname_in_place(text: str, words: list[str]) -> bool:
         return False
     first, second = full
     if "," in text:
-        return first in SURNAME_WORDS and _is_given_name(second)
-    return _is_given_name(first) and second in SURNAME_WORDS
+        return first in SURNAME_WORDS and is_given_name(second)
+    return is_given_name(first) and second in SURNAME_WORDS
 
 
 def _parser_says_person(text: str) -> bool:
@@ -168,7 +168,7 @@ def reads_as_person(name: str | None) -> bool:
     full = [w for w in words if len(w) > 1]  # initials are single letters ("J.D." -> J, D)
     if not full or len(full) > 5 or (len(full) == 1 and len(words) == 1):
         return False
-    given = [w for w in full if _is_given_name(w)]
+    given = [w for w in full if is_given_name(w)]
     if joined and not given:
         return False  # "VITARO & GOODFRIEND": two surnames, a firm's name
     # A given name among two to five words with no business word ("VITARO SAMUEL A", "GARY, DINEO COLEMAN"),

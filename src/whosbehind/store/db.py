@@ -83,9 +83,10 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
             raise
     else:
         con.execute(sql_text("000_macros"))
-        from whosbehind.sources import persons
+        from whosbehind.sources import contacts, persons
 
         persons.register(con)  # reads_as_person(name), which the ingest predicates call
+        contacts.register(con)  # without_contacts(text), which steps 100 and 200 call through public_text
     return con
 
 

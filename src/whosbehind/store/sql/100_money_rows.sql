@@ -1,6 +1,18 @@
 -- Step 100: every row that carries prime-award money, from every format, in one shape.
 -- Nothing is decided here yet about which rows count; that is step 110.
 
+-- A description as every face shows it: the contact persons it names withheld (sources/contacts.py; steps 100
+-- and 200 call it). Python is called only on the text where RE2 finds what the rules there start from: an @, a
+-- phone-like number, a dotted word (an address cut short), a contact marker, a title or a party's role. A temp
+-- macro here, not in 000_macros: it calls without_contacts, which only the build's connections register.
+CREATE OR REPLACE TEMP MACRO public_text(t) AS (
+    CASE WHEN regexp_matches(t, '@|\d{3}[ .)/-]+\d{3}|[A-Za-z]{2,}\.[A-Za-z]{2,}|(?i)\b(A?POC|A?COR|A?COTR|ATTN|'
+                                || 'ATTENTION|CONTACTS?|REPRESENTATIVE|CO|KO|CS|C/O|DAD|A?SAC|RAC|SHIP TO|DELIVER|ADDRESS|'
+                                || 'MRS?\.|MS\.|DR\.|SPECIALIST|APPROVER|OFFICER|COMPLAINANT|PLAINTIFF|PETITIONER|'
+                                || 'APPELLANT|CLAIMANT|GRIEVANT|RESPONDENT)\b')
+         THEN without_contacts(t) ELSE t END
+);
+
 CREATE OR REPLACE TABLE money_rows AS
 WITH dhs_abbreviations AS (
     -- The API lists name the sub-agency by abbreviation (ICE, CBP); they are DHS lists.
@@ -80,7 +92,9 @@ unified AS (
     FROM raw_prime_award_summaries r JOIN source_files f ON f.sha256 = r._sha256
 )
 SELECT
-    u.* EXCLUDE (modification, recipient_uei, recipient_duns, parent_uei, parent_duns),
+    -- the contact persons a description names are withheld here, before any table or face reads it
+    u.* EXCLUDE (modification, recipient_uei, recipient_duns, parent_uei, parent_duns)
+        REPLACE (public_text(u.description) AS description),
     -- '0', '00' and '' all mean the base award; P00001 stays as written.
     CASE WHEN regexp_full_match(trim(coalesce(u.modification, '')), '\d*')
          THEN coalesce(nullif(ltrim(trim(u.modification), '0'), ''), '0')

@@ -63,7 +63,7 @@ SELECT
     s.subaward_number, parse_amount(s.subaward_amount) AS amount,
     parse_date(s.subaward_action_date, f.date_order) AS action_date,
     federal_fiscal_year(parse_date(s.subaward_action_date, f.date_order)) AS fiscal_year,
-    s.subaward_description AS description, web_url(s.usaspending_permalink) AS permalink,
+    public_text(s.subaward_description) AS description, web_url(s.usaspending_permalink) AS permalink,
     f.file_name, f.export_ts
 FROM raw_subawards s JOIN source_files f ON f.sha256 = s._sha256
 LEFT JOIN duns_to_uei dp ON dp.duns = duns_key(s.prime_awardee_duns)

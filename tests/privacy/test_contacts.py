@@ -1,0 +1,133 @@
+"""The persons an award description names as its contacts are withheld on every face (sources/contacts.py).
+
+The labels (benchmarks/privacy/contacts_labels.csv) point at 200 description cells of the bundled archives and
+give, as offsets, every name, e-mail address and phone number in them; the text is read back from the archive,
+so no name is written in this repository. A failure names the table, file and row, never the person.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from fastapi.testclient import TestClient
+
+from whosbehind.sources.contacts import without_contacts
+from whosbehind.web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "privacy"))
+from contacts_bench import labelled, measure
+
+WITHHELD = re.compile(r"\[(?:name|e-mail|phone) withheld\]")
+
+
+@pytest.fixture(scope="module")
+def cells() -> list[dict]:
+    found = labelled()
+    assert sum(len(c["spans"]) for c in found) >= 90, "contacts_labels.csv holds the labelled contacts"
+    return found
+
+
+def _pattern(fragment: str) -> str:
+    """The fragment's words in order, anything but letters and digits between them (for RE2 and re alike)."""
+    words = re.findall(r"[A-Z0-9]+", fragment.upper())
+    return r"(?i)(^|[^A-Z0-9])" + r"[^A-Z0-9]+".join(words) + r"([^A-Z0-9]|$)"
+
+
+def test_the_filter_withholds_the_labelled_names_addresses_and_numbers(cells):
+    result = measure(cells)
+    by_kind = result["by_kind"]
+    assert by_kind["email"]["withheld"] == by_kind["email"]["labelled"] > 0
+    assert by_kind["phone"]["withheld"] == by_kind["phone"]["labelled"] > 0
+    assert by_kind["name"]["withheld"] >= 0.95 * by_kind["name"]["labelled"], result["misses"]
+    # what is withheld is the contact, not the description: few other words go
+    assert result["words_withheld_in_excess"] <= 0.01 * result["words_outside_the_spans"]
+
+
+def test_descriptions_without_a_contact_are_almost_all_left_as_they_are(cells):
+    """A dash after a marker withholds what follows whatever it is ("POC-" then a product's name once): a
+    description that names no one rarely loses a word, and keeps the rest."""
+    plain = [c for c in cells if not c["spans"]]
+    changed = [c for c in plain if WITHHELD.search(without_contacts(c["text"]))]
+    assert len(plain) > 100 and len(changed) <= 0.02 * len(plain), [(c["member"], c["row"]) for c in changed]
+
+
+def _labelled_rows(con: duckdb.DuckDBPyConnection, cells: list[dict]) -> list[tuple[dict, str, int]]:
+    """(cell, sha256, row) of the money rows the labelled cells with a contact became."""
+    out = []
+    for cell in cells:
+        if not cell["spans"]:
+            continue
+        found = con.execute("SELECT sha256 FROM source_files WHERE ends_with(origin, ?)",
+                            [f"{cell['archive']}!{cell['member']}"]).fetchone()
+        assert found, cell["member"]
+        out.append((cell, found[0], int(cell["row"])))
+    return out
+
+
+def test_no_derived_table_holds_a_labelled_contact(built_db, cells):
+    """The raw tables keep the file's words (a row can be traced to its source); every table built from them,
+    which is what the faces read, holds none of the labelled names, addresses or numbers."""
+    # a surname alone also names companies ("BURNS"): names are looked for from two words on
+    fragments = sorted({c["text"][s:e] for c in cells for kind, s, e in c["spans"]
+                        if kind != "name" or len(re.findall(r"[A-Z0-9]+", c["text"][s:e].upper())) > 1})
+    pattern = "|".join(f"(?:{_pattern(f)})" for f in fragments)
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        leaks = []
+        for table, column in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
+                "AND data_type = 'VARCHAR' AND NOT starts_with(table_name, 'raw_') "
+                "AND table_name NOT IN ('source_files', 'runs')").fetchall():
+            n = con.execute(f'SELECT count(*) FROM "{table}" WHERE regexp_matches("{column}", $p)',
+                            {"p": pattern}).fetchone()[0]
+            if n:
+                leaks.append(f"{table}.{column}: {n} rows")
+        assert leaks == []
+        shown = 0
+        for cell, sha256, row in _labelled_rows(con, cells):
+            description = con.execute("SELECT description FROM money_rows WHERE sha256 = ? AND row_no = ?",
+                                      [sha256, row]).fetchone()
+            if description is None or description[0] is None:
+                continue  # a person's own row: its description is not stored at all
+            # the store holds the text as the filter leaves it, and the filter has withheld something in it
+            assert description[0] == without_contacts(cell["text"]), f"{cell['member']} row {row}"
+            shown += bool(WITHHELD.search(description[0]))
+        assert shown >= 30
+    finally:
+        con.close()
+
+
+def test_a_page_and_its_api_show_the_description_with_its_contact_withheld(built_db, cells):
+    """An organization whose largest awards include a labelled description: the page and the API quote it
+    with "[name withheld]" in place of the person."""
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        keys = []
+        for _cell, sha256, row in _labelled_rows(con, cells):
+            key = con.execute("SELECT award_key FROM money WHERE sha256 = ? AND row_no = ? AND NOT individual",
+                              [sha256, row]).fetchone()
+            if key:
+                keys.append(key[0])
+        # the award whose description names a contact and ranks first among its organization's awards
+        found = con.execute(
+            """SELECT organization_id FROM (
+                   SELECT organization_id, award_key, description,
+                          row_number() OVER (PARTITION BY organization_id ORDER BY obligated DESC, award_key) AS n
+                   FROM organization_awards)
+               WHERE n = 1 AND list_contains($keys, award_key) AND description LIKE '%withheld]%'
+               ORDER BY organization_id LIMIT 1""", {"keys": keys}).fetchone()
+    finally:
+        con.close()
+    assert found, "a labelled description is the largest award of some organization"
+    fragments = {c["text"][s:e] for c in cells for kind, s, e in c["spans"]
+                 if kind != "name" or len(c["text"][s:e].split()) > 1}
+    with TestClient(create_app(built_db)) as client:
+        for url in (f"/org/{found[0]}", f"/api/organizations/{found[0]}"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "withheld]" in response.text, url
+            assert not [f for f in fragments if re.search(_pattern(f), response.text)], url
