@@ -172,6 +172,31 @@ def test_reading_descriptions_follows_the_context_rules() -> None:
         ("ibm", "product")]
 
 
+def test_a_product_that_only_dates_houses_fits_or_is_retired_is_not_bought_and_the_rules_stop_there() -> None:
+    """The rules the held-out samples called for (benchmarks/RESULTS.md), each beside the words where it must not
+    apply: a purchase between the words and the product, or the product as the thing itself."""
+    lex = products.load_lexicon()
+
+    def makers(text: str) -> list[str]:
+        return [m.maker for m in products.read(text, lex)]
+
+    assert makers("CONTINUED MAINTENANCE UNTIL THE SALESFORCE PLATFORM IS FULLY IMPLEMENTED") == []
+    assert makers("SUPPORT UNTIL 9/30/2025 AND PURCHASE OF CISCO SWITCHES") == ["cisco"]
+    assert makers("THE DECOMMISSIONING OF (2) NETAPP STORAGE DEVICES AND (2) CISCO SWITCHES") == []
+    assert makers("DECOMMISSION OLD SERVERS AND PURCHASE NEW DELL POWEREDGE SERVERS") == ["dell", "dell"]
+    assert makers("THE NEW TRIDIUM N4 PLATFORM THAT WILL BE HOUSED IN A WINDOWS 11 OPERATING SYSTEM") == []
+    assert makers("A NO-CODE TOOL THAT ENHANCES AND CUSTOMIZES SHAREPOINT") == []
+    assert makers("ENHANCES OFFICER SAFETY WITH MOTOROLA RADIOS") == ["motorola-solutions"]
+    assert makers("NOTE THAT A CISCO SYSTEMS QUALIFIED VENDOR IS PREFERRED") == []
+    assert makers("PURCHASE OF LAPTOPS FROM A DELL AUTHORIZED RESELLER") == ["dell"]
+    assert makers("RIGHTFAX SUPPORT SERVICES TO ASSIST ICE AS MICROSOFT WINDOWS NEARS END-OF-SUPPORT") == []
+    assert makers("CISCO SWITCHES AT END OF LIFE REPLACEMENT") == ["cisco"]
+    assert makers("PURCHASING COMMUNICATION HEADSET FOR NEW MOTOROLA APPX RADIOS") == []
+    assert makers("WIRELESS SERVICE FOR IPADS") == []
+    assert makers("REPAIRS TO THE LG MULTI V5 HP S1 HVAC SYSTEM") == []
+    assert makers("HP TEST TOOLS SOFTWARE MAINTENANCE RENEWAL") == []
+
+
 def test_a_bad_lexicon_is_one_readable_error(tmp_path: Path) -> None:
     bad = tmp_path / "products.yaml"
     bad.write_text("sources: [{id: s, publisher: P, title: T}]\n"

@@ -170,18 +170,24 @@ MEDIUM = re.compile(r"(?<![A-Z])(?:VIA|USING)\s+(?:THE\s+|A\s+|AN\s+)?(?:[A-Z0-9
 PREPOSITION = re.compile(r"(?<![A-Z])(?:FOR|ON|IN|INTO|TO|WITH|OF|UNDER)(?![A-Z])")
 # The product is where something else is kept or used: "essential for ICE SharePoint", "back up ... to their
 # Microsoft OneDrive account", "required ... to utilize current Cisco hardware", "a module built on the
-# ServiceNow platform", "equipment incompatible with Windows 11", "housed in a Windows 11 operating system",
-# "equipment that will accommodate a Verizon aircard", "a tool that enhances and customizes SharePoint"; or it only
-# dates or ends the work: "maintenance until the Salesforce platform is fully implemented", "the decommissioning
-# of (2) Cisco switches".
+# ServiceNow platform", "equipment incompatible with Windows 11".
 MENTION_ONLY = re.compile(r"(?<![A-Z])(?:ESSENTIAL FOR|(?:IN)?COMPATIBLE\b.*\bWITH|BACK UP\b.*\bTO|UTILIZE|"
-                          r"INTEROPERABLE WITH|BUILT ON|UNTIL|DECOMMISSION\w*|HOUSED IN|ACCOMM?ODATES?|COMPATIBILITY|"
-                          r"ENHANCES|CUSTOMIZES)\b")
+                          r"INTEROPERABLE WITH|BUILT ON)\b")
+# The same where the product is the object of the words, a few words on, with nothing bought between them and it:
+# "housed in a Windows 11 operating system", "equipment that will accommodate a Verizon aircard", "a tool that
+# enhances and customizes SharePoint"; or it only dates or ends the work: "maintenance until the Salesforce
+# platform is fully implemented", "the decommissioning of (2) NetApp storage devices and (2) Cisco switches".
+# ("SUPPORT UNTIL 9/30 AND PURCHASE OF CISCO SWITCHES" buys Cisco switches.)
+_NOT_BOUGHT = r"(?:(?!(?:PURCHASE|PROCURE|BUY|ACQUIRE|NEW|REPLACE\w*|INSTALL\w*)\b)[A-Z0-9&'()/.,-]+\s+)"
+OBJECT_ONLY = re.compile(rf"(?<![A-Z])(?:(?:UNTIL|HOUSED IN|ACCOMM?ODATES?)\s+{_NOT_BOUGHT}{{0,3}}"
+                         rf"|(?:ENHANCES|CUSTOMIZES)\s+{_NOT_BOUGHT}{{0,2}}"
+                         rf"|(?:DECOMMISSION\w*|COMPATIBILITY)\s+{_NOT_BOUGHT}{{0,8}})$")
 # The product is why the work is done, not what it works on: "... AS MICROSOFT WINDOWS NEARS END-OF-SUPPORT"; or
 # it names the kind of seller wanted: "A CISCO SYSTEMS QUALIFIED VENDOR IS PREFERRED".
-RETIRING = re.compile(r"\s+(?:[A-Z0-9]+\s+){0,2}(?:NEARS|REACHES|REACHING|IS AT|AT)\s+(?:ITS\s+)?"
+RETIRING = re.compile(r"\s+(?:[A-Z0-9]+\s+){0,2}(?:NEARS|NEARING|REACHES|REACHING|IS AT)\s+(?:ITS\s+)?"
                       r"END[- ]OF[- ](?:SUPPORT|LIFE)"
-                      r"|\s+(?:[A-Z]+\s+)?(?:QUALIFIED|AUTHORIZED|CERTIFIED|PREFERRED)\s+(?:VENDOR|RESELLER|PARTNER|DEALER)S?\b")
+                      r"|\s+(?:[A-Z]+\s+)?(?:QUALIFIED|AUTHORIZED|CERTIFIED)\s+(?:VENDOR|RESELLER|PARTNER|DEALER)S?"
+                      r"\s+(?:IS\s+|ARE\s+)?PREFERRED")
 # Accessories made by others for the product: "COMMUNICATION HEADSET FOR NEW MOTOROLA APPX RADIOS", "HOLSTERS FOR
 # GLOCK DUTY WEAPONS", "CASES FOR THE IPAD", "WIRELESS SERVICE FOR IPADS".
 ACCESSORY_FOR = re.compile(r"(?<![A-Z])(?:HOLSTERS?|HEADSETS?|EARPIECES?|CASES?|COVERS?|SCREEN PROTECTORS?|MOUNTS?|"
@@ -290,6 +296,7 @@ def read(text: str, lex: Lexicon) -> list[Mention]:
         for start, end, p in kept:
             before = clause[:start]
             if (MEDIUM.search(before) or MIGRATING_FROM.search(before) or MENTION_ONLY.search(before)
+                    or OBJECT_ONLY.search(before)
                     or ACCESSORY_FOR.search(before) or RETIRING.match(clause, end)):
                 continue
             if LOCATION.search(before) and not (STRONG_PRODUCT.search(clause) or SERVICE.search(clause)

@@ -21,9 +21,11 @@ def one(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> dict[str, A
 
 
 def raw_rows(con: duckdb.DuckDBPyConnection, source_format: str, sha256: str, rows: list[int]) -> list[dict[str, Any]]:
-    """Rows exactly as published, from the raw table of their format (columns a format never stores, and the
-    personal columns of private persons' rows, are absent or empty)."""
+    """Rows as published, from the raw table of their format (columns a format never stores, and the personal
+    columns of private persons' rows, are absent or empty), with the contact persons of their descriptions
+    withheld as everywhere else (sources/contacts.py)."""
     from whosbehind.sources import all_formats
+    from whosbehind.sources.contacts import without_contacts
     from whosbehind.store.db import quote
 
     tables = {f.key: f.raw_table for f in all_formats()}
@@ -41,4 +43,5 @@ def raw_rows(con: duckdb.DuckDBPyConnection, source_format: str, sha256: str, ro
     cursor = con.execute(f"SELECT {select} FROM {table} WHERE _sha256 = ? AND list_contains(?, _row) ORDER BY _row",
                          [sha256, rows])
     columns = [d[0] for d in cursor.description]
-    return [{c: v for c, v in zip(columns, row, strict=True) if v not in (None, "")} for row in cursor.fetchall()]
+    return [{c: without_contacts(v) if "description" in c.lower() and isinstance(v, str) else v
+             for c, v in zip(columns, row, strict=True) if v not in (None, "")} for row in cursor.fetchall()]
