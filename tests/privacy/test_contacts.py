@@ -38,6 +38,22 @@ def _pattern(fragment: str) -> str:
     return r"(?i)(^|[^A-Z0-9])" + r"[^A-Z0-9]+".join(words) + r"([^A-Z0-9]|$)"
 
 
+def _fragments(cells: list[dict]) -> set[str]:
+    """The labelled stretches to look for: every address and number, and names from two words on (a surname
+    alone also names companies: "BURNS")."""
+    return {c["text"][s:e] for c in cells for kind, s, e in c["spans"]
+            if kind != "name" or len(re.findall(r"[A-Z0-9]+", c["text"][s:e].upper())) > 1}
+
+
+def _shows_withheld_and_no_labelled_contact(built_db: Path, urls: list[str], fragments: set[str]) -> None:
+    with TestClient(create_app(built_db)) as client:
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "withheld]" in response.text, url
+            assert not [f for f in fragments if re.search(_pattern(f), response.text)], url
+
+
 def test_the_filter_withholds_the_labelled_names_addresses_and_numbers(cells):
     result = measure(cells)
     by_kind = result["by_kind"]
@@ -72,10 +88,7 @@ def _labelled_rows(con: duckdb.DuckDBPyConnection, cells: list[dict]) -> list[tu
 def test_no_derived_table_holds_a_labelled_contact(built_db, cells):
     """The raw tables keep the file's words (a row can be traced to its source); every table built from them,
     which is what the faces read, holds none of the labelled names, addresses or numbers."""
-    # a surname alone also names companies ("BURNS"): names are looked for from two words on
-    fragments = sorted({c["text"][s:e] for c in cells for kind, s, e in c["spans"]
-                        if kind != "name" or len(re.findall(r"[A-Z0-9]+", c["text"][s:e].upper())) > 1})
-    pattern = "|".join(f"(?:{_pattern(f)})" for f in fragments)
+    pattern = "|".join(f"(?:{_pattern(f)})" for f in sorted(_fragments(cells)))
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         leaks = []
@@ -124,14 +137,8 @@ def test_a_page_and_its_api_show_the_description_with_its_contact_withheld(built
     finally:
         con.close()
     assert found, "a labelled description is the largest award of some organization"
-    fragments = {c["text"][s:e] for c in cells for kind, s, e in c["spans"]
-                 if kind != "name" or len(c["text"][s:e].split()) > 1}
-    with TestClient(create_app(built_db)) as client:
-        for url in (f"/org/{found[0]}", f"/api/organizations/{found[0]}"):
-            response = client.get(url)
-            assert response.status_code == 200, url
-            assert "withheld]" in response.text, url
-            assert not [f for f in fragments if re.search(_pattern(f), response.text)], url
+    _shows_withheld_and_no_labelled_contact(built_db, [f"/org/{found[0]}", f"/api/organizations/{found[0]}"],
+                                            _fragments(cells))
 
 
 def test_every_bundled_description_the_build_stores_unchanged_is_one_the_rules_leave_as_it_is(built_db):
@@ -158,8 +165,6 @@ def test_every_bundled_description_the_build_stores_unchanged_is_one_the_rules_l
 
 def test_an_evidence_page_shows_its_published_row_with_the_contact_withheld(built_db, cells):
     """The evidence page and its API show the first rows as published: their descriptions are withheld too."""
-    fragments = {c["text"][s:e] for c in cells for kind, s, e in c["spans"]
-                 if kind != "name" or len(c["text"][s:e].split()) > 1}
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         rows = _labelled_rows(con, cells)
@@ -173,9 +178,5 @@ def test_an_evidence_page_shows_its_published_row_with_the_contact_withheld(buil
     finally:
         con.close()
     assert found, "some evidence points at a labelled row"
-    with TestClient(create_app(built_db)) as client:
-        for url in (f"/evidence/{found[0]}", f"/api/evidence/{found[0]}"):
-            response = client.get(url)
-            assert response.status_code == 200, url
-            assert "withheld]" in response.text, url
-            assert not [f for f in fragments if re.search(_pattern(f), response.text)], url
+    _shows_withheld_and_no_labelled_contact(built_db, [f"/evidence/{found[0]}", f"/api/evidence/{found[0]}"],
+                                            _fragments(cells))
