@@ -26,6 +26,7 @@ PAGES = {
     "onepager": "/org/duns:612706465/onepager",
     "geo-es": "/org/duns:612706465?lang=es",
     "corrections": "/corrections?page=/org/duns:612706465",
+    "evidence": "/org/duns:612706465/evidence?kind=prime_contract",  # its first piece of evidence (see _open)
 }
 
 
@@ -77,6 +78,9 @@ def test_page_fits_the_screen_keeps_chart_labels_inside_and_passes_axe(chromium,
         assert outside == [], f"chart labels outside their chart on {name}: {outside}"
         if name in ("amazon", "geo", "ice"):
             assert page.locator("svg.chart, img.chart").count() >= 1
+        if name == "evidence":  # the row as published: each column's name readable, not a letter a line
+            widths = page.evaluate("Array.from(document.querySelectorAll('table.raw th'), e => e.offsetWidth)")
+            assert widths and min(widths) >= 60, widths
         # An organization page's charts are images of their own: each is drawn, and keeps its labels inside.
         for src in page.evaluate("Array.from(document.querySelectorAll('img.chart'), i => i.src)"):
             chart = chromium.new_page(viewport={"width": width, "height": height})
@@ -131,6 +135,11 @@ LABELS_OUTSIDE = """() => {
 def _open(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
     if name == "check":
         _check_list(page, base + PAGES[name])
+    elif name == "evidence":
+        page.goto(base + PAGES[name])
+        href = page.locator('a[href^="/evidence/"]').first.get_attribute("href")
+        response = page.goto(base + href)
+        assert response is not None and response.status == 200
     else:
         response = page.goto(base + PAGES[name])
         assert response is not None and response.status == 200
