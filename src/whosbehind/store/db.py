@@ -40,7 +40,7 @@ MEMORY_LIMIT = settings.memory_limit()
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
-DERIVED_LAYOUT = 7  # 7: every organization's answer stored (step 600)
+DERIVED_LAYOUT = 8  # 8: descriptions with their contact persons withheld (sources/contacts.py); 7: answers stored
 
 
 def default_db_path() -> Path:
