@@ -195,6 +195,9 @@ def test_a_product_that_only_dates_houses_fits_or_is_retired_is_not_bought_and_t
     assert makers("WIRELESS SERVICE FOR IPADS") == []
     assert makers("REPAIRS TO THE LG MULTI V5 HP S1 HVAC SYSTEM") == []
     assert makers("HP TEST TOOLS SOFTWARE MAINTENANCE RENEWAL") == []
+    assert makers("DECOMMISSIONING OF LEGACY SERVERS AND DEPLOYMENT OF CISCO SWITCHES") == ["cisco"]
+    assert makers("LICENSES VALID UNTIL 2025 FOR MICROSOFT OFFICE") == ["microsoft"]
+    assert makers("WINDOWS 7 HAS REACHED END OF LIFE") == []
 
 
 def test_a_bad_lexicon_is_one_readable_error(tmp_path: Path) -> None:

@@ -178,13 +178,17 @@ MENTION_ONLY = re.compile(r"(?<![A-Z])(?:ESSENTIAL FOR|(?:IN)?COMPATIBLE\b.*\bWI
 # enhances and customizes SharePoint"; or it only dates or ends the work: "maintenance until the Salesforce
 # platform is fully implemented", "the decommissioning of (2) NetApp storage devices and (2) Cisco switches".
 # ("SUPPORT UNTIL 9/30 AND PURCHASE OF CISCO SWITCHES" buys Cisco switches.)
-_NOT_BOUGHT = r"(?:(?!(?:PURCHASE|PROCURE|BUY|ACQUIRE|NEW|REPLACE\w*|INSTALL\w*)\b)[A-Z0-9&'()/.,-]+\s+)"
-OBJECT_ONLY = re.compile(rf"(?<![A-Z])(?:(?:UNTIL|HOUSED IN|ACCOMM?ODATES?)\s+{_NOT_BOUGHT}{{0,3}}"
+_NOT_BOUGHT = (r"(?:(?!(?:PURCHASE|PROCURE|BUY|ACQUIRE|NEW|REPLACE\w*|INSTALL\w*|DEPLOY\w*|UPGRADE\w*|"
+               r"IMPLEMENT\w*|LICEN[CS]\w*)\b)[A-Z0-9&'()/.,-]+\s+)")
+# after UNTIL, AND or FOR starts what is bought: "SUPPORT UNTIL SEPTEMBER AND CISCO SMARTNET"
+_NOT_BOUGHT_NOR_JOINED = rf"(?:(?!(?:AND|FOR)\b){_NOT_BOUGHT})"
+OBJECT_ONLY = re.compile(rf"(?<![A-Z])(?:UNTIL\s+{_NOT_BOUGHT_NOR_JOINED}{{0,3}}"
+                         rf"|(?:HOUSED IN|ACCOMM?ODATES?)\s+{_NOT_BOUGHT}{{0,3}}"
                          rf"|(?:ENHANCES|CUSTOMIZES)\s+{_NOT_BOUGHT}{{0,2}}"
                          rf"|(?:DECOMMISSION\w*|COMPATIBILITY)\s+{_NOT_BOUGHT}{{0,8}})$")
 # The product is why the work is done, not what it works on: "... AS MICROSOFT WINDOWS NEARS END-OF-SUPPORT"; or
 # it names the kind of seller wanted: "A CISCO SYSTEMS QUALIFIED VENDOR IS PREFERRED".
-RETIRING = re.compile(r"\s+(?:[A-Z0-9]+\s+){0,2}(?:NEARS|NEARING|REACHES|REACHING|IS AT)\s+(?:ITS\s+)?"
+RETIRING = re.compile(r"\s+(?:[A-Z0-9]+\s+){0,2}(?:NEARS|NEARING|REACH(?:ES|ED|ING)|IS AT)\s+(?:ITS\s+)?"
                       r"END[- ]OF[- ](?:SUPPORT|LIFE)"
                       r"|\s+(?:[A-Z]+\s+)?(?:QUALIFIED|AUTHORIZED|CERTIFIED)\s+(?:VENDOR|RESELLER|PARTNER|DEALER)S?"
                       r"\s+(?:IS\s+|ARE\s+)?PREFERRED")

@@ -58,7 +58,8 @@ _STOP = ("AND|OR|FOR|TO|FROM|OF|THE|IS|IN|ON|AT|WITH|AS|BY|WILL|SHALL|HAS|WAS|AR
          "MOD|NEW|ONLY|WHO|PERIOD|POP|AMB|BPA|ORDER|APPOINT(?:S|ED)?|REMOVE[SD]?|ADD(?:S|ED)?|ASSIGN(?:S|ED)?|"
          "DESIGNATE[SD]?|EXERCISE[SD]?|REPLACE[SD]?|DHS|ICE|HSI|ERO|CBP|FLETC|OAQ|OCIO|OPLA|FPS|USCIS|TSA|FEMA|"
          "TBD|N/A|NA|SEE|NONE|PENDING|SAME")
-_TOKEN = rf"(?<![A-Z0-9'.])(?!(?:{_STOP})\b)[A-Z][A-Z'.]*(?:-[A-Z][A-Z'.]*)*"
+_TOKEN_BODY = rf"(?!(?:{_STOP})\b)[A-Z][A-Z'.]*(?:-[A-Z][A-Z'.]*)*"
+_TOKEN = rf"(?<![A-Z0-9'.]){_TOKEN_BODY}"  # a word's start: not inside "STE.210" or "AGENCY'S"
 _WORDS = rf"(?:(?:MR|MRS|MS|MSS|MISS|DR)\.?\s+)?{_TOKEN}(?:(?:\s*[&/]\s*|\s+){_TOKEN}){{0,3}}"
 _TITLE = re.compile(r"(?:MR|MRS|MS|MSS|MISS|DR)\.?", re.IGNORECASE)
 
@@ -68,28 +69,31 @@ MARKER = re.compile(
     r"(?:REVIEWED|PROCESSED|SUBMITTED|REQUESTED|APPROVED)\s+BY|"
     r"(?:CO|KO|CS|CONTACTS?|ATTENTION|PRIMARY|SECONDARY|ALTERNATE|ADDRESS|DELIVER\w*\s+TO|SHIP\s+TO|"
     r"CONTRACT(?:ING)?\s+OFFICER|(?:TECHNICAL\s+)?REP|OWNER|(?:PROJECT|PROGRAM)\s+MANAGER)(?=\s*:))\b)"
-    r"(?P<gap>\s*(?:\((?:COR|COTR)\)\s*)?(?:(?:PRIMARY|SECONDARY|ALTERNATE)\s*)?(?:IS\s+)?[:;,.-]*\s*)"
+    r"(?P<gap>\s*(?:\((?:COR|COTR)\)\s*)?(?:(?:PRIMARY|SECONDARY|ALTERNATE)\s*)?(?:IS\s+)?[:;,.-]*\s*"
+    r"(?:(?:DHS|ICE|HSI|ERO|CBP|OAQ|OCIO|OPLA|FPS|FLETC|SA|TBD)[\s/,-]+)*)"  # "COR: ICE ERO JANE DOE"
     rf"(?P<name>{_WORDS})",
     re.IGNORECASE,
 )
 # After a title with its dot (the dot tells a title from "MS OFFICE").
-TITLED = re.compile(rf"\b(?P<title>(?:MR|MRS|MS|MSS|DR)\.\s*)(?P<name>{_TOKEN}(?:\s+{_TOKEN}){{0,2}})", re.IGNORECASE)
+TITLED = re.compile(rf"\b(?P<title>(?:MR|MRS|MS|MSS|DR)\.\s*)(?P<name>{_TOKEN_BODY}(?:\s+{_TOKEN}){{0,2}})",
+                    re.IGNORECASE)
 # Before a role in brackets or a party's role: "JANE DOE (COR)", "X, COMPLAINANT V. ...".
 NAMED_ROLE = re.compile(rf"(?P<name>{_WORDS})(?=\s*\((?:A?COR|A?COTR|T?POC|CO|CS|KO)\)|,?\s+(?:COMPLAINANT|PLAINTIFF|"
                         r"PETITIONER|APPELLANT|CLAIMANT|GRIEVANT|RESPONDENT)\b)", re.IGNORECASE)
 # Right before a number or address withheld for it: "AND JOHN ROE (202) ...", "CALL JANE DOE AT 202...".
-BEFORE_CONTACT = re.compile(rf"(?P<name>{_WORDS})(?=(?:[\s,:;/-]|\s+AT\s+)*\[(?:phone|e-mail) withheld\])",
+BEFORE_CONTACT = re.compile(rf"(?P<name>{_WORDS})(?=[\s,:;/(-]*(?:\bAT\b[\s,:;/(-]*)?\[(?:phone|e-mail) withheld\])",
                             re.IGNORECASE)
 # Right after a name withheld: "POC: [name withheld]: JANE DOE & JOHN ROE".
-AFTER_NAME = re.compile(rf"\[name withheld\]\s*[:;,&/]?\s*(?P<name>{_WORDS})", re.IGNORECASE)
-# A role handed over: a name after TO, FROM or WITH within six words of the role ("CHANGE COR TO ...",
+AFTER_NAME = re.compile(rf"\[name withheld\]\s*(?:[:;,&/]|AND\b)?\s*(?P<name>{_WORDS})", re.IGNORECASE)
+# A role handed over: a name after TO, FROM or WITH within ten words of the role ("CHANGE COR TO ...",
 # "UPDATE THE CONTRACTING OFFICER (CO) FROM ... TO ..."), or between APPOINT (ADD, REMOVE...) and AS, FROM or
 # TO ("APPOINT ... AS A CONTRACTING OFFICER REPRESENTATIVE").
 _ROLE = (r"(?:A?COR|A?COTR|CO|KO|CS|CONTRACT(?:ING)?\s+(?:SPECIALIST|OFFICER)|REPRESENTATIVE|APPROVER|A?POC|"
          r"TPOC)")
 ROLE = re.compile(rf"\b{_ROLE}\b", re.IGNORECASE)
 HANDED_TO = re.compile(rf"\b(?P<lead>TO|FROM|WITH)\s+(?=(?P<name>{_WORDS}))", re.IGNORECASE)
-ROLE_BEFORE = re.compile(rf"\b{_ROLE}\b(?:[\s,;:-]+(?:\[name withheld\]|[A-Z()/&]+)){{0,6}}[\s,;:-]*$", re.IGNORECASE)
+ROLE_BEFORE = re.compile(rf"\b{_ROLE}\b(?:[\s,;:]+(?:\[(?:name|e-mail|phone) withheld\]|[A-Z0-9()/&.'-]+)){{0,10}}"
+                         r"[\s,;:]*$", re.IGNORECASE)
 APPOINTED = re.compile(rf"\b(?:APPOINT(?:S|ED)?|ADD(?:S|ED)?|REMOVE[SD]?|DESIGNATE[SD]?|ASSIGN(?:S|ED)?)\s+"
                        rf"(?P<name>{_WORDS})(?=\s+(?:AS|FROM|TO)\b)", re.IGNORECASE)
 # Where the words end a sentence (or precede AS, TO, FROM), the name parser's reading is enough: a name the given-name
@@ -97,7 +101,7 @@ APPOINTED = re.compile(rf"\b(?:APPOINT(?:S|ED)?|ADD(?:S|ED)?|REMOVE[SD]?|DESIGNA
 _SENTENCE_END = re.compile(r"\s*(?:[.,;]|$)|\s+(?:AS|TO|FROM)\b", re.IGNORECASE)
 
 
-def reads_as_name(words: list[str]) -> bool:
+def reads_as_name(words: list[str], *, surname_first: bool = True) -> bool:
     """Whether these words are a person's name as the records write one: an initial and a surname ("J DOE"),
     or words that sources/persons.py reads as a person's with a given name (or an initial) first, or two words
     surname first ("DOE JANE"). The parser alone is not enough here: it reads "UNANTICIPATED INCREASE" as a
@@ -111,8 +115,8 @@ def reads_as_name(words: list[str]) -> bool:
     initial = len(first) == 1 and first not in ("A", "I")  # "ADD A CLIN": an article, not an initial
     if len(bare) == 2 and initial and len(last) > 1:
         return True
-    surname_first = len(bare) == 2 and len(last) > 1 and is_given_name(last)
-    return (initial or is_given_name(first) or surname_first) and reads_as_person(" ".join(bare))
+    reversed_name = surname_first and len(bare) == 2 and len(last) > 1 and is_given_name(last)
+    return (initial or is_given_name(first) or reversed_name) and reads_as_person(" ".join(bare))
 
 
 def _parser_reads_as_name(words: list[str]) -> bool:
@@ -123,13 +127,13 @@ def _parser_reads_as_name(words: list[str]) -> bool:
             and reads_as_person(" ".join(bare)))
 
 
-def _name_span(words: list[str], *, from_end: bool, alone: bool, ends_sentence: bool) -> int:
+def _name_span(words: list[str], *, from_end: bool, alone: bool, ends_sentence: bool, surname_first: bool) -> int:
     """How many words, from the start (or the end), read as a name: the longest such run, else 0. With
     ``alone`` one given name counts; with ``ends_sentence`` the whole run may be read by the parser alone."""
     from whosbehind.sources.persons import is_given_name
 
     for n in range(len(words), 1, -1):
-        if reads_as_name(words[-n:] if from_end else words[:n]):
+        if reads_as_name(words[-n:] if from_end else words[:n], surname_first=surname_first):
             return n
     if ends_sentence and _parser_reads_as_name(words):
         return len(words)
@@ -140,7 +144,7 @@ def _name_span(words: list[str], *, from_end: bool, alone: bool, ends_sentence: 
 def _withhold(text: str, pattern: re.Pattern[str], *, from_end: bool = False, alone: bool = False,
               always: Callable[[re.Match[str]], bool] = lambda m: False,
               skip: Callable[[re.Match[str]], bool] = lambda m: False,
-              parser: Callable[[re.Match[str]], bool] = lambda m: True) -> str:
+              parser: Callable[[re.Match[str]], bool] = lambda m: True, surname_first: bool = True) -> str:
     """Replace, in each match's ``name`` group, the words that read as a name (all of them when ``always``,
     none when ``skip``; the name parser alone may decide where the words end a sentence, unless ``parser`` says
     no)."""
@@ -152,7 +156,8 @@ def _withhold(text: str, pattern: re.Pattern[str], *, from_end: bool = False, al
         words = list(re.finditer(r"\S+", m["name"]))
         ends_sentence = _SENTENCE_END.match(text, end) is not None and parser(m)
         n = len(words) if always(m) else _name_span([w.group() for w in words], from_end=from_end, alone=alone,
-                                                    ends_sentence=ends_sentence and not from_end)
+                                                    ends_sentence=ends_sentence and not from_end,
+                                                    surname_first=surname_first)
         if not n:
             continue
         first, last = (words[-n], words[-1]) if from_end else (words[0], words[n - 1])
@@ -167,9 +172,13 @@ def _withhold(text: str, pattern: re.Pattern[str], *, from_end: bool = False, al
 
 
 def _after_colon(m: re.Match[str]) -> bool:
-    """A contact marker with a colon: what follows is the contact. Not for an office's title (DAD), nor after a
-    dash ("CHANGE COR - BROADCOM HW MAINTENANCE")."""
-    return ":" in m["gap"] and m["marker"].strip().upper() != "DAD"
+    """A contact marker with a colon or a dash: what follows is the contact. Not for an office's title (DAD),
+    nor a dash after a change of the role ("CHANGE COR - BROADCOM HW MAINTENANCE", "UPDATE WEBVIEW POCS-REMOVAL
+    OF WALLPAPER")."""
+    if m["marker"].strip().upper() == "DAD":
+        return False
+    changed = re.search(r"\b(?:CHANGE[SD]?|UPDATE[SD]?)\s+(?:\S+\s+){0,2}$", m.string[:m.start()], re.IGNORECASE)
+    return ":" in m["gap"] or ("-" in m["gap"] and not changed)
 
 
 def _street(m: re.Match[str]) -> bool:
@@ -196,11 +205,11 @@ def without_contacts(text: str | None) -> str | None:
     if not ROLE.search(text):  # a handover names a role: "ADD A CLIN TO THE ORDER" hands nothing over
         return text
     text = _withhold(text, APPOINTED)
-    # "FROM X TO Y": both names are read, each within six words of the role (the first name still counts as
-    # words when the second is read). After WITH only a given name
-    # counts: "WORK WITH GIANT OAK" names a company the parser would take for a person.
+    # "FROM X TO Y": both names are read, each within ten words of the role. A given name (or an initial) must
+    # come first here ("WITH LOCKHEED MARTIN" is a company), and after WITH the parser alone never decides ("WORK
+    # WITH GIANT OAK").
     return _withhold(text, HANDED_TO, skip=lambda m: not ROLE_BEFORE.search(m.string, 0, m.start()),
-                     parser=lambda m: m["lead"].upper() != "WITH")
+                     parser=lambda m: m["lead"].upper() != "WITH", surname_first=False)
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:

@@ -7,9 +7,10 @@
 -- every bundled description that the text this skips is text the rules leave as it is. A temp
 -- macro here, not in 000_macros: it calls without_contacts, which only the build's connections register.
 CREATE OR REPLACE TEMP MACRO public_text(t) AS (
-    CASE WHEN regexp_matches(t, '@|\d{3}[ .)/-]+\d{3}|\d{10}|[A-Za-z]{2,}\.[A-Za-z]{2,}|(?i)\b(?:MRS?|MSS?|DR)\.|'
-                                || '(?i)\b(A?POC|T?POC|A?COR|A?COTR|ATTN|ATTENTION|CONTACTS?|REPRESENTATIVE|CO|KO|CS|'
-                                || 'C/O|DAD|SHIP|DELIVER\w*|ADDRESS|SPECIALIST|APPROVER|OFFICER|OWNER|REP|MANAGER|'
+    CASE WHEN regexp_matches(t, '@|\d{3}[ .)/-]+\d{3}|\d{10}|[A-Za-z]{2,}\.[A-Za-z]|(?i)\b(?:MRS?|MSS?|DR)\.|'
+                                || '(?i)\b(A?POC''?S?|T?POC|A?COR|A?COTR|ATTN|ATTENTION|CONTACTS?|REPRESENTATIVE|CO|KO|CS|'
+                                || 'C/O|DAD|SHIP|DELIVER\w*|ADDRESS|PRIMARY|SECONDARY|ALTERNATE|SPECIALIST|APPROVER|'
+                                || 'OFFICER|OWNER|REP|MANAGER|'
                                 || 'REVIEWED|PROCESSED|SUBMITTED|REQUESTED|APPROVED|APPOINT\w*|ASSIGN\w*|DESIGNATE\w*|'
                                 || 'COMPLAINANT|PLAINTIFF|PETITIONER|APPELLANT|CLAIMANT|GRIEVANT|RESPONDENT)\b')
          THEN without_contacts(t) ELSE t END
