@@ -40,6 +40,8 @@ from functools import lru_cache
 
 import duckdb
 
+from whosbehind.sources.persons import is_given_name, reads_as_person
+
 WITHHELD_NAME = "[name withheld]"
 EMAIL = re.compile(r"[A-Z0-9._%+'-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}", re.IGNORECASE)
 # The local part of an address cut off by the record's length, its first part a given name: "JANE.DO".
@@ -106,8 +108,6 @@ def reads_as_name(words: list[str], *, surname_first: bool = True) -> bool:
     or words that sources/persons.py reads as a person's with a given name (or an initial) first, or two words
     surname first ("DOE JANE"). The parser alone is not enough here: it reads "UNANTICIPATED INCREASE" as a
     person."""
-    from whosbehind.sources.persons import is_given_name, reads_as_person
-
     bare = [w.rstrip(".,").upper() for w in words if not _TITLE.fullmatch(w) and w != "&"]
     if len(bare) < 2 or any(len(w) > 1 and not re.search("[AEIOUY]", w) for w in bare):  # "DHS MS ELA"
         return False
@@ -120,8 +120,8 @@ def reads_as_name(words: list[str], *, surname_first: bool = True) -> bool:
 
 
 def _parser_reads_as_name(words: list[str]) -> bool:
-    from whosbehind.sources.persons import reads_as_person
-
+    """The name parser's reading alone, where the words end a sentence: each word as written (a title too)
+    longer than a letter and with a vowel."""
     bare = [w.rstrip(".,").upper() for w in words]
     return (len(bare) > 1 and all(len(w) > 1 and re.search("[AEIOUY]", w) for w in bare)
             and reads_as_person(" ".join(bare)))
@@ -130,8 +130,6 @@ def _parser_reads_as_name(words: list[str]) -> bool:
 def _name_span(words: list[str], *, from_end: bool, alone: bool, ends_sentence: bool, surname_first: bool) -> int:
     """How many words, from the start (or the end), read as a name: the longest such run, else 0. With
     ``alone`` one given name counts; with ``ends_sentence`` the whole run may be read by the parser alone."""
-    from whosbehind.sources.persons import is_given_name
-
     for n in range(len(words), 1, -1):
         if reads_as_name(words[-n:] if from_end else words[:n], surname_first=surname_first):
             return n
@@ -191,8 +189,6 @@ def without_contacts(text: str | None) -> str | None:
     """The text with the e-mail addresses, phone numbers and names of its contact persons withheld."""
     if not text:
         return text
-    from whosbehind.sources.persons import is_given_name
-
     text = EMAIL.sub("[e-mail withheld]", text)
     text = LOCAL_PART.sub(lambda m: "[e-mail withheld]" if is_given_name(m["given"].upper()) else m[0], text)
     text = PHONE.sub("[phone withheld]", text)
