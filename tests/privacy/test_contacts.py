@@ -19,7 +19,7 @@ from whosbehind.sources.contacts import without_contacts
 from whosbehind.web.app import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "privacy"))
-from contacts_bench import labelled, measure
+from contacts_bench import labelled, measure, words_pattern
 from contacts_sample import DESCRIPTION_COLUMNS
 
 WITHHELD = re.compile(r"\[(?:name|e-mail|phone) withheld\]")
@@ -30,12 +30,6 @@ def cells() -> list[dict]:
     found = labelled()
     assert sum(len(c["spans"]) for c in found) >= 90, "contacts_labels.csv holds the labelled contacts"
     return found
-
-
-def _pattern(fragment: str) -> str:
-    """The fragment's words in order, anything but letters and digits between them (for RE2 and re alike)."""
-    words = re.findall(r"[A-Z0-9]+", fragment.upper())
-    return r"(?i)(^|[^A-Z0-9])" + r"[^A-Z0-9]+".join(words) + r"([^A-Z0-9]|$)"
 
 
 def _fragments(cells: list[dict]) -> set[str]:
@@ -51,7 +45,7 @@ def _shows_withheld_and_no_labelled_contact(built_db: Path, urls: list[str], fra
             response = client.get(url)
             assert response.status_code == 200, url
             assert "withheld]" in response.text, url
-            assert not [f for f in fragments if re.search(_pattern(f), response.text)], url
+            assert not [f for f in fragments if re.search(words_pattern(f), response.text)], url
 
 
 def test_the_filter_withholds_the_labelled_names_addresses_and_numbers(cells):
@@ -130,7 +124,7 @@ def _labelled_rows(con: duckdb.DuckDBPyConnection, cells: list[dict]) -> list[tu
 def test_no_derived_table_holds_a_labelled_contact(built_db, cells):
     """The raw tables keep the file's words (a row can be traced to its source); every table built from them,
     which is what the faces read, holds none of the labelled names, addresses or numbers."""
-    pattern = "|".join(f"(?:{_pattern(f)})" for f in sorted(_fragments(cells)))
+    pattern = "|".join(f"(?:{words_pattern(f)})" for f in sorted(_fragments(cells)))
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         leaks = []
