@@ -132,11 +132,14 @@ def _run_ingest(
         )
     if as_json:
         _print_json({"run_id": report.run_id, "rows_added": report.rows_added, "derived": report.derived,
-                     "files": [vars(f) for f in report.files]})
+                     "scoped": report.scoped, "files": [vars(f) for f in report.files]})
     else:
         err.print(f"{report.rows_added:,} rows added to {db_path} (run {report.run_id})", highlight=False)
         if report.derived and not report.rows_added:
             err.print("organizations, ties and totals derived again from the stored rows", highlight=False)
+        elif report.scoped:
+            err.print("money derived again for the awards the new files hold; the other awards' rows were kept",
+                      highlight=False)
     return report.files
 
 

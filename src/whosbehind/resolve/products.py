@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from whosbehind import settings
 from whosbehind.errors import WhosbehindError
+from whosbehind.store import db
 
 LEXICON = Path(__file__).resolve().parents[1] / "curated" / "products.yaml"
 
@@ -392,18 +393,19 @@ def classify(con: duckdb.DuckDBPyConnection, lex: Lexicon | None = None) -> int:
         lex = load_lexicon(entity_ids=set(curated.load().entities))
     # DuckDB's regular expressions (RE2, linear time) pick the awards with any row that may name a product;
     # Python then reads those awards' descriptions with the full rules.
-    rows = [Row(*r) for r in con.execute(
-        "SELECT award_key, sha256, row_no, action_date, modification, amount, description FROM money "
-        "WHERE award_key IN (SELECT award_key FROM money WHERE regexp_matches(upper(description), ?))",
-        [lex.any_re.pattern]).fetchall()]
+    # Only the awards of this derive's scope (step 100: all of them, or those of the files an ingest just stored)
+    # are read again; each award is read on its own rows, so the others' product rows stay as they are.
+    rows = [Row(*r) for r in con.execute(db.query_text("product_candidate_rows"), [lex.any_re.pattern]).fetchall()]
     found = classify_awards(rows, lex)
     con.execute("CREATE OR REPLACE TABLE product_lexicon (product VARCHAR, product_name VARCHAR, maker_entity VARCHAR,"
                 " kind VARCHAR, generic BOOLEAN, source VARCHAR, source_url VARCHAR)")
     con.executemany("INSERT INTO product_lexicon VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(p.id, p.name, p.maker, p.kind, p.generic, p.source, lex.sources[p.source].url)
                      for p in lex.products.values()])
-    con.execute("CREATE OR REPLACE TABLE product_mention_rows (award_key VARCHAR, sha256 VARCHAR, row_no BIGINT, "
+    con.execute("CREATE TABLE IF NOT EXISTS product_mention_rows (award_key VARCHAR, sha256 VARCHAR, row_no BIGINT, "
                 "product VARCHAR, role VARCHAR, quote VARCHAR)")
+    con.execute("DELETE FROM product_mention_rows p USING scope_awards a "
+                "WHERE p.award_key IS NOT DISTINCT FROM a.award_key")
     if found:
         _insert(con, found)
     _deployments(con, lex)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -172,7 +173,32 @@ def run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
 
 
 def mark_derived(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"CREATE OR REPLACE TABLE derived_layout AS SELECT {int(DERIVED_LAYOUT)} AS layout")
+    con.execute("CREATE OR REPLACE TABLE derived_layout AS SELECT ?::INTEGER AS layout, ?::VARCHAR AS code",
+                [DERIVED_LAYOUT, code_fingerprint()])
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of every file of the package a derive reads besides the stored rows (SQL, Python, curated and
+    reference files, the shipped model): the bundled sample aside, which is stored rows. A scoped derive keeps
+    tables an earlier derive made, so it is allowed only when that derive ran this very code."""
+    root = Path(str(resources.files("whosbehind")))
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith("sample/") or "__pycache__" in relative:
+            continue
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def derived_by_this_code(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the derived tables were made by this version's code, file for file (``code_fingerprint``)."""
+    if derived_layout(con) != DERIVED_LAYOUT:
+        return False
+    found = con.execute("SELECT * FROM derived_layout").fetchone()
+    columns = [d[0] for d in con.description]
+    return "code" in columns and found[columns.index("code")] == code_fingerprint()
 
 
 @contextmanager

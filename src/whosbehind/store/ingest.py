@@ -36,6 +36,7 @@ class IngestReport:
     run_id: str
     files: list[FileOutcome] = field(default_factory=list)
     derived: bool = False  # the derived tables were made again (new rows, or a layout of another version)
+    scoped: bool = False  # ... and the money tables only for the awards of the files added (build.derive)
 
     @property
     def rows_added(self) -> int:
@@ -46,7 +47,7 @@ def ingest(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
     *,
-    derive: Callable[[duckdb.DuckDBPyConnection], None],
+    derive: Callable[..., None],
     command: str = "ingest",
     on_bytes: Callable[[int], None] = lambda n: None,
     on_file: Callable[[FileOutcome], None] = lambda f: None,
@@ -63,6 +64,7 @@ def ingest(
         workdir = make_workdir()
     else:
         workdir.mkdir(parents=True, exist_ok=True)
+    new_files: list[str] = []
     try:
         with db.transaction(con):
             # Rows stored under older person rules are classified again first (they only gain persons).
@@ -77,6 +79,7 @@ def ingest(
                 else:
                     on_stage(f"storing {item.file_name}")
                     rows = raw.load(con, item, detected, run_id, started)
+                    new_files.append(item.sha256)
                     outcome = FileOutcome(
                         item.display_name, detected.fmt.title, "stored", rows, detected.header_variant
                     )
@@ -85,11 +88,13 @@ def ingest(
             added = sum(1 for f in report.files if f.status == "stored")
             # Nothing new, but tables derived by another version, names classified again, or no digest `check`
             # can verify by: derive them again from the raw rows so they can be read.
-            if (added or reclassified or db.derived_layout(con) != db.DERIVED_LAYOUT
-                    or not digest.is_current(con)):
+            current = db.derived_layout(con) == db.DERIVED_LAYOUT and digest.is_current(con)
+            if added or reclassified or not current:
                 on_stage("rebuilding organizations, ties and totals")
-                derive(con)  # build.derive: the numbered steps and name resolution
-                report.derived = True
+                # build.derive: the numbered steps and name resolution; given the files just stored, it may
+                # derive the money of their awards alone (when the rest was derived by this code)
+                scoped = derive(con, added=new_files if current and not reclassified else None)
+                report.derived, report.scoped = True, bool(scoped)
             con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
                 [run_id, command, started, datetime.now().replace(microsecond=0), added],

@@ -1,5 +1,7 @@
 -- Step 100: every row that carries prime-award money, from every format, in one shape.
 -- Nothing is decided here yet about which rows count; that is step 110.
+-- Only the rows of the files in scope_files are read (derive_scope_*.sql): every file on a full derive, the
+-- files just stored on an ingest of award rows into tables this code derived; the rows of other files stay.
 
 -- A description as every face shows it: the contact persons it names withheld (sources/contacts.py; steps 100
 -- and 200 call it). Python is called only on the text where RE2 finds what the rules there start from: an @, a
@@ -16,8 +18,9 @@ CREATE OR REPLACE TEMP MACRO public_text(t) AS (
          THEN without_contacts(t) ELSE t END
 );
 
-CREATE OR REPLACE TABLE money_rows AS
-WITH dhs_abbreviations AS (
+CREATE OR REPLACE TEMP VIEW money_rows_in_scope AS
+WITH scoped_files AS (SELECT * FROM source_files SEMI JOIN scope_files USING (sha256)),
+dhs_abbreviations AS (
     -- The API lists name the sub-agency by abbreviation (ICE, CBP); they are DHS lists.
     SELECT subtier_abbreviation, min(subtier_code) AS subtier_code
     FROM agency_codes WHERE toptier_code = '070' AND subtier_abbreviation <> ''
@@ -41,7 +44,7 @@ unified AS (
         r.naics_code AS naics, r.naics_description AS naics_description,
         coalesce(nullif(r.transaction_description, ''), r.prime_award_base_transaction_description) AS description,
         web_url(r.usaspending_permalink) AS permalink
-    FROM raw_prime_award_transactions r JOIN source_files f ON f.sha256 = r._sha256
+    FROM raw_prime_award_transactions r JOIN scoped_files f ON f.sha256 = r._sha256
 
     UNION ALL
     SELECT
@@ -61,7 +64,7 @@ unified AS (
         r.product_or_service_code, r.product_or_service_code_description,
         r.naics_code, r.naics_description, r.award_description,
         NULL  -- a built key is not a USAspending permalink
-    FROM raw_transactions_2018 r JOIN source_files f ON f.sha256 = r._sha256
+    FROM raw_transactions_2018 r JOIN scoped_files f ON f.sha256 = r._sha256
 
     UNION ALL
     SELECT
@@ -74,7 +77,7 @@ unified AS (
         NULL, NULL, r."Recipient Name", NULL, NULL, NULL,
         NULL, r."Product/Service Description", NULL, r."NAICS Description", r."Transaction Description",
         'https://www.usaspending.gov/award/' || upper(r."Generated Award ID") || '/'
-    FROM raw_api_transactions r JOIN source_files f ON f.sha256 = r._sha256
+    FROM raw_api_transactions r JOIN scoped_files f ON f.sha256 = r._sha256
     LEFT JOIN dhs_abbreviations a ON a.subtier_abbreviation = upper(trim(r."Agency"))
 
     UNION ALL
@@ -92,7 +95,7 @@ unified AS (
         r.product_or_service_code, r.product_or_service_code_description,
         r.naics_code, r.naics_description, r.prime_award_base_transaction_description,
         web_url(r.usaspending_permalink)
-    FROM raw_prime_award_summaries r JOIN source_files f ON f.sha256 = r._sha256
+    FROM raw_prime_award_summaries r JOIN scoped_files f ON f.sha256 = r._sha256
 )
 SELECT
     -- the contact persons a description names are withheld here, before any table or face reads it
@@ -109,3 +112,12 @@ SELECT
     federal_fiscal_year(u.action_date) AS fiscal_year,
     f.export_ts, f.file_name
 FROM unified u JOIN source_files f ON f.sha256 = u.sha256;
+
+CREATE TABLE IF NOT EXISTS money_rows AS FROM money_rows_in_scope LIMIT 0;
+DELETE FROM money_rows WHERE sha256 IN (SELECT sha256 FROM scope_files);
+INSERT INTO money_rows FROM money_rows_in_scope;
+
+-- The awards steps 110 and 200 and the product reading derive again: every award a file in scope holds (with
+-- the rows of that award from every other file).
+CREATE OR REPLACE TEMP TABLE scope_awards AS
+SELECT DISTINCT award_key FROM money_rows WHERE sha256 IN (SELECT sha256 FROM scope_files);

@@ -5,6 +5,11 @@
 --   3. An award summary counts only when no transaction rows of that award are counted, and then only
 --      from the newest export that has it.
 -- Set-aside rows are kept with their reason, so `whosbehind check` can report them.
+-- Each rule looks only at rows of one award, so the step is redone for the awards of scope_awards (step 100)
+-- alone: every award on a full derive, the awards of the files just stored on an ingest; others stay.
+
+CREATE OR REPLACE TEMP VIEW scoped_money_rows AS
+SELECT m.* FROM money_rows m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key;
 
 -- Exact duplicates can only be among rows of one file that agree on award, modification, date and
 -- amount; only those few rows are compared on every published column.
@@ -12,7 +17,7 @@ CREATE OR REPLACE TEMP TABLE duplicate_candidates AS
 SELECT sha256, row_no, source_format, amount FROM (
     SELECT sha256, row_no, source_format, amount,
            count(*) OVER (PARTITION BY sha256, award_key, modification, action_date, amount) AS n
-    FROM money_rows
+    FROM scoped_money_rows
 ) WHERE n > 1;
 
 -- A row's hash over every published column (not the provenance columns), for the candidates of one raw table.
@@ -28,7 +33,7 @@ SELECT c.*, h.row_hash FROM duplicate_candidates c JOIN (
     UNION ALL FROM candidate_row_hashes('raw_prime_award_summaries')
 ) h ON h._sha256 = c.sha256 AND h._row = c.row_no;
 
-CREATE OR REPLACE TABLE money_set_aside AS
+CREATE OR REPLACE TEMP TABLE scoped_set_aside AS
 SELECT sha256, row_no, source_format, amount,
        'exact duplicate of row ' || first_row || ' of the same file' AS reason
 FROM (
@@ -38,26 +43,26 @@ FROM (
 
 CREATE OR REPLACE TEMP TABLE transaction_candidates AS
 SELECT m.*, award_key || '|' || modification || '|' || coalesce(action_date::VARCHAR, '') AS transaction_key
-FROM money_rows m
+FROM scoped_money_rows m
 WHERE level = 'transaction' AND NOT EXISTS (
-    SELECT 1 FROM money_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
+    SELECT 1 FROM scoped_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
 
 CREATE OR REPLACE TEMP TABLE transaction_winner AS
 SELECT transaction_key, arg_min(sha256, (-epoch(export_ts), format_rank, sha256)) AS sha256
 FROM transaction_candidates GROUP BY transaction_key;
 
-INSERT INTO money_set_aside
+INSERT INTO scoped_set_aside
 SELECT c.sha256, c.row_no, c.source_format, c.amount,
        'same transaction counted from a newer or richer export (' || w.sha256[:12] || ')'
 FROM transaction_candidates c JOIN transaction_winner w USING (transaction_key)
 WHERE c.sha256 <> w.sha256;
 
 CREATE OR REPLACE TEMP TABLE award_candidates AS
-SELECT m.* FROM money_rows m
+SELECT m.* FROM scoped_money_rows m
 WHERE level = 'award' AND NOT EXISTS (
-    SELECT 1 FROM money_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
+    SELECT 1 FROM scoped_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
 
-INSERT INTO money_set_aside
+INSERT INTO scoped_set_aside
 SELECT a.sha256, a.row_no, a.source_format, a.amount, 'award counted from its transaction rows'
 FROM award_candidates a
 WHERE a.award_key IN (SELECT award_key FROM transaction_candidates);
@@ -68,12 +73,19 @@ FROM award_candidates
 WHERE award_key NOT IN (SELECT award_key FROM transaction_candidates)
 GROUP BY award_key;
 
-INSERT INTO money_set_aside
+INSERT INTO scoped_set_aside
 SELECT a.sha256, a.row_no, a.source_format, a.amount,
        'same award counted from a newer export (' || w.sha256[:12] || ')'
 FROM award_candidates a JOIN award_winner w USING (award_key)
 WHERE a.sha256 <> w.sha256;
 
-CREATE OR REPLACE TABLE counted_money AS
-SELECT m.* FROM money_rows m
-WHERE NOT EXISTS (SELECT 1 FROM money_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
+-- The awards in scope replace what an earlier derive left of them.
+CREATE TABLE IF NOT EXISTS money_set_aside AS FROM scoped_set_aside LIMIT 0;
+DELETE FROM money_set_aside s USING scoped_money_rows m WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no;
+INSERT INTO money_set_aside FROM scoped_set_aside;
+
+CREATE TABLE IF NOT EXISTS counted_money AS FROM money_rows LIMIT 0;
+DELETE FROM counted_money c USING scope_awards a WHERE c.award_key IS NOT DISTINCT FROM a.award_key;
+INSERT INTO counted_money
+SELECT m.* FROM scoped_money_rows m
+WHERE NOT EXISTS (SELECT 1 FROM scoped_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);

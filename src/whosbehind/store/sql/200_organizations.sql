@@ -2,8 +2,12 @@
 -- A DUNS seen beside a UEI on any row belongs to that UEI's organization, so 2018-era DUNS-only rows
 -- join the same company. Private persons are never organizations: their money goes to one bucket.
 
+-- What an earlier derive mapped, to find the DUNS whose UEI this one changes (below).
+CREATE TABLE IF NOT EXISTS duns_to_uei (duns VARCHAR, uei VARCHAR, candidates BIGINT);
+CREATE OR REPLACE TEMP TABLE duns_to_uei_before AS SELECT duns, uei FROM duns_to_uei;
+
 CREATE OR REPLACE TABLE duns_to_uei AS
-SELECT duns, arg_max(uei, n) AS uei, count(*) AS candidates
+SELECT duns, arg_max(uei, (n, uei)) AS uei, count(*) AS candidates  -- equal counts: the same pick every time
 FROM (
     SELECT lpad(recipient_duns, 9, '0') AS duns, recipient_uei AS uei, count(*) AS n
     FROM money_rows WHERE recipient_duns IS NOT NULL AND recipient_uei IS NOT NULL AND NOT individual
@@ -31,17 +35,34 @@ CREATE OR REPLACE MACRO resolve_org(given_uei, given_duns, given_name, duns_uei)
 
 CREATE OR REPLACE MACRO duns_key(duns) AS lpad(nullif(trim(duns), ''), 9, '0');
 
--- Each money row with the organization it pays.
-CREATE OR REPLACE TABLE money AS
+CREATE OR REPLACE TEMP TABLE moved_duns AS
+SELECT duns FROM (FROM duns_to_uei_before EXCEPT FROM (SELECT duns, uei FROM duns_to_uei))
+UNION
+SELECT duns FROM (SELECT duns, uei FROM duns_to_uei EXCEPT FROM duns_to_uei_before);
+
+-- A DUNS that now maps to another UEI (or to one for the first time) moves every row that names it: those
+-- rows' awards are derived again too.
+INSERT INTO scope_awards
+SELECT DISTINCT m.award_key FROM counted_money m
+WHERE (duns_key(m.recipient_duns) IN (SELECT duns FROM moved_duns)
+       OR duns_key(m.parent_duns) IN (SELECT duns FROM moved_duns))
+  AND m.award_key NOT IN (SELECT award_key FROM scope_awards WHERE award_key IS NOT NULL);
+
+-- Each money row with the organization it pays (the awards in scope; the others stay as derived).
+CREATE OR REPLACE TEMP VIEW money_in_scope AS
 SELECT m.*,
        CASE WHEN m.individual THEN 'individuals'
             ELSE coalesce(resolve_org(m.recipient_uei, m.recipient_duns, m.recipient_name, r.uei), 'unknown') END
            AS recipient_id,
        CASE WHEN m.individual THEN NULL
             ELSE resolve_org(m.parent_uei, m.parent_duns, m.parent_name, p.uei) END AS reported_parent_id
-FROM counted_money m
+FROM counted_money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
 LEFT JOIN duns_to_uei r ON r.duns = duns_key(m.recipient_duns)
 LEFT JOIN duns_to_uei p ON p.duns = duns_key(m.parent_duns);
+
+CREATE TABLE IF NOT EXISTS money AS FROM money_in_scope LIMIT 0;
+DELETE FROM money m USING scope_awards a WHERE m.award_key IS NOT DISTINCT FROM a.award_key;
+INSERT INTO money FROM money_in_scope;
 
 -- Subawards, each with the prime recipient and the subrecipient organizations.
 CREATE OR REPLACE TABLE subawards AS

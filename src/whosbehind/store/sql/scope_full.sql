@@ -1,0 +1,8 @@
+-- A full derive: the rows of every stored file, every award. The tables a scoped derive keeps from one derive to
+-- the next (scope_added.sql) are dropped first, so each is made anew from the raw rows.
+DROP TABLE IF EXISTS money_rows;
+DROP TABLE IF EXISTS money_set_aside;
+DROP TABLE IF EXISTS counted_money;
+DROP TABLE IF EXISTS money;
+DROP TABLE IF EXISTS product_mention_rows;
+CREATE OR REPLACE TEMP TABLE scope_files AS SELECT sha256 FROM source_files;
