@@ -8,11 +8,13 @@ import shutil
 from pathlib import Path
 
 import duckdb
+from fastapi.testclient import TestClient
 
 from fresh_helpers import copy_db, modification_file, table_digests
 from samples import MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, write_csv
 from whosbehind import build
 from whosbehind.store import db, ingest
+from whosbehind.web.app import create_app
 
 # Bookkeeping of runs and builds differs by nature. The log of pairs resolution keeps apart as "unsure" is not the
 # same from one full derive to the next (resolve/pipeline.py picks among equal pairs); the clusters it decides,
@@ -28,7 +30,10 @@ def _differs_from_a_full_derive(db_path: Path, tmp_path: Path) -> list[str]:
     con = db.connect(again)
     with db.transaction(con):
         build.derive(con)
-        build.publish(con)  # the answers, each with what changed for its family
+        # the answers, each with what changed for its family, and every page rendered anew (as by other code),
+        # so that the pages an ingest kept are compared with pages rendered from scratch
+        con.execute("DELETE FROM organization_pages_made")
+        build.publish(con)
     con.close()
     ingested, derived = table_digests(db_path), table_digests(again)
     assert set(ingested) == set(derived)
@@ -76,6 +81,22 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
         con.close()
     assert modifications.name in files and len(files) > 1  # the award's money: its old rows and the new one
     assert awards > 1 and paid == [(f"uei:{uei.upper()}",)]
+
+    # The organization's page, kept rendered by the build, shows this database's data dates.
+    con = duckdb.connect(str(cli.db), read_only=True)
+    try:
+        org_id, newest, built = con.execute(
+            "SELECT o.canonical_id, (SELECT max(export_ts) FROM source_files)::DATE, "
+            "(SELECT max(finished_at) FROM runs)::DATE FROM money m JOIN organizations o ON o.id = m.recipient_id "
+            "WHERE m.award_key = ? LIMIT 1", [award_key]).fetchone()
+    finally:
+        con.close()
+    app = create_app(cli.db)
+    with TestClient(app) as client:
+        html = client.get(f"/org/{org_id}").text
+    app.state.db.close()
+    assert f"newest source export {newest.isoformat()}, database built {built.isoformat()}" in html
+    assert "whosbehind-" not in html
 
 
 def test_subawards_or_tables_of_other_code_take_a_full_derive(built_db: Path, tmp_path: Path) -> None:

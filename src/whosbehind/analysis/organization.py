@@ -159,7 +159,8 @@ ANSWER_BATCH = 1000  # answers computed and written at a time by the build: memo
 
 def store_answers(con: duckdb.DuckDBPyConnection) -> int:
     """Compute every organization's answer and store it as the JSON the API serves (table of step 600), a batch
-    at a time; returns how many. Run by the build once the graph is complete."""
+    at a time; returns how many changed (new, different, or gone: temp table ``answers_changed``, whose pages
+    are rendered again). Run by the build once the graph is complete."""
     ids = [r["id"] for r in queries.rows(con, "answer_ids")]
     for start in range(0, len(ids), ANSWER_BATCH):
         found = answers(con, ids[start:start + ANSWER_BATCH])
@@ -171,7 +172,8 @@ def store_answers(con: duckdb.DuckDBPyConnection) -> int:
             con.execute(db.query_text("answer_store"))
         finally:
             con.unregister("incoming_answers")
-    return len(ids)
+    con.execute(db.query_text("answer_replace"))
+    return con.execute("SELECT count(*) FROM answers_changed").fetchone()[0]
 
 
 def stored_bodies(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:

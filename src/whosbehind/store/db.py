@@ -177,18 +177,23 @@ def mark_derived(con: duckdb.DuckDBPyConnection) -> None:
                 [DERIVED_LAYOUT, code_fingerprint()])
 
 
-@functools.cache
 def code_fingerprint() -> str:
-    """A digest of every file of the package a derive reads besides the stored rows (SQL, Python, curated and
-    reference files, the shipped model): the bundled sample aside, which is stored rows. A scoped derive keeps
-    tables an earlier derive made, so it is allowed only when that derive ran this very code."""
-    root = Path(str(resources.files("whosbehind")))
+    """A digest of everything a derive reads besides the stored rows: every file of the package (SQL, Python,
+    curated and reference files, the shipped model; the bundled sample aside, which is stored rows) and the
+    curated files the settings put in their place. A scoped derive keeps tables an earlier derive made, so it is
+    allowed only when that derive read all of this as it is now."""
+    package = Path(str(resources.files("whosbehind")))
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        relative = path.relative_to(root).as_posix()
-        if relative.startswith("sample/") or "__pycache__" in relative:
+    for root in (package, settings.curated_dir(), settings.claims_dir(), settings.products_lexicon()):
+        if root is None:
             continue
-        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(b"\0root\0" + str(root == package).encode())
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            relative = path.relative_to(root).as_posix() if root.is_dir() else path.name
+            if root == package and (relative.startswith("sample/") or "__pycache__" in relative):
+                continue
+            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

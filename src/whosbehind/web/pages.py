@@ -149,7 +149,8 @@ async def organization(request: Request, org_id: str) -> HTMLResponse:
     if not request.url.query and request.url.path == prerender.path(org_id):
         stored = answers.pages(database).get((org_id, lang))
         if stored is not None:  # rendered by the build: sent as it is, with this server's address
-            return HTMLResponse(prerender.with_base(stored, site_url(request)))
+            return HTMLResponse(prerender.with_base(stored, site_url(request),
+                                                    database.held("data_date", views.data_date)))
     key = ("org_page_html", org_id, public_url(request), lang)
     body = database.peek(key)
     if body is None:

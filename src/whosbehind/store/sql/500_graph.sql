@@ -148,16 +148,20 @@ GROUP BY ALL ORDER BY organization_id;
 
 -- Each organization's money per award (over all its records): its "largest awards".
 CREATE OR REPLACE TABLE organization_awards AS
-SELECT o.canonical_id AS organization_id, m.award_key,
-       -- the latest row's values (a fixed pick: the same rows give the same table on every derive)
-       arg_max(m.piid, (m.action_date, m.sha256, m.row_no)) AS piid,
-       arg_max(m.sub_agency_code, (m.action_date, m.sha256, m.row_no)) AS sub_agency_code,
-       sum(m.amount) AS obligated, min(m.action_date) AS first_date, max(m.action_date) AS last_date,
-       arg_max(m.permalink, (m.action_date, m.sha256, m.row_no)) AS permalink,
-       arg_max(m.description, (m.action_date, m.sha256, m.row_no)) AS description,
-       count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ' ORDER BY m.file_name) AS files
-FROM money m JOIN organizations o ON o.id = m.recipient_id
-GROUP BY o.canonical_id, m.award_key ORDER BY organization_id;
+SELECT organization_id, award_key, latest.piid, latest.sub_agency_code, obligated, first_date, last_date,
+       latest.permalink, latest.description, source_rows, files
+FROM (
+    SELECT o.canonical_id AS organization_id, m.award_key,
+           -- the latest row's values (a fixed pick: the same rows give the same table on every derive), taken
+           -- together: one arg_max of a struct costs a third less than one per value at 2M rows
+           arg_max({'piid': m.piid, 'sub_agency_code': m.sub_agency_code, 'permalink': m.permalink,
+                    'description': m.description}, (m.action_date, m.sha256, m.row_no)) AS latest,
+           sum(m.amount) AS obligated, min(m.action_date) AS first_date, max(m.action_date) AS last_date,
+           count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ' ORDER BY m.file_name) AS files
+    FROM money m JOIN organizations o ON o.id = m.recipient_id
+    GROUP BY o.canonical_id, m.award_key
+)
+ORDER BY organization_id;
 
 -- The evidence touching one node, either side: two equality scans read far less than one scan with OR.
 CREATE OR REPLACE MACRO node_evidence(node) AS TABLE

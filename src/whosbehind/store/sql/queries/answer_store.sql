@@ -1,2 +1,2 @@
--- A batch of answers build.py computed, into the table of step 600.
-INSERT INTO organization_answers SELECT id, body FROM incoming_answers;
+-- A batch of answers build.py computed, beside the stored ones until all are computed (answer_replace.sql).
+INSERT INTO answers_next SELECT id, body FROM incoming_answers;
