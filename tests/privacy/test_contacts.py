@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -151,9 +152,8 @@ def test_no_derived_table_holds_a_labelled_contact(built_db, cells):
         con.close()
 
 
-def test_a_page_and_its_api_show_the_description_with_its_contact_withheld(built_db, cells):
-    """An organization whose largest awards include a labelled description: the page and the API quote it
-    with "[name withheld]" in place of the person."""
+def _org_whose_largest_award_names_a_contact(built_db: Path, cells: list[dict[str, Any]]) -> str:
+    """An organization whose largest award's description is a labelled one, with a contact withheld."""
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         keys = []
@@ -173,8 +173,30 @@ def test_a_page_and_its_api_show_the_description_with_its_contact_withheld(built
     finally:
         con.close()
     assert found, "a labelled description is the largest award of some organization"
-    _shows_withheld_and_no_labelled_contact(built_db, [f"/org/{found[0]}", f"/api/organizations/{found[0]}"],
+    return found[0]
+
+
+def test_a_page_and_its_api_show_the_description_with_its_contact_withheld(built_db, cells):
+    """An organization whose largest awards include a labelled description: the page and the API quote it
+    with "[name withheld]" in place of the person."""
+    org_id = _org_whose_largest_award_names_a_contact(built_db, cells)
+    _shows_withheld_and_no_labelled_contact(built_db, [f"/org/{org_id}", f"/api/organizations/{org_id}"],
                                             _fragments(cells))
+
+
+def test_a_spanish_page_says_what_was_withheld_in_spanish(built_db, cells):
+    """The record's words stay as published, in English; the marks the build put in them read in the page's
+    language, on the page rendered by the build (cookie) and on one rendered on the visit (query)."""
+    org_id = _org_whose_largest_award_names_a_contact(built_db, cells)
+    with TestClient(create_app(built_db)) as client:
+        client.cookies.set("lang", "es")
+        stored = client.get(f"/org/{org_id}").text
+        client.cookies.clear()
+        asked = client.get(f"/org/{org_id}?lang=es").text
+        english = client.get(f"/org/{org_id}").text
+    for html in (stored, asked):
+        assert '<html lang="es"' in html and "omitido]" in html and "withheld]" not in html
+    assert "withheld]" in english and "omitido]" not in english
 
 
 def test_every_bundled_description_the_build_stores_unchanged_is_one_the_rules_leave_as_it_is(built_db):

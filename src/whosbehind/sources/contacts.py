@@ -43,6 +43,8 @@ import duckdb
 from whosbehind.sources.persons import is_given_name, reads_as_person
 
 WITHHELD_NAME = "[name withheld]"
+WITHHELD_EMAIL = "[e-mail withheld]"
+WITHHELD_PHONE = "[phone withheld]"
 EMAIL = re.compile(r"[A-Z0-9._%+'-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}", re.IGNORECASE)
 # The local part of an address cut off by the record's length, its first part a given name: "JANE.DO".
 LOCAL_PART = re.compile(r"(?<![A-Z0-9.@])(?P<given>[A-Z]+)(?:\.[A-Z]+){1,2}(?![A-Z0-9.@])", re.IGNORECASE)
@@ -189,9 +191,9 @@ def without_contacts(text: str | None) -> str | None:
     """The text with the e-mail addresses, phone numbers and names of its contact persons withheld."""
     if not text:
         return text
-    text = EMAIL.sub("[e-mail withheld]", text)
-    text = LOCAL_PART.sub(lambda m: "[e-mail withheld]" if is_given_name(m["given"].upper()) else m[0], text)
-    text = PHONE.sub("[phone withheld]", text)
+    text = EMAIL.sub(WITHHELD_EMAIL, text)
+    text = LOCAL_PART.sub(lambda m: WITHHELD_EMAIL if is_given_name(m["given"].upper()) else m[0], text)
+    text = PHONE.sub(WITHHELD_PHONE, text)
     text = _withhold(text, MARKER, always=_after_colon)
     # MR., MRS., MS. before any word; DR. before what reads as a name, and not in an address
     text = _withhold(text, TITLED, always=lambda m: not m["title"].upper().startswith("DR"), skip=_street)

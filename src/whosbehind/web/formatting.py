@@ -11,6 +11,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from whosbehind.analysis.organization import KIND_TITLES
+from whosbehind.sources import contacts
 from whosbehind.web.i18n import gettext as _
 
 
@@ -82,6 +83,20 @@ def short_money(value: Any) -> str:
     if v >= Decimal(10) ** 6:
         return f"{sign}${v / Decimal(10) ** 6:,.1f}" + _("M")
     return f"{sign}${v:,.0f}"
+
+
+def source_text(value: Any) -> str:
+    """A record's own words as stored (in English, as published), with the marks of what the build withheld
+    (sources/contacts.py) in the page's language."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "withheld]" in text:
+        for mark, words in ((contacts.WITHHELD_NAME, _("[name withheld]")),
+                            (contacts.WITHHELD_EMAIL, _("[e-mail withheld]")),
+                            (contacts.WITHHELD_PHONE, _("[phone withheld]"))):
+            text = text.replace(mark, words)
+    return text
 
 
 def day(value: Any) -> str:
