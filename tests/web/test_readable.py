@@ -81,6 +81,12 @@ def test_page_fits_the_screen_keeps_chart_labels_inside_and_passes_axe(chromium,
         if name == "evidence":  # the row as published: each column's name readable, not a letter a line
             widths = page.evaluate("Array.from(document.querySelectorAll('table.raw th'), e => e.offsetWidth)")
             assert widths and min(widths) >= 60, widths
+            # the rows as counted: nothing to scroll sideways on a phone, every value (the description too) on screen
+            rows = page.evaluate("""() => { const t = document.querySelector('table.stack'), box = t.closest('.scroll');
+                return {overflow: box.scrollWidth - box.clientWidth, cells: t.querySelectorAll('tbody td').length,
+                        off: Array.from(t.querySelectorAll('tbody td'), c => c.getBoundingClientRect())
+                                  .filter(r => r.left < 0 || r.right > window.innerWidth + 0.5).length}; }""")
+            assert rows["cells"] > 0 and rows["overflow"] <= 0 and rows["off"] == 0, rows
         # An organization page's charts are images of their own: each is drawn, and keeps its labels inside.
         for src in page.evaluate("Array.from(document.querySelectorAll('img.chart'), i => i.src)"):
             chart = chromium.new_page(viewport={"width": width, "height": height})
