@@ -59,13 +59,15 @@ def _after(step: str) -> Callable[[duckdb.DuckDBPyConnection], Any] | None:
 
 
 def _run_steps(con: duckdb.DuckDBPyConnection, first: int) -> None:
+    # The tables before step `first` stay as they are: they are this code's only if they were before.
+    made_by_this_code = first == db.FIRST_DERIVE_STEP or db.derived_by_this_code(con)
     write_vocabulary(con)
     for step in db.step_names(first):
         db.run_step(con, step)
         then = _after(step)
         if then is not None:
             then(con)
-    db.mark_derived(con)
+    db.mark_derived(con, made_by_this_code=made_by_this_code)
 
 
 def derive(con: duckdb.DuckDBPyConnection, added: Sequence[str] | None = None) -> bool:

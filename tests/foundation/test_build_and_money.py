@@ -143,3 +143,27 @@ def test_only_rows_identical_in_every_column_are_set_aside(fresh, tmp_path):
     assert [d["rows"] for d in dupes] == [1]
     expected = sum(Decimal(r[3]) for r in rows[1:]) + Decimal(near[3])
     assert Decimal(str(report["summary"]["counted_amount"])) == expected
+
+
+def test_a_row_without_an_award_key_leaves_the_newest_summary_counted(fresh, tmp_path):
+    """The University of Minnesota awards of the 2025-03-21 export, again in the 2025-03-28 one: each counts once,
+    from the newer export, also when a transaction row without an award key (an API list row with its
+    Generated Award ID emptied) is stored beside them. Such a row pairs with nothing, and its money counts."""
+    from samples import API_FY2025, member_rows, write_csv
+
+    umn = member_rows(MN_ZIP, UMN_SUMMARIES)
+    keys = {r[umn[0].index("contract_award_unique_key")] for r in umn[1:]}
+    mn = member_rows(MN_ZIP, MN_SUMMARIES)
+    older = [mn[0], *(r for r in mn[1:] if r[mn[0].index("contract_award_unique_key")] in keys)]
+    api = member_rows(API_ZIP, API_FY2025)
+    keyless = list(api[1])
+    keyless[api[0].index("Generated Award ID")] = ""
+    files = [write_csv(tmp_path / "Contracts_PrimeAwardSummaries_2025-03-21_H19M57S23_1.csv", older),
+             write_csv(tmp_path / "Contracts_PrimeAwardSummaries_2025-03-28_H02M59S08_1.csv", umn),
+             write_csv(tmp_path / "keyless.csv", [api[0], keyless])]
+    assert fresh.run("ingest", *map(str, files)).exit_code == 0
+    report = fresh.json("check")
+    newer = [r for r in report["set_aside"] if r["reason"] == "award summary also in a newer export"]
+    assert sum(r["rows"] for r in newer) == len(older) - 1 == len(keys) > 0
+    expected = sum(Decimal(r[umn[0].index("total_obligated_amount")]) for r in umn[1:]) + Decimal(keyless[3])
+    assert Decimal(str(report["summary"]["counted_amount"])) == expected

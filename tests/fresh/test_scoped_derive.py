@@ -11,7 +11,7 @@ import duckdb
 from fastapi.testclient import TestClient
 
 from fresh_helpers import copy_db, modification_file, table_digests
-from samples import MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, write_csv
+from samples import LEGACY_FY13, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, write_csv
 from whosbehind import build
 from whosbehind.store import db, ingest
 from whosbehind.web.app import create_app
@@ -52,16 +52,26 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
     - a 3-row transaction list: a modification of an award the database holds (which copy counts is decided
       again over all its rows) and a new award (``modification_file``);
     - one Prime Award Summaries row (bundled Minnesota file), its empty recipient DUNS set to the DUNS of the
-      2018-era company with the most awards and no UEI: that DUNS now belongs to the row's UEI, so the older
-      awards of that DUNS, which no new file holds, are paid to the UEI's organization, as a full derive pays them.
+      FY2013 company (2018-era export) with the most awards and no UEI: that DUNS now belongs to the row's UEI,
+      so the older awards of that DUNS, which no new file holds, are paid to the UEI's organization, as a full
+      derive pays them.
+
+    Before it, a scoped ingest of one FY2013 row of that company with its PIID emptied: a row without an award
+    key, which must move with the others.
     """
+    legacy = member_rows(LEGACY_ZIP, LEGACY_FY13)
+    legacy_header = legacy[0]
+    at_duns, at_piid = legacy_header.index("recipient_duns"), legacy_header.index("award_id_piid")
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         duns, awards = con.execute(
             "SELECT recipient_duns, count(DISTINCT award_key) FROM money WHERE source_format = 'transactions_2018' "
-            "AND recipient_id = 'duns:' || recipient_duns GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1").fetchone()
+            "AND recipient_id = 'duns:' || recipient_duns AND list_contains($duns, recipient_duns) "
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1", {"duns": [r[at_duns].zfill(9) for r in legacy[1:]]}).fetchone()
     finally:
         con.close()
+    keyless = list(next(r for r in legacy[1:] if r[at_duns].zfill(9) == duns))
+    keyless[at_piid] = ""
     rows = member_rows(MN_ZIP, MN_SUMMARIES)
     header, row = rows[0], list(rows[1])
     row[header.index("recipient_duns")] = duns
@@ -70,6 +80,13 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
     summary = write_csv(tmp_path / "summary.csv", [header, row])
 
     cli = Cli(copy_db(built_db, tmp_path))
+    con = db.connect(cli.db)
+    try:
+        first = ingest.ingest(con, [write_csv(tmp_path / "keyless.csv", [legacy_header, keyless])],
+                              derive=build.derive)
+    finally:
+        con.close()
+    assert first.scoped is True
     assert _ingest(cli, modifications, summary)["scoped"] is True
     assert _differs_from_a_full_derive(cli.db, tmp_path) == []
     con = duckdb.connect(str(cli.db), read_only=True)
@@ -77,10 +94,12 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
         files = {r[0] for r in con.execute("SELECT DISTINCT file_name FROM money WHERE award_key = ?",
                                             [award_key]).fetchall()}
         paid = con.execute("SELECT DISTINCT recipient_id FROM money WHERE recipient_duns = ?", [duns]).fetchall()
+        keyless_rows = con.execute("SELECT count(*) FROM money WHERE recipient_duns = ? AND award_key IS NULL",
+                                   [duns]).fetchone()[0]
     finally:
         con.close()
     assert modifications.name in files and len(files) > 1  # the award's money: its old rows and the new one
-    assert awards > 1 and paid == [(f"uei:{uei.upper()}",)]
+    assert awards > 1 and keyless_rows == 1 and paid == [(f"uei:{uei.upper()}",)]
 
     # The organization's page, kept rendered by the build, shows this database's data dates.
     con = duckdb.connect(str(cli.db), read_only=True)
@@ -107,6 +126,9 @@ def test_subawards_or_tables_of_other_code_take_a_full_derive(built_db: Path, tm
         subawards = write_csv(tmp_path / "subawards.csv", member_rows(MN_ZIP, SUBAWARDS)[:4])
         assert ingest.ingest(con, [subawards], derive=build.derive).scoped is False
         con.execute("UPDATE derived_layout SET code = 'derived by another version'")
+        with db.transaction(con):
+            build.derive_evidence(con)  # steps 400 on, by this code, over contract tables of the other
+        assert not db.derived_by_this_code(con)
         path, _ = modification_file(tmp_path / "new_rows.csv")
         report = ingest.ingest(con, [path], derive=build.derive)
         assert report.rows_added == 2 and report.derived and report.scoped is False

@@ -172,9 +172,11 @@ def run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
     con.execute(sql_text(step))
 
 
-def mark_derived(con: duckdb.DuckDBPyConnection) -> None:
+def mark_derived(con: duckdb.DuckDBPyConnection, *, made_by_this_code: bool = True) -> None:
+    """Record the layout, and the code that made every derived table (``code_fingerprint``): none when some
+    were made by other code (evidence derived again over contract tables of an earlier version)."""
     con.execute("CREATE OR REPLACE TABLE derived_layout AS SELECT ?::INTEGER AS layout, ?::VARCHAR AS code",
-                [DERIVED_LAYOUT, code_fingerprint()])
+                [DERIVED_LAYOUT, code_fingerprint() if made_by_this_code else None])
 
 
 def code_fingerprint() -> str:

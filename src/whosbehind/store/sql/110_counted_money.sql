@@ -70,7 +70,8 @@ WHERE a.award_key IN (SELECT award_key FROM transaction_candidates);
 CREATE OR REPLACE TEMP TABLE award_winner AS
 SELECT award_key, arg_min(sha256, (-epoch(export_ts), sha256)) AS sha256
 FROM award_candidates
-WHERE award_key NOT IN (SELECT award_key FROM transaction_candidates)
+-- (a row without an award key pairs with nothing; NOT IN over a NULL would keep every award out)
+WHERE award_key NOT IN (SELECT award_key FROM transaction_candidates WHERE award_key IS NOT NULL)
 GROUP BY award_key;
 
 INSERT INTO scoped_set_aside

@@ -44,9 +44,9 @@ SELECT duns FROM (SELECT duns, uei FROM duns_to_uei EXCEPT FROM duns_to_uei_befo
 -- rows' awards are derived again too.
 INSERT INTO scope_awards
 SELECT DISTINCT m.award_key FROM counted_money m
-WHERE (duns_key(m.recipient_duns) IN (SELECT duns FROM moved_duns)
-       OR duns_key(m.parent_duns) IN (SELECT duns FROM moved_duns))
-  AND m.award_key NOT IN (SELECT award_key FROM scope_awards WHERE award_key IS NOT NULL);
+WHERE duns_key(m.recipient_duns) IN (SELECT duns FROM moved_duns)
+   OR duns_key(m.parent_duns) IN (SELECT duns FROM moved_duns);
+CREATE OR REPLACE TEMP TABLE scope_awards AS SELECT DISTINCT award_key FROM scope_awards;  -- NULL once too
 
 -- Each money row with the organization it pays (the awards in scope; the others stay as derived).
 CREATE OR REPLACE TEMP VIEW money_in_scope AS
@@ -133,21 +133,22 @@ SELECT DISTINCT 'agency:' || m.sub_agency_code, coalesce(a.subtier_name, 'sub-ag
 FROM money m LEFT JOIN agency_codes a ON a.subtier_code = m.sub_agency_code
 WHERE m.sub_agency_code IS NOT NULL AND m.sub_agency_code <> m.toptier_code
 UNION ALL
-SELECT 'office:' || office_code, arg_max(office_name, action_date), 'office',
-       'agency:' || arg_max(sub_agency_code, action_date), '', office_code
+-- (the latest row's; equal dates settled by file and row, not by the order the rows happen to be stored in)
+SELECT 'office:' || office_code, arg_max(office_name, (action_date, export_ts, sha256, row_no)), 'office',
+       'agency:' || arg_max(sub_agency_code, (action_date, export_ts, sha256, row_no)), '', office_code
 FROM money WHERE office_code IS NOT NULL GROUP BY office_code;
 
 -- The parent each company reported most recently (self-reported in SAM: grade B).
 CREATE OR REPLACE TABLE reported_parents AS
 SELECT recipient_id AS child_id,
-       arg_max(reported_parent_id, (action_date, export_ts, row_no)) AS parent_id,
-       arg_max(file_name || ' row ' || row_no, (action_date, export_ts, row_no)) AS evidence_locator,
-       arg_max(sha256, (action_date, export_ts, row_no)) AS sha256,
+       arg_max(reported_parent_id, (action_date, export_ts, sha256, row_no)) AS parent_id,
+       arg_max(file_name || ' row ' || row_no, (action_date, export_ts, sha256, row_no)) AS evidence_locator,
+       arg_max(sha256, (action_date, export_ts, sha256, row_no)) AS sha256,
        max(action_date) AS as_of
 FROM money
 WHERE reported_parent_id IS NOT NULL AND recipient_id NOT IN ('individuals', 'unknown')
 GROUP BY recipient_id
-HAVING arg_max(reported_parent_id, (action_date, export_ts, row_no)) <> recipient_id;
+HAVING arg_max(reported_parent_id, (action_date, export_ts, sha256, row_no)) <> recipient_id;
 
 CREATE OR REPLACE TABLE organizations AS
 WITH ids AS (

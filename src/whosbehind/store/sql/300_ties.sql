@@ -9,14 +9,14 @@ SELECT
     m.award_key, m.sha256, any_value(m.file_name) AS file_name, any_value(m.source_format) AS source_format,
     list(m.row_no ORDER BY m.row_no) AS rows, sum(m.amount) AS amount,
     min(m.action_date) AS first_date, max(m.action_date) AS last_date,
-    any_value(m.permalink) AS permalink, 'A' AS grade
+    arg_min(m.permalink, m.row_no) AS permalink, 'A' AS grade  -- the file's first row's: a fixed pick
 FROM money m WHERE m.sub_agency_code IS NOT NULL
 GROUP BY m.sub_agency_code, m.recipient_id, m.award_key, m.sha256
 UNION ALL
 SELECT
     'subcontract', s.prime_id, s.sub_id, s.award_key, s.sha256, any_value(s.file_name), 'subawards',
     list(s.row_no ORDER BY s.row_no), sum(s.amount), min(s.action_date), max(s.action_date),
-    any_value(s.permalink), 'B'
+    arg_min(s.permalink, s.row_no), 'B'
 FROM subawards s WHERE s.prime_id IS NOT NULL AND s.sub_id IS NOT NULL
 GROUP BY s.prime_id, s.sub_id, s.award_key, s.sha256
 UNION ALL

@@ -21,11 +21,13 @@ WITH rows AS (
     JOIN money m ON m.award_key = r.award_key AND m.sha256 = r.sha256 AND m.row_no = r.row_no
 )
 SELECT r.award_key, l.maker_entity, 'curated:' || l.maker_entity AS maker_node, r.product,
-       l.product_name, any_value(r.recipient_id) AS recipient_id, any_value(r.sub_agency_code) AS sub_agency_code,
-       any_value(r.toptier_code) AS toptier_code, sum(r.amount) AS amount, any_value(r.role) AS role,
-       any_value(r.quote) AS quote, r.sha256, list(r.row_no ORDER BY r.row_no) AS rows,
+       -- the values of the file's first row naming the product: a fixed pick, whatever order the rows are in
+       l.product_name, arg_min(r.recipient_id, r.row_no) AS recipient_id,
+       arg_min(r.sub_agency_code, r.row_no) AS sub_agency_code, arg_min(r.toptier_code, r.row_no) AS toptier_code,
+       sum(r.amount) AS amount, arg_min(r.role, r.row_no) AS role,
+       arg_min(r.quote, r.row_no) AS quote, r.sha256, list(r.row_no ORDER BY r.row_no) AS rows,
        any_value(r.file_name) AS file_name, min(r.action_date) AS first_date, max(r.action_date) AS last_date,
-       any_value(r.permalink) AS permalink, 'B' AS grade
+       arg_min(r.permalink, r.row_no) AS permalink, 'B' AS grade
 FROM rows r JOIN product_lexicon l ON l.product = r.product
 JOIN organizations o ON o.id = r.recipient_id
 WHERE NOT EXISTS (SELECT 1 FROM maker_families f WHERE f.maker_entity = l.maker_entity
