@@ -50,29 +50,39 @@ def markers(bundled: bool) -> tuple[str, str]:
     return f"<!-- bench_incremental.py{kind}: begin -->", f"<!-- bench_incremental.py{kind}: end -->"
 
 
-DERIVE_SCRIPT = r"""
-import json, sys, time
-from pathlib import Path
+# Times each numbered step and each Python step after one (build._after) of whatever derive runs in the
+# process: both scripts below time build.derive itself, not a copy of its loop.
+STEP_TIMES = r"""
+import time
 from whosbehind import build
-from whosbehind.store import db
-path = Path(sys.argv[1])
-con = db.connect(path)
 steps = {}
+run_step = build.db.run_step
+def timed_step(con, step):
+    t = time.perf_counter()
+    run_step(con, step)
+    steps[step] = time.perf_counter() - t
+build.db.run_step = timed_step
+after = build._after
+def timed_after(step):
+    then = after(step)
+    if then is None:
+        return None
+    def run(con):
+        t = time.perf_counter()
+        then(con)
+        steps[then.__name__.strip("_").replace("_", " ") + " (after " + step + ")"] = time.perf_counter() - t
+    return run
+build._after = timed_after
+"""
+
+DERIVE_SCRIPT = STEP_TIMES + r"""
+import json, sys
+from pathlib import Path
+from whosbehind.store import db
+con = db.connect(Path(sys.argv[1]))
 started = time.perf_counter()
 with db.transaction(con):
-    # build.derive (a full one), step by step: the numbered SQL steps and the Python between them
-    con.execute(db.sql_text("scope_full"))
-    build.write_vocabulary(con)
-    for step in db.step_names():
-        t = time.perf_counter()
-        db.run_step(con, step)
-        steps[step] = time.perf_counter() - t
-        then = build._after(step)
-        if then is not None:
-            t = time.perf_counter()
-            then(con)
-            steps[then.__name__.strip("_").replace("_", " ") + " (after " + step + ")"] = time.perf_counter() - t
-    db.mark_derived(con)
+    build.derive(con)  # a full one: no files added
 total = time.perf_counter() - started
 if "--publish" in sys.argv:  # the identity check: answers and pages too, every page rendered from scratch
     with db.transaction(con):
@@ -82,9 +92,8 @@ print(json.dumps({"total": total, "steps": steps}))
 """
 
 # `whosbehind ingest SMALL --db DB --json` in this process, with the parts of the run timed.
-INGEST_SCRIPT = r"""
-import json, shutil, sys, time
-from whosbehind import build
+INGEST_SCRIPT = STEP_TIMES + r"""
+import json, shutil, sys
 from whosbehind.cli import app
 from whosbehind.store import changes, digest, ingest
 parts = {}
@@ -99,23 +108,6 @@ def timed(name, fn):
 shutil.copy2 = timed("copy of the database file (all-or-nothing swap)", shutil.copy2)
 ingest.raw.load = timed("storing the rows", ingest.raw.load)
 build.derive = timed("derive", build.derive)
-steps = {}
-def timed_step(con, step):
-    t = time.perf_counter()
-    run_step(con, step)
-    steps[step] = time.perf_counter() - t
-run_step, build.db.run_step = build.db.run_step, timed_step
-after = build._after
-def timed_after(step):
-    then = after(step)
-    if then is None:
-        return None
-    def run(con):
-        t = time.perf_counter()
-        then(con)
-        steps[then.__name__.strip("_").replace("_", " ") + " (after " + step + ")"] = time.perf_counter() - t
-    return run
-build._after = timed_after
 changes.record_build = timed("recording the build (changes)", changes.record_build)
 build.publish = timed("publishing answers and pages", build.publish)
 digest.record = timed("digest of the derived tables (check)", digest.record)

@@ -47,7 +47,7 @@ def ingest(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
     *,
-    derive: Callable[..., None],
+    derive: Callable[..., bool],  # build.derive: whether the derive was scoped
     command: str = "ingest",
     on_bytes: Callable[[int], None] = lambda n: None,
     on_file: Callable[[FileOutcome], None] = lambda f: None,
