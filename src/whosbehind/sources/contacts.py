@@ -18,7 +18,9 @@ description the derived tables hold, and every published row a page shows, passe
   - before a role in brackets ("(COR)") or a party's role ("COMPLAINANT"), before a withheld number or
     address, right after a withheld name ("[name withheld] & ...");
   - where a role is handed over: a name after TO, FROM or WITH within a few words of a role (COR, CO, APPROVER,
-    "CONTRACT SPECIALIST"...), or after APPOINT, ADD, REMOVE, DESIGNATE or ASSIGN and before AS, FROM or TO.
+    "CONTRACT SPECIALIST"...), or after APPOINT, ADD, REMOVE, DESIGNATE or ASSIGN and before AS, FROM or TO;
+    and whoever a withheld person hands the role to ("FROM [name withheld] TO ..."): what the name parser alone
+    reads as a name, or everything before "AT" and a withheld address or number.
 
 "Reads as a name" is sources/persons.py's test (given-name lists and datamade's name parser) with a given name or
 an initial first, or two words surname first; where a sentence ends on the words, the parser alone. Regular
@@ -98,6 +100,13 @@ ROLE = re.compile(rf"\b{_ROLE}\b", re.IGNORECASE)
 HANDED_TO = re.compile(rf"\b(?P<lead>TO|FROM|WITH)\s+(?=(?P<name>{_WORDS}))", re.IGNORECASE)
 ROLE_BEFORE = re.compile(rf"\b{_ROLE}\b(?:[\s,;:]+(?:\[(?:name|e-mail|phone) withheld\]|[A-Z0-9()/&.'-]+)){{0,10}}"
                          r"[\s,;:]*$", re.IGNORECASE)
+# The other end of a handover from a person ("FROM [name withheld] TO ...") is a person too: the name parser alone
+# decides there, even when the words go on ("... TO ZYGMUNT QUORLAX AND EXTEND THE POP").
+FROM_PERSON_TO = re.compile(rf"\bFROM\s+{re.escape(WITHHELD_NAME)}\s+TO\s+(?=(?P<name>{_WORDS}))", re.IGNORECASE)
+# ... and whoever it goes to is reached at a withheld address or number, however the name is written
+# ("... TO JANE 'JJ' DOE AT [e-mail withheld]"): everything between TO and AT.
+FROM_PERSON_TO_CONTACT = re.compile(rf"\bFROM\s+{re.escape(WITHHELD_NAME)}\s+TO\s+(?P<name>[^\s,;.\[][^,;.\[]{{0,40}}?)"
+                                    r"(?=\s+AT\s+\[(?:e-mail|phone) withheld\])", re.IGNORECASE)
 APPOINTED = re.compile(rf"\b(?:APPOINT(?:S|ED)?|ADD(?:S|ED)?|REMOVE[SD]?|DESIGNATE[SD]?|ASSIGN(?:S|ED)?)\s+"
                        rf"(?P<name>{_WORDS})(?=\s+(?:AS|FROM|TO)\b)", re.IGNORECASE)
 # Where the words end a sentence (or precede AS, TO, FROM), the name parser's reading is enough: a name the given-name
@@ -144,17 +153,18 @@ def _name_span(words: list[str], *, from_end: bool, alone: bool, ends_sentence: 
 def _withhold(text: str, pattern: re.Pattern[str], *, from_end: bool = False, alone: bool = False,
               always: Callable[[re.Match[str]], bool] = lambda m: False,
               skip: Callable[[re.Match[str]], bool] = lambda m: False,
-              parser: Callable[[re.Match[str]], bool] = lambda m: True, surname_first: bool = True) -> str:
+              parser: Callable[[re.Match[str]], bool] = lambda m: True, surname_first: bool = True,
+              parser_alone: bool = False) -> str:
     """Replace, in each match's ``name`` group, the words that read as a name (all of them when ``always``,
-    none when ``skip``; the name parser alone may decide where the words end a sentence, unless ``parser`` says
-    no)."""
+    none when ``skip``; the name parser alone may decide where the words end a sentence, or everywhere with
+    ``parser_alone``, unless ``parser`` says no)."""
     spans: list[tuple[int, int]] = []
     for m in pattern.finditer(text):
         if skip(m):
             continue
         start, end = m.span("name")
         words = list(re.finditer(r"\S+", m["name"]))
-        ends_sentence = _SENTENCE_END.match(text, end) is not None and parser(m)
+        ends_sentence = (parser_alone or _SENTENCE_END.match(text, end) is not None) and parser(m)
         n = len(words) if always(m) else _name_span([w.group() for w in words], from_end=from_end, alone=alone,
                                                     ends_sentence=ends_sentence and not from_end,
                                                     surname_first=surname_first)
@@ -206,8 +216,10 @@ def without_contacts(text: str | None) -> str | None:
     # "FROM X TO Y": both names are read, each within ten words of the role. A given name (or an initial) must
     # come first here ("WITH LOCKHEED MARTIN" is a company), and after WITH the parser alone never decides ("WORK
     # WITH GIANT OAK").
-    return _withhold(text, HANDED_TO, skip=lambda m: not ROLE_BEFORE.search(m.string, 0, m.start()),
+    text = _withhold(text, HANDED_TO, skip=lambda m: not ROLE_BEFORE.search(m.string, 0, m.start()),
                      parser=lambda m: m["lead"].upper() != "WITH", surname_first=False)
+    text = _withhold(text, FROM_PERSON_TO_CONTACT, always=lambda m: True)
+    return _withhold(text, FROM_PERSON_TO, parser_alone=True, surname_first=False)
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:

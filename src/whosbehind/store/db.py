@@ -41,7 +41,7 @@ MEMORY_LIMIT = settings.memory_limit()
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
-DERIVED_LAYOUT = 8  # 8: descriptions with their contact persons withheld (sources/contacts.py); 7: answers stored
+DERIVED_LAYOUT = 9  # 9: handovers from a person withheld at both ends; 8: contact persons withheld; 7: answers
 
 
 def default_db_path() -> Path:
