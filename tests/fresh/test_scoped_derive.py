@@ -118,6 +118,49 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
     assert "whosbehind-" not in html
 
 
+def test_a_record_merged_by_resolution_moves_its_old_awards(built_db: Path, tmp_path: Path) -> None:
+    """One Prime Award Summaries row (bundled Minnesota file): a new award, under a UEI the database does not hold
+    and the legal name of a company known until now by its DUNS alone (2018-era export), which stands alone.
+    Resolution merges the two, and the UEI heads the organization. The company's older awards, which no new file
+    holds, move to it: their evidence and the organization's awards are made again, as a full derive makes them."""
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        duns_id, name, awards = con.execute(
+            "SELECT o.id, o.name, count(DISTINCT m.award_key) FROM organizations o "
+            "JOIN money m ON m.recipient_id = o.id "
+            "WHERE o.id LIKE 'duns:%' AND o.canonical_id = o.id AND regexp_matches(o.name, ' (INC\\.|LLC)$') "
+            "AND o.id NOT IN (SELECT child_id FROM reported_parents) "
+            "AND NOT EXISTS (SELECT 1 FROM organizations x WHERE x.canonical_id = o.id AND x.id <> o.id) "
+            "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 1").fetchone()
+    finally:
+        con.close()
+    rows = member_rows(MN_ZIP, MN_SUMMARIES)
+    header, row = rows[0], list(rows[1])
+    new_uei = "ZZ" + duns_id.removeprefix("duns:") + "Z"  # 12 characters, as a UEI; held by no record
+    row[header.index("recipient_uei")], row[header.index("recipient_duns")] = new_uei, ""
+    row[header.index("recipient_name")] = name
+    row[header.index("award_id_piid")] = "70CDCR18P99999999"  # an award of its own, so that the row counts
+    row[header.index("contract_award_unique_key")] = "CONT_AWD_70CDCR18P99999999_7012_-NONE-_-NONE-"
+    for column in header:
+        if column.startswith("recipient_parent_"):
+            row[header.index(column)] = ""
+
+    cli = Cli(copy_db(built_db, tmp_path))
+    assert _ingest(cli, write_csv(tmp_path / "merged.csv", [header, row]))["scoped"] is True
+    con = duckdb.connect(str(cli.db), read_only=True)
+    try:
+        canonical = con.execute("SELECT canonical_id FROM organizations WHERE id = ?", [duns_id]).fetchone()[0]
+        moved = con.execute("SELECT count(*) FROM organization_awards WHERE organization_id = ?",
+                            [canonical]).fetchone()[0]
+        left = con.execute("SELECT count(*) FROM evidence WHERE kind = 'prime_contract' AND target_id = ?",
+                           [duns_id]).fetchone()[0]
+    finally:
+        con.close()
+    assert canonical == f"uei:{new_uei}"
+    assert moved == awards + 1 and left == 0  # its old awards and the new one, under the UEI
+    assert _differs_from_a_full_derive(cli.db, tmp_path) == []
+
+
 def test_subawards_or_tables_of_other_code_take_a_full_derive(built_db: Path, tmp_path: Path) -> None:
     """Subaward rows feed tables the scoped derive does not keep; tables derived by other code are never kept.
     (The store's ingest, without the CLI's recording and publishing: only the derive's path is in question.)"""

@@ -1,7 +1,10 @@
 -- Step 300: contract evidence (prime awards, subawards, reported parents), each pointing at source rows, and
 -- the money totals per record and per family. Step 500 joins this evidence with the rest into one graph.
 
-CREATE OR REPLACE TABLE contract_evidence AS
+-- Kept from one derive to the next (build.derive): a prime award's evidence is made again only for the awards in
+-- scope_awards (step 100: every award on a full derive), as it reads their money rows alone; the subawards' and
+-- reported parents' evidence is made again whole.
+CREATE OR REPLACE TEMP VIEW contract_evidence_in_scope AS
 -- One piece of evidence per award and file: the rows of that file that carry the award's money.
 SELECT
     'prime_contract' AS kind,
@@ -10,7 +13,8 @@ SELECT
     list(m.row_no ORDER BY m.row_no) AS rows, sum(m.amount) AS amount,
     min(m.action_date) AS first_date, max(m.action_date) AS last_date,
     arg_min(m.permalink, m.row_no) AS permalink, 'A' AS grade  -- the file's first row's: a fixed pick
-FROM money m WHERE m.sub_agency_code IS NOT NULL
+FROM money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
+WHERE m.sub_agency_code IS NOT NULL
 GROUP BY m.sub_agency_code, m.recipient_id, m.award_key, m.sha256
 UNION ALL
 SELECT
@@ -25,6 +29,11 @@ SELECT
     'usaspending recipient_parent fields', [TRY_CAST(split_part(p.evidence_locator, ' row ', 2) AS BIGINT)],
     NULL, p.as_of, p.as_of, NULL, 'B'
 FROM reported_parents p;
+CREATE TABLE IF NOT EXISTS contract_evidence AS FROM contract_evidence_in_scope LIMIT 0;
+DELETE FROM contract_evidence c USING scope_awards a
+WHERE c.kind = 'prime_contract' AND c.award_key IS NOT DISTINCT FROM a.award_key;
+DELETE FROM contract_evidence WHERE kind <> 'prime_contract';
+INSERT INTO contract_evidence FROM contract_evidence_in_scope;
 
 -- Stored totals: obligations by family, sub-agency and fiscal year. `whosbehind check` reconciles them
 -- with the raw rows.

@@ -4,6 +4,11 @@
 -- reporting). One evidence table and one ties table hold every kind of tie between those nodes, and totals
 -- are stored for the record as published, the organization and the family.
 
+-- The node each id stood for after the previous derive: evidence and awards of the nodes it no longer stands for
+-- are made again below. (None on a first derive: every award is in scope then.)
+CREATE TABLE IF NOT EXISTS node_canonical (node_id VARCHAR, canonical_id VARCHAR, basis VARCHAR);
+CREATE OR REPLACE TEMP TABLE node_canonical_before AS SELECT node_id, canonical_id FROM node_canonical;
+
 -- Which node each id stands for, and why. Evidence nodes are matched in 410 (node_matches); a node that is
 -- matched only to another evidence node (curated:aws -> fedramp-csp:AMAZON -> a UEI) follows it one hop. When
 -- an entity's keys reach several organizations, the best-ranked basis wins, then the organization paid most.
@@ -51,8 +56,23 @@ UNION ALL
 SELECT DISTINCT id, id, 'itself' FROM evidence_nodes
 WHERE id NOT IN (SELECT id FROM organizations) AND id NOT IN (SELECT node_id FROM chosen);
 
--- Every piece of evidence, every kind, keyed by canonical nodes; *_as_written keeps the id the source gave.
-CREATE OR REPLACE TABLE evidence AS
+-- The awards whose evidence and organization totals are made again (the rest are kept from the previous derive,
+-- build.derive): those in scope_awards (every award on a full derive), and those paid to or by a node that now
+-- stands for another organization than before (a record resolution merged or split).
+CREATE OR REPLACE TEMP TABLE graph_scope_awards AS
+WITH moved AS (
+    SELECT node_id FROM (FROM node_canonical_before EXCEPT SELECT node_id, canonical_id FROM node_canonical)
+    UNION
+    SELECT node_id FROM (SELECT node_id, canonical_id FROM node_canonical EXCEPT FROM node_canonical_before)
+)
+SELECT award_key FROM scope_awards
+UNION
+SELECT m.award_key FROM money m
+WHERE m.recipient_id IN (SELECT node_id FROM moved) OR 'agency:' || m.sub_agency_code IN (SELECT node_id FROM moved);
+
+-- Every piece of evidence, every kind, keyed by canonical nodes; *_as_written keeps the id the source gave. A prime
+-- award's evidence is made again for the awards of graph_scope_awards; every other kind is made again whole.
+CREATE OR REPLACE TEMP VIEW evidence_in_scope AS
 WITH items AS (
     SELECT kind, source_id, target_id, grade,
            'USAspending ' || CASE source_format WHEN 'prime_award_transactions' THEN 'prime award transactions'
@@ -63,7 +83,9 @@ WITH items AS (
            file_name || ' rows ' || array_to_string(rows, ' ') AS locator,
            permalink AS url, sha256, file_name, source_format, rows, NULL AS quote, amount, first_date, last_date,
            award_key, NULL AS claim_id, NULL AS status, NULL AS note
-    FROM contract_evidence
+    FROM contract_evidence c
+    WHERE c.kind <> 'prime_contract'
+       OR EXISTS (SELECT 1 FROM graph_scope_awards a WHERE a.award_key IS NOT DISTINCT FROM c.award_key)
     UNION ALL
     SELECT 'parent', child_as_written, parent_as_written, grade,
            CASE source WHEN 'usaspending' THEN 'USAspending recipient parent fields (self-reported to SAM)'
@@ -105,6 +127,12 @@ FROM items i
 LEFT JOIN node_canonical s ON s.node_id = i.source_id
 LEFT JOIN node_canonical t ON t.node_id = i.target_id
 WHERE coalesce(s.canonical_id, i.source_id) <> coalesce(t.canonical_id, i.target_id);
+CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
+-- A prime award's evidence is the only kind made from money rows (source_format says which file format).
+DELETE FROM evidence e USING graph_scope_awards a
+WHERE e.kind = 'prime_contract' AND e.source_format IS NOT NULL AND e.award_key IS NOT DISTINCT FROM a.award_key;
+DELETE FROM evidence WHERE kind <> 'prime_contract' OR source_format IS NULL;
+INSERT INTO evidence FROM evidence_in_scope;
 
 -- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
 -- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
@@ -146,8 +174,9 @@ SELECT o.canonical_id AS organization_id, m.toptier_code, m.sub_agency_code, m.f
 FROM money m JOIN organizations o ON o.id = m.recipient_id
 GROUP BY ALL ORDER BY organization_id;
 
--- Each organization's money per award (over all its records): its "largest awards".
-CREATE OR REPLACE TABLE organization_awards AS
+-- Each organization's money per award (over all its records): its "largest awards". Kept from one derive to the
+-- next, made again for the awards of graph_scope_awards.
+CREATE OR REPLACE TEMP VIEW organization_awards_in_scope AS
 SELECT organization_id, award_key, latest.piid, latest.sub_agency_code, obligated, first_date, last_date,
        latest.permalink, latest.description, source_rows, files
 FROM (
@@ -159,9 +188,13 @@ FROM (
            sum(m.amount) AS obligated, min(m.action_date) AS first_date, max(m.action_date) AS last_date,
            count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ' ORDER BY m.file_name) AS files
     FROM money m JOIN organizations o ON o.id = m.recipient_id
+    SEMI JOIN graph_scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
     GROUP BY o.canonical_id, m.award_key
-)
-ORDER BY organization_id;
+);
+CREATE TABLE IF NOT EXISTS organization_awards AS FROM organization_awards_in_scope LIMIT 0;
+DELETE FROM organization_awards w USING graph_scope_awards a WHERE w.award_key IS NOT DISTINCT FROM a.award_key;
+-- in organization order, so that reading one organization's awards skips most of the table
+INSERT INTO organization_awards FROM organization_awards_in_scope ORDER BY organization_id;
 
 -- The evidence touching one node, either side: two equality scans read far less than one scan with OR.
 CREATE OR REPLACE MACRO node_evidence(node) AS TABLE

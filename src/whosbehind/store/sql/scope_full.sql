@@ -5,4 +5,8 @@ DROP TABLE IF EXISTS money_set_aside;
 DROP TABLE IF EXISTS counted_money;
 DROP TABLE IF EXISTS money;
 DROP TABLE IF EXISTS product_mention_rows;
+DROP TABLE IF EXISTS contract_evidence;
+DROP TABLE IF EXISTS node_canonical;
+DROP TABLE IF EXISTS evidence;
+DROP TABLE IF EXISTS organization_awards;
 CREATE OR REPLACE TEMP TABLE scope_files AS SELECT sha256 FROM source_files;
