@@ -18,9 +18,9 @@ from whosbehind.analysis import lookup, organization
 from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
 from whosbehind.store import db, evidence, ingest
 
-# Name resolution reads the organizations of step 200 and writes the tables step 210 reads; the lookup index
-# normalizes the names step 510 gathers.
-RESOLVE_AFTER = "200_organizations"
+# Name resolution reads the organizations of step 200 and the records of step 205, and writes the tables step 210
+# reads; the lookup index normalizes the names step 510 gathers.
+RESOLVE_AFTER = "205_resolve_context"
 INDEX_AFTER = "510_lookup_names"
 # The formats whose rows step 100 reads as award money; a file of another format (subawards) added since the
 # last derive takes a full derive.

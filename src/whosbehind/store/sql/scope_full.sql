@@ -5,6 +5,7 @@ DROP TABLE IF EXISTS money_set_aside;
 DROP TABLE IF EXISTS counted_money;
 DROP TABLE IF EXISTS money;
 DROP TABLE IF EXISTS product_mention_rows;
+DROP TABLE IF EXISTS context_record_parts;
 DROP TABLE IF EXISTS contract_evidence;
 DROP TABLE IF EXISTS node_canonical;
 DROP TABLE IF EXISTS evidence;
