@@ -1,11 +1,21 @@
 -- The largest awards ($limit) of each organization of a batch ($ids; over all its records), each with its
 -- USAspending permalink where there is one.
+WITH awards AS (
+    SELECT * FROM organization_awards WHERE organization_id IN (SELECT unnest($ids))
+),
+-- The $limit-th largest amount of each organization: only awards at or above it can be among its largest, so
+-- the sort below reads a few rows per organization, not every award (all of them when it has fewer amounts).
+bar AS (
+    SELECT organization_id, CASE WHEN count(obligated) >= $limit THEN max(obligated, $limit)[-1] END AS least
+    FROM awards GROUP BY organization_id
+)
 SELECT * EXCLUDE (n) FROM (
     SELECT a.organization_id AS for_id, a.award_key, a.piid, a.sub_agency_code, u.name AS agency_name,
            u.abbreviation, a.obligated, a.first_date, a.last_date, a.permalink, a.description, a.source_rows,
            a.files,
            row_number() OVER (PARTITION BY a.organization_id ORDER BY a.obligated DESC, a.award_key) AS n
-    FROM organization_awards a LEFT JOIN agency_units u ON u.id = 'agency:' || a.sub_agency_code
-    WHERE a.organization_id IN (SELECT unnest($ids))
+    FROM awards a JOIN bar b ON b.organization_id = a.organization_id
+    LEFT JOIN agency_units u ON u.id = 'agency:' || a.sub_agency_code
+    WHERE b.least IS NULL OR a.obligated >= b.least
 ) WHERE n <= $limit
 ORDER BY for_id, n;
