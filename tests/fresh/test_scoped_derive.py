@@ -5,15 +5,16 @@ of the same stored rows gives."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 from fastapi.testclient import TestClient
 
-from fresh_helpers import copy_db, modification_file, table_digests
+from fresh_helpers import NEW_AWARD, copy_db, modification_file, table_digests
 from samples import LEGACY_FY13, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, write_csv
 from whosbehind import build
-from whosbehind.store import db, ingest
+from whosbehind.store import changes, db, ingest
 from whosbehind.web.app import create_app
 
 # Bookkeeping of runs and builds differs by nature. The log of pairs resolution keeps apart as "unsure" is not the
@@ -118,11 +119,10 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
     assert "whosbehind-" not in html
 
 
-def test_a_record_merged_by_resolution_moves_its_old_awards(built_db: Path, tmp_path: Path) -> None:
+def _merging_row(built_db: Path, path: Path) -> tuple[Path, str, int, str]:
     """One Prime Award Summaries row (bundled Minnesota file): a new award, under a UEI the database does not hold
     and the legal name of a company known until now by its DUNS alone (2018-era export), which stands alone.
-    Resolution merges the two, and the UEI heads the organization. The company's older awards, which no new file
-    holds, move to it: their evidence and the organization's awards are made again, as a full derive makes them."""
+    Returns the file, the company's DUNS id, how many awards it has, and the new UEI."""
     con = duckdb.connect(str(built_db), read_only=True)
     try:
         duns_id, name, awards = con.execute(
@@ -144,9 +144,16 @@ def test_a_record_merged_by_resolution_moves_its_old_awards(built_db: Path, tmp_
     for column in header:
         if column.startswith("recipient_parent_"):
             row[header.index(column)] = ""
+    return write_csv(path, [header, row]), duns_id, awards, new_uei
 
+
+def test_a_record_merged_by_resolution_moves_its_old_awards(built_db: Path, tmp_path: Path) -> None:
+    """Resolution merges a new UEI with a company known by its DUNS alone (``_merging_row``), and the UEI heads
+    the organization. The company's older awards, which no new file holds, move to it: their evidence and the
+    organization's awards are made again, as a full derive makes them."""
+    merging, duns_id, awards, new_uei = _merging_row(built_db, tmp_path / "merged.csv")
     cli = Cli(copy_db(built_db, tmp_path))
-    assert _ingest(cli, write_csv(tmp_path / "merged.csv", [header, row]))["scoped"] is True
+    assert _ingest(cli, merging)["scoped"] is True
     con = duckdb.connect(str(cli.db), read_only=True)
     try:
         canonical = con.execute("SELECT canonical_id FROM organizations WHERE id = ?", [duns_id]).fetchone()[0]
@@ -159,6 +166,38 @@ def test_a_record_merged_by_resolution_moves_its_old_awards(built_db: Path, tmp_
     assert canonical == f"uei:{new_uei}"
     assert moved == awards + 1 and left == 0  # its old awards and the new one, under the UEI
     assert _differs_from_a_full_derive(cli.db, tmp_path) == []
+
+
+def test_the_build_record_after_a_scoped_derive_is_the_whole_comparison(built_db: Path, tmp_path: Path) -> None:
+    """After a scoped derive the build record compares only the awards it made again: the changes it logs, the
+    state it keeps and the build's counts are those of comparing every award. Files: a modification of a held
+    award and a new award (``modification_file``), and a row that moves a company's older awards to a new UEI
+    (``_merging_row``)."""
+    modifications, award_key = modification_file(tmp_path / "new_rows.csv")
+    merging, duns_id, awards, _ = _merging_row(built_db, tmp_path / "merged.csv")
+    recorded = {}
+    for scoped in (True, False):
+        path = tmp_path / f"scoped-{scoped}.duckdb"
+        shutil.copy2(built_db, path)
+        con = db.connect(path)
+        try:
+            assert ingest.ingest(con, [modifications, merging], derive=build.derive).scoped is True
+            changes.record_build(con, "run-test", "ingest", datetime(2026, 12, 1, 12), scoped=scoped)
+            recorded[scoped] = (
+                con.execute("SELECT * EXCLUDE (build_id) FROM change_log WHERE build_id = 'run-test' "
+                            "ORDER BY ALL").fetchall(),
+                con.execute("SELECT * EXCLUDE (permalink) FROM build_state_awards ORDER BY ALL").fetchall(),
+                con.execute("SELECT * FROM builds WHERE build_id = 'run-test'").fetchall())
+        finally:
+            con.close()
+    logged = recorded[True][0]
+    assert logged == recorded[False][0]
+    assert recorded[True][1:] == recorded[False][1:]
+    # what the files changed, and nothing else: the modified award, the new ones, and no award of the company
+    # whose older awards moved to the UEI (their money did not change)
+    assert {r[5] for r in logged if r[4] == "prime_contract"} >= {award_key, NEW_AWARD}
+    assert {r[3] for r in logged if r[4] == "prime_contract"} == {"changed", "appeared"}
+    assert duns_id not in {r[6] for r in logged} and awards > 1
 
 
 def test_subawards_or_tables_of_other_code_take_a_full_derive(built_db: Path, tmp_path: Path) -> None:

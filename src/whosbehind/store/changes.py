@@ -12,13 +12,18 @@ from whosbehind.store import db
 
 
 def record_build(con: duckdb.DuckDBPyConnection, build_id: str, command: str,
-                 built_at: datetime | None = None) -> int:
-    """Log this build's differences from the previous one and keep its state; returns how many changes."""
+                 built_at: datetime | None = None, *, scoped: bool = False) -> int:
+    """Log this build's differences from the previous one and keep its state; returns how many changes.
+
+    ``scoped``: the derive just before was scoped (build.derive), on this connection, and nothing else changed
+    the tables since: only the awards it made again (its temp table ``graph_scope_awards``) are compared.
+    """
     built_at = built_at or datetime.now().replace(microsecond=0)
     with db.transaction(con):
         con.execute("CREATE OR REPLACE TEMP TABLE this_build AS "
                     "SELECT ?::VARCHAR AS build_id, ?::VARCHAR AS command, ?::TIMESTAMP AS built_at",
                     [build_id, command, built_at])
+        con.execute(db.sql_text("record_scope_scoped" if scoped else "record_scope_whole"))
         con.execute(db.sql_text("build_changes"))
         found = con.execute("SELECT changes FROM builds WHERE build_id = ?", [build_id]).fetchone()
     return int(found[0]) if found else 0

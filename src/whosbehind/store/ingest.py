@@ -165,7 +165,9 @@ def _ingest_locked(
         if report.derived or then is not None:
             from whosbehind.store import changes  # every build is recorded, with what changed since the last
 
-            changes.record_build(con, report.run_id, options.get("command", "ingest"))
+            # after a scoped derive (and nothing else), only the awards it made again are compared
+            changes.record_build(con, report.run_id, options.get("command", "ingest"),
+                                 scoped=report.scoped and then is None)
             if publish is not None:
                 publish(con)  # build.publish: every organization's answer, with what this build changed
             digest.record(con)  # what `check` verifies the derived tables against

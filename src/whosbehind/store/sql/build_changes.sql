@@ -3,7 +3,9 @@
 -- previous build held. The differences go to change_log; the state is then replaced by this build's, so the
 -- next build compares with this one. The first build recorded is the baseline: nothing in it is "new".
 -- FedRAMP changes are not logged here: every snapshot is kept, so they are read between snapshots
--- (queries/changes_fedramp.sql). The temp table this_build (build_id, built_at) is made by the caller.
+-- (queries/changes_fedramp.sql). The temp tables this_build (build_id, built_at) and record_scope are made by the
+-- caller (store/changes.py): record_scope holds the awards whose state is compared and kept again, and `whole` says
+-- every award is (after a scoped derive, only the awards it made again can differ: graph_scope_awards).
 
 CREATE TABLE IF NOT EXISTS builds (
     build_id VARCHAR PRIMARY KEY,      -- the run id of the ingest, build or refresh
@@ -11,7 +13,7 @@ CREATE TABLE IF NOT EXISTS builds (
     built_at TIMESTAMP NOT NULL,
     previous_build_id VARCHAR,         -- the build it was compared with (NULL: the baseline)
     awards BIGINT NOT NULL, claims BIGINT NOT NULL, family_links BIGINT NOT NULL,
-    award_digest VARCHAR NOT NULL,     -- md5 over every (award, agency, recipient, obligated, rows) of the build
+    award_digest VARCHAR NOT NULL,     -- sum of the hashes of every (award, agency, recipient, obligated, rows)
     changes BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS build_state_awards (
@@ -36,8 +38,13 @@ CREATE TABLE IF NOT EXISTS change_log (
     amount DECIMAL(18, 2), previous_amount DECIMAL(18, 2), evidence VARCHAR, url VARCHAR
 );
 
--- This build's awards: one row per award and sub-agency, paid to the (canonical) organization that
--- received its latest action.
+-- The awards of record_scope as kept by the previous build, the rest kept as they are.
+CREATE OR REPLACE TEMP VIEW state_awards_in_scope AS
+SELECT * FROM build_state_awards
+WHERE (SELECT whole FROM record_scope_whole) OR award_key IN (SELECT award_key FROM record_scope);
+
+-- This build's awards (those of record_scope): one row per award and sub-agency, paid to the (canonical)
+-- organization that received its latest action.
 CREATE OR REPLACE TEMP TABLE next_awards AS
 SELECT m.award_key, m.sub_agency_code, coalesce(o.canonical_id, m.recipient_id) AS recipient_id,
        coalesce(c.name, o.name, m.recipient_id) AS recipient_name, m.amount, m.source_rows, m.last_date, m.permalink
@@ -45,7 +52,10 @@ FROM (
     SELECT award_key, sub_agency_code, arg_max(recipient_id, (action_date, row_no)) AS recipient_id,
            sum(amount) AS amount, count(*) AS source_rows, max(action_date) AS last_date,
            any_value(permalink) AS permalink
-    FROM money WHERE award_key IS NOT NULL GROUP BY award_key, sub_agency_code
+    FROM money
+    WHERE award_key IS NOT NULL
+      AND ((SELECT whole FROM record_scope_whole) OR award_key IN (SELECT award_key FROM record_scope))
+    GROUP BY award_key, sub_agency_code
 ) m
 LEFT JOIN organizations o ON o.id = m.recipient_id
 LEFT JOIN organizations c ON c.id = o.canonical_id;
@@ -98,7 +108,7 @@ awards AS (
                     || ' transaction rows), last action ' || coalesce(n.last_date::VARCHAR, 'undated') END
                || ' (USAspending, grade A)' AS evidence,
            coalesce(n.permalink, o.permalink) AS url
-    FROM next_awards n FULL JOIN build_state_awards o
+    FROM next_awards n FULL JOIN state_awards_in_scope o
         ON o.award_key = n.award_key AND o.sub_agency_code IS NOT DISTINCT FROM n.sub_agency_code
     WHERE o.award_key IS NULL OR n.award_key IS NULL OR o.amount IS DISTINCT FROM n.amount
        OR o.source_rows <> n.source_rows
@@ -135,16 +145,24 @@ LEFT JOIN agencies a ON a.id = e.agency_id;
 
 INSERT INTO change_log SELECT * FROM new_changes;
 
+-- The awards kept as they were (a scoped record) still show their organization under its name of today.
+UPDATE build_state_awards s SET recipient_name = coalesce(o.name, s.recipient_id)
+FROM organizations o
+WHERE NOT (SELECT whole FROM record_scope_whole)
+  AND o.id = s.recipient_id AND s.recipient_name IS DISTINCT FROM coalesce(o.name, s.recipient_id);
+DELETE FROM build_state_awards
+WHERE (SELECT whole FROM record_scope_whole) OR award_key IN (SELECT award_key FROM record_scope);
+INSERT INTO build_state_awards SELECT * FROM next_awards;
+
 INSERT INTO builds
 SELECT t.build_id, t.command, t.built_at, (SELECT build_id FROM previous_build),
-       (SELECT count(*) FROM next_awards), (SELECT count(*) FROM next_claims), (SELECT count(*) FROM next_links),
-       coalesce((SELECT md5(string_agg(concat_ws('|', award_key, sub_agency_code, recipient_id, amount, source_rows),
-                                       ',' ORDER BY award_key, sub_agency_code)) FROM next_awards), md5('')),
+       (SELECT count(*) FROM build_state_awards), (SELECT count(*) FROM next_claims), (SELECT count(*) FROM next_links),
+       -- order-independent: the sum of every award row's hash, as the `check` digest adds rows
+       (SELECT coalesce(sum(hash(award_key, sub_agency_code, recipient_id, amount, source_rows))::HUGEINT, 0)::VARCHAR
+        FROM build_state_awards),
        (SELECT count(*) FROM new_changes)
 FROM this_build t;
 
-DELETE FROM build_state_awards;
-INSERT INTO build_state_awards SELECT * FROM next_awards;
 DELETE FROM build_state_claims;
 INSERT INTO build_state_claims SELECT * FROM next_claims;
 DELETE FROM build_state_links;
