@@ -48,7 +48,7 @@ def _ingest(cli: Cli, *paths: Path) -> dict:
 
 
 def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_path: Path) -> None:
-    """Two files in one ingest, both real rows of the bundled sample, each with the change this test is about:
+    """Three files in one ingest, all real rows of the bundled sample, each with the change this test is about:
 
     - a 3-row transaction list: a modification of an award the database holds (which copy counts is decided
       again over all its rows) and a new award (``modification_file``);
@@ -56,6 +56,10 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
       FY2013 company (2018-era export) with the most awards and no UEI: that DUNS now belongs to the row's UEI,
       so the older awards of that DUNS, which no new file holds, are paid to the UEI's organization, as a full
       derive pays them.
+
+    - a row that makes resolution merge a company known by its DUNS alone into a new UEI (``_merging_row``): the
+      company's older awards, which no new file holds, move to the UEI's organization, their evidence and the
+      organization's awards made again.
 
     Before it, a scoped ingest of one FY2013 row of that company with its PIID emptied: a row without an award
     key, which must move with the others.
@@ -79,6 +83,7 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
     uei = row[header.index("recipient_uei")]
     modifications, award_key = modification_file(tmp_path / "new_rows.csv")
     summary = write_csv(tmp_path / "summary.csv", [header, row])
+    merging, merged_duns, merged_awards, new_uei = _merging_row(built_db, tmp_path / "merged.csv")
 
     cli = Cli(copy_db(built_db, tmp_path))
     con = db.connect(cli.db)
@@ -88,7 +93,7 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
     finally:
         con.close()
     assert first.scoped is True
-    assert _ingest(cli, modifications, summary)["scoped"] is True
+    assert _ingest(cli, modifications, summary, merging)["scoped"] is True
     assert _differs_from_a_full_derive(cli.db, tmp_path) == []
     con = duckdb.connect(str(cli.db), read_only=True)
     try:
@@ -97,10 +102,18 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
         paid = con.execute("SELECT DISTINCT recipient_id FROM money WHERE recipient_duns = ?", [duns]).fetchall()
         keyless_rows = con.execute("SELECT count(*) FROM money WHERE recipient_duns = ? AND award_key IS NULL",
                                    [duns]).fetchone()[0]
+        canonical = con.execute("SELECT canonical_id FROM organizations WHERE id = ?",
+                                [merged_duns]).fetchone()[0]
+        moved = con.execute("SELECT count(*) FROM organization_awards WHERE organization_id = ?",
+                            [canonical]).fetchone()[0]
+        left = con.execute("SELECT count(*) FROM evidence WHERE kind = 'prime_contract' AND target_id = ?",
+                           [merged_duns]).fetchone()[0]
     finally:
         con.close()
     assert modifications.name in files and len(files) > 1  # the award's money: its old rows and the new one
     assert awards > 1 and keyless_rows == 1 and paid == [(f"uei:{uei.upper()}",)]
+    # the company merged with the new UEI: its old awards and the new one, under the UEI
+    assert canonical == f"uei:{new_uei}" and moved == merged_awards + 1 and left == 0
 
     # The organization's page, kept rendered by the build, shows this database's data dates.
     con = duckdb.connect(str(cli.db), read_only=True)
@@ -145,27 +158,6 @@ def _merging_row(built_db: Path, path: Path) -> tuple[Path, str, int, str]:
         if column.startswith("recipient_parent_"):
             row[header.index(column)] = ""
     return write_csv(path, [header, row]), duns_id, awards, new_uei
-
-
-def test_a_record_merged_by_resolution_moves_its_old_awards(built_db: Path, tmp_path: Path) -> None:
-    """Resolution merges a new UEI with a company known by its DUNS alone (``_merging_row``), and the UEI heads
-    the organization. The company's older awards, which no new file holds, move to it: their evidence and the
-    organization's awards are made again, as a full derive makes them."""
-    merging, duns_id, awards, new_uei = _merging_row(built_db, tmp_path / "merged.csv")
-    cli = Cli(copy_db(built_db, tmp_path))
-    assert _ingest(cli, merging)["scoped"] is True
-    con = duckdb.connect(str(cli.db), read_only=True)
-    try:
-        canonical = con.execute("SELECT canonical_id FROM organizations WHERE id = ?", [duns_id]).fetchone()[0]
-        moved = con.execute("SELECT count(*) FROM organization_awards WHERE organization_id = ?",
-                            [canonical]).fetchone()[0]
-        left = con.execute("SELECT count(*) FROM evidence WHERE kind = 'prime_contract' AND target_id = ?",
-                           [duns_id]).fetchone()[0]
-    finally:
-        con.close()
-    assert canonical == f"uei:{new_uei}"
-    assert moved == awards + 1 and left == 0  # its old awards and the new one, under the UEI
-    assert _differs_from_a_full_derive(cli.db, tmp_path) == []
 
 
 def test_the_build_record_after_a_scoped_derive_is_the_whole_comparison(built_db: Path, tmp_path: Path) -> None:

@@ -36,20 +36,25 @@ AWARDS = """() => {
 }"""
 
 
+def _awards_seen(chromium, url: str, width: int, height: int, shot: Path) -> dict:
+    """Open the page at one window size, keep a screenshot, and read the awards table as laid out there."""
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    try:
+        response = page.goto(url)
+        assert response is not None and response.status == 200
+        page.locator("#awards").scroll_into_view_if_needed()
+        page.screenshot(path=str(shot), full_page=True)
+        return page.evaluate(AWARDS)
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_largest_awards_are_labelled_cards_on_a_phone_and_a_table_on_a_desktop(chromium, live, awards_org: str,
                                                                                 shots: Path, lang: str) -> None:
     shots.mkdir(exist_ok=True)
     url = f"{live.url}/org/{awards_org}?lang={lang}"
-    page = chromium.new_page(viewport={"width": 390, "height": 844})
-    try:
-        response = page.goto(url)
-        assert response is not None and response.status == 200
-        page.locator("#awards").scroll_into_view_if_needed()
-        page.screenshot(path=str(shots / f"awards-{lang}-390.png"), full_page=True)
-        seen = page.evaluate(AWARDS)
-    finally:
-        page.close()
+    seen = _awards_seen(chromium, url, 390, 844, shots / f"awards-{lang}-390.png")
     headers, rows = seen["headers"], seen["rows"]
     assert len(headers) == 6 and all(headers), headers
     assert len(rows) >= 5, f"{awards_org} should list several awards: {len(rows)}"
@@ -67,15 +72,7 @@ def test_largest_awards_are_labelled_cards_on_a_phone_and_a_table_on_a_desktop(c
         assert [c["before"] for c in row] == [f'"{h}: "' for h in headers], row   # what a reader sees
         assert all(c["width"] > 300 for c in row), row   # each value at (nearly) the phone's full width
 
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        response = page.goto(url)
-        assert response is not None and response.status == 200
-        page.locator("#awards").scroll_into_view_if_needed()
-        page.screenshot(path=str(shots / f"awards-{lang}-1280.png"), full_page=True)
-        seen = page.evaluate(AWARDS)
-    finally:
-        page.close()
+    seen = _awards_seen(chromium, url, 1280, 900, shots / f"awards-{lang}-1280.png")
     # On a desktop: still a table, its header row visible, no label printed before the values.
     assert seen["headers"] == headers
     assert all(c["display"] == "table-cell" for row in seen["rows"] for c in row), seen["rows"][0]
