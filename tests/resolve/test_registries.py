@@ -124,8 +124,13 @@ def test_refresh_families_stores_answers_and_derives_families(server: str, built
         rows = con.execute("SELECT source, grade, kind, citation FROM family_links "
                            "WHERE child_id = 'lei:549300YX4S1LLSMK2627' ORDER BY precedence").fetchall()
         raw = con.execute("SELECT count(*), count(DISTINCT sha256) FROM raw_registry_links").fetchone()
+        # recorded as a build, like an ingest (here the current parents stay as curated: no change is logged)
+        recorded = con.execute("SELECT b.changes, count(c.build_id) FROM builds b "
+                               "LEFT JOIN change_log c ON c.build_id = b.build_id "
+                               "WHERE b.command = 'refresh-families' GROUP BY ALL").fetchall()
     finally:
         con.close()
+    assert len(recorded) == 1 and recorded[0][0] == recorded[0][1]
     live = [r for r in rows if r[3].startswith("GLEIF API level 2 http://127.0.0.1")]
     assert [r[:3] for r in live] == [("gleif", "A", "consolidated (direct parent)"),
                                      ("gleif", "A", "consolidated (ultimate parent)")]

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
-from whosbehind.store import db, digest, writelock
+from whosbehind.store import changes, db, digest, writelock
 
 
 @dataclass
@@ -88,6 +90,11 @@ def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: Us
             from whosbehind import build  # the build runs resolution; imported here, not at module level
 
             build.derive(con)
+        # Recorded like every build (store/changes.py), so `changes` lists the family links the registries
+        # brought, and the next scoped ingest compares its awards with the state of this derive.
+        changes.record_build(con, f"refresh-{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
+                             "refresh-families")
+        with db.transaction(con):
             build.publish(con)
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:

@@ -16,14 +16,17 @@ def record_build(con: duckdb.DuckDBPyConnection, build_id: str, command: str,
     """Log this build's differences from the previous one and keep its state; returns how many changes.
 
     ``scoped``: the derive just before was scoped (build.derive), on this connection, and nothing else changed
-    the tables since: only the awards it made again (its temp table ``graph_scope_awards``) are compared.
+    the tables since: only the awards it made again (its temp table ``graph_scope_awards``) are compared, when a
+    build was recorded before (else there is no state to keep, and every award is compared). Every command that
+    derives records its build, so the state kept is the one of the derive before.
     """
     built_at = built_at or datetime.now().replace(microsecond=0)
     with db.transaction(con):
         con.execute("CREATE OR REPLACE TEMP TABLE this_build AS "
                     "SELECT ?::VARCHAR AS build_id, ?::VARCHAR AS command, ?::TIMESTAMP AS built_at",
                     [build_id, command, built_at])
-        con.execute(db.sql_text("record_scope_scoped" if scoped else "record_scope_whole"))
+        baseline = db.has_table(con, "builds") and con.execute("SELECT count(*) FROM builds").fetchone()[0] > 0
+        con.execute(db.sql_text("record_derived_awards" if scoped and baseline else "record_every_award"))
         con.execute(db.sql_text("build_changes"))
         found = con.execute("SELECT changes FROM builds WHERE build_id = ?", [build_id]).fetchone()
     return int(found[0]) if found else 0

@@ -1,6 +1,6 @@
 -- Step 100: every row that carries prime-award money, from every format, in one shape.
 -- Nothing is decided here yet about which rows count; that is step 110.
--- Only the rows of the files in scope_files are read (derive_scope_*.sql): every file on a full derive, the
+-- Only the rows of the files in scope_files are read (scope_*.sql): every file on a full derive, the
 -- files just stored on an ingest of award rows into tables this code derived; the rows of other files stay.
 
 -- A description as every face shows it: the contact persons it names withheld (sources/contacts.py; steps 100

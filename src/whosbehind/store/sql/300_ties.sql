@@ -2,7 +2,8 @@
 -- the money totals per record and per family. Step 500 joins this evidence with the rest into one graph.
 
 -- Kept from one derive to the next (build.derive): a prime award's evidence is made again only for the awards in
--- scope_awards (step 100: every award on a full derive), as it reads their money rows alone; the subawards' and
+-- scope_awards (those of the files stored, widened in step 200 to those of a DUNS given another UEI, whose rows pay
+-- another record now; every award on a full derive), as it reads their money rows alone; the subawards' and
 -- reported parents' evidence is made again whole.
 CREATE OR REPLACE TEMP VIEW contract_evidence_in_scope AS
 -- One piece of evidence per award and file: the rows of that file that carry the award's money.

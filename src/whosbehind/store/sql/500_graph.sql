@@ -128,7 +128,8 @@ LEFT JOIN node_canonical s ON s.node_id = i.source_id
 LEFT JOIN node_canonical t ON t.node_id = i.target_id
 WHERE coalesce(s.canonical_id, i.source_id) <> coalesce(t.canonical_id, i.target_id);
 CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
--- A prime award's evidence is the only kind made from money rows (source_format says which file format).
+-- Kept: a prime award's evidence from the award files (curated claims of that kind have no source_format), for
+-- the awards out of scope. Everything else is deleted here and made again.
 DELETE FROM evidence e USING graph_scope_awards a
 WHERE e.kind = 'prime_contract' AND e.source_format IS NOT NULL AND e.award_key IS NOT DISTINCT FROM a.award_key;
 DELETE FROM evidence WHERE kind <> 'prime_contract' OR source_format IS NULL;

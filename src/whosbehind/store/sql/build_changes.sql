@@ -1,11 +1,12 @@
 -- Not a derive step (no number): run by store/changes.py after every build, ingest or refresh that derived the tables: what this
 -- build holds (awards with their obligations, curated claims, current family links), compared with what the
--- previous build held. The differences go to change_log; the state is then replaced by this build's, so the
+-- previous build held. The differences go to change_log; the state is then brought to this build's, so the
 -- next build compares with this one. The first build recorded is the baseline: nothing in it is "new".
 -- FedRAMP changes are not logged here: every snapshot is kept, so they are read between snapshots
--- (queries/changes_fedramp.sql). The temp tables this_build (build_id, built_at) and record_scope are made by the
--- caller (store/changes.py): record_scope holds the awards whose state is compared and kept again, and `whole` says
--- every award is (after a scoped derive, only the awards it made again can differ: graph_scope_awards).
+-- (queries/changes_fedramp.sql). The temp tables this_build (build_id, built_at), record_mode and record_scope are
+-- made by the caller (store/changes.py, record_every_award.sql or record_derived_awards.sql): every award is
+-- compared and kept again, or, after a scoped derive, only those it made again (record_scope), the others keeping
+-- their state.
 
 CREATE TABLE IF NOT EXISTS builds (
     build_id VARCHAR PRIMARY KEY,      -- the run id of the ingest, build or refresh
@@ -13,7 +14,7 @@ CREATE TABLE IF NOT EXISTS builds (
     built_at TIMESTAMP NOT NULL,
     previous_build_id VARCHAR,         -- the build it was compared with (NULL: the baseline)
     awards BIGINT NOT NULL, claims BIGINT NOT NULL, family_links BIGINT NOT NULL,
-    award_digest VARCHAR NOT NULL,     -- sum of the hashes of every (award, agency, recipient, obligated, rows)
+    award_digest VARCHAR NOT NULL,     -- sum of hashes of every (award, agency, recipient, obligated, rows) (was an md5)
     changes BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS build_state_awards (
@@ -41,7 +42,7 @@ CREATE TABLE IF NOT EXISTS change_log (
 -- The awards of record_scope as kept by the previous build, the rest kept as they are.
 CREATE OR REPLACE TEMP VIEW state_awards_in_scope AS
 SELECT * FROM build_state_awards
-WHERE (SELECT whole FROM record_scope_whole) OR award_key IN (SELECT award_key FROM record_scope);
+WHERE (SELECT every_award FROM record_mode) OR award_key IN (SELECT award_key FROM record_scope);
 
 -- This build's awards (those of record_scope): one row per award and sub-agency, paid to the (canonical)
 -- organization that received its latest action.
@@ -54,7 +55,7 @@ FROM (
            any_value(permalink) AS permalink
     FROM money
     WHERE award_key IS NOT NULL
-      AND ((SELECT whole FROM record_scope_whole) OR award_key IN (SELECT award_key FROM record_scope))
+      AND ((SELECT every_award FROM record_mode) OR award_key IN (SELECT award_key FROM record_scope))
     GROUP BY award_key, sub_agency_code
 ) m
 LEFT JOIN organizations o ON o.id = m.recipient_id
@@ -148,10 +149,10 @@ INSERT INTO change_log SELECT * FROM new_changes;
 -- The awards kept as they were (a scoped record) still show their organization under its name of today.
 UPDATE build_state_awards s SET recipient_name = coalesce(o.name, s.recipient_id)
 FROM organizations o
-WHERE NOT (SELECT whole FROM record_scope_whole)
+WHERE NOT (SELECT every_award FROM record_mode)
   AND o.id = s.recipient_id AND s.recipient_name IS DISTINCT FROM coalesce(o.name, s.recipient_id);
 DELETE FROM build_state_awards
-WHERE (SELECT whole FROM record_scope_whole) OR award_key IN (SELECT award_key FROM record_scope);
+WHERE (SELECT every_award FROM record_mode) OR award_key IN (SELECT award_key FROM record_scope);
 INSERT INTO build_state_awards SELECT * FROM next_awards;
 
 INSERT INTO builds

@@ -12,7 +12,7 @@ touching AS (
 -- sort below reads a few rows per tie, not every award of a large one (all of them when it has fewer amounts).
 bar AS (
     SELECT for_id, kind, source_id, target_id, tie_award_key,
-           CASE WHEN count(amount) >= $per_tie THEN max(amount, $per_tie)[-1] END AS least
+           CASE WHEN count(amount) >= $per_tie THEN max(amount, greatest($per_tie, 1))[-1] END AS least
     FROM touching GROUP BY ALL
 )
 SELECT * EXCLUDE (n) FROM (
