@@ -39,10 +39,14 @@ CREATE TABLE IF NOT EXISTS change_log (
     amount DECIMAL(18, 2), previous_amount DECIMAL(18, 2), evidence VARCHAR, url VARCHAR
 );
 
+-- Whether an award's state is compared and kept again by this record.
+CREATE OR REPLACE TEMP MACRO in_record_scope(key) AS
+    (SELECT every_award FROM record_mode) OR key IN (SELECT award_key FROM record_scope);
+
 -- The awards of record_scope as kept by the previous build, the rest kept as they are.
 CREATE OR REPLACE TEMP VIEW state_awards_in_scope AS
 SELECT * FROM build_state_awards
-WHERE (SELECT every_award FROM record_mode) OR award_key IN (SELECT award_key FROM record_scope);
+WHERE in_record_scope(award_key);
 
 -- This build's awards (those of record_scope): one row per award and sub-agency, paid to the (canonical)
 -- organization that received its latest action.
@@ -55,7 +59,7 @@ FROM (
            any_value(permalink) AS permalink
     FROM money
     WHERE award_key IS NOT NULL
-      AND ((SELECT every_award FROM record_mode) OR award_key IN (SELECT award_key FROM record_scope))
+      AND in_record_scope(award_key)
     GROUP BY award_key, sub_agency_code
 ) m
 LEFT JOIN organizations o ON o.id = m.recipient_id
@@ -152,7 +156,7 @@ FROM organizations o
 WHERE NOT (SELECT every_award FROM record_mode)
   AND o.id = s.recipient_id AND s.recipient_name IS DISTINCT FROM coalesce(o.name, s.recipient_id);
 DELETE FROM build_state_awards
-WHERE (SELECT every_award FROM record_mode) OR award_key IN (SELECT award_key FROM record_scope);
+WHERE in_record_scope(award_key);
 INSERT INTO build_state_awards SELECT * FROM next_awards;
 
 INSERT INTO builds

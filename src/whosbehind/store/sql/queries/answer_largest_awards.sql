@@ -6,7 +6,8 @@ WITH awards AS (
 -- The $limit-th largest amount of each organization: only awards at or above it can be among its largest, so
 -- the sort below reads a few rows per organization, not every award (all of them when it has fewer amounts).
 bar AS (
-    SELECT organization_id, CASE WHEN count(obligated) >= $limit THEN max(obligated, greatest($limit, 1))[-1] END AS least
+    SELECT organization_id,
+           CASE WHEN count(obligated) >= $limit THEN max(obligated, greatest($limit, 1))[-1] END AS least
     FROM awards GROUP BY organization_id
 )
 SELECT * EXCLUDE (n) FROM (
