@@ -124,13 +124,24 @@ import json, sys
 import duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
 tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-skip = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links"}
+skip = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links",
+        "derived_digests"}
 out = {}
 for t in tables:
     if t in skip or t.startswith("raw_") or t in ("source_files", "agency_codes"):
         continue
     out[t] = con.execute(f'SELECT count(*), coalesce(sum(hash(x)), 0)::VARCHAR FROM "{t}" x').fetchone()
 print(json.dumps(out))
+"""
+
+# What `whosbehind check` finds of the digest (I) recorded, which a scoped ingest brings up to date from the rows
+# its steps removed and added: the tables it names as changed since.
+VERIFY_SCRIPT = r"""
+import json, sys
+from pathlib import Path
+from whosbehind.store import db, digest
+con = db.connect(Path(sys.argv[1]), read_only=True)
+print(json.dumps([p["table"] for p in digest.verify(con)]))
 """
 
 
@@ -214,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         run([PY, "-c", DERIVE_SCRIPT, str(again), "--publish"], env=env)
         a = json.loads(run([PY, "-c", DIGEST_SCRIPT, str(incr_db)], env=env)[1].stdout)
         b = json.loads(run([PY, "-c", DIGEST_SCRIPT, str(again)], env=env)[1].stdout)
-        identity = {"tables": len(a), "different": sorted(t for t in a if a[t] != b.get(t))}
+        identity = {"tables": len(a), "different": sorted(t for t in a if a[t] != b.get(t)),
+                    "digest_problems": json.loads(run([PY, "-c", VERIFY_SCRIPT, str(incr_db)], env=env)[1].stdout)}
         again.unlink(missing_ok=True)
 
     result = {
@@ -254,7 +266,8 @@ def render(r: dict) -> None:
     other = whole - sum(v for k, v in parts.items() if k != "whole run, in process")
     fixed = sum(parts.get(k, 0) for k in FIXED) + (r["ingest_small_s"] - whole)
     ident = ("not checked" if r["identity"] is None else
-             f"{r['identity']['tables']} derived tables compared, different: {r['identity']['different'] or 'none'}")
+             f"{r['identity']['tables']} derived tables compared, different: {r['identity']['different'] or 'none'}; "
+             f"`check` of the digest (I) recorded: {r['identity'].get('digest_problems') or 'no table differs'}")
     if r["identity"] and "resolution_decisions" in r["identity"]["different"]:
         ident += (" (`resolution_decisions`, the log of pairs kept apart as unsure, differs between two full derives "
                   "of the same rows too: resolve/pipeline.py picks among equal pairs; the clusters it decides, "

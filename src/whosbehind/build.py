@@ -16,7 +16,7 @@ import duckdb
 
 from whosbehind.analysis import lookup, organization
 from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
-from whosbehind.store import db, evidence, ingest
+from whosbehind.store import db, digest, evidence, ingest
 
 # Name resolution reads the organizations of step 200 and the records of step 205, and writes the tables step 210
 # reads; the lookup index normalizes the names step 510 gathers.
@@ -61,6 +61,7 @@ def _after(step: str) -> Callable[[duckdb.DuckDBPyConnection], Any] | None:
 def _run_steps(con: duckdb.DuckDBPyConnection, first: int) -> None:
     # The tables before step `first` stay as they are: they are this code's only if they were before.
     made_by_this_code = first == db.FIRST_DERIVE_STEP or db.derived_by_this_code(con)
+    digest.begin(con)  # the steps sum the rows they remove from and add to the tables they keep
     write_vocabulary(con)
     for step in db.step_names(first):
         db.run_step(con, step)

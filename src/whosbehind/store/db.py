@@ -111,10 +111,11 @@ def check_database_file(path: Path) -> None:
         _open_file(path, read_only=True).close()
 
 
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the database in use (the file, or the one attached and in USE) has this table."""
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? "
-                       "AND database_name = current_database()", [name]).fetchone()[0] > 0
+def has_table(con: duckdb.DuckDBPyConnection, name: str, *, temporary: bool = False) -> bool:
+    """Whether the database in use (the file, or the one attached and in USE) has this table; with
+    ``temporary``, whether this connection has such a temporary table."""
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = "
+                       "CASE WHEN ? THEN 'temp' ELSE current_database() END", [name, temporary]).fetchone()[0] > 0
 
 
 def derived_layout(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -9,6 +9,10 @@ column that changed), and the definition of every view. `check` recomputes them 
 Covered: every table and view of the database except the raw tables (``raw_*``, the published rows as they
 came, which the money check reads again), ``source_files``, ``runs`` and this digest itself. The list is read
 from DuckDB's catalog, so a table added by a later build step is covered without being named here.
+
+Sums of row hashes add up, so a table a derive keeps (store/sql/scope_added.sql) need not be read again: its steps
+sum the rows they remove and add as they go (``begin``, macro ``row_sums``), and ``record`` adds that to the digest
+stored before. Every other table is read whole.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import Any
 
 import duckdb
 
-from whosbehind.store.db import has_table, quote
+from whosbehind.store import db
+from whosbehind.store.db import has_table
 
 TABLE = "derived_digests"
 NOT_DERIVED = ("source_files", "runs", TABLE)
@@ -32,20 +37,14 @@ def covered_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         [list(NOT_DERIVED)]).fetchall()]
 
 
-def compute(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int]]:
-    """(table, column or (row) or (definition), rows, digest) for every covered table and view."""
+def compute(con: duckdb.DuckDBPyConnection, *, known: frozenset[str] = frozenset()
+            ) -> list[tuple[str, str, int, int]]:
+    """(table, column or (row) or (definition), rows, digest) for every covered table and view but those ``known``."""
     out: list[tuple[str, str, int, int]] = []
     for table in covered_tables(con):
-        columns = [r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()]
-        # hash() of a row or value, summed as a 128-bit integer: the same rows in any order give the same sum.
-        sums = ", ".join(["coalesce(sum(hash(t)::HUGEINT), 0)",
-                          *(f"coalesce(sum(hash({quote(c)})::HUGEINT), 0)" for c in columns)])
-        found = con.execute(f"SELECT count(*), {sums} FROM {quote(table)} t").fetchone()
-        rows = int(found[0])
-        out.append((table, ROW, rows, int(found[1])))
-        out.extend((table, c, rows, int(v)) for c, v in zip(columns, found[2:], strict=True))
+        if table not in known:
+            # hash() of a row or value, summed as a 128-bit integer: the same rows in any order give the same sum.
+            out.extend(con.execute("FROM row_sums(?, ?, 1)", [table, table]).fetchall())
     for name, sql in con.execute(
             "SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() "
             "AND schema_name = 'main' AND NOT internal ORDER BY view_name").fetchall():
@@ -53,13 +52,29 @@ def compute(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int]]:
     return out
 
 
+def begin(con: duckdb.DuckDBPyConnection) -> None:
+    """Before the steps of a derive run: start summing what they change (store/sql/digest_begin.sql), or, in a
+    later derive of the same connection, start the tables dropped since from nothing (digest_continue.sql)."""
+    tables = covered_tables(con)
+    if has_table(con, "digest_changes", temporary=True):
+        con.execute(db.sql_text("digest_continue"), [tables])
+    else:
+        con.execute(db.sql_text("digest_begin"))
+        con.execute(db.query_text("digest_start"), {"version": duckdb.__version__, "tables": tables})
+        con.execute(f"DELETE FROM {TABLE}")
+
+
 def record(con: duckdb.DuckDBPyConnection) -> None:
     """Store the digest of the derived tables as they are now (the end of a run that wrote them)."""
-    found = compute(con)
+    updated: list[tuple[str, str, int, int]] = []
+    if has_table(con, "digest_changes", temporary=True):
+        updated = con.execute(db.query_text("digest_updated"), {"tables": covered_tables(con)}).fetchall()
+    found = updated + compute(con, known=frozenset(t for t, *_ in updated))
     con.execute(f"CREATE OR REPLACE TABLE {TABLE} (table_name VARCHAR, column_name VARCHAR, rows BIGINT, "
                 "digest HUGEINT, duckdb_version VARCHAR)")
     con.executemany(f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?)",
                     [(*f, duckdb.__version__) for f in found])
+    con.execute("DROP TABLE IF EXISTS temp.digest_changes")  # the next derive starts from what is stored now
 
 
 def recorded_version(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -72,3 +72,15 @@ CREATE OR REPLACE MACRO org_id_for(uei, duns, name) AS (
 -- (about 200 rows share the code "Redacted" and are different facilities).
 CREATE OR REPLACE MACRO facility_node(detloc, row_no) AS
     'facility:' || CASE WHEN lower(detloc) = 'redacted' THEN 'redacted-row-' || row_no ELSE detloc END;
+
+-- The digest `whosbehind check` verifies (store/digest.py) of a set of rows of one table: their count and an
+-- order-independent sum of row hashes, for the whole row ("(row)", digest.ROW) and for each column, times `sign`
+-- (-1 for rows a step removes). Sums of hashes add up: a table's digest is its old one plus what changed.
+CREATE OR REPLACE MACRO row_sums(rows_of, name, sign) AS TABLE
+SELECT name AS table_name, column_name, sign * "(rows)" AS rows, sign * digest AS digest
+FROM (
+    UNPIVOT (SELECT count(*) AS "(rows)", coalesce(sum(hash(d)::HUGEINT), 0) AS "(row)",
+                    coalesce(sum(hash(COLUMNS(*))::HUGEINT), 0)
+             FROM query_table(rows_of) d)
+    ON COLUMNS(* EXCLUDE "(rows)") INTO NAME column_name VALUE digest
+);

@@ -114,8 +114,13 @@ SELECT
 FROM unified u JOIN source_files f ON f.sha256 = u.sha256;
 
 CREATE TABLE IF NOT EXISTS money_rows AS FROM money_rows_in_scope LIMIT 0;
-DELETE FROM money_rows WHERE sha256 IN (SELECT sha256 FROM scope_files);
+-- Here and in every table a scoped derive keeps, the rows made again replace those an earlier derive left, and
+-- digest_changes sums both (the rows removed, then the rows now in scope: store/digest.py).
+CREATE OR REPLACE TEMP VIEW money_rows_again AS FROM money_rows WHERE sha256 IN (SELECT sha256 FROM scope_files);
+WITH gone AS (DELETE FROM money_rows WHERE sha256 IN (SELECT sha256 FROM scope_files) RETURNING *)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money_rows', -1);
 INSERT INTO money_rows FROM money_rows_in_scope;
+INSERT INTO digest_changes BY NAME FROM row_sums('money_rows_again', 'money_rows', 1);
 
 -- The awards steps 110 and 200 and the product reading derive again: every award a file in scope holds (with
 -- the rows of that award from every other file).

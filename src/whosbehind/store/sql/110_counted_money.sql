@@ -82,11 +82,21 @@ WHERE a.sha256 <> w.sha256;
 
 -- The awards in scope replace what an earlier derive left of them.
 CREATE TABLE IF NOT EXISTS money_set_aside AS FROM scoped_set_aside LIMIT 0;
-DELETE FROM money_set_aside s USING scoped_money_rows m WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no;
+CREATE OR REPLACE TEMP VIEW money_set_aside_again AS
+FROM money_set_aside s SEMI JOIN scoped_money_rows m ON s.sha256 = m.sha256 AND s.row_no = m.row_no;
+WITH gone AS (DELETE FROM money_set_aside s USING scoped_money_rows m
+              WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no RETURNING s.*)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money_set_aside', -1);
 INSERT INTO money_set_aside FROM scoped_set_aside;
+INSERT INTO digest_changes BY NAME FROM row_sums('money_set_aside_again', 'money_set_aside', 1);
 
 CREATE TABLE IF NOT EXISTS counted_money AS FROM money_rows LIMIT 0;
-DELETE FROM counted_money c USING scope_awards a WHERE c.award_key IS NOT DISTINCT FROM a.award_key;
+CREATE OR REPLACE TEMP VIEW counted_money_again AS
+FROM counted_money c SEMI JOIN scope_awards a ON c.award_key IS NOT DISTINCT FROM a.award_key;
+WITH gone AS (DELETE FROM counted_money c USING scope_awards a
+              WHERE c.award_key IS NOT DISTINCT FROM a.award_key RETURNING c.*)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'counted_money', -1);
 INSERT INTO counted_money
 SELECT m.* FROM scoped_money_rows m
 WHERE NOT EXISTS (SELECT 1 FROM scoped_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
+INSERT INTO digest_changes BY NAME FROM row_sums('counted_money_again', 'counted_money', 1);

@@ -61,8 +61,13 @@ LEFT JOIN duns_to_uei r ON r.duns = duns_key(m.recipient_duns)
 LEFT JOIN duns_to_uei p ON p.duns = duns_key(m.parent_duns);
 
 CREATE TABLE IF NOT EXISTS money AS FROM money_in_scope LIMIT 0;
-DELETE FROM money m USING scope_awards a WHERE m.award_key IS NOT DISTINCT FROM a.award_key;
+CREATE OR REPLACE TEMP VIEW money_again AS
+FROM money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key;
+WITH gone AS (DELETE FROM money m USING scope_awards a WHERE m.award_key IS NOT DISTINCT FROM a.award_key
+              RETURNING m.*)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money', -1);
 INSERT INTO money FROM money_in_scope;
+INSERT INTO digest_changes BY NAME FROM row_sums('money_again', 'money', 1);
 
 -- Subawards, each with the prime recipient and the subrecipient organizations.
 CREATE OR REPLACE TABLE subawards AS

@@ -73,6 +73,10 @@ FROM cleaned
 WHERE name IS NOT NULL AND (uei IS NOT NULL OR duns IS NOT NULL)
 GROUP BY ALL;
 CREATE TABLE IF NOT EXISTS context_record_parts AS FROM context_record_parts_in_scope LIMIT 0;
-DELETE FROM context_record_parts
+CREATE OR REPLACE TEMP VIEW context_record_parts_again AS FROM context_record_parts
 WHERE sha256 IN (SELECT sha256 FROM scope_files) OR duns IN (SELECT duns FROM moved_duns);
+WITH gone AS (DELETE FROM context_record_parts
+              WHERE sha256 IN (SELECT sha256 FROM scope_files) OR duns IN (SELECT duns FROM moved_duns) RETURNING *)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'context_record_parts', -1);
 INSERT INTO context_record_parts FROM context_record_parts_in_scope;
+INSERT INTO digest_changes BY NAME FROM row_sums('context_record_parts_again', 'context_record_parts', 1);

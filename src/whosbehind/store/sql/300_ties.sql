@@ -31,10 +31,16 @@ SELECT
     NULL, p.as_of, p.as_of, NULL, 'B'
 FROM reported_parents p;
 CREATE TABLE IF NOT EXISTS contract_evidence AS FROM contract_evidence_in_scope LIMIT 0;
-DELETE FROM contract_evidence c USING scope_awards a
-WHERE c.kind = 'prime_contract' AND c.award_key IS NOT DISTINCT FROM a.award_key;
-DELETE FROM contract_evidence WHERE kind <> 'prime_contract';
+CREATE OR REPLACE TEMP VIEW contract_evidence_again AS FROM contract_evidence c
+WHERE c.kind <> 'prime_contract' OR c.award_key IN (SELECT award_key FROM scope_awards)
+   OR (c.award_key IS NULL AND EXISTS (SELECT 1 FROM scope_awards WHERE award_key IS NULL));
+WITH gone AS (DELETE FROM contract_evidence c USING scope_awards a
+              WHERE c.kind = 'prime_contract' AND c.award_key IS NOT DISTINCT FROM a.award_key RETURNING c.*)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'contract_evidence', -1);
+WITH gone AS (DELETE FROM contract_evidence WHERE kind <> 'prime_contract' RETURNING *)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'contract_evidence', -1);
 INSERT INTO contract_evidence FROM contract_evidence_in_scope;
+INSERT INTO digest_changes BY NAME FROM row_sums('contract_evidence_again', 'contract_evidence', 1);
 
 -- Stored totals: obligations by family, sub-agency and fiscal year. `whosbehind check` reconciles them
 -- with the raw rows.

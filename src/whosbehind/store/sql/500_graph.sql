@@ -130,10 +130,17 @@ WHERE coalesce(s.canonical_id, i.source_id) <> coalesce(t.canonical_id, i.target
 CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
 -- Kept: a prime award's evidence from the award files (curated claims of that kind have no source_format), for
 -- the awards out of scope. Everything else is deleted here and made again.
-DELETE FROM evidence e USING graph_scope_awards a
-WHERE e.kind = 'prime_contract' AND e.source_format IS NOT NULL AND e.award_key IS NOT DISTINCT FROM a.award_key;
-DELETE FROM evidence WHERE kind <> 'prime_contract' OR source_format IS NULL;
+CREATE OR REPLACE TEMP VIEW evidence_again AS FROM evidence e
+WHERE e.kind <> 'prime_contract' OR e.source_format IS NULL OR e.award_key IN (SELECT award_key FROM graph_scope_awards)
+   OR (e.award_key IS NULL AND EXISTS (SELECT 1 FROM graph_scope_awards WHERE award_key IS NULL));
+WITH gone AS (DELETE FROM evidence e USING graph_scope_awards a
+              WHERE e.kind = 'prime_contract' AND e.source_format IS NOT NULL
+                AND e.award_key IS NOT DISTINCT FROM a.award_key RETURNING e.*)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'evidence', -1);
+WITH gone AS (DELETE FROM evidence WHERE kind <> 'prime_contract' OR source_format IS NULL RETURNING *)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'evidence', -1);
 INSERT INTO evidence FROM evidence_in_scope;
+INSERT INTO digest_changes BY NAME FROM row_sums('evidence_again', 'evidence', 1);
 
 -- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
 -- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
@@ -193,9 +200,14 @@ FROM (
     GROUP BY o.canonical_id, m.award_key
 );
 CREATE TABLE IF NOT EXISTS organization_awards AS FROM organization_awards_in_scope LIMIT 0;
-DELETE FROM organization_awards w USING graph_scope_awards a WHERE w.award_key IS NOT DISTINCT FROM a.award_key;
+CREATE OR REPLACE TEMP VIEW organization_awards_again AS
+FROM organization_awards w SEMI JOIN graph_scope_awards a ON w.award_key IS NOT DISTINCT FROM a.award_key;
+WITH gone AS (DELETE FROM organization_awards w USING graph_scope_awards a
+              WHERE w.award_key IS NOT DISTINCT FROM a.award_key RETURNING w.*)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'organization_awards', -1);
 -- in organization order, so that reading one organization's awards skips most of the table
 INSERT INTO organization_awards FROM organization_awards_in_scope ORDER BY organization_id;
+INSERT INTO digest_changes BY NAME FROM row_sums('organization_awards_again', 'organization_awards', 1);
 
 -- The evidence touching one node, either side: two equality scans read far less than one scan with OR.
 CREATE OR REPLACE MACRO node_evidence(node) AS TABLE
