@@ -39,17 +39,16 @@ def covered_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def compute(con: duckdb.DuckDBPyConnection, *, known: frozenset[str] = frozenset()
             ) -> list[tuple[str, str, int, int]]:
-    """(table, column or (row) or (definition), rows, digest) for every covered table and view but those ``known``."""
-    out: list[tuple[str, str, int, int]] = []
+    """(table, column or (row) or (definition), rows, digest) for every covered table and view but the tables
+    ``known``, also left in the temp table digest_now."""
+    con.execute("CREATE OR REPLACE TEMP TABLE digest_now "
+                "(table_name VARCHAR, column_name VARCHAR, rows BIGINT, digest HUGEINT)")
     for table in covered_tables(con):
         if table not in known:
             # hash() of a row or value, summed as a 128-bit integer: the same rows in any order give the same sum.
-            out.extend(con.execute("FROM row_sums(?, ?, 1)", [table, table]).fetchall())
-    for name, sql in con.execute(
-            "SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND NOT internal ORDER BY view_name").fetchall():
-        out.append((name, DEFINITION, 0, int(con.execute("SELECT hash(?)::HUGEINT", [sql]).fetchone()[0])))
-    return out
+            con.execute("INSERT INTO digest_now FROM row_sums(?, ?, 1)", [table, table])
+    con.execute("INSERT INTO digest_now " + db.query_text("digest_views"))
+    return con.execute("FROM digest_now").fetchall()
 
 
 def begin(con: duckdb.DuckDBPyConnection) -> None:
@@ -66,15 +65,18 @@ def begin(con: duckdb.DuckDBPyConnection) -> None:
 
 def record(con: duckdb.DuckDBPyConnection) -> None:
     """Store the digest of the derived tables as they are now (the end of a run that wrote them)."""
-    updated: list[tuple[str, str, int, int]] = []
+    known: frozenset[str] = frozenset()
     if has_table(con, "digest_changes", temporary=True):
-        updated = con.execute(db.query_text("digest_updated"), {"tables": covered_tables(con)}).fetchall()
-    found = updated + compute(con, known=frozenset(t for t, *_ in updated))
-    con.execute(f"CREATE OR REPLACE TABLE {TABLE} (table_name VARCHAR, column_name VARCHAR, rows BIGINT, "
-                "digest HUGEINT, duckdb_version VARCHAR)")
-    con.executemany(f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?)",
-                    [(*f, duckdb.__version__) for f in found])
-    con.execute("DROP TABLE IF EXISTS temp.digest_changes")  # the next derive starts from what is stored now
+        con.execute("CREATE OR REPLACE TEMP TABLE digest_updated AS " + db.query_text("digest_updated"),
+                    {"tables": covered_tables(con)})
+        known = frozenset(r[0] for r in con.execute("SELECT DISTINCT table_name FROM digest_updated").fetchall())
+    compute(con, known=known)
+    if known:
+        con.execute("INSERT INTO digest_now FROM digest_updated")
+    con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT *, ?::VARCHAR AS duckdb_version FROM digest_now",
+                [duckdb.__version__])
+    # the next derive starts from what is stored now
+    con.execute("DROP TABLE IF EXISTS temp.digest_changes; DROP TABLE IF EXISTS temp.digest_updated")
 
 
 def recorded_version(con: duckdb.DuckDBPyConnection) -> str | None:
