@@ -69,6 +69,26 @@ INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money', -1);
 INSERT INTO money FROM money_in_scope;
 INSERT INTO digest_changes BY NAME FROM row_sums('money_again', 'money', 1);
 
+-- The names each award's rows write (recipient, reported parent), kept per award like the money, so that a scoped
+-- derive cleans only the names of the awards in scope; org_names adds them up.
+CREATE OR REPLACE TEMP VIEW money_names_in_scope AS
+SELECT award_key, id, name, count(*) AS n, max(action_date) AS last_seen FROM (
+    SELECT award_key, recipient_id AS id, clean_name(recipient_name) AS name, action_date
+    FROM money_again WHERE NOT individual
+    UNION ALL
+    SELECT award_key, reported_parent_id, clean_name(parent_name), action_date
+    FROM money_again WHERE reported_parent_id IS NOT NULL
+) WHERE id IS NOT NULL AND name IS NOT NULL
+GROUP BY ALL;
+CREATE TABLE IF NOT EXISTS money_names AS FROM money_names_in_scope LIMIT 0;
+CREATE OR REPLACE TEMP VIEW money_names_again AS
+FROM money_names n SEMI JOIN scope_awards a ON n.award_key IS NOT DISTINCT FROM a.award_key;
+WITH gone AS (DELETE FROM money_names n USING scope_awards a WHERE n.award_key IS NOT DISTINCT FROM a.award_key
+              RETURNING n.*)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money_names', -1);
+INSERT INTO money_names FROM money_names_in_scope;
+INSERT INTO digest_changes BY NAME FROM row_sums('money_names_again', 'money_names', 1);
+
 -- Subawards, each with the prime recipient and the subrecipient organizations.
 CREATE OR REPLACE TABLE subawards AS
 SELECT
@@ -106,11 +126,7 @@ QUALIFY row_number() OVER (
 -- Every name an organization appears under, with where it was seen.
 CREATE OR REPLACE TABLE org_names AS
 SELECT id, name, sum(n) AS n_rows, max(last_seen) AS last_seen FROM (
-    SELECT recipient_id AS id, clean_name(recipient_name) AS name, count(*) AS n, max(action_date) AS last_seen
-    FROM money WHERE NOT individual GROUP BY ALL
-    UNION ALL
-    SELECT reported_parent_id, clean_name(parent_name), count(*), max(action_date)
-    FROM money WHERE reported_parent_id IS NOT NULL GROUP BY ALL
+    SELECT id, name, n, last_seen FROM money_names
     UNION ALL
     SELECT prime_id, clean_name(prime_name), count(*), max(action_date) FROM subawards GROUP BY ALL
     UNION ALL

@@ -4,6 +4,7 @@ DROP TABLE IF EXISTS money_rows;
 DROP TABLE IF EXISTS money_set_aside;
 DROP TABLE IF EXISTS counted_money;
 DROP TABLE IF EXISTS money;
+DROP TABLE IF EXISTS money_names;
 DROP TABLE IF EXISTS product_mention_rows;
 DROP TABLE IF EXISTS context_record_parts;
 DROP TABLE IF EXISTS contract_evidence;
