@@ -66,9 +66,10 @@ cleaned AS (
     WHERE m._sha256 IN (SELECT sha256 FROM scope_files) OR duns_key(m.duns) IN (SELECT duns FROM moved_duns)
 )
 SELECT sha256, name, address, city, state, zip5, country, naics_code, agency, uei, duns, org_id,
-       min(naics) AS naics, list_distinct(list(source)) AS sources, count(*) AS n_rows,
+       -- sorted: list_distinct keeps no order, and a part must be the same whichever derive made it
+       min(naics) AS naics, list_sort(list_distinct(list(source))) AS sources, count(*) AS n_rows,
        min(first_date) AS first_date, max(last_date) AS last_date,
-       list_distinct(list_concat(list(phone), list(fax))) AS phones
+       list_sort(list_distinct(list_concat(list(phone), list(fax)))) AS phones
 FROM cleaned
 WHERE name IS NOT NULL AND (uei IS NOT NULL OR duns IS NOT NULL)
 GROUP BY ALL;
