@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from whosbehind.sources import curated
 
 REFERENCE = resources.files("whosbehind.resolve").joinpath("reference")
 CURATED = resources.files("whosbehind").joinpath("curated")
@@ -244,7 +244,7 @@ def _citations(entry: dict[str, Any], where: str, sources: dict[str, str] | None
 
 def read_ownership(text: str, source: str = "ownership.yaml") -> Ownership:
     """Parse and check the curated ownership file; a bad entry is an error naming the entry, never skipped."""
-    doc = yaml.safe_load(text) or {}
+    doc = curated.read_yaml(text) or {}
     sources: dict[str, str] = {}
     for i, c in enumerate(doc.get("sources") or [], start=1):
         if not c.get("key"):
@@ -303,7 +303,7 @@ class Brand:
 
 
 def read_brands(text: str, source: str = "brands.yaml") -> list[Brand]:
-    doc = yaml.safe_load(text) or {}
+    doc = curated.read_yaml(text) or {}
     out = []
     for i, e in enumerate(doc.get("brands") or [], start=1):
         where = f"{source} entry {i}"

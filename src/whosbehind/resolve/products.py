@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from whosbehind import settings
 from whosbehind.errors import WhosbehindError
+from whosbehind.sources import curated
 from whosbehind.store import db
 
 LEXICON = Path(__file__).resolve().parents[1] / "curated" / "products.yaml"
@@ -141,7 +142,7 @@ def load_lexicon(path: Path | None = None, entity_ids: set[str] | None = None) -
     """Read and check the lexicon; a bad file is one readable error naming the file and the entry."""
     path = path or lexicon_path()
     try:
-        doc = yaml.safe_load(path.read_text("utf-8")) or {}
+        doc = curated.read_yaml(path.read_text("utf-8")) or {}
         parsed = LexiconFile.model_validate(doc)
     except (OSError, yaml.YAMLError) as exc:
         raise WhosbehindError(f"{path}: cannot read the product lexicon: {' '.join(str(exc).split())}") from exc

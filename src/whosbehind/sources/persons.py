@@ -134,9 +134,10 @@ def _curated_organizations() -> frozenset[str]:
     import yaml
 
     from whosbehind.resolve.families import curated_text
+    from whosbehind.sources.curated import read_yaml
 
     try:
-        doc = yaml.safe_load(curated_text("ownership.yaml")) or {}
+        doc = read_yaml(curated_text("ownership.yaml")) or {}
     except (OSError, yaml.YAMLError):
         return frozenset()
     names = [o.get("name") for key in ("organizations", "unresolved") for o in (doc.get(key) or [])
