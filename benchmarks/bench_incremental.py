@@ -320,20 +320,21 @@ The derive, step by step: (F) full, (I) scoped (`build.derive` given the files j
 
 What is scoped: an ingest whose new files all hold award rows, into tables this very code derived
 (`db.code_fingerprint`), makes again only what the awards those files hold (plus the awards of any DUNS whose
-UEI the new rows change) can change: which copy of a row counts and the `money` rows (steps 100-200), the
-records name resolution reads (step 205, kept in parts per source file), the product reading, a prime award's
-evidence (300, 500) and the organizations' awards (500), with the awards of any record resolution moves to
-another organization; the build record of `changes` compares those awards alone, and publishing renders again
-only the pages whose answers changed. Still made whole on every derive: organizations and the names they were
-written under (200), name resolution's scoring (Splink, over every name), families (220), the totals by
-record, organization and family, the ties, evidence other than prime awards, the lookup index, every answer
-(computed, then compared), and the digest `check` verifies.
+UEI the new rows change) can change: which copy of a row counts and the `money` rows (steps 100-200), the names
+each award's rows write (200, added up into `org_names`), the records name resolution reads (step 205, kept in
+parts per source file), the product reading, a prime award's evidence (300, 500) and the organizations' awards
+(500), with the awards of any record resolution moves to another organization; the build record of `changes`
+compares those awards alone, and publishing renders again only the pages whose answers changed. The digest
+`check` verifies is brought up to date from the rows those steps removed and added; the other tables' digests
+are computed whole. Still made whole on every derive: organizations (200), name resolution's scoring (Splink,
+over every name), families (220), the totals by record, organization and family, the ties, evidence other than
+prime awards, the lookup index and every answer (computed, then compared).
 
-Why the target is not met: the copy of the file for the all-or-nothing swap, the digest of every derived table
-and starting the process took {fixed:.1f} s here, {100 * fixed / r['full_derive_process_s']:.0f}% of (F) on their own;
-the steps still made whole and computing every answer take most of the rest (tables above). Reaching 10% needs
-each of those to work on the changed awards and organizations alone, the digest to be brought up to date by
-the rows removed and added rather than recomputed, and a swap that does not copy the whole file.
+Why the target is not met: the copy of the file for the all-or-nothing swap, the digest and starting the
+process took {fixed:.1f} s here, {100 * fixed / r['full_derive_process_s']:.0f}% of (F) on their own; the steps still
+made whole and computing every answer take most of the rest (tables above). Reaching 10% needs each of those to
+work on the changed awards and organizations alone (answers: the organizations whose family, ties, evidence or
+why-paths the changed awards reach), and a swap that does not copy the whole file.
 {end}"""
     current = RESULTS.read_text("utf-8")
     if begin in current:
