@@ -141,7 +141,7 @@ import json, sys
 from pathlib import Path
 from whosbehind.store import db, digest
 con = db.connect(Path(sys.argv[1]), read_only=True)
-print(json.dumps([p["table"] for p in digest.verify(con)]))
+print(json.dumps([p["table"] or p["problem"] for p in digest.verify(con)]))
 """
 
 

@@ -109,6 +109,7 @@ def _run_ingest(
     command: str,
     as_json: bool,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    derive_all: bool = False,
 ) -> list[FileOutcome]:
     def on_file(outcome: FileOutcome) -> None:
         if not as_json:
@@ -123,7 +124,7 @@ def _run_ingest(
     ) as progress:
         task = progress.add_task("reading", total=total_input_bytes(paths))
         report = ingest_into(
-            db_path, paths, then=then, command=command,
+            db_path, paths, then=then, command=command, derive_all=derive_all,
             processes=os.cpu_count() or 1,  # this command's entry point guards its work: pages rendered per core
             on_bytes=lambda n: progress.advance(task, n),
             on_file=on_file,
@@ -149,9 +150,13 @@ def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="CSV files, zip archives or folders.")],
     db_option: DbOption = None,
     as_json: JsonOption = False,
+    derive_all: Annotated[bool, typer.Option(
+        "--derive-all", help="Derive every table again from the stored rows, even when the files add nothing or "
+        "only awards (after a table was changed by hand, so that `check` passes again once it is put right)."
+    )] = False,
 ) -> None:
     """Store USAspending files (all or nothing) and rebuild organizations, ties and totals."""
-    _run_ingest(paths, _db_path(db_option), "ingest", as_json)
+    _run_ingest(paths, _db_path(db_option), "ingest", as_json, derive_all=derive_all)
 
 
 @app.command("build")
@@ -301,7 +306,8 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
             out.print("all totals reconcile to the cent", style="green")
         elif (report.accounted and not report.total_mismatches and not report.file_count_mismatches
               and not report.value_mismatches and not report.vocabulary_problems):
-            out.print("check FAILED: derived tables differ from what their build recorded", style="red")
+            out.print("check FAILED: derived tables differ from what their build recorded (`whosbehind ingest "
+                      "--derive-all FILE` with a file it holds derives every table again)", style="red")
         else:
             out.print("totals do NOT reconcile", style="red")
     if not report.ok:

@@ -89,3 +89,38 @@ def test_check_fails_on_a_table_or_view_added_after_the_build(copy):
     assert result.exit_code == 1
     assert "hand_made_answers: not made by the build" in result.output
     assert "big_ties: not made by the build" in result.output
+
+
+def test_a_hand_edit_stays_named_after_a_scoped_ingest_until_every_table_is_derived_again(copy, tmp_path):
+    """An ingest that derives only its files' awards brings the digest up to date from the rows it removed and
+    added; a row edited by hand before it is still named afterwards, even when the ingest put the row right, and
+    `ingest --derive-all` (a file the database holds: nothing added) derives and records everything again."""
+    from fresh_helpers import modification_file
+
+    new_rows, award_key = modification_file(tmp_path / "new_rows.csv")
+    con = duckdb.connect(str(copy.db))
+    con.execute("UPDATE money SET description = 'edited by hand' WHERE award_key = ?", [award_key])
+    con.close()
+    assert "money: changed after the build" in copy.run("check").output
+    assert copy.json("ingest", str(new_rows))["scoped"] is True
+    con = duckdb.connect(str(copy.db), read_only=True)
+    edited = con.execute("SELECT count(*) FROM money WHERE description = 'edited by hand'").fetchone()[0]
+    con.close()
+    assert edited == 0  # the scoped derive made the award's rows again from the stored raw rows
+    result = copy.run("check")
+    assert result.exit_code == 1 and "money: changed after the build" in result.output
+    assert "ingest --derive-all" in result.output
+    again = copy.json("ingest", "--derive-all", str(new_rows))
+    assert again["rows_added"] == 0 and again["derived"] is True and again["scoped"] is False
+    result = copy.run("check")
+    assert result.exit_code == 0, result.output
+    assert "every derived table is as its build recorded it" in result.output
+
+
+def test_a_table_added_by_hand_with_a_dot_in_its_name_is_named(copy):
+    con = duckdb.connect(str(copy.db))
+    con.execute('CREATE TABLE "notes.2024" (x INTEGER)')
+    con.close()
+    result = copy.run("check")
+    assert result.exit_code == 1
+    assert "notes.2024: not made by the build" in result.output

@@ -10,9 +10,12 @@ Covered: every table and view of the database except the raw tables (``raw_*``, 
 came, which the money check reads again), ``source_files``, ``runs`` and this digest itself. The list is read
 from DuckDB's catalog, so a table added by a later build step is covered without being named here.
 
-Sums of row hashes add up, so a table a derive keeps (store/sql/scope_added.sql) need not be read again: its steps
-sum the rows they remove and add as they go (``begin``, macro ``row_sums``), and ``record`` adds that to the digest
-stored before. Every other table is read whole.
+Sums of row hashes add up, so the large tables a derive keeps (store/sql/scope_added.sql: the money, names,
+resolution's records, evidence and organizations' awards) need not be read again: their steps sum the rows they
+remove and add as they go (``begin``, macro ``row_sums``), and ``record`` adds that to the digest stored before.
+Every other table is read whole. A table changed by hand stays different from its digest after such an update
+(the sums carry the difference on), so `check` keeps naming it until a full derive
+(`whosbehind ingest --derive-all`) reads every table again.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from typing import Any
 import duckdb
 
 from whosbehind.store import db
-from whosbehind.store.db import has_table
 
 TABLE = "derived_digests"
 NOT_DERIVED = ("source_files", "runs", TABLE)
@@ -46,7 +48,7 @@ def compute(con: duckdb.DuckDBPyConnection, *, known: frozenset[str] = frozenset
     for table in covered_tables(con):
         if table not in known:
             # hash() of a row or value, summed as a 128-bit integer: the same rows in any order give the same sum.
-            con.execute("INSERT INTO digest_now FROM row_sums(?, ?, 1)", [table, table])
+            con.execute("INSERT INTO digest_now FROM row_sums(?, ?, 1)", [db.quote(table), table])
     con.execute("INSERT INTO digest_now " + db.query_text("digest_views"))
     return con.execute("FROM digest_now").fetchall()
 
@@ -55,7 +57,7 @@ def begin(con: duckdb.DuckDBPyConnection) -> None:
     """Before the steps of a derive run: start summing what they change (store/sql/digest_begin.sql), or, in a
     later derive of the same connection, start the tables dropped since from nothing (digest_continue.sql)."""
     tables = covered_tables(con)
-    if has_table(con, "digest_changes", temporary=True):
+    if db.has_table(con, "digest_changes", temporary=True):
         con.execute(db.sql_text("digest_continue"), [tables])
     else:
         con.execute(db.sql_text("digest_begin"))
@@ -64,9 +66,10 @@ def begin(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def record(con: duckdb.DuckDBPyConnection) -> None:
-    """Store the digest of the derived tables as they are now (the end of a run that wrote them)."""
+    """Store the digest of the derived tables at the end of a run that wrote them: for a table whose every change
+    since the stored digest was summed (``begin``), that digest plus the changes; for the others, computed."""
     known: frozenset[str] = frozenset()
-    if has_table(con, "digest_changes", temporary=True):
+    if db.has_table(con, "digest_changes", temporary=True):
         con.execute("CREATE OR REPLACE TEMP TABLE digest_updated AS " + db.query_text("digest_updated"),
                     {"tables": covered_tables(con)})
         known = frozenset(r[0] for r in con.execute("SELECT DISTINCT table_name FROM digest_updated").fetchall())
@@ -76,12 +79,13 @@ def record(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT *, ?::VARCHAR AS duckdb_version FROM digest_now",
                 [duckdb.__version__])
     # the next derive starts from what is stored now
-    con.execute("DROP TABLE IF EXISTS temp.digest_changes; DROP TABLE IF EXISTS temp.digest_updated")
+    con.execute("DROP TABLE IF EXISTS temp.digest_changes; DROP TABLE IF EXISTS temp.digest_updated; "
+                "DROP TABLE IF EXISTS temp.digest_now")
 
 
 def recorded_version(con: duckdb.DuckDBPyConnection) -> str | None:
     """The DuckDB version that recorded the digest, or None when none was recorded."""
-    if not has_table(con, TABLE):
+    if not db.has_table(con, TABLE):
         return None
     found = con.execute(f"SELECT any_value(duckdb_version) FROM {TABLE}").fetchone()
     return found[0] if found else None
@@ -97,8 +101,8 @@ def verify(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     version = recorded_version(con)
     if version is None:
         return [{"table": None, "problem": "no digest of the derived tables was recorded (built by an earlier "
-                 "version): run `whosbehind ingest` with a file it holds, or `whosbehind build`, to derive and "
-                 "record them again"}]
+                 "version, or derived by a run that did not record one): run `whosbehind ingest` with a file it "
+                 "holds, or `whosbehind build`, to derive and record them again"}]
     if version != duckdb.__version__:
         return [{"table": None, "problem": f"the digest was recorded by DuckDB {version} and this is DuckDB "
                  f"{duckdb.__version__}, whose hashes differ: run `whosbehind ingest` with a file it holds, or "

@@ -53,6 +53,7 @@ def ingest(
     on_file: Callable[[FileOutcome], None] = lambda f: None,
     on_stage: Callable[[str], None] = lambda s: None,
     workdir: Path | None = None,
+    derive_all: bool = False,  # derive every table again, whatever was added (`ingest --derive-all`)
 ) -> IngestReport:
     files = expand_paths(paths)
     started = datetime.now().replace(microsecond=0)
@@ -89,11 +90,11 @@ def ingest(
             # Nothing new, but tables derived by another version, names classified again, or no digest `check`
             # can verify by: derive them again from the raw rows so they can be read.
             current = db.derived_layout(con) == db.DERIVED_LAYOUT and digest.is_current(con)
-            if added or reclassified or not current:
+            if added or reclassified or not current or derive_all:
                 on_stage("rebuilding organizations, ties and totals")
                 # build.derive: the numbered steps and name resolution; given the files just stored, it may
                 # derive the money of their awards alone (when the rest was derived by this code)
-                scoped = derive(con, added=new_files if current and not reclassified else None)
+                scoped = derive(con, added=new_files if current and not (reclassified or derive_all) else None)
                 report.derived, report.scoped = True, bool(scoped)
             con.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?, ?)",

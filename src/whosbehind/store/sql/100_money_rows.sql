@@ -114,8 +114,9 @@ SELECT
 FROM unified u JOIN source_files f ON f.sha256 = u.sha256;
 
 CREATE TABLE IF NOT EXISTS money_rows AS FROM money_rows_in_scope LIMIT 0;
--- Here and in every table a scoped derive keeps, the rows made again replace those an earlier derive left, and
--- digest_changes sums both (the rows removed, then the rows now in scope: store/digest.py).
+-- Here and in every large table a scoped derive keeps, the rows made again replace those an earlier derive left,
+-- and digest_changes sums both (the rows removed, then the rows now in scope, <table>_again: store/digest.py).
+-- The small kept tables (product_mention_rows, node_canonical) capture nothing: their digest is computed whole.
 CREATE OR REPLACE TEMP VIEW money_rows_again AS FROM money_rows WHERE sha256 IN (SELECT sha256 FROM scope_files);
 WITH gone AS (DELETE FROM money_rows WHERE sha256 IN (SELECT sha256 FROM scope_files) RETURNING *)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money_rows', -1);

@@ -70,7 +70,8 @@ INSERT INTO money FROM money_in_scope;
 INSERT INTO digest_changes BY NAME FROM row_sums('money_again', 'money', 1);
 
 -- The names each award's rows write (recipient, reported parent), kept per award like the money, so that a scoped
--- derive cleans only the names of the awards in scope; org_names adds them up.
+-- derive cleans only the names of the awards in scope; org_names adds them up. money_again: the money rows of
+-- the awards in scope, as just inserted (read here after the INSERT above, like its digest capture).
 CREATE OR REPLACE TEMP VIEW money_names_in_scope AS
 SELECT award_key, id, name, count(*) AS n, max(action_date) AS last_seen FROM (
     SELECT award_key, recipient_id AS id, clean_name(recipient_name) AS name, action_date
