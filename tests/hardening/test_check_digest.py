@@ -24,6 +24,15 @@ def copy(built, tmp_path):
     return built_copy
 
 
+def _check_after(copy, *statements: str):
+    """`whosbehind check` of the copy after these statements changed it by hand."""
+    con = duckdb.connect(str(copy.db))
+    for statement in statements:
+        con.execute(statement)
+    con.close()
+    return copy.run("check")
+
+
 def _tamper_one_value(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
     """Change one value of the first row of `table`; the column changed, or None if none could be."""
     columns = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
@@ -69,10 +78,7 @@ def test_a_changed_value_in_any_derived_table_is_named(copy):
 
 
 def test_check_fails_when_tie_amounts_are_inflated(copy):
-    con = duckdb.connect(str(copy.db))
-    con.execute("UPDATE ties SET amount = amount * 10")
-    con.close()
-    result = copy.run("check")
+    result = _check_after(copy, "UPDATE ties SET amount = amount * 10")
     assert result.exit_code == 1
     assert "changed: ties: changed after the build: values changed in amount" in result.output
     report = copy.run("check", "--json")
@@ -81,11 +87,8 @@ def test_check_fails_when_tie_amounts_are_inflated(copy):
 
 
 def test_check_fails_on_a_table_or_view_added_after_the_build(copy):
-    con = duckdb.connect(str(copy.db))
-    con.execute("CREATE TABLE hand_made_answers AS SELECT id, name FROM organizations")
-    con.execute("CREATE VIEW big_ties AS SELECT * FROM ties WHERE amount > 1000")
-    con.close()
-    result = copy.run("check")
+    result = _check_after(copy, "CREATE TABLE hand_made_answers AS SELECT id, name FROM organizations",
+                          "CREATE VIEW big_ties AS SELECT * FROM ties WHERE amount > 1000")
     assert result.exit_code == 1
     assert "hand_made_answers: not made by the build" in result.output
     assert "big_ties: not made by the build" in result.output
@@ -98,10 +101,8 @@ def test_a_hand_edit_stays_named_after_a_scoped_ingest_until_every_table_is_deri
     from fresh_helpers import modification_file
 
     new_rows, award_key = modification_file(tmp_path / "new_rows.csv")
-    con = duckdb.connect(str(copy.db))
-    con.execute("UPDATE money SET description = 'edited by hand' WHERE award_key = ?", [award_key])
-    con.close()
-    assert "money: changed after the build" in copy.run("check").output
+    edit = f"UPDATE money SET description = 'edited by hand' WHERE award_key = '{award_key}'"
+    assert "money: changed after the build" in _check_after(copy, edit).output
     assert copy.json("ingest", str(new_rows))["scoped"] is True
     con = duckdb.connect(str(copy.db), read_only=True)
     edited = con.execute("SELECT count(*) FROM money WHERE description = 'edited by hand'").fetchone()[0]
@@ -118,9 +119,6 @@ def test_a_hand_edit_stays_named_after_a_scoped_ingest_until_every_table_is_deri
 
 
 def test_a_table_added_by_hand_with_a_dot_in_its_name_is_named(copy):
-    con = duckdb.connect(str(copy.db))
-    con.execute('CREATE TABLE "notes.2024" (x INTEGER)')
-    con.close()
-    result = copy.run("check")
+    result = _check_after(copy, 'CREATE TABLE "notes.2024" (x INTEGER)')
     assert result.exit_code == 1
     assert "notes.2024: not made by the build" in result.output
