@@ -32,8 +32,8 @@ SELECT
 FROM reported_parents p;
 CREATE TABLE IF NOT EXISTS contract_evidence AS FROM contract_evidence_in_scope LIMIT 0;
 CREATE OR REPLACE TEMP VIEW contract_evidence_again AS FROM contract_evidence c
-WHERE c.kind <> 'prime_contract' OR c.award_key IN (SELECT award_key FROM scope_awards)
-   OR (c.award_key IS NULL AND EXISTS (SELECT 1 FROM scope_awards WHERE award_key IS NULL));
+WHERE c.kind <> 'prime_contract'
+   OR EXISTS (SELECT 1 FROM scope_awards a WHERE a.award_key IS NOT DISTINCT FROM c.award_key);
 WITH gone AS (DELETE FROM contract_evidence c USING scope_awards a
               WHERE c.kind = 'prime_contract' AND c.award_key IS NOT DISTINCT FROM a.award_key RETURNING c.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'contract_evidence', -1);

@@ -131,8 +131,8 @@ CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
 -- Kept: a prime award's evidence from the award files (curated claims of that kind have no source_format), for
 -- the awards out of scope. Everything else is deleted here and made again.
 CREATE OR REPLACE TEMP VIEW evidence_again AS FROM evidence e
-WHERE e.kind <> 'prime_contract' OR e.source_format IS NULL OR e.award_key IN (SELECT award_key FROM graph_scope_awards)
-   OR (e.award_key IS NULL AND EXISTS (SELECT 1 FROM graph_scope_awards WHERE award_key IS NULL));
+WHERE e.kind <> 'prime_contract' OR e.source_format IS NULL
+   OR EXISTS (SELECT 1 FROM graph_scope_awards a WHERE a.award_key IS NOT DISTINCT FROM e.award_key);
 WITH gone AS (DELETE FROM evidence e USING graph_scope_awards a
               WHERE e.kind = 'prime_contract' AND e.source_format IS NOT NULL
                 AND e.award_key IS NOT DISTINCT FROM a.award_key RETURNING e.*)
