@@ -39,18 +39,21 @@ def covered_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
         [list(NOT_DERIVED)]).fetchall()]
 
 
-def compute(con: duckdb.DuckDBPyConnection, *, known: frozenset[str] = frozenset()
-            ) -> list[tuple[str, str, int, int]]:
-    """(table, column or (row) or (definition), rows, digest) for every covered table and view but the tables
-    ``known``, also left in the temp table digest_now."""
+def compute(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, int]]:
+    """(table, column or (row) or (definition), rows, digest) for every covered table and view."""
+    _compute_into_digest_now(con)
+    return con.execute("FROM digest_now").fetchall()
+
+
+def _compute_into_digest_now(con: duckdb.DuckDBPyConnection, known: frozenset[str] = frozenset()) -> None:
+    """The entries of every covered table and view but the tables ``known``, in the temp table digest_now."""
     con.execute("CREATE OR REPLACE TEMP TABLE digest_now "
                 "(table_name VARCHAR, column_name VARCHAR, rows BIGINT, digest HUGEINT)")
     for table in covered_tables(con):
         if table not in known:
             # hash() of a row or value, summed as a 128-bit integer: the same rows in any order give the same sum.
             con.execute("INSERT INTO digest_now FROM row_sums(?, ?, 1)", [db.quote(table), table])
-    con.execute("INSERT INTO digest_now " + db.query_text("digest_views"))
-    return con.execute("FROM digest_now").fetchall()
+    con.execute("INSERT INTO digest_now " + db.query_text("digest_views"), {"definition": DEFINITION})
 
 
 def begin(con: duckdb.DuckDBPyConnection) -> None:
@@ -73,7 +76,7 @@ def record(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CREATE OR REPLACE TEMP TABLE digest_updated AS " + db.query_text("digest_updated"),
                     {"tables": covered_tables(con)})
         known = frozenset(r[0] for r in con.execute("SELECT DISTINCT table_name FROM digest_updated").fetchall())
-    compute(con, known=known)
+    _compute_into_digest_now(con, known)
     if known:
         con.execute("INSERT INTO digest_now FROM digest_updated")
     con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT *, ?::VARCHAR AS duckdb_version FROM digest_now",
