@@ -276,10 +276,6 @@ def render(r: dict) -> None:
     ident = ("not checked" if r["identity"] is None else
              f"{r['identity']['tables']} derived tables compared, different: {r['identity']['different'] or 'none'}; "
              f"`check` of the digest (I) recorded: {r['identity'].get('digest_problems') or 'no table differs'}")
-    if r["identity"] and "resolution_decisions" in r["identity"]["different"]:
-        ident += (" (`resolution_decisions`, the log of pairs kept apart as unsure, differs between two full derives "
-                  "of the same rows too: resolve/pipeline.py picks among equal pairs; the clusters it decides, "
-                  "`resolution`, are compared with the rest)")
     met = "met" if r["ratio"] <= 0.10 else "not met"
     lf, li = r["load_full"], r["load_ingest"]
     what = "the bundled build's database" if r.get("bundled") else f"the {r['rows']:,}-row database"

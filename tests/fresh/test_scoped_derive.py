@@ -18,11 +18,9 @@ from whosbehind.store import changes, db, digest, ingest
 from whosbehind.web.app import create_app
 
 # Bookkeeping of runs and builds differs by nature, and so does the digest `check` verifies, which covers it (the
-# test checks the digest against the tables instead). The log of pairs resolution keeps apart as "unsure" is not the
-# same from one full derive to the next (resolve/pipeline.py picks among equal pairs); the clusters it decides,
-# `resolution`, are compared with everything else.
+# test checks the digest against the tables instead).
 BOOKKEEPING = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links",
-               "derived_digests", "resolution_decisions"}
+               "derived_digests"}
 
 
 def _differs_from_a_full_derive(db_path: Path, tmp_path: Path) -> list[str]:

@@ -206,3 +206,14 @@ def test_a_legal_form_change_merges_only_at_the_same_street_address() -> None:
     assert context_rules(inc, llc).rule == "legal-form-changed"
     assert context_rules(inc, elsewhere).rule == "legal-form-differs"
     assert decide_records(inc, elsewhere, 1.0, 0.5).judgement is Judgement.UNSURE
+
+
+def test_the_decision_log_does_not_depend_on_the_order_splink_lists_equal_pairs_in() -> None:
+    # Two names of one record pair scored alike (Splink lists pairs in no fixed order): whichever comes first,
+    # the log keeps the same decision, so two builds of the same rows write the same `whosbehind match` log.
+    pairs = [{"org_id_l": "name:ATLANTIC DIVING SUPPLY", "org_id_r": "uei:GAVABYGCURL7", "name_l": left,
+              "name_r": "ATLANTIC DIVING SUPPLY, INC.", "match_probability": 0.99}
+             for left in ("ATLANTIC DIVING SUPPLY", "ATLANTIC DIVING SUPPLY INC")]
+    first, second = model_decisions(pairs), model_decisions(pairs[::-1])
+    assert len(first) == 1
+    assert [(d.pair, d.judgement, d.reason) for d in first] == [(d.pair, d.judgement, d.reason) for d in second]

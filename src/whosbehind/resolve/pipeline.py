@@ -259,8 +259,10 @@ def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None 
     """
     context = context or []
     curated_clusters, _ = build_clusters([*(curated or []), *context])
-    best: dict[tuple[str, str], tuple[int, float, Decision]] = {
-        d.pair: (2, d.score or 0.0, d) for d in context}
+    # per pair: its rank (context first, then positive, then the higher probability, then the text, so that pairs
+    # of names with equal scores, which Splink lists in no fixed order, give every build the same decision)
+    best: dict[tuple[str, str], tuple[tuple[int, float, str], Decision]] = {
+        d.pair: ((2, d.score or 0.0, d.reason), d) for d in context}
     for p in pairs:
         left, right = p["org_id_l"], p["org_id_r"]
         if left == right:
@@ -280,11 +282,11 @@ def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None 
         names = (p["name_l"], p["name_r"]) if a == left else (p["name_r"], p["name_l"])
         dec = Decision(a, b, judgement, f"model:{rule}", MODEL_VERSION,
                        f"{names[0]} ~ {names[1]}: {reason}", score=round(prob, 6))
-        rank = (1 if judgement is Judgement.POSITIVE else 0, prob, dec)
+        rank = (1 if judgement is Judgement.POSITIVE else 0, prob, dec.reason)
         held = best.get((a, b))
-        if held is None or rank[:2] > held[:2]:
-            best[(a, b)] = rank
-    decisions = [v[2] for v in best.values()]
+        if held is None or rank > held[0]:
+            best[(a, b)] = (rank, dec)
+    decisions = [v[1] for v in best.values()]
     # A name that matches several different identified organizations is ambiguous: merge it with none.
     # partners[name id] = the clusters of identifiers (their roots) the name matched
     partners: dict[str, set[str]] = defaultdict(set)
