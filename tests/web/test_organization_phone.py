@@ -78,3 +78,94 @@ def test_largest_awards_are_labelled_cards_on_a_phone_and_a_table_on_a_desktop(c
     assert all(c["display"] == "table-cell" for row in seen["rows"] for c in row), seen["rows"][0]
     assert all(c["before"] in ("none", "normal") for row in seen["rows"] for c in row), seen["rows"][0]
     assert seen["page"] <= 1280, seen["page"]
+
+
+@pytest.fixture(scope="module")
+def tables_orgs(built_db: Path) -> list[str]:
+    """Organizations of the built sample whose pages hold every table an organization page can show: the one with
+    the most subcontracts (totals, subcontracts, sources), and the maker whose products awards to others name most
+    (money through others)."""
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        subs = con.execute("""SELECT source_id FROM ties WHERE kind = 'subcontract' AND source_id LIKE 'uei:%'
+                              GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""").fetchone()
+        maker = con.execute("""SELECT source_id FROM ties WHERE kind = 'named_in_award'
+                               GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""").fetchone()
+    finally:
+        con.close()
+    assert subs and maker
+    return [subs[0], maker[0]]
+
+
+TABLES = """() => Array.from(document.querySelectorAll('main table'), t => {
+    const box = t.closest('.scroll') || t, section = t.closest('section');
+    const cells = Array.from(t.querySelectorAll('tbody td'), td => {
+        const r = td.getBoundingClientRect();
+        return {label: td.dataset.label ?? null, before: getComputedStyle(td, '::before').content,
+                display: getComputedStyle(td).display, left: r.left, right: r.right};
+    });
+    return {section: section ? section.id : null, stacked: t.classList.contains('stack'),
+            head_shown: t.tHead ? getComputedStyle(t.tHead).height !== '1px' : null,
+            scroll: box.scrollWidth, client: box.clientWidth, cells};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_table_of_an_organization_page_scrolls_sideways_on_a_phone(chromium, live, tables_orgs: list[str],
+                                                                       shots: Path, lang: str) -> None:
+    """Totals, money through others, subcontracts and sources, like the largest awards: on a phone each row is a
+    block of labelled values inside the screen; on a desktop a table with its header row."""
+    shots.mkdir(exist_ok=True)
+    for org_id in tables_orgs:
+        for width, height in ((390, 844), (1280, 900)):
+            page = chromium.new_page(viewport={"width": width, "height": height})
+            try:
+                response = page.goto(f"{live.url}/org/{org_id}?lang={lang}")
+                assert response is not None and response.status == 200
+                page.screenshot(path=str(shots / f"tables-{org_id.replace(':', '_')}-{lang}-{width}.png"),
+                                full_page=True)
+                tables = page.evaluate(TABLES)
+                page_width = page.evaluate("document.documentElement.scrollWidth")
+            finally:
+                page.close()
+            sections = {t["section"] for t in tables}
+            assert {"totals", "sources"} <= sections, sections
+            assert page_width <= width
+            for t in tables:
+                assert t["scroll"] <= t["client"], (org_id, width, t["section"], t["scroll"], t["client"])
+                if width == 390 and t["stacked"]:
+                    assert all(c["display"] == "none" or (c["label"] and c["before"] == f'"{c["label"]}: "'
+                                                          and c["left"] >= 0 and c["right"] <= 390)
+                               for c in t["cells"]), (org_id, t["section"], t["cells"][:2])
+                if width == 1280:
+                    assert t["head_shown"] is not False, (org_id, t["section"])
+        # the pages these tables are on hold the subcontracts and the money through others asked for
+        assert sections & {"subcontracts", "through-others"}, (org_id, sections)
+
+
+def test_a_spanish_organization_page_speaks_spanish_about_money_through_others(chromium, live,
+                                                                                tables_orgs: list[str]) -> None:
+    """The maker's page in Spanish: the section on money through others, its table and each tie of a product named
+    in another company's award are in Spanish, with the same figures as the English page."""
+    from whosbehind.web import i18n
+
+    maker = tables_orgs[1]
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{live.url}/org/{maker}?lang=en")
+        english = page.inner_text("#through-others")
+        page.goto(f"{live.url}/org/{maker}?lang=es")
+        spanish = page.inner_text("#through-others")
+        family = page.inner_text("#family-ties") if page.locator("#family-ties").count() else ""
+        ties = page.inner_text("#ties") + family
+    finally:
+        page.close()
+    with i18n.use("es"):
+        paid_to = i18n.gettext("paid to")
+    assert paid_to != "paid to" and paid_to.upper() in spanish.upper()
+    assert "not the prime contractor" in english
+    assert "not the prime contractor" not in spanish and "is not the prime" not in ties
+    assert "An award to" not in ties and "Money that reaches" not in ties
+    # the same figures on both pages
+    figures = sorted(w for w in english.split() if w.startswith("$"))
+    assert figures and figures == sorted(w for w in spanish.split() if w.startswith("$"))

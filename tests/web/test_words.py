@@ -28,6 +28,27 @@ def test_every_string_of_the_pages_has_its_spanish() -> None:
         assert i18n.gettext("Search") == "Buscar"
 
 
+def test_every_string_the_pages_mark_for_translation_is_in_the_spanish_catalog() -> None:
+    """What Babel extracts from the templates and the web code (web/locales/babel.cfg) is what the catalog holds: a
+    string marked in a template but missing from the catalog would show in English on a Spanish page."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    repo = Path(__file__).resolve().parents[2]
+    with (repo / "src/whosbehind/web/locales/babel.cfg").open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    marked = {found[2] for found in extract_from_dir(
+        str(repo), method_map, options_map,
+        directory_filter=lambda d: Path(d).resolve() == repo or Path(d).resolve().is_relative_to(repo / "src"))}
+    with (repo / "src/whosbehind/web/locales/es/LC_MESSAGES/messages.po").open("rb") as f:
+        catalog = read_po(f, locale="es")
+    held = {m.id for m in catalog if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)}
+    assert len(marked) > 250  # the templates and the web code were found
+    assert sorted(map(str, marked - held)) == []
+
+
 def test_language_is_chosen_by_query_then_cookie_then_browser() -> None:
     assert i18n.choose("es", None, None) == "es"
     assert i18n.choose(None, "es", "en-US") == "es"

@@ -44,7 +44,8 @@ def templates() -> Jinja2Templates:
                        grade_label=formatting.grade_label, grade_help=formatting.grade_help,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path,
-                       web_url=formatting.web_url, source_text=formatting.source_text)
+                       web_url=formatting.web_url, source_text=formatting.source_text,
+                       status_label=formatting.status_label, change_label=formatting.change_label)
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        years_title=charts.years_title, network_title=charts.network_title,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,

@@ -46,6 +46,33 @@ AGENCY_WORDS = (
 SCREENING_WORDS = (N_("found"), N_("several candidates"), N_("not found"), N_("yes"), N_("no"))
 
 
+# The words the build writes into a tie's status (store/sql/420_evidence_ties.sql, 500_graph.sql: "current",
+# "ended 2017-01-01", "as of 2023-10-10", "current; not in the latest snapshot"), shown in the visitor's language;
+# a status of the source's own (a FedRAMP Marketplace status such as "FedRAMP Authorized") is shown as published.
+STATUS_WORDS = {"current": N_("current"), "ended": N_("ended"), "reported": N_("reported"),
+                "not in the latest snapshot": N_("not in the latest snapshot"),
+                "not_established": N_("not established")}
+DATED_STATUS = {"ended": N_("ended %(date)s"), "as of": N_("as of %(date)s")}
+# A change between builds (store/changes.py), in the visitor's language.
+CHANGE_WORDS = {"appeared": N_("appeared"), "disappeared": N_("disappeared"), "changed": N_("changed")}
+
+
+def status_label(status: str | None) -> str:
+    """A tie's status in the page's language: each part the build wrote is translated, a source's own kept."""
+    parts = []
+    for part in (status or "").split("; "):
+        dated = re.fullmatch(r"(ended|as of) (\d{4}-\d{2}-\d{2})", part)
+        if dated:
+            parts.append(_(DATED_STATUS[dated[1]]) % {"date": dated[2]})
+        else:
+            parts.append(_(STATUS_WORDS[part]) if part in STATUS_WORDS else part)
+    return "; ".join(p for p in parts if p)
+
+
+def change_label(change: str | None) -> str:
+    return _(CHANGE_WORDS[change]) if change in CHANGE_WORDS else (change or "")
+
+
 def kind_title(kind: str | None) -> str:
     return _(KIND_TITLES.get(kind or "", (kind or "").replace("_", " ")))
 

@@ -3,8 +3,10 @@ cookie a choice leaves, then the browser's Accept-Language; English when none of
 
 The catalogs are the ``.po`` files in ``web/locales/<lang>/LC_MESSAGES/messages.po`` (shipped as package data);
 they are compiled in memory the first time a language is used, so an install from a fresh clone needs no build
-step. To add strings: ``pybabel extract -F src/whosbehind/web/locales/babel.cfg -o messages.pot src/whosbehind``
-then ``pybabel update -i messages.pot -d src/whosbehind/web/locales``.
+step. To add strings, from the repository's root (tests/web/test_words.py fails while one has no Spanish):
+``pybabel extract -F src/whosbehind/web/locales/babel.cfg --no-location --no-wrap -o messages.pot .``, then
+``pybabel update -i messages.pot -d src/whosbehind/web/locales --no-fuzzy-matching --no-wrap``, then write the
+translation of each new ``msgstr ""``.
 """
 
 from __future__ import annotations
