@@ -145,9 +145,10 @@ def test_no_table_of_an_organization_page_scrolls_sideways_on_a_phone(chromium, 
 
 def test_a_spanish_organization_page_speaks_spanish_about_money_through_others(chromium, live,
                                                                                 tables_orgs: list[str]) -> None:
-    """The maker's page in Spanish: the section on money through others, its table and each tie of a product named
-    in another company's award are in Spanish, with the same figures as the English page."""
-    from whosbehind.web import i18n
+    """The maker's page in Spanish: the section on money through others, its table, each tie of a product named
+    in another company's award and each why-path are in Spanish, with the same figures as the English page; so
+    are the why-paths of its one-pager."""
+    from whosbehind.web import formatting, i18n
 
     maker = tables_orgs[1]
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -158,6 +159,15 @@ def test_a_spanish_organization_page_speaks_spanish_about_money_through_others(c
         spanish = page.inner_text("#through-others")
         family = page.inner_text("#family-ties") if page.locator("#family-ties").count() else ""
         ties = page.inner_text("#ties") + family
+        why = page.inner_text("#why")
+        page.goto(f"{live.url}/org/{maker}?lang=en")
+        why_english = page.inner_text("#why")
+        # the English one-pager first: its grade label must not stay English for the Spanish one printed after it
+        page.goto(f"{live.url}/org/{maker}/onepager?lang=en")
+        grade_english = page.inner_text(".figure .grade")
+        page.goto(f"{live.url}/org/{maker}/onepager?lang=es")
+        leaflet = page.inner_text("ol.paths")
+        grade_spanish = page.inner_text(".figure .grade")
     finally:
         page.close()
     with i18n.use("es"):
@@ -169,3 +179,14 @@ def test_a_spanish_organization_page_speaks_spanish_about_money_through_others(c
     # the same figures on both pages
     figures = sorted(w for w in english.split() if w.startswith("$"))
     assert figures and figures == sorted(w for w in spanish.split() if w.startswith("$"))
+    # Why-paths: the words of every step in Spanish, each step's grade with it, the same amounts as in English.
+    english_words = ("USAspending records show", "This is the tie", "is a subsidiary of",
+                     "The FedRAMP Marketplace lists", "is not the prime contractor", "(grade ")
+    assert "USAspending records show" in why_english and "(grade " in why_english
+    for text in (why, leaflet):
+        assert [w for w in english_words if w in text] == []
+        assert "(grado " in text
+    assert sorted(w for w in why.split() if w.startswith("$")) == sorted(w for w in why_english.split()
+                                                                          if w.startswith("$"))
+    with i18n.use("es"):
+        assert grade_spanish == formatting.grade_label("A") != grade_english

@@ -295,7 +295,8 @@ def _step(graph: Graph, e: Edge, evidence: list[dict[str, Any]]) -> dict[str, An
     step: dict[str, Any] = {
         "from": e.source, "from_name": a, "to": e.target, "to_name": b, "kind": kind, "grade": e.grade,
         "source": cited or "the records named in its evidence", "first_date": tie["first_date"],
-        "last_date": tie["last_date"], "amount": tie["amount"], "status": tie["status"], "evidence": evidence,
+        "last_date": tie["last_date"], "amount": tie["amount"], "awards": tie["awards"], "status": tie["status"],
+        "evidence": evidence,
     }
     dated = tie["first_date"] or tie["last_date"]
     when = f" ({tie['first_date'] or '?'} to {tie['last_date'] or '?'})" if dated else ""

@@ -6,11 +6,13 @@ import gc
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import jinja2
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -39,18 +41,31 @@ def templates() -> Jinja2Templates:
     env.add_extension("jinja2.ext.i18n")
     env.autoescape = True
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(money=formatting.money, short_money=formatting.short_money, day=formatting.day,
-                       kind_title=formatting.kind_title, agency_label=formatting.agency_label,
-                       grade_label=formatting.grade_label, grade_help=formatting.grade_help,
+    env.filters.update(money=formatting.money, day=formatting.day,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
-                       evidence_path=formatting.evidence_path,
-                       web_url=formatting.web_url, source_text=formatting.source_text,
-                       status_label=formatting.status_label, change_label=formatting.change_label)
+                       evidence_path=formatting.evidence_path, web_url=formatting.web_url)
+    env.filters.update({name: _in_the_request_language(f) for name, f in (
+        ("short_money", formatting.short_money), ("kind_title", formatting.kind_title),
+        ("agency_label", formatting.agency_label), ("grade_label", formatting.grade_label),
+        ("grade_help", formatting.grade_help), ("source_text", formatting.source_text),
+        ("status_label", formatting.status_label), ("change_label", formatting.change_label))})
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        years_title=charts.years_title, network_title=charts.network_title,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
                        qr_svg=formatting.qr_svg)
     return t
+
+
+def _in_the_request_language(words: Callable[..., str]) -> Callable[..., str]:
+    """A filter whose words are translated: marked as reading the context, so that Jinja never evaluates it once
+    when it compiles a template (as it does a filter on a constant, ``'A' | grade_label``), which would show the
+    language of the first request that rendered the template to every request after it."""
+
+    @jinja2.pass_context
+    def translated(context: Any, value: Any, *args: Any) -> str:
+        return words(value, *args)
+
+    return translated
 
 
 def without_local_paths(message: str, db_path: Path) -> str:
