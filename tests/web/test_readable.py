@@ -170,3 +170,32 @@ def test_spanish_one_pager_pdf_of_geo_group_renders(live, tmp_path: Path) -> Non
     assert "lang=es" in text                                      # the page's address, in the same language
     info = subprocess.run(["pdfinfo", "geo-es.pdf"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in info                           # a one-page leaflet
+
+
+def test_the_leaflets_of_the_organizations_with_the_most_to_say_print_on_one_sheet(live, built_db: Path,
+                                                                                   tmp_path: Path) -> None:
+    """The one-pagers of the three organizations with the longest answers (the most ties, products and sources), on
+    A4 and on letter paper, in English and Spanish: one page each, with their sources and the closing line on it."""
+    import duckdb
+    import httpx
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        largest = [r[0] for r in con.execute(
+            "SELECT id FROM organization_answers ORDER BY octet_length(body) DESC, id LIMIT 3").fetchall()]
+    finally:
+        con.close()
+    for org_id in largest:
+        for lang in ("en", "es"):
+            for paper in ("a4", "letter"):
+                pdf = httpx.get(f"{live.url}/org/{org_id}/onepager.pdf", params={"lang": lang, "paper": paper},
+                                timeout=120)
+                assert pdf.status_code == 200
+                path = tmp_path / f"leaflet-{lang}-{paper}.pdf"
+                path.write_bytes(pdf.content)
+                info = subprocess.run(["pdfinfo", path.name], cwd=tmp_path, capture_output=True, text=True,
+                                      check=True).stdout
+                text = " ".join(subprocess.run(["pdftotext", path.name, "-"], cwd=tmp_path, capture_output=True,
+                                               text=True, check=True).stdout.split())
+                assert "Pages: 1" in " ".join(info.split()), (org_id, lang, paper)
+                assert ("Sources" if lang == "en" else "Fuentes") in text and "/methodology" in text, (org_id, lang)

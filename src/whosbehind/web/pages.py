@@ -102,9 +102,9 @@ def onepager_pdf(request: Request, org_id: str, paper: Literal["a4", "letter"] =
     page_url = i18n.with_lang(site_url(request) + org_path(org_id), lang)
 
     def build() -> bytes:  # the page is rendered only when its PDF is not kept yet
-        org = _org(request, org_id)
-        return onepager.pdf(render(request, "onepager.html", org=org, page_url=page_url, lang=lang, paper=paper,
-                                   printed=_now()).body.decode("utf-8"))
+        org, printed = _org(request, org_id), _now()
+        return onepager.pdf(lambda fit: render(request, "onepager.html", org=org, page_url=page_url, lang=lang,
+                                               paper=paper, printed=printed, fit=fit).body.decode("utf-8"))
 
     pdf = request.app.state.db.remembered(("pdf", org_id, page_url, lang, paper), build)
     filename = "whosbehind-" + "".join(c if c.isalnum() else "-" for c in org_id)[:80] + ".pdf"
