@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 from fastapi.testclient import TestClient
 
 from fresh_helpers import NEW_AWARD, copy_db, modification_file, table_digests
@@ -201,6 +202,27 @@ def test_subawards_or_tables_of_other_code_take_a_full_derive(built_db: Path, tm
         con.execute("UPDATE derived_layout SET code = 'derived by another version'")
         with db.transaction(con):
             build.derive_evidence(con)  # steps 400 on, by this code, over contract tables of the other
+        assert not db.derived_by_this_code(con)
+        path, _ = modification_file(tmp_path / "new_rows.csv")
+        report = ingest.ingest(con, [path], derive=build.derive)
+        assert report.rows_added == 2 and report.derived and report.scoped is False
+    finally:
+        con.close()
+
+
+def test_another_release_of_a_library_takes_a_full_derive(built_db: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables derived under one DuckDB release are not kept by a derive under another: after an upgrade, the next
+    ingest derives every table again."""
+    from importlib import metadata
+
+    con = db.connect(copy_db(built_db, tmp_path))
+    try:
+        assert db.derived_by_this_code(con)
+        installed = metadata.version
+        monkeypatch.setattr(metadata, "version",
+                            lambda name: "0.0.1" if name == "duckdb" else installed(name))
+        assert "duckdb==0.0.1" in db.installed_versions()
         assert not db.derived_by_this_code(con)
         path, _ = modification_file(tmp_path / "new_rows.csv")
         report = ingest.ingest(con, [path], derive=build.derive)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import platform
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 import duckdb
@@ -183,10 +185,12 @@ def mark_derived(con: duckdb.DuckDBPyConnection, *, made_by_this_code: bool = Tr
 def code_fingerprint() -> str:
     """A digest of everything a derive reads besides the stored rows: every file of the package (SQL, Python,
     curated and reference files, the shipped model; the bundled sample aside, which is stored rows) and the
-    curated files the settings put in their place. A scoped derive keeps tables an earlier derive made, so it is
-    allowed only when that derive read all of this as it is now."""
+    curated files the settings put in their place, and the versions of Python and of the libraries the package
+    requires (a DuckDB, Splink or name-parser release can derive the same rows differently). A scoped derive keeps
+    tables an earlier derive made, so it is allowed only when that derive read all of this as it is now."""
     package = Path(str(resources.files("whosbehind")))
     digest = hashlib.sha256()
+    digest.update(b"\0versions\0" + "\n".join(installed_versions()).encode())
     for root in (package, settings.curated_dir(), settings.claims_dir(), settings.products_lexicon()):
         if root is None:
             continue
@@ -198,6 +202,21 @@ def code_fingerprint() -> str:
                 continue
             digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def installed_versions() -> list[str]:
+    """Python's version and the installed version of each library whosbehind requires (extras aside), as
+    ``name==version`` (``name==absent`` for one not installed)."""
+    found = [f"python=={platform.python_version()}"]
+    for requirement in metadata.requires("whosbehind") or []:
+        if "extra ==" in requirement:
+            continue
+        name = re.match(r"[A-Za-z0-9_.\-]+", requirement)[0]  # the name: a requirement starts with it (PEP 508)
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}==absent")
+    return sorted(found)
 
 
 def derived_by_this_code(con: duckdb.DuckDBPyConnection) -> bool:
