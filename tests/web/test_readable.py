@@ -199,3 +199,36 @@ def test_the_leaflets_of_the_organizations_with_the_most_to_say_print_on_one_she
                                                text=True, check=True).stdout.split())
                 assert "Pages: 1" in " ".join(info.split()), (org_id, lang, paper)
                 assert ("Sources" if lang == "en" else "Fuentes") in text and "/methodology" in text, (org_id, lang)
+
+
+# Pages with tables, besides an organization's (tests/web/test_organization_phone.py).
+TABLE_PAGES = ("/", "/search?q=geo&list=1", "/agency/7012", "/org/duns:612706465/evidence", "/methodology", "/api")
+TABLE_BOXES = """() => Array.from(document.querySelectorAll('main table'), t => {
+    const box = t.closest('.scroll') || t;
+    const unlabelled = Array.from(t.querySelectorAll('tbody td'), td => td).filter(td => {
+        const r = td.getBoundingClientRect();
+        return getComputedStyle(td).display !== 'none'
+            && (!td.dataset.label || r.left < 0 || r.right > window.innerWidth);
+    }).length;
+    return {scroll: box.scrollWidth, client: box.clientWidth, rows: t.tBodies[0] ? t.tBodies[0].rows.length : 0,
+            unlabelled};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_table_scrolls_sideways_on_a_phone(chromium, live, shots: Path, lang: str) -> None:
+    """On a 390 px screen every table of these pages is a list of labelled blocks inside the screen: no box to
+    scroll sideways to find an amount, a family or a source."""
+    shots.mkdir(exist_ok=True)
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        for path in TABLE_PAGES:
+            response = page.goto(f"{live.url}{path}{'&' if '?' in path else '?'}lang={lang}")
+            assert response is not None and response.status == 200
+            tables = page.evaluate(TABLE_BOXES)
+            page.screenshot(path=str(shots / f"tables-{path.strip('/').replace('/', '_') or 'home'}-{lang}.png"),
+                            full_page=True)
+            assert tables and any(t["rows"] for t in tables), path
+            assert [t for t in tables if t["scroll"] > t["client"] or t["unlabelled"]] == [], path
+    finally:
+        page.close()
