@@ -217,8 +217,8 @@ TABLE_BOXES = """() => Array.from(document.querySelectorAll('main table'), t => 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_no_table_scrolls_sideways_on_a_phone(chromium, live, shots: Path, lang: str) -> None:
-    """On a 390 px screen every table of these pages is a list of labelled blocks inside the screen: no box to
-    scroll sideways to find an amount, a family or a source."""
+    """On a 390 px screen every table of these pages, and the results of a screened list, is a list of labelled
+    blocks inside the screen: no box to scroll sideways to find an amount, a family or a source."""
     shots.mkdir(exist_ok=True)
     page = chromium.new_page(viewport={"width": 390, "height": 844})
     try:
@@ -230,5 +230,9 @@ def test_no_table_scrolls_sideways_on_a_phone(chromium, live, shots: Path, lang:
                             full_page=True)
             assert tables and any(t["rows"] for t in tables), path
             assert [t for t in tables if t["scroll"] > t["client"] or t["unlabelled"]] == [], path
+        _check_list(page, f"{live.url}/check?lang={lang}")  # a list screened: its results
+        tables = page.evaluate(TABLE_BOXES)
+        assert tables and tables[0]["rows"]
+        assert [t for t in tables if t["scroll"] > t["client"] or t["unlabelled"]] == []
     finally:
         page.close()
