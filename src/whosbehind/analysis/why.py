@@ -294,7 +294,7 @@ def _step(graph: Graph, e: Edge, evidence: list[dict[str, Any]]) -> dict[str, An
     cited = "; ".join(dict.fromkeys(x["source_name"] for x in evidence if x.get("source_name")))
     step: dict[str, Any] = {
         "from": e.source, "from_name": a, "to": e.target, "to_name": b, "kind": kind, "grade": e.grade,
-        "source": cited or "the records named in its evidence", "first_date": tie["first_date"],
+        "source": cited or "the records named in its evidence", "cited": cited, "first_date": tie["first_date"],
         "last_date": tie["last_date"], "amount": tie["amount"], "awards": tie["awards"], "status": tie["status"],
         "evidence": evidence,
     }

@@ -259,8 +259,9 @@ def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None 
     """
     context = context or []
     curated_clusters, _ = build_clusters([*(curated or []), *context])
-    # per pair: its rank (context first, then positive, then the higher probability, then the text, so that pairs
-    # of names with equal scores, which Splink lists in no fixed order, give every build the same decision)
+    # per pair: its rank (context first, then positive, then the higher score as stored, rounded, then the greatest
+    # reason text, so that pairs of names with equal scores, which Splink lists in no fixed order, give every build
+    # the same decision)
     best: dict[tuple[str, str], tuple[tuple[int, float, str], Decision]] = {
         d.pair: ((2, d.score or 0.0, d.reason), d) for d in context}
     for p in pairs:
@@ -282,7 +283,7 @@ def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None 
         names = (p["name_l"], p["name_r"]) if a == left else (p["name_r"], p["name_l"])
         dec = Decision(a, b, judgement, f"model:{rule}", MODEL_VERSION,
                        f"{names[0]} ~ {names[1]}: {reason}", score=round(prob, 6))
-        rank = (1 if judgement is Judgement.POSITIVE else 0, prob, dec.reason)
+        rank = (1 if judgement is Judgement.POSITIVE else 0, round(prob, 6), dec.reason)
         held = best.get((a, b))
         if held is None or rank > held[0]:
             best[(a, b)] = (rank, dec)

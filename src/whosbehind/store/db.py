@@ -43,7 +43,9 @@ MEMORY_LIMIT = settings.memory_limit()
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
-DERIVED_LAYOUT = 9  # 9: handovers from a person withheld at both ends; 8: contact persons withheld; 7: answers
+# 10: why-path steps carry their award count; 9: handovers from a person withheld at both ends; 8: contact persons
+# withheld; 7: answers
+DERIVED_LAYOUT = 10
 
 
 def default_db_path() -> Path:
@@ -204,18 +206,27 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# What a derive's output depends on besides the package's files, when the package's own requirements cannot be read
+# (the code run from a checkout that was never installed).
+DERIVE_LIBRARIES = ("duckdb", "splink", "probablepeople", "fingerprints", "rapidfuzz", "pyyaml", "numpy", "pyarrow")
+
+
 def installed_versions() -> list[str]:
-    """Python's version and the installed version of each library whosbehind requires (extras aside), as
-    ``name==version`` (``name==absent`` for one not installed)."""
+    """Python's version and the installed version of each library whosbehind requires directly (extras aside; the
+    libraries those require are not listed), as ``name==version`` (``name==absent`` for one not installed)."""
+    try:
+        requirements = metadata.requires("whosbehind") or []
+    except metadata.PackageNotFoundError:
+        requirements = list(DERIVE_LIBRARIES)
     found = [f"python=={platform.python_version()}"]
-    for requirement in metadata.requires("whosbehind") or []:
-        if "extra ==" in requirement:
+    for requirement in requirements:
+        name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9_.\-]*)", requirement)  # a requirement starts with its name
+        if name is None or re.search(r"\bextra\s*==", requirement):
             continue
-        name = re.match(r"[A-Za-z0-9_.\-]+", requirement)[0]  # the name: a requirement starts with it (PEP 508)
         try:
-            found.append(f"{name}=={metadata.version(name)}")
+            found.append(f"{name[1]}=={metadata.version(name[1])}")
         except metadata.PackageNotFoundError:
-            found.append(f"{name}==absent")
+            found.append(f"{name[1]}==absent")
     return sorted(found)
 
 

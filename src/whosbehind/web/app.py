@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -62,8 +63,9 @@ def _in_the_request_language(words: Callable[..., str]) -> Callable[..., str]:
     language of the first request that rendered the template to every request after it."""
 
     @jinja2.pass_context
-    def translated(context: Any, value: Any, *args: Any) -> str:
-        return words(value, *args)
+    @functools.wraps(words)
+    def translated(context: Any, value: Any, *args: Any, **kwargs: Any) -> str:
+        return words(value, *args, **kwargs)
 
     return translated
 

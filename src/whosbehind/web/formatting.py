@@ -51,7 +51,7 @@ SCREENING_WORDS = (N_("found"), N_("several candidates"), N_("not found"), N_("y
 # a status of the source's own (a FedRAMP Marketplace status such as "FedRAMP Authorized") is shown as published.
 STATUS_WORDS = {"current": N_("current"), "ended": N_("ended"), "reported": N_("reported"),
                 "not in the latest snapshot": N_("not in the latest snapshot"),
-                "not_established": N_("not established")}
+                "not_established": N_("not established"), "disputed": N_("disputed")}
 DATED_STATUS = {"ended": N_("ended %(date)s"), "as of": N_("as of %(date)s")}
 # A change between builds (store/changes.py), in the visitor's language.
 CHANGE_WORDS = {"appeared": N_("appeared"), "disappeared": N_("disappeared"), "changed": N_("changed")}

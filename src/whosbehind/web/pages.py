@@ -103,8 +103,8 @@ def onepager_pdf(request: Request, org_id: str, paper: Literal["a4", "letter"] =
 
     def build() -> bytes:  # the page is rendered only when its PDF is not kept yet
         org, printed = _org(request, org_id), _now()
-        return onepager.pdf(lambda fit: render(request, "onepager.html", org=org, page_url=page_url, lang=lang,
-                                               paper=paper, printed=printed, fit=fit).body.decode("utf-8"))
+        return onepager.pdf(lambda layout: render(request, "onepager.html", org=org, page_url=page_url, lang=lang,
+                                                  paper=paper, printed=printed, layout=layout).body.decode("utf-8"))
 
     pdf = request.app.state.db.remembered(("pdf", org_id, page_url, lang, paper), build)
     filename = "whosbehind-" + "".join(c if c.isalnum() else "-" for c in org_id)[:80] + ".pdf"
