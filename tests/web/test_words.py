@@ -145,6 +145,8 @@ def test_every_page_a_visitor_sees_renders_in_both_languages(client) -> None:
                 assert r.status_code == 200, (lang, path)
                 assert f'<html lang="{lang}"' in r.text, (lang, path)
         spanish = client.post("/check?lang=es", data={"names": "Palantir USG, Inc.\nnadie en absoluto"}).text
-        assert "<td>encontrada</td>" in spanish and "<td>no encontrada</td>" in spanish
+        # each result in Spanish, in the cell labelled with its column's Spanish name
+        found = re.findall(r'<td data-label="([^"]*)">((?:no )?encontrada)</td>', spanish)
+        assert sorted(found) == [("resultado", "encontrada"), ("resultado", "no encontrada")], found
     finally:
         client.cookies.clear()
