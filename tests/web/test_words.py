@@ -150,3 +150,19 @@ def test_every_page_a_visitor_sees_renders_in_both_languages(client) -> None:
         assert sorted(found) == [("resultado", "encontrada"), ("resultado", "no encontrada")], found
     finally:
         client.cookies.clear()
+
+
+def test_a_ties_status_reads_in_the_pages_language_and_a_sources_own_status_as_published() -> None:
+    from whosbehind.web.formatting import grade_label, status_label
+
+    with i18n.use("es"):
+        latest = "no figura en la instantánea más reciente"
+        assert status_label("current; not in the latest snapshot") == f"vigente; {latest}"
+        assert status_label("ended 2017-01-01") == "terminado el 2017-01-01"
+        assert status_label("as of 2023-10-10") == "a fecha de 2023-10-10"
+        assert status_label("FedRAMP Authorized") == "FedRAMP Authorized"  # the Marketplace's own term
+        # "reported" as a claim's status is not the grade C label, which says who reported it
+        assert status_label("reported") == "publicado" and grade_label("C") == "grado C: publicado por la prensa"
+    with i18n.use("en"):
+        assert status_label("current; ended 2017-01-01") == "current; ended 2017-01-01"
+        assert status_label("reported") == "reported"

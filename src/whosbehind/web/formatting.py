@@ -13,6 +13,7 @@ from markupsafe import Markup
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.sources import contacts
 from whosbehind.web.i18n import gettext as _
+from whosbehind.web.i18n import pgettext
 
 
 def N_(message: str) -> str:  # marks a string for the catalog; translated where shown
@@ -49,7 +50,7 @@ SCREENING_WORDS = (N_("found"), N_("several candidates"), N_("not found"), N_("y
 # The words the build writes into a tie's status (store/sql/420_evidence_ties.sql, 500_graph.sql: "current",
 # "ended 2017-01-01", "as of 2023-10-10", "current; not in the latest snapshot"), shown in the visitor's language;
 # a status of the source's own (a FedRAMP Marketplace status such as "FedRAMP Authorized") is shown as published.
-STATUS_WORDS = {"current": N_("current"), "ended": N_("ended"), "reported": N_("reported"),
+STATUS_WORDS = {"current": N_("current"), "ended": N_("ended"),
                 "not in the latest snapshot": N_("not in the latest snapshot"),
                 "not_established": N_("not established"), "disputed": N_("disputed")}
 DATED_STATUS = {"ended": N_("ended %(date)s"), "as of": N_("as of %(date)s")}
@@ -64,6 +65,8 @@ def status_label(status: str | None) -> str:
         dated = re.fullmatch(r"(ended|as of) (\d{4}-\d{2}-\d{2})", part)
         if dated:
             parts.append(_(DATED_STATUS[dated[1]]) % {"date": dated[2]})
+        elif part == "reported":  # a claim as its source reported it; not the grade C label "reported"
+            parts.append(pgettext("status", "reported"))
         else:
             parts.append(_(STATUS_WORDS[part]) if part in STATUS_WORDS else part)
     return "; ".join(p for p in parts if p)

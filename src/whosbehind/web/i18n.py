@@ -68,6 +68,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A word that one English spelling leaves ambiguous ("reported": a grade's label, a claim's status)."""
+    return translations(current()).pgettext(context, message)
+
+
 def choose(query: str | None, cookie: str | None, accept_language: str | None) -> str:
     """The language of one request."""
     for value in (query, cookie):
