@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from fresh_helpers import NEW_AWARD, copy_db, modification_file, table_digests
 from samples import LEGACY_FY13, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, write_csv
 from whosbehind import build
+from whosbehind.analysis import organization
 from whosbehind.store import changes, db, digest, ingest
 from whosbehind.web.app import create_app
 
@@ -47,7 +48,8 @@ def _ingest(cli: Cli, *paths: Path) -> dict:
     return report
 
 
-def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_path: Path) -> None:
+def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Three files in one ingest, all real rows of the bundled sample, each with the change this test is about:
 
     - a 3-row transaction list: a modification of an award the database holds (which copy counts is decided
@@ -87,7 +89,11 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
 
     cli = Cli(copy_db(built_db, tmp_path))
     assert _ingest(cli, write_csv(tmp_path / "keyless.csv", [legacy_header, keyless]))["scoped"] is True
+    computed: list[str] = []  # the nodes whose answers the second ingest computes again
+    answers = organization.answers
+    monkeypatch.setattr(organization, "answers", lambda con, ids, **kw: computed.extend(ids) or answers(con, ids, **kw))
     assert _ingest(cli, modifications, summary, merging)["scoped"] is True
+    monkeypatch.undo()
     # the digest `check` verifies, brought up to date from the rows the steps removed and added, is the tables'
     con = db.connect(cli.db, read_only=True)
     try:
@@ -114,6 +120,20 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
     assert awards > 1 and keyless_rows == 1 and paid == [(f"uei:{uei.upper()}",)]
     # the company merged with the new UEI: its old awards and the new one, under the UEI
     assert canonical == f"uei:{new_uei}" and moved == merged_awards + 1 and left == 0
+
+    # Publishing computed again the answers of the organizations paid by the files' awards, of every member of their
+    # families and of the company that merged, and not the thousands of others: every stored answer is a full
+    # build's (above).
+    con = duckdb.connect(str(cli.db), read_only=True)
+    try:
+        paid = {r[0] for r in con.execute(
+            "SELECT g.id FROM graph_nodes g WHERE g.family_id IN (SELECT o.family_id FROM money m "
+            "JOIN organizations o ON o.id = m.recipient_id WHERE list_contains(?, m.file_name))",
+            [[modifications.name, summary.name, merging.name]]).fetchall()}
+        answered = con.execute("SELECT count(*) FROM organization_answers").fetchone()[0]
+    finally:
+        con.close()
+    assert canonical in paid and paid <= set(computed) and len(set(computed)) < answered / 10
 
     # The organization's page, kept rendered by the build, shows this database's data dates.
     con = duckdb.connect(str(cli.db), read_only=True)

@@ -157,11 +157,13 @@ def _grouped(con: duckdb.DuckDBPyConnection, name: str, key: str = "for_id", **p
 ANSWER_BATCH = 1000  # answers computed and written at a time by the build: memory stays bounded
 
 
-def store_answers(con: duckdb.DuckDBPyConnection) -> int:
-    """Compute every organization's answer and store it as the JSON the API serves (table of step 600), a batch
-    at a time; returns how many changed (new, different, or gone: temp table ``answers_changed``, whose pages
-    are rendered again). Run by the build once the graph is complete."""
-    ids = [r["id"] for r in queries.rows(con, "answer_ids")]
+def store_answers(con: duckdb.DuckDBPyConnection, only: set[str] | None = None) -> int:
+    """Compute every organization's answer (or those in ``only``: analysis/answer_scope.py) and store it as the
+    JSON the API serves (table of step 600), a batch at a time; returns how many changed (new, different, or gone:
+    temp table ``answers_changed``, whose pages are rendered again). Run by the build once the graph is
+    complete."""
+    every = [r["id"] for r in queries.rows(con, "answer_ids")]
+    ids = every if only is None else [i for i in every if i in only]
     for start in range(0, len(ids), ANSWER_BATCH):
         found = answers(con, ids[start:start + ANSWER_BATCH])
         batch = pa.table({"id": pa.array(list(found), type=pa.string()),
@@ -172,7 +174,11 @@ def store_answers(con: duckdb.DuckDBPyConnection) -> int:
             con.execute(db.query_text("answer_store"))
         finally:
             con.unregister("incoming_answers")
-    con.execute(db.query_text("answer_replace"))
+    con.register("answers_wanted", pa.table({"id": pa.array(every, type=pa.string())}))
+    try:
+        con.execute(db.query_text("answer_replace"))
+    finally:
+        con.unregister("answers_wanted")
     return con.execute("SELECT count(*) FROM answers_changed").fetchone()[0]
 
 

@@ -245,6 +245,30 @@ def _may_follow(last: str | None, kind: str, partnered: bool) -> bool:
     return True
 
 
+def walked_from(kind: str, source: str, target: str) -> tuple[str, ...]:
+    """The nodes a walk leaves by a tie of this kind (Graph._add): a change to the tie changes the paths of every
+    node whose walk reaches one of them."""
+    if kind in REVERSED:
+        return (target,)
+    if kind in ("parent", "brand", "partnership"):
+        return (source, target)
+    return (source,)
+
+
+def reaching(graph: Graph, nodes: set[str]) -> set[str]:
+    """Every node whose walk (``_walk``) may step on one of ``nodes``: the nodes themselves and those that lead to
+    them in at most MAX_STEPS steps. A walk ends at an agency, so it never leads on from one."""
+    leading: dict[str, set[str]] = defaultdict(set)
+    for edges in (*graph.forward.values(), *graph.family.values()):
+        for e in edges:
+            leading[e.target].add(e.source)
+    found, frontier = set(nodes), set(nodes)
+    for _ in range(MAX_STEPS):
+        frontier = {u for v in frontier for u in leading.get(v, ()) if u not in found and not _is_agency(graph, u)}
+        found |= frontier
+    return found
+
+
 def _is_agency(graph: Graph, node: str) -> bool:
     return node.startswith(("agency:", "fedramp-agency:")) or graph.kinds.get(node) in ("agency", "sub_agency")
 

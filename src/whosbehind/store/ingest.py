@@ -114,7 +114,7 @@ def ingest_into(
     paths: list[Path],
     *,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-    publish: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    publish: Callable[..., None] | None = None,
     on_wait: Callable[[str], None] = lambda s: None,
     **options: Any,
 ) -> IngestReport:
@@ -133,7 +133,7 @@ def _ingest_locked(
     paths: list[Path],
     *,
     then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-    publish: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    publish: Callable[..., None] | None = None,
     **options: Any,
 ) -> IngestReport:
     building = db_path.with_name(db_path.name + ".building")
@@ -166,11 +166,12 @@ def _ingest_locked(
         if report.derived or then is not None:
             from whosbehind.store import changes  # every build is recorded, with what changed since the last
 
-            # after a scoped derive (and nothing else), only the awards it made again are compared
-            changes.record_build(con, report.run_id, options.get("command", "ingest"),
-                                 scoped=report.scoped and then is None)
+            # after a scoped derive (and nothing else), only the awards it made again are compared, and only the
+            # answers they may change are made again
+            scoped = report.scoped and then is None
+            changes.record_build(con, report.run_id, options.get("command", "ingest"), scoped=scoped)
             if publish is not None:
-                publish(con)  # build.publish: every organization's answer, with what this build changed
+                publish(con, scoped=scoped)  # build.publish: the answers, with what this build changed
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()

@@ -200,6 +200,11 @@ FROM (
     GROUP BY o.canonical_id, m.award_key
 );
 CREATE TABLE IF NOT EXISTS organization_awards AS FROM organization_awards_in_scope LIMIT 0;
+-- The organizations that held those awards before they are made again, whose answers are published again
+-- (answer_scope.sql); none on a full derive, which starts from no organization_awards.
+CREATE OR REPLACE TEMP TABLE scope_holders_before AS
+SELECT DISTINCT organization_id FROM organization_awards w
+SEMI JOIN graph_scope_awards a ON w.award_key IS NOT DISTINCT FROM a.award_key;
 CREATE OR REPLACE TEMP VIEW organization_awards_again AS
 FROM organization_awards w SEMI JOIN graph_scope_awards a ON w.award_key IS NOT DISTINCT FROM a.award_key;
 WITH gone AS (DELETE FROM organization_awards w USING graph_scope_awards a

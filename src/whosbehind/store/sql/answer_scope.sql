@@ -1,0 +1,83 @@
+-- After a scoped derive and the build's record of changes (build.publish): the nodes whose answer may differ from
+-- the one stored, from what changed in the tables answers read (answer_scope_begin.sql has them as they were).
+-- analysis/answer_scope.py widens these to the families and the why-paths that reach them.
+
+-- Rows that differ, either way.
+CREATE OR REPLACE TEMP MACRO rows_changed(now, before) AS TABLE
+    (FROM query_table(now) EXCEPT ALL FROM query_table(before))
+    UNION ALL
+    (FROM query_table(before) EXCEPT ALL FROM query_table(now));
+
+-- Ties and evidence that differ, and the ties of claims whose records are found, or not, since. (A prime award's
+-- evidence from the award files differs only for the awards of graph_scope_awards: answer_scope_holders below.)
+CREATE OR REPLACE TEMP TABLE answer_scope_ties AS
+SELECT DISTINCT kind, source_id, target_id FROM (
+    SELECT kind, source_id, target_id FROM rows_changed('ties', 'answers_before_ties')
+    UNION ALL
+    SELECT kind, source_id, target_id FROM rows_changed('answers_evidence_now', 'answers_before_evidence')
+    UNION ALL
+    SELECT e.kind, e.source_id, e.target_id FROM evidence e
+    WHERE e.claim_id IN (SELECT claim_id FROM rows_changed('claim_records', 'answers_before_claim_records'))
+);
+
+-- The organizations that held an award of graph_scope_awards before the derive or hold one now: their awards,
+-- totals and prime awards' evidence were made again.
+CREATE OR REPLACE TEMP TABLE answer_scope_holders AS
+SELECT organization_id AS id FROM scope_holders_before
+UNION SELECT organization_id FROM organization_awards w
+SEMI JOIN graph_scope_awards a ON w.award_key IS NOT DISTINCT FROM a.award_key;
+
+-- Nodes whose own row of graph_nodes differs (a name, a kind, a family): their name shows on every answer with a
+-- tie to them.
+CREATE OR REPLACE TEMP TABLE answer_scope_renamed AS
+SELECT DISTINCT id FROM rows_changed('graph_nodes', 'answers_before_graph_nodes');
+
+-- Nodes whose own answer may differ, before families and why-paths widen them.
+CREATE OR REPLACE TEMP TABLE answer_scope_nodes AS
+WITH records AS (  -- record ids whose rows differ, read as their organization now and before
+    SELECT id FROM rows_changed('organizations', 'answers_before_organizations')
+    UNION ALL SELECT id FROM rows_changed('org_names', 'answers_before_org_names')
+    UNION ALL SELECT recipient_id FROM rows_changed('record_totals', 'answers_before_record_totals')
+),
+direct AS (
+    SELECT o.canonical_id AS id FROM organizations o WHERE o.id IN (SELECT id FROM records)
+    UNION ALL SELECT o.canonical_id FROM answers_before_organizations o WHERE o.id IN (SELECT id FROM records)
+    UNION ALL SELECT id FROM answer_scope_renamed
+    UNION ALL SELECT organization_id FROM rows_changed('organization_totals', 'answers_before_organization_totals')
+    UNION ALL SELECT id FROM answer_scope_holders
+    UNION ALL SELECT source_id FROM answer_scope_ties UNION ALL SELECT target_id FROM answer_scope_ties
+    UNION ALL SELECT unnest([child_id, parent_id]) FROM rows_changed('current_parents', 'answers_before_current_parents')
+    UNION ALL SELECT node_id FROM rows_changed('fedramp_products', 'answers_before_fedramp_products')
+    UNION ALL SELECT unnest([node_id, canonical_id]) FROM rows_changed('node_canonical', 'answers_before_node_canonical')
+    UNION ALL SELECT unnest([node_id, org_id]) FROM rows_changed('node_matches', 'answers_before_node_matches')
+),
+neighbours AS (  -- every node with a tie to a node whose row differs lists that node's name
+    SELECT source_id AS id FROM ties WHERE target_id IN (SELECT id FROM answer_scope_renamed)
+    UNION ALL SELECT target_id FROM ties WHERE source_id IN (SELECT id FROM answer_scope_renamed)
+),
+listed AS (SELECT id FROM direct UNION SELECT id FROM neighbours)
+-- an answer lists the FedRAMP products its organization offers, with their authorizations
+SELECT id FROM listed WHERE id IS NOT NULL
+UNION SELECT source_id FROM ties WHERE kind = 'offers' AND target_id IN (SELECT id FROM listed);
+
+-- Families every member of which may answer differently: a member's answer lists the family's totals, members
+-- and their ties, and what changed for the family (this build's record, FedRAMP changes).
+CREATE OR REPLACE TEMP TABLE answer_scope_families AS
+WITH changed_orgs AS (  -- the ids a change names, and the organizations matched to them (answer_changes.sql)
+    SELECT org_id AS id FROM change_log WHERE build_id IN (SELECT build_id FROM this_build)
+    UNION ALL SELECT org_id FROM rows_changed('fedramp_agency_changes', 'answers_before_fedramp_agency_changes')
+),
+named AS (
+    SELECT id FROM changed_orgs
+    UNION ALL SELECT n.org_id FROM node_matches n WHERE n.node_id IN (SELECT id FROM changed_orgs)
+)
+SELECT family_id FROM organizations
+WHERE id IN (SELECT id FROM named) OR canonical_id IN (SELECT id FROM named)
+UNION SELECT family_id FROM rows_changed('family_totals', 'answers_before_family_totals')
+UNION SELECT family_id FROM graph_nodes WHERE id IN (SELECT id FROM answer_scope_nodes)
+UNION SELECT family_id FROM answers_before_graph_nodes WHERE id IN (SELECT id FROM answer_scope_nodes);
+
+-- Whether an agency's row differs: every answer names agencies, so every answer is made again then.
+CREATE OR REPLACE TEMP TABLE answer_scope_whole AS
+SELECT count(*) > 0 AS whole FROM rows_changed('agency_units', 'answers_before_agency_units') c
+WHERE c.id IN (SELECT id FROM answers_before_agency_units) AND c.id IN (SELECT id FROM agency_units);
