@@ -78,13 +78,14 @@ def derive(con: duckdb.DuckDBPyConnection, added: Sequence[str] | None = None) -
     rows and the tables were derived by this very code, the derive is scoped (``store/sql/scope_added.sql``):
     the tables a full derive drops first (``store/sql/scope_full.sql``) are kept, and made again only for the
     awards those files hold (the money rows, which of them count, the organization each pays, the names each
-    award's rows write, the products each award names, a prime award's evidence, each organization's awards) or
-    for those files (the records name resolution reads), widened where a change spreads: a DUNS given another
-    UEI (step 200), a record that resolution puts in another organization (step 500). Every other table is
-    derived whole. The tables are the same as a full derive's; tests/fresh checks that on the bundled data, the
-    benchmark at 2M rows. The steps sum the rows they remove from and add to a kept table, so that the digest
-    `check` verifies is brought up to date without reading it whole (store/digest.py).
-    Returns whether the derive was scoped.
+    award's rows write, each record's awards per agency and year, the products each award names, a prime
+    award's evidence, each organization's awards) or for those files (the records name resolution reads),
+    widened where a change spreads: a DUNS given another UEI (step 200), a record that resolution puts in
+    another organization (step 500). Every other table is derived whole; publishing then computes again only
+    the answers those changes can reach (analysis/answer_scope.py). The tables are the same as a full derive's;
+    tests/fresh checks that on the bundled data, the benchmark at 2M rows. The steps sum the rows they remove
+    from and add to a kept table, so that the digest `check` verifies is brought up to date without reading it
+    whole (store/digest.py). Returns whether the derive was scoped.
     """
     scoped = bool(added) and _can_scope(con, added)
     if scoped:

@@ -50,10 +50,19 @@ SELECT o.family_id, m.toptier_code, m.sub_agency_code, m.fiscal_year,
 FROM money m JOIN organizations o ON o.id = m.recipient_id
 GROUP BY ALL;
 
--- Distinct awards per family, sub-agency and fiscal year: rankings count awards from here.
-CREATE OR REPLACE TABLE family_awards AS
-SELECT DISTINCT o.family_id, m.toptier_code, m.sub_agency_code, m.fiscal_year, m.award_key
-FROM money m JOIN organizations o ON o.id = m.recipient_id;
+-- Distinct awards per record as published, sub-agency and fiscal year: rankings count a family's awards from here,
+-- through each record's family (organizations). Kept per award like the money (money_again: the money rows of the
+-- awards in scope, step 200), so that a scoped derive makes again only the rows of those awards.
+CREATE OR REPLACE TEMP VIEW record_awards_in_scope AS
+SELECT DISTINCT recipient_id, toptier_code, sub_agency_code, fiscal_year, award_key FROM money_again;
+CREATE TABLE IF NOT EXISTS record_awards AS FROM record_awards_in_scope LIMIT 0;
+CREATE OR REPLACE TEMP VIEW record_awards_again AS
+FROM record_awards r SEMI JOIN scope_awards a ON r.award_key IS NOT DISTINCT FROM a.award_key;
+WITH gone AS (DELETE FROM record_awards r USING scope_awards a WHERE r.award_key IS NOT DISTINCT FROM a.award_key
+              RETURNING r.*)
+INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'record_awards', -1);
+INSERT INTO record_awards FROM record_awards_in_scope;
+INSERT INTO digest_changes BY NAME FROM row_sums('record_awards_again', 'record_awards', 1);
 
 -- Stored totals per record as published (one recipient id), sub-agency and fiscal year: the first of the
 -- three levels `whosbehind check` reconciles (record, organization in 500_graph, family above).

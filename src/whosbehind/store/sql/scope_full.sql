@@ -5,6 +5,8 @@ DROP TABLE IF EXISTS money_set_aside;
 DROP TABLE IF EXISTS counted_money;
 DROP TABLE IF EXISTS money;
 DROP TABLE IF EXISTS money_names;
+DROP TABLE IF EXISTS record_awards;
+DROP TABLE IF EXISTS family_awards;  -- layout 10 and before: now record_awards
 DROP TABLE IF EXISTS product_mention_rows;
 DROP TABLE IF EXISTS context_record_parts;
 DROP TABLE IF EXISTS contract_evidence;

@@ -7,8 +7,9 @@ FROM (
       AND (toptier_code IN (SELECT unnest($codes)) OR sub_agency_code IN (SELECT unnest($codes)))
     GROUP BY family_id
 ) t JOIN (
-    SELECT family_id, count(DISTINCT award_key) AS awards FROM family_awards
-    WHERE family_id IN (SELECT unnest($families))
-      AND (toptier_code IN (SELECT unnest($codes)) OR sub_agency_code IN (SELECT unnest($codes)))
-    GROUP BY family_id
+    SELECT o.family_id, count(DISTINCT r.award_key) AS awards
+    FROM record_awards r JOIN organizations o ON o.id = r.recipient_id
+    WHERE o.family_id IN (SELECT unnest($families))
+      AND (r.toptier_code IN (SELECT unnest($codes)) OR r.sub_agency_code IN (SELECT unnest($codes)))
+    GROUP BY o.family_id
 ) a USING (family_id);

@@ -6,11 +6,12 @@ WITH selected AS (
       AND ($since IS NULL OR fiscal_year >= $since)
 ),
 award_counts AS (
-    SELECT family_id, count(DISTINCT award_key) AS awards FROM family_awards
-    WHERE (toptier_code = $code OR sub_agency_code = $code)
-      AND ($fy IS NULL OR fiscal_year = $fy)
-      AND ($since IS NULL OR fiscal_year >= $since)
-    GROUP BY family_id
+    SELECT o.family_id, count(DISTINCT r.award_key) AS awards
+    FROM record_awards r JOIN organizations o ON o.id = r.recipient_id
+    WHERE (r.toptier_code = $code OR r.sub_agency_code = $code)
+      AND ($fy IS NULL OR r.fiscal_year = $fy)
+      AND ($since IS NULL OR r.fiscal_year >= $since)
+    GROUP BY o.family_id
 )
 SELECT s.family_id AS id, o.name, o.kind, sum(s.obligated) AS obligated, a.awards,
        sum(s.source_rows) AS source_rows, min(s.fiscal_year) AS first_fy, max(s.fiscal_year) AS last_fy
