@@ -12,7 +12,6 @@ the pages whose answers changed, unless the code did (``store_pages``). A reques
 from __future__ import annotations
 
 import functools
-import itertools
 import multiprocessing
 import zlib
 from collections.abc import Iterable
@@ -35,8 +34,6 @@ _BASE_QUOTED = do_urlencode(BASE)
 # is kept, and the server puts the dates in on the way out, as it puts in its address.
 DATE_MARKS = {"newest_export": "whosbehind-newest-export-date", "built_at": "whosbehind-build-date"}
 BATCH = 1000
-# Fewer pages than this are rendered by the build's own process: starting another takes about a second.
-PARALLEL_FROM = 64
 
 
 def path(org_id: str) -> str:
@@ -54,8 +51,8 @@ def store_pages(con: duckdb.DuckDBPyConnection, *, processes: int = 1) -> int:
     """Render the pages of the answers this build changed (``organization.store_answers``) in every language
     into ``organization_pages``, or every page when the stored ones were rendered by other code; returns how
     many answers' pages were rendered. A page is its answer through the template, so an
-    unchanged answer keeps its page. Rendering is Python through and through (a few milliseconds a page). With
-    ``processes`` above one, the pages are shared among that many processes, started afresh ("spawn": DuckDB's
+    unchanged answer keeps its page. Rendering is Python through and through (about a millisecond a page). With
+    ``processes`` above one, the batches are shared among that many processes, started afresh ("spawn": DuckDB's
     threads are not forked into them). Only a program whose main module guards its work (the `whosbehind`
     command does) may ask for that: each new process imports it. If they cannot start, the pages are rendered
     here."""
@@ -66,19 +63,12 @@ def store_pages(con: duckdb.DuckDBPyConnection, *, processes: int = 1) -> int:
     con.execute(db.query_text("page_replace"), {"every": every})
     con.execute(db.query_text("page_made"), {"made_with": made_with})
     ids = [r["id"] for r in queries.rows(con, "page_render_ids", every=every)]
-    shared = processes > 1 and PARALLEL_FROM <= len(ids) <= BATCH
-    size = -(-len(ids) // processes) if shared else BATCH
-    batches = [ids[start:start + size] for start in range(0, len(ids), size)]
+    batches = [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
     if processes > 1 and len(batches) > 1:
-        inputs = _inputs(con, batches)
-        # A build's few pages (one batch's worth) are shared: this process renders the first share while the others
-        # start (about a second) and render theirs. Many pages: the other processes render every batch.
-        here, there = (inputs[:1], inputs[1:]) if shared else ([], inputs)
         try:
-            with ProcessPoolExecutor(min(processes, len(there)),
+            with ProcessPoolExecutor(min(processes, len(batches)),
                                      mp_context=multiprocessing.get_context("spawn")) as pool:
-                theirs = pool.map(_render_batch, there, [data_date] * len(there))
-                return _store(con, itertools.chain((_render_batch(rows, data_date) for rows in here), theirs))
+                return _store(con, pool.map(_render_batch, _inputs(con, batches), [data_date] * len(batches)))
         except BrokenProcessPool:
             # what the pool stored before it broke
             con.execute("DELETE FROM organization_pages WHERE list_contains(?, id)", [ids])
