@@ -166,3 +166,32 @@ def test_a_ties_status_reads_in_the_pages_language_and_a_sources_own_status_as_p
     with i18n.use("en"):
         assert status_label("current; ended 2017-01-01") == "current; ended 2017-01-01"
         assert status_label("reported") == "reported"
+
+
+
+def test_a_leaflets_why_line_cites_in_the_pages_language_a_step_that_names_no_record(client, monkeypatch) -> None:
+    """A step whose tie has no evidence of its own (a sub-agency's place in DHS) cites 'the records named in its
+    evidence': on a Spanish leaflet, in Spanish. The leaflet of an organization of the sample, its steps made to
+    cite nothing."""
+    import copy
+
+    from whosbehind.web import pages
+
+    real = pages._org
+
+    def citing_nothing(request, org_id):
+        org = copy.deepcopy(real(request, org_id))
+        for group in org["why"]["by_agency"]:
+            for path in group["paths"]:
+                for step in path["steps"]:
+                    step["cited"] = ""
+        return org
+
+    monkeypatch.setattr(pages, "_org", citing_nothing)
+    try:
+        spanish = client.get("/org/duns:612706465/onepager?lang=es").text
+        english = client.get("/org/duns:612706465/onepager?lang=en").text
+    finally:
+        client.cookies.clear()
+    assert "los registros citados en su evidencia" in spanish and "the records named in its evidence" not in spanish
+    assert "the records named in its evidence" in english
