@@ -318,19 +318,23 @@ What is scoped: an ingest whose new files all hold award rows, into tables this 
 (`db.code_fingerprint`), makes again only what the awards those files hold (plus the awards of any DUNS whose
 UEI the new rows change) can change: which copy of a row counts and the `money` rows (steps 100-200), the names
 each award's rows write (200, added up into `org_names`), the records name resolution reads (step 205, kept in
-parts per source file), the product reading, a prime award's evidence (300, 500) and the organizations' awards
-(500), with the awards of any record resolution moves to another organization; the build record of `changes`
-compares those awards alone, and publishing renders again only the pages whose answers changed. The digest
-`check` verifies is brought up to date from the rows those steps removed and added; the other tables' digests
-are computed whole. Still made whole on every derive: organizations (200), name resolution's scoring (Splink,
-over every name), families (220), the totals by record, organization and family, the ties, evidence other than
-prime awards, the lookup index and every answer (computed, then compared).
+parts per source file), the product reading, each record's awards per agency and year and a prime award's
+evidence (300, 500) and the organizations' awards (500), with the awards of any record resolution moves to
+another organization; the build record of `changes` compares those awards alone. Publishing computes again only
+the answers those changes can reach (`analysis/answer_scope.py`: the organizations whose rows, family, ties or
+cited evidence differ, and every node whose why-walk can reach such a tie), and renders again the pages of the
+answers that changed. The digest `check` verifies is brought up to date from the rows those steps removed and
+added; the other tables' digests are computed whole. Still made whole on every derive: organizations (200), name
+resolution's scoring (Splink, over every name), families (220), the totals by record, organization and family, the
+ties, evidence other than prime awards and the lookup index.
 
 Why the target is not met: the copy of the file for the all-or-nothing swap, the digest and starting the
 process took {fixed:.1f} s here, {100 * fixed / r['full_derive_process_s']:.0f}% of (F) on their own; the steps still
-made whole and computing every answer take most of the rest (tables above). Reaching 10% needs each of those to
-work on the changed awards and organizations alone (answers: the organizations whose family, ties, evidence or
-why-paths the changed awards reach), and a swap that does not copy the whole file.
+made whole take most of the rest (tables above). The generated rows pay a few hundred organizations, each with
+thousands of awards, so a 1,000-row file reaches nearly every organization: its answers are all computed again,
+and every total, tie and family grouped per organization must be kept up to date row by row (sums added and taken
+away per award) rather than made again per organization. Reaching 10% needs that, and a swap that does not copy
+the whole file.
 {end}"""
     current = RESULTS.read_text("utf-8")
     if begin in current:
