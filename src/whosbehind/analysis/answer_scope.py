@@ -24,7 +24,12 @@ def begin(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def affected(con: duckdb.DuckDBPyConnection) -> set[str] | None:
-    """The nodes whose answer may differ since ``begin``, or None when every answer may (an agency changed)."""
+    """The nodes whose answer may differ since ``begin``, or None to compute every answer again: when an agency
+    changed, or when the organizations holding an award made again are already half of those answered."""
+    con.execute(db.sql_text("answer_scope_holders"))
+    share = queries.one(con, "answer_scope_share")
+    if share["holders"] * 2 > share["answered"]:
+        return None  # most answers are computed again anyway: comparing the tables would only add to the time
     con.execute(db.sql_text("answer_scope"))
     if queries.one(con, "answer_scope_whole")["whole"]:
         return None

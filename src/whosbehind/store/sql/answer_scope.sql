@@ -1,6 +1,6 @@
--- After a scoped derive and the build's record of changes (build.publish): the nodes whose answer may differ from
--- the one stored, from what changed in the tables answers read (answer_scope_begin.sql has them as they were).
--- analysis/answer_scope.py widens these to the families and the why-paths that reach them.
+-- After a scoped derive, the build's record of changes and answer_scope_holders.sql (build.publish): the nodes whose
+-- answer may differ from the one stored, from what changed in the tables answers read (answer_scope_begin.sql has
+-- them as they were). analysis/answer_scope.py widens these to the families and the why-paths that reach them.
 
 -- Rows that differ, either way.
 CREATE OR REPLACE TEMP MACRO rows_changed(now, before) AS TABLE
@@ -9,7 +9,7 @@ CREATE OR REPLACE TEMP MACRO rows_changed(now, before) AS TABLE
     (FROM query_table(before) EXCEPT ALL FROM query_table(now));
 
 -- Ties and evidence that differ, and the ties of claims whose records are found, or not, since. (A prime award's
--- evidence from the award files differs only for the awards of graph_scope_awards: answer_scope_holders below.)
+-- evidence from the award files differs only for the awards of graph_scope_awards: answer_scope_holders.sql.)
 CREATE OR REPLACE TEMP TABLE answer_scope_ties AS
 SELECT DISTINCT kind, source_id, target_id FROM (
     SELECT kind, source_id, target_id FROM rows_changed('ties', 'answers_before_ties')
@@ -19,13 +19,6 @@ SELECT DISTINCT kind, source_id, target_id FROM (
     SELECT e.kind, e.source_id, e.target_id FROM evidence e
     WHERE e.claim_id IN (SELECT claim_id FROM rows_changed('claim_records', 'answers_before_claim_records'))
 );
-
--- The organizations that held an award of graph_scope_awards before the derive or hold one now: their awards,
--- totals and prime awards' evidence were made again.
-CREATE OR REPLACE TEMP TABLE answer_scope_holders AS
-SELECT organization_id AS id FROM scope_holders_before
-UNION SELECT organization_id FROM organization_awards w
-SEMI JOIN graph_scope_awards a ON w.award_key IS NOT DISTINCT FROM a.award_key;
 
 -- Nodes whose own row of graph_nodes differs (a name, a kind, a family): their name shows on every answer with a
 -- tie to them.
