@@ -10,11 +10,16 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # Browser and PDF tests need Debian's chromium (Playwright cannot download its own here) and pdftoppm; the
 # accessibility checks fetch axe-core with npm.
-if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+# Only what is missing: a machine whose Node.js comes with its own npm (NodeSource) refuses Debian's npm.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
   $SUDO apt-get update -q
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils npm
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
