@@ -104,22 +104,11 @@ class Graph:
             into["last_date"] or tie["last_date"]) else None
 
     def _add(self, tie: dict[str, Any], key: tuple[str, str, str]) -> None:
-        kind, s, t, g = tie["kind"], tie["source_id"], tie["target_id"], tie["grade"]
-        if kind in REVERSED:
-            self.forward[t].append(Edge(t, s, kind, key, g))
-        elif kind == "parent":
-            if tie["status"] and "current" not in tie["status"]:
-                return  # an ended ownership is history, not a path
-            self.family[s].append(Edge(s, t, "parent_up", key, g))
-            self.family[t].append(Edge(t, s, "parent_down", key, g))
-        elif kind == "brand":
-            self.family[s].append(Edge(s, t, "brand_up", key, g))
-            self.family[t].append(Edge(t, s, "brand_down", key, g))
-        elif kind == "partnership":
-            self.forward[s].append(Edge(s, t, kind, key, g))
-            self.forward[t].append(Edge(t, s, kind, key, g))
-        else:  # part_of, offers, cloud_authorization, facility_operation, detention_facility, hosting, supply ...
-            self.forward[s].append(Edge(s, t, kind, key, g))
+        if tie["kind"] == "parent" and tie["status"] and "current" not in tie["status"]:
+            return  # an ended ownership is history, not a path
+        for start, end, step in steps_of(tie["kind"], tie["source_id"], tie["target_id"]):
+            edges = self.family if step in FAMILY_KINDS else self.forward
+            edges[start].append(Edge(start, end, step, key, tie["grade"]))
 
     def name(self, node_id: str) -> str:
         return self.names.get(node_id, node_id)
@@ -245,14 +234,23 @@ def _may_follow(last: str | None, kind: str, partnered: bool) -> bool:
     return True
 
 
-def walked_from(kind: str, source: str, target: str) -> tuple[str, ...]:
-    """The nodes a walk leaves by a tie of this kind (Graph._add): a change to the tie changes the paths of every
-    node whose walk reaches one of them."""
+def steps_of(kind: str, source: str, target: str) -> tuple[tuple[str, str, str], ...]:
+    """The steps a walk may take along a stored tie: (from, to, step kind). Both the graph (Graph._add) and the
+    scope of a scoped build (walked_from) read them here, so the two cannot disagree on a tie's direction."""
     if kind in REVERSED:
-        return (target,)
-    if kind in ("parent", "brand", "partnership"):
-        return (source, target)
-    return (source,)
+        return ((target, source, kind),)
+    if kind in ("parent", "brand"):
+        return ((source, target, f"{kind}_up"), (target, source, f"{kind}_down"))
+    if kind == "partnership":
+        return ((source, target, kind), (target, source, kind))
+    # part_of, offers, cloud_authorization, facility_operation, detention_facility, hosting, supply ...
+    return ((source, target, kind),)
+
+
+def walked_from(kind: str, source: str, target: str) -> tuple[str, ...]:
+    """The nodes a walk leaves by a tie of this kind: a change to the tie changes the paths of every node whose
+    walk reaches one of them. An ended ownership, which the graph leaves out, counts too: it was a step before."""
+    return tuple(dict.fromkeys(start for start, _end, _step in steps_of(kind, source, target)))
 
 
 def reaching(graph: Graph, nodes: set[str]) -> set[str]:
