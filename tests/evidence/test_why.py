@@ -98,3 +98,34 @@ def test_unknown_name_is_a_readable_error(evidence_cli) -> None:
     result = evidence_cli.run("why", "No Such Company Ltd")
     assert result.exit_code == 1
     assert "no organization" in result.output
+
+
+def test_a_changed_tie_reaches_back_to_every_organization_whose_paths_walk_it(evidence_cli) -> None:
+    """After a scoped ingest, only the answers whose why-paths may step on a changed tie are computed again
+    (why.reaching from the ends the walk leaves that tie by). For the ties the deepest paths of a tenth of the
+    bundled organizations walk, every organization whose paths walk the tie is among those reached."""
+    import duckdb
+
+    from whosbehind.analysis import why
+    from whosbehind.store import queries
+
+    con = duckdb.connect(str(evidence_cli.db), read_only=True)
+    try:
+        why.Graph.forget()
+        graph = why.Graph.of(con)
+        starts = [r["id"] for r in queries.rows(con, "answer_ids")][::10]
+        stored = {step: key for key in graph.ties for step in why.steps_of(*key)}  # a step's stored tie
+        walkers: dict[tuple[str, str, str], set[str]] = {}
+        depth: dict[tuple[str, str, str], int] = {}
+        for start, found in why.paths_from_many(con, starts, evidence=False).items():
+            for path in found["paths"]:
+                for at, step in enumerate(path["steps"]):
+                    key = stored[(step["from"], step["to"], step["kind"])]
+                    walkers.setdefault(key, set()).add(start)
+                    depth[key] = max(depth.get(key, 0), at)
+        deepest = sorted(walkers, key=lambda k: (-depth[k], k))[:40]
+        assert deepest and depth[deepest[0]] >= 3  # paths through families and products, not only one step
+        for key in deepest:
+            assert walkers[key] <= why.reaching(graph, set(why.walked_from(*key))), key
+    finally:
+        con.close()

@@ -4,6 +4,8 @@ of the same stored rows gives."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -15,8 +17,8 @@ from fastapi.testclient import TestClient
 from fresh_helpers import NEW_AWARD, copy_db, modification_file, table_digests
 from samples import LEGACY_FY13, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, write_csv
 from whosbehind import build
-from whosbehind.analysis import organization
-from whosbehind.store import changes, db, digest, ingest
+from whosbehind.analysis import organization, why
+from whosbehind.store import changes, db, digest, ingest, queries
 from whosbehind.web.app import create_app
 
 # Bookkeeping of runs and builds differs by nature, and so does the digest `check` verifies, which covers it (the
@@ -253,3 +255,58 @@ def test_another_release_of_a_library_takes_a_full_derive(built_db: Path, tmp_pa
         assert db.derived_by_this_code(con)  # the same release again: the tables are kept
     finally:
         con.close()
+
+
+# Tables answers read that answer_scope_begin.sql does not note, and why a scoped derive cannot change them
+# without answer_scope.sql knowing whose answers it changed.
+NOT_NOTED = {
+    "organization_awards": "made again per award: the holders of those awards, before and after, are answered again",
+    "money": "made again per award, as organization_awards",
+    "change_log": "this build's changes name the families answered again",
+    "agency_codes": "a reference file of the package: another one is other code, and a full derive",
+    "raw_curated_claims": "a scoped ingest stores award rows only",
+}
+
+
+def _tables_scanned(plan: object) -> set[str]:
+    """The tables a query plan (DuckDB's EXPLAIN as JSON) reads."""
+    if isinstance(plan, list):
+        return set().union(*map(_tables_scanned, plan)) if plan else set()
+    if not isinstance(plan, dict):
+        return set()
+    extra = plan.get("extra_info")
+    table = extra.get("Table") if isinstance(extra, dict) else None
+    found = {table.rsplit(".", 1)[-1].strip('"')} if table else set()
+    return found | _tables_scanned(plan.get("children", []))
+
+
+def test_every_table_an_answer_reads_is_noted_before_a_scoped_derive(built_db: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Publishing after a scoped derive computes again only the answers whose rows differ from the notes taken
+    before it (answer_scope_begin.sql). A query added to the answer that reads a table no one notes would leave
+    answers stale without any test of the bundled data failing: every table answers read is noted, or is one of
+    NOT_NOTED."""
+    asked: dict[str, dict] = {}
+    real_rows = queries.rows
+
+    def recording(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
+        asked.setdefault(name, params)
+        return real_rows(con, name, **params)
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        ids = [r["id"] for r in real_rows(con, "answer_ids")]
+        monkeypatch.setattr(queries, "rows", recording)
+        why.Graph.forget()
+        organization.answers(con, ids[::20])  # organizations of every kind, families, FedRAMP, claims, changes
+        monkeypatch.undo()
+        read = set()
+        for name, params in asked.items():
+            plan = con.execute("EXPLAIN (FORMAT JSON) " + db.query_text(name), params).fetchone()[1]
+            read |= _tables_scanned(json.loads(plan))
+    finally:
+        con.close()
+    assert {"why_evidence", "answer_changes", "answer_fedramp", "answer_tie_evidence"} <= asked.keys()
+    noted = set(re.findall(r"\bFROM (\w+)", db.sql_text("answer_scope_begin")))
+    assert read and not read - noted - NOT_NOTED.keys(), sorted(read - noted - NOT_NOTED.keys())
+    assert NOT_NOTED.keys() & noted == set()  # a table noted needs no reason here

@@ -84,3 +84,10 @@ FROM (
              FROM query_table(rows_of) d)
     ON COLUMNS(* EXCLUDE "(rows)") INTO NAME column_name VALUE digest
 );
+
+-- A piece of evidence kept per award by a scoped derive: a prime award's evidence from the award files (curated
+-- claims of that kind have no source_format). Step 500 makes these again only for the awards in scope, and
+-- everything else whole; answer_scope_begin.sql notes everything else before a scoped derive.
+CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format) AS (
+    kind = 'prime_contract' AND source_format IS NOT NULL
+);

@@ -128,16 +128,16 @@ LEFT JOIN node_canonical s ON s.node_id = i.source_id
 LEFT JOIN node_canonical t ON t.node_id = i.target_id
 WHERE coalesce(s.canonical_id, i.source_id) <> coalesce(t.canonical_id, i.target_id);
 CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
--- Kept: a prime award's evidence from the award files (curated claims of that kind have no source_format), for
--- the awards out of scope. Everything else is deleted here and made again.
+-- Kept: the evidence kept per award (evidence_kept_per_award), for the awards out of scope. Everything else is
+-- deleted here and made again.
 CREATE OR REPLACE TEMP VIEW evidence_again AS FROM evidence e
-WHERE e.kind <> 'prime_contract' OR e.source_format IS NULL
+WHERE NOT evidence_kept_per_award(e.kind, e.source_format)
    OR EXISTS (SELECT 1 FROM graph_scope_awards a WHERE a.award_key IS NOT DISTINCT FROM e.award_key);
 WITH gone AS (DELETE FROM evidence e USING graph_scope_awards a
-              WHERE e.kind = 'prime_contract' AND e.source_format IS NOT NULL
+              WHERE evidence_kept_per_award(e.kind, e.source_format)
                 AND e.award_key IS NOT DISTINCT FROM a.award_key RETURNING e.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'evidence', -1);
-WITH gone AS (DELETE FROM evidence WHERE kind <> 'prime_contract' OR source_format IS NULL RETURNING *)
+WITH gone AS (DELETE FROM evidence WHERE NOT evidence_kept_per_award(kind, source_format) RETURNING *)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'evidence', -1);
 INSERT INTO evidence FROM evidence_in_scope;
 INSERT INTO digest_changes BY NAME FROM row_sums('evidence_again', 'evidence', 1);

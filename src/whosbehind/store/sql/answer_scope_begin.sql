@@ -9,11 +9,11 @@ CREATE OR REPLACE TEMP TABLE answers_before_record_totals AS FROM record_totals;
 CREATE OR REPLACE TEMP TABLE answers_before_organization_totals AS FROM organization_totals;
 CREATE OR REPLACE TEMP TABLE answers_before_family_totals AS FROM family_totals;
 CREATE OR REPLACE TEMP TABLE answers_before_ties AS FROM ties;
--- every piece of evidence but a prime award's from the award files (kept per award: graph_scope_awards), by its tie
--- and a hash of the whole row
+-- every piece of evidence but those kept per award (their awards are graph_scope_awards), by its tie and a hash of
+-- the whole row
 CREATE OR REPLACE TEMP VIEW answers_evidence_now AS
 SELECT kind, source_id, target_id, hash(e) AS row_hash FROM evidence e
-WHERE kind <> 'prime_contract' OR source_format IS NULL;
+WHERE NOT evidence_kept_per_award(kind, source_format);
 CREATE OR REPLACE TEMP TABLE answers_before_evidence AS FROM answers_evidence_now;
 CREATE OR REPLACE TEMP TABLE answers_before_current_parents AS FROM current_parents;
 CREATE OR REPLACE TEMP TABLE answers_before_claim_records AS FROM claim_records;
