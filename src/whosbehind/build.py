@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from whosbehind.analysis import answer_scope, lookup, organization
+from whosbehind.analysis import answer_scope, lookup, organization, why
 from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
 from whosbehind.store import db, digest, evidence, ingest
 
@@ -116,12 +116,13 @@ def load_evidence(con: duckdb.DuckDBPyConnection, **options: Any) -> evidence.Ev
 
 
 def publish(con: duckdb.DuckDBPyConnection, *, processes: int = 1, scoped: bool = False) -> None:
-    """Store every organization's answer and its pages (the tables of step 600), once the graph is derived and
-    the build's changes are recorded: an answer carries what changed for its family. ``scoped``: the derive just
+    """Store the organizations' answers and their pages (the tables of step 600), once the graph is derived
+    and the build's changes are recorded: an answer carries what changed for its family. ``scoped``: the derive just
     before was scoped, on this connection (as for ``changes.record_build``): only the answers it may have changed
     are computed again (analysis/answer_scope.py)."""
     from whosbehind.web import prerender  # the page template, imported only by a build that publishes
 
+    why.Graph.forget()  # the ties were derived again: the scope and the answers read them anew
     organization.store_answers(con, answer_scope.affected(con) if scoped else None)
     prerender.store_pages(con, processes=processes)
 

@@ -108,7 +108,7 @@ def _run_ingest(
     db_path: Path,
     command: str,
     as_json: bool,
-    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    then: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     derive_all: bool = False,
 ) -> list[FileOutcome]:
     def on_file(outcome: FileOutcome) -> None:
@@ -165,7 +165,7 @@ def build_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
     """Ingest the bundled sample of real public records into the database."""
     db_path = _db_path(db_option)
 
-    def check_sample_and_load_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    def check_sample_and_load_evidence(con: duckdb.DuckDBPyConnection) -> bool:
         from whosbehind import build
 
         bundled.assert_expected_rows(con)
@@ -173,6 +173,7 @@ def build_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         if not as_json:
             err.print(f"evidence: {len(loaded.snapshots)} FedRAMP snapshots, {loaded.facilities:,} ICE facilities, "
                       f"{loaded.claims} curated claims on {loaded.entities} entities", highlight=False)
+        return True  # the evidence steps were derived again
 
     with resources.as_file(resources.files("whosbehind").joinpath("sample")) as sample:
         _run_ingest([sample], db_path, "build", as_json, then=check_sample_and_load_evidence)

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class Grade(StrEnum):
-    """How much a piece of evidence can be trusted (DESIGN.md, principle 1)."""
+    """How much a piece of evidence can be trusted (README, principle 1)."""
 
     A = "A"  # official record with a stable identifier (USAspending/FPDS award, FedRAMP, GLEIF)
     B = "B"  # official but self-reported or secondary (subaward reports, SAM parent self-reports)
@@ -23,7 +23,12 @@ class Grade(StrEnum):
     @staticmethod
     def weakest(grades: list[Grade]) -> Grade:
         """A path is only as strong as its weakest step."""
-        return max(grades, key=lambda g: "ABCDE".index(g.value))
+        return max(grades, key=lambda g: GRADE_RANK[g])
+
+
+# A grade's strength, 0 (A, the strongest) to 4 (E): sorting and "the weakest step" read it here.
+GRADE_RANK: dict[str, int] = {g.value: rank for rank, g in enumerate(Grade)}
+OFFICIAL_OR_REPORTED = (Grade.A, Grade.B, Grade.C)  # what a curated link may cite: never a tip, never an inference
 
 
 class TieKind(StrEnum):

@@ -4,10 +4,11 @@ A scoped derive (build.derive) makes again only what the awards of the files jus
 organization's answer reads more than its own rows: its family's totals, members and their ties, what changed
 for the family, and every tie along its why-paths. ``store/sql/answer_scope.sql`` compares the tables answers
 read with how they were before the derive (``answer_scope_begin.sql``) and finds the nodes whose own rows
-differ, the families that differ, and the ties (or the evidence they cite) that differ. Here those are widened
-to every member of those families, and to every node whose why-walk can step onto a differing tie
-(``why.reaching``). An answer outside that set reads the very rows it read before, so its stored JSON and pages
-stay as they are; tests/fresh and the incremental benchmark check that it equals a full build's.
+differ, the families that differ, and the ties (or the evidence they cite) that differ; its query
+``answer_scope_nodes`` widens those nodes to every member of those families. Here they are widened to every node
+whose why-walk can step onto a differing tie (``why.reaching``). An answer outside that set reads the very rows it
+read before, so its stored JSON and pages stay as they are; tests/fresh and the incremental benchmark check that
+it equals a full build's; tests/fresh also checks that every table answers read is noted before the derive.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ def begin(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def affected(con: duckdb.DuckDBPyConnection) -> set[str] | None:
-    """The nodes whose answer may differ since ``begin``, or None to compute every answer again: when an agency
-    changed, or when the organizations holding an award made again are already half of those answered."""
+    """The nodes whose answer may differ since ``begin``, or None to compute every answer again: when an agency's
+    row changed, or when the organizations holding an award made again are more than half of those answered."""
     con.execute(db.sql_text("answer_scope_holders"))
     share = queries.one(con, "answer_scope_share")
     if share["holders"] * 2 > share["answered"]:

@@ -1,9 +1,10 @@
 """One answer per organization: what `lookup`, the organization page, the API, the one-pager, the exports and
 screening all show. The page and the JSON are two renderings of the dict ``answer`` builds.
 
-Answers change only when the database is rebuilt: the build computes every organization's answer in batches
-(``answers``: each query runs once per batch, one answer is a batch of one) and stores it as JSON
-(``store_answers``); the faces read it by key (``stored``, ``stored_json``).
+Answers change only when the database is rebuilt: the build computes the organizations' answers in batches
+(``answers``: each query runs once per batch, one answer is a batch of one) and stores them as JSON
+(``store_answers``): every answer on a full build, after a scoped ingest those its rows may have changed
+(analysis/answer_scope.py). The faces read them by key (``stored``, ``stored_json``).
 
 Money has three levels, each stored and reconciled by `whosbehind check`: the record as published
 (``records``), the organization, i.e. every record resolution merged into it (``total_obligated``,
@@ -24,7 +25,7 @@ import pyarrow as pa
 from whosbehind import jsontext
 from whosbehind.analysis import changes, why
 from whosbehind.errors import WhosbehindError
-from whosbehind.model import TIE_KIND_TITLES, TieKind
+from whosbehind.model import GRADE_RANK, TIE_KIND_TITLES, TieKind
 from whosbehind.store import db, queries
 
 DEFAULT_FOCUS_CODES = ("7012", "7014", "070")  # ICE, CBP, DHS
@@ -359,10 +360,10 @@ def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kinds = [s["kind"] for s in p["steps"] if s["kind"] not in why.FAMILY_KINDS]
         kind = "cloud_authorization" if kinds[:1] == ["offers"] else (kinds[0] if kinds else "parent")
         key = (p["agency"], kind, p["own"])
-        if key in seen and "ABCDE".index(p["grade"]) >= "ABCDE".index(seen[key]["grade"]):
+        if key in seen and GRADE_RANK[p["grade"]] >= GRADE_RANK[seen[key]["grade"]]:
             continue
         seen[key] = {"agency": p["agency"], "agency_name": p["agency_name"], "kind": kind,
                      "title": KIND_TITLES.get(kind, kind), "grade": p["grade"], "own": p["own"],
                      "tie_of": p["tie_of"], "tie_of_name": p["tie_of_name"], "text": p["text"]}
-    return sorted(seen.values(), key=lambda s: ("ABCDE".index(s["grade"]), not s["own"], s["agency_name"],
+    return sorted(seen.values(), key=lambda s: (GRADE_RANK[s["grade"]], not s["own"], s["agency_name"],
                                                  s["title"]))

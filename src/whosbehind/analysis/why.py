@@ -11,7 +11,8 @@ How paths may run (so a path always reads as a reason, never as a guess):
    a product named in an award to a reseller, a cloud product running on another;
 3. at most one partnership step: a partner's tie is shown, a partner's partner's never;
 4. a path ends at the first agency in focus it reaches; an agency outside the focus ends it, unless it is
-   part of one in focus; paths have at most MAX_STEPS steps; one path per distinct chain of ties.
+   part of one in focus (one more step, to that agency); a path reaches its first agency in at most MAX_STEPS
+   steps (``reaching`` relies on that); one path per distinct chain of ties.
 A tie reached through a family, brand or partner step is shown as that organization's tie, not the start's.
 """
 
@@ -26,6 +27,7 @@ from typing import Any, ClassVar
 import duckdb
 
 from whosbehind.errors import WhosbehindError
+from whosbehind.model import GRADE_RANK
 from whosbehind.store import queries
 
 DEFAULT_FOCUS = ("agency:7012", "agency:7014", "agency:070")
@@ -33,7 +35,6 @@ MAX_STEPS = 5
 MAX_PATHS = 300  # paths returned, chosen so that every kind of chain and agency shows (see _diverse)
 PATHS_PER_CHAIN = 20  # paths of one kind of chain to one agency, the strongest first
 WALK_BUDGET = 150  # paths found through one first tie kind before the walk stops looking further that way
-GRADE_ORDER = "ABCDE"
 FAMILY_KINDS = {"parent_up", "parent_down", "brand_up", "brand_down"}
 # Ties walked from their target to their source: money flows from the agency (source) to the recipient
 # (target); an agency (source) uses a system (target); a cloud product (source) runs on a host (target).
@@ -61,15 +62,10 @@ class Graph:
         self.forward: dict[str, list[Edge]] = defaultdict(list)
         self.family: dict[str, list[Edge]] = defaultdict(list)
         self.ties: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for node_id, name, kind in con.execute("SELECT id, name, kind FROM graph_nodes").fetchall():
-            self.names[node_id] = name
-            self.kinds[node_id] = kind
-        # In a fixed order, so that the same database gives the same paths (the walk stops at its budget).
-        cursor = con.execute("SELECT kind, source_id, target_id, grade, amount, awards, evidence_count, first_date, "
-                             "last_date, status FROM ties ORDER BY kind, source_id, target_id, award_key")
-        columns = [d[0] for d in cursor.description]
-        for row in cursor.fetchall():
-            tie = dict(zip(columns, row, strict=True))
+        for node in queries.rows(con, "why_graph_nodes"):
+            self.names[node["id"]] = node["name"]
+            self.kinds[node["id"]] = node["kind"]
+        for tie in queries.rows(con, "why_graph_ties"):
             key = (tie["kind"], tie["source_id"], tie["target_id"])
             if key in self.ties:  # a product named in several awards to one recipient: one step, its sums
                 self._fold(self.ties[key], tie)
@@ -92,6 +88,12 @@ class Graph:
             graph = cls._kept[key] = cls(con)
         graph.con = con
         return graph
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop the kept graph: a build calls this before publishing, as the file it writes keeps its time until
+        it is closed, and its copy (store/ingest.py) the time of the file it was copied from."""
+        cls._kept.clear()
 
     @staticmethod
     def _fold(into: dict[str, Any], tie: dict[str, Any]) -> None:
@@ -137,7 +139,7 @@ def paths_from(con: duckdb.DuckDBPyConnection, start: str, *, focus: tuple[str, 
 def paths_from_many(con: duckdb.DuckDBPyConnection, starts: list[str], *, focus: tuple[str, ...] = DEFAULT_FOCUS,
                     evidence: bool = True) -> dict[str, dict[str, Any]]:
     """``paths_from`` for many nodes at once: the evidence of every tie they walk is read in one query (the
-    build stores every organization's answer this way)."""
+    build stores the answers this way)."""
     graph = Graph.of(con)
     focus_set = set(focus)
     chosen_of: dict[str, tuple[list[list[Edge]], int]] = {}
@@ -153,7 +155,7 @@ def paths_from_many(con: duckdb.DuckDBPyConnection, starts: list[str], *, focus:
         paths = [_describe(graph, p, cited) for p in chosen]
         # Strongest first; within a grade, a company's own products and ties before other companies' products
         # that merely run on them.
-        paths.sort(key=lambda p: (GRADE_ORDER.index(p["grade"]), not p["own"],
+        paths.sort(key=lambda p: (GRADE_RANK[p["grade"]], not p["own"],
                                   any(s["kind"] == "runs_on" for s in p["steps"]), len(p["steps"]), p["agency"]))
         out[start] = {"query": start, "matched": [{"id": start, "name": graph.name(start)}],
                       "focus": [{"id": f, "name": graph.name(f)} for f in focus], "paths": paths,
@@ -162,13 +164,13 @@ def paths_from_many(con: duckdb.DuckDBPyConnection, starts: list[str], *, focus:
 
 
 def _grade_of(graph: Graph, path: list[Edge]) -> str:
-    return max((e.grade or "E" for e in path), key=GRADE_ORDER.index)
+    return max((e.grade or "E" for e in path), key=GRADE_RANK.__getitem__)
 
 
 def _diverse(graph: Graph, paths: list[list[Edge]]) -> list[list[Edge]]:
     """At most PATHS_PER_CHAIN paths per agency and kind of chain, strongest and shortest first, MAX_PATHS in all:
     hundreds of cloud products running on one host never hide the awards that name its products."""
-    ranked = sorted(paths, key=lambda p: (GRADE_ORDER.index(_grade_of(graph, p)),
+    ranked = sorted(paths, key=lambda p: (GRADE_RANK[_grade_of(graph, p)],
                                           any(e.kind == "runs_on" for e in p), len(p),
                                           [(e.kind, e.source, e.target) for e in p]))
     counts: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -198,7 +200,7 @@ def _walk(graph: Graph, node: str, path: list[Edge], seen: set[str], phase: str,
                 out.append([*path, e])
                 found[first or ""] = found.get(first or "", 0) + 1
         return
-    if len(path) >= MAX_STEPS:
+    if len(path) >= MAX_STEPS:  # (``reaching``, which a scoped build trusts, walks back as far as this)
         return
     partnered = any(e.kind == "partnership" for e in path)
     moves: list[tuple[Edge, str]] = []
@@ -276,7 +278,7 @@ def _describe(graph: Graph, path: list[Edge], cited: dict[tuple[str, str, str], 
     agency = path[-1].target
     steps = [_step(graph, e, cited.get(e.stored, [])) for e in path]
     graded = [s["grade"] for s in steps if s["grade"]]
-    grade = max(graded, key=GRADE_ORDER.index) if graded else "E"
+    grade = max(graded, key=GRADE_RANK.__getitem__) if graded else "E"
     first_tie = next((e for e in path if e.kind not in FAMILY_KINDS), None)
     holder = first_tie.source if first_tie else path[0].source
     family_hops = [e.kind for e in path[: path.index(first_tie)] if e.kind in FAMILY_KINDS] if first_tie else []
@@ -397,7 +399,7 @@ def by_agency(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for p in paths:
         g = groups.setdefault(p["agency"], {"agency": p["agency"], "agency_name": p["agency_name"], "paths": []})
         g["paths"].append(p)
-    return sorted(groups.values(), key=lambda g: (GRADE_ORDER.index(g["paths"][0]["grade"]), g["agency_name"]))
+    return sorted(groups.values(), key=lambda g: (GRADE_RANK[g["paths"][0]["grade"]], g["agency_name"]))
 
 
 def claim_problems() -> list[str]:

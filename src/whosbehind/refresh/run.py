@@ -123,7 +123,8 @@ def _store(db_path: Path, report: RefreshReport, files: list[Path],
     fetched_at = datetime.now().replace(microsecond=0)
     runs_before = _run_ids(db_path)
 
-    def then(con: duckdb.DuckDBPyConnection) -> None:
+    def then(con: duckdb.DuckDBPyConnection) -> bool:
+        """Record what was fetched; load a new FedRAMP snapshot. Returns whether tables were derived again."""
         con.execute(db.sql_text("refresh_schema"))
         new_runs = [r[0] for r in con.execute("SELECT run_id FROM runs").fetchall() if r[0] not in runs_before]
         run_id = report.run_id = new_runs[0]
@@ -142,6 +143,7 @@ def _store(db_path: Path, report: RefreshReport, files: list[Path],
             on_stage("loading the FedRAMP snapshot beside the others")
             build.load_evidence(con)
             report.fedramp_snapshot = snapshot.snapshot_date
+        return snapshot is not None
 
     ingested = build.ingest_into(db_path, files, then=then, command="refresh", on_stage=on_stage)
     report.rows_added = ingested.rows_added

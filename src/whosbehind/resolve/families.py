@@ -24,11 +24,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from whosbehind.model import OFFICIAL_OR_REPORTED
 from whosbehind.sources import curated
 
 REFERENCE = resources.files("whosbehind.resolve").joinpath("reference")
 CURATED = resources.files("whosbehind").joinpath("curated")
-GRADES = ("A", "B", "C", "D", "E")
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ ORGANIZATION_WORDS = frozenset(
 
 def looks_like_organization(name: str) -> bool:
     """A legal form or an organization word. The Hoover's list also names private persons (sole
-    proprietors' parents): those are never stored (DESIGN.md, organizations not people)."""
+    proprietors' parents): those are never stored (README, principle 4: organizations, not people)."""
     from whosbehind.resolve.names import normalize
 
     key = normalize(name)
@@ -277,8 +277,8 @@ def read_ownership(text: str, source: str = "ownership.yaml") -> Ownership:
                 raise ValueError(f"{where}: {e[key]!r} is marked standalone, so a link from it must have ended")
         if e["kind"] not in LINK_KINDS:
             raise ValueError(f"{where}: kind must be one of {', '.join(LINK_KINDS)}")
-        if e["grade"] not in GRADES[:3]:
-            raise ValueError(f"{where}: grade must be A, B or C (DESIGN.md)")
+        if e["grade"] not in OFFICIAL_OR_REPORTED:
+            raise ValueError(f"{where}: grade must be A, B or C (README, principle 1)")
         valid_from, valid_to = _iso(e.get("from"), where), _iso(e.get("until"), where)
         if valid_from and valid_to and valid_to <= valid_from:
             raise ValueError(f"{where}: until must come after from")

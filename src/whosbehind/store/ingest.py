@@ -113,14 +113,15 @@ def ingest_into(
     db_path: Path,
     paths: list[Path],
     *,
-    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    then: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     publish: Callable[..., None] | None = None,
     on_wait: Callable[[str], None] = lambda s: None,
     **options: Any,
 ) -> IngestReport:
     """Ingest into a copy of ``db_path`` and atomically replace it when the run has committed.
 
-    ``then`` runs on the copy after the ingest (the build loads the other evidence there); if it fails, the
+    ``then`` runs on the copy after the ingest (the build loads the other evidence there) and says whether it
+    derived tables again (so that what a scoped derive changed is no longer all that changed); if it fails, the
     copy is thrown away too, so the database is replaced whole or not at all. One run at a time writes a
     database: a second one waits for the first's lock (``store/writelock.py``), then refuses.
     """
@@ -132,7 +133,7 @@ def _ingest_locked(
     db_path: Path,
     paths: list[Path],
     *,
-    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    then: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     publish: Callable[..., None] | None = None,
     **options: Any,
 ) -> IngestReport:
@@ -161,14 +162,13 @@ def _ingest_locked(
         raise
     try:
         report = ingest(con, paths, workdir=workdir, **options)
-        if then is not None:
-            then(con)
+        derived_again = then(con) if then is not None else False
         if report.derived or then is not None:
             from whosbehind.store import changes  # every build is recorded, with what changed since the last
 
-            # after a scoped derive (and nothing else), only the awards it made again are compared, and only the
-            # answers they may change are made again
-            scoped = report.scoped and then is None
+            # after a scoped derive (and no other derive), only the awards it made again are compared, and only
+            # the answers they may change are made again
+            scoped = report.scoped and not derived_again
             changes.record_build(con, report.run_id, options.get("command", "ingest"), scoped=scoped)
             if publish is not None:
                 publish(con, scoped=scoped)  # build.publish: the answers, with what this build changed

@@ -13,8 +13,8 @@ CREATE TABLE IF NOT EXISTS organization_answers (id VARCHAR PRIMARY KEY, body BL
 CREATE TABLE IF NOT EXISTS organization_pages (id VARCHAR NOT NULL, lang VARCHAR NOT NULL, body BLOB NOT NULL,
                                                PRIMARY KEY (id, lang));
 
--- What the stored pages were rendered with besides their answers (the code and the data date they show): a page
--- whose answer did not change is kept only when this is the same.
+-- What the stored pages were rendered with besides their answers (the code: web/prerender.py puts the data dates
+-- in when a page is sent): a page whose answer did not change is kept only when this is the same.
 CREATE TABLE IF NOT EXISTS organization_pages_made (made_with VARCHAR NOT NULL);
 
 -- The answers a build computes, before they replace the stored ones that differ (answer_replace.sql).
