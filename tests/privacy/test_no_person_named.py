@@ -1,4 +1,4 @@
-"""No private person is named anywhere a person can read (DESIGN.md, principle 4; issue 12).
+"""No private person is named anywhere a person can read (README, principle 4; issue 12).
 
 The persons are the names labelled ``person`` in benchmarks/privacy/labels.csv, read back from the bundled
 rows they point at. Every face is read the way a user would reach it, and the organizations to visit are

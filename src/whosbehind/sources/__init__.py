@@ -34,7 +34,7 @@ class SourceFormat:
     aliases: dict[str, str] = field(default_factory=dict)
     # Files of a series after the first may come without a header (the 2018-era exports).
     headerless_continuations: bool = False
-    # SQL predicate over the raw columns: the recipient is a private person (see DESIGN.md, principle 4).
+    # SQL predicate over the raw columns: the recipient is a private person (see README, principle 4).
     # ``reads_as_person(name)`` (sources/persons.py) reads a name; the macros are in store/sql/000_macros.sql.
     individual_predicate: str = "FALSE"
     # Columns that would name or locate that person: stored as NULL on such rows.

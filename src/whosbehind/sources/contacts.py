@@ -2,7 +2,7 @@
 
 Award descriptions were typed by contracting staff, and many name a person with a phone number and an e-mail
 address: "ALT POC JANE Q DOE 202-555-0101 JANE.DOE@EXAMPLE.GOV", "COR: JOHN ROE; 202-555-...", "CHANGE COR TO
-...", "X, COMPLAINANT V. ...". whosbehind names organizations, never persons (DESIGN.md, principle 4), so every
+...", "X, COMPLAINANT V. ...". whosbehind names organizations, never persons (README, principle 4), so every
 description the derived tables hold, and every published row a page shows, passes through ``without_contacts``:
 
 - e-mail addresses, and an address's local part cut off by the record's length ("JANE.DO"), become

@@ -1,4 +1,4 @@
-"""Does a recipient's name read as a private person's? (DESIGN.md, principle 4: persons are never named.)
+"""Does a recipient's name read as a private person's? (README, principle 4: persons are never named.)
 
 Business-type columns settle it where a format has them (``sole_proprietorship``, the subawardee's business
 types; see each format's ``individual_predicate``). The name-only transaction lists have none, so the name

@@ -1,4 +1,4 @@
--- Step 110: which money rows count, so that every dollar is counted once (DESIGN.md, principle 3).
+-- Step 110: which money rows count, so that every dollar is counted once (README, principle 3).
 --   1. An exact duplicate of another row of the same file is set aside.
 --   2. A transaction (award key + modification + action date) found in several files is counted from
 --      the newest export only; ties go to the richer format (297-column file, then 2018 file, then API list).
