@@ -1,4 +1,4 @@
-"""A database with the bundled sample and the bundled evidence, built once for these tests."""
+"""The commands these tests run, over the database with the bundled sample and the bundled evidence."""
 
 from __future__ import annotations
 
@@ -27,8 +27,7 @@ class EvidenceCli:
 
 
 @pytest.fixture(scope="session")
-def evidence_cli(tmp_path_factory: pytest.TempPathFactory) -> EvidenceCli:
-    cli = EvidenceCli(tmp_path_factory.mktemp("evidence") / "whosbehind.duckdb")
-    result = cli.run("build")
-    assert result.exit_code == 0, result.output
-    return cli
+def evidence_cli(built_db: Path) -> EvidenceCli:
+    """The build of the bundled sample the other tests read (tests/conftest.py): it loads the bundled evidence
+    too. These tests only read it."""
+    return EvidenceCli(built_db)

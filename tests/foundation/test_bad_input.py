@@ -118,8 +118,8 @@ def test_file_cut_inside_a_quoted_field_is_refused(small_db, tmp_path):
 
 
 def test_same_file_twice_changes_nothing(small_db, tmp_path):
-    path = tmp_path / API_FY2025.rsplit("/", 1)[-1]
-    path.write_bytes(member_bytes(API_ZIP, API_FY2025))
+    # The first 20 rows of the FY2025 CBP/ICE list, as a file of their own.
+    path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
     assert small_db.run("ingest", str(path)).exit_code == 0
     once = _snapshot(small_db.db)
     stat = os.stat(small_db.db)
@@ -175,8 +175,12 @@ def test_killed_run_leaves_database_as_it_was(small_db, tmp_path):
     process.wait()
     assert process.returncode == -signal.SIGKILL
     assert _snapshot(small_db.db) == before
-    # And the database still works: the same ingest now completes.
-    assert small_db.run("ingest", str(folder)).exit_code == 0
+    # And the database still works: what the killed run left is removed and an ingest completes (three real rows
+    # of the FY2025 CBP/ICE list, which the killed run was storing, rather than the whole sample again).
+    few = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:4])
+    report = small_db.json("ingest", str(few))
+    assert report["rows_added"] == 3 and report["derived"]
+    assert not small_db.db.with_name(small_db.db.name + ".building").exists()
 
 
 def test_mn_summaries_are_read_month_first(small_db, tmp_path, built_db):

@@ -14,34 +14,12 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from fresh_helpers import NEW_AWARD, copy_db, modification_file, table_digests
+from fresh_helpers import NEW_AWARD, copy_db, differs_from_a_full_derive, modification_file
 from samples import LEGACY_FY13, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, write_csv
 from whosbehind import build
 from whosbehind.analysis import organization, why
 from whosbehind.store import changes, db, digest, ingest, queries
 from whosbehind.web.app import create_app
-
-# Bookkeeping of runs and builds differs by nature, and so does the digest `check` verifies, which covers it (the
-# test checks the digest against the tables instead).
-BOOKKEEPING = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links",
-               "derived_digests"}
-
-
-def _differs_from_a_full_derive(db_path: Path, tmp_path: Path) -> list[str]:
-    """The tables of ``db_path`` that differ from a full derive (and publishing) of the same stored rows."""
-    again = tmp_path / "again.duckdb"
-    shutil.copy2(db_path, again)
-    con = db.connect(again)
-    with db.transaction(con):
-        build.derive(con)
-        # the answers, each with what changed for its family, and every page rendered anew (as by other code),
-        # so that the pages an ingest kept are compared with pages rendered from scratch
-        con.execute("DELETE FROM organization_pages_made")
-        build.publish(con)
-    con.close()
-    ingested, derived = table_digests(db_path), table_digests(again)
-    assert set(ingested) == set(derived)
-    return sorted(t for t in ingested if t not in BOOKKEEPING and ingested[t] != derived[t])
 
 
 def _ingest(cli: Cli, *paths: Path) -> dict:
@@ -102,7 +80,7 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
         assert digest.verify(con) == []
     finally:
         con.close()
-    assert _differs_from_a_full_derive(cli.db, tmp_path) == []
+    assert differs_from_a_full_derive(cli.db, tmp_path) == []
     con = duckdb.connect(str(cli.db), read_only=True)
     try:
         files = {r[0] for r in con.execute("SELECT DISTINCT file_name FROM money WHERE award_key = ?",

@@ -17,6 +17,7 @@ from replay_server import Behaviour, ReplayServer
 
 from fresh_helpers import copy_db, db_digest
 from samples import MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_bytes, member_rows
+from whosbehind import jsontext
 from whosbehind.store.evidence import bundled_dir
 
 FEED_DATE = "2026-11-30"
@@ -107,6 +108,39 @@ def test_refresh_stores_the_download_and_a_new_fedramp_snapshot(setup) -> None:
     assert round(award[0]["amount"] - award[0]["previous_amount"], 2) == 1000.0
     # The agency filter was ICE's, as USAspending names it.
     assert behaviour.requests[0] == "POST /api/v2/bulk_download/awards/"
+
+
+def test_a_refresh_of_awards_alone_publishes_only_the_answers_they_change(setup, monkeypatch: pytest.MonkeyPatch
+                                                                          ) -> None:
+    """A refresh that stores award rows and no new FedRAMP snapshot derives only their awards again and publishes
+    only the answers they can change (as an ingest does: tests/fresh compares every table of that with a full
+    build). Every stored answer, of the awards' holders and of every tenth organization, is the one computed now."""
+    from whosbehind.analysis import answer_scope, organization
+    from whosbehind.store import queries
+
+    cli, _ = setup
+    _, changed_key = download_zip()
+    scopes = []
+    affected = answer_scope.affected
+    monkeypatch.setattr(answer_scope, "affected", lambda con: scopes.append(affected(con)) or scopes[-1])
+    report = cli.json("refresh", "--agency", "ICE", "--since", "2025-10-01", "--source", "usaspending")
+    assert report["rows_added"] == 20 and report["fedramp_snapshot"] is None
+    assert len(scopes) == 1 and scopes[0] is not None  # a set of answers, not every one
+    con = duckdb.connect(str(cli.db), read_only=True)
+    try:
+        rows = member_rows(MN_ZIP, MN_SUMMARIES)
+        keys = [r[rows[0].index("contract_award_unique_key")].upper() for r in rows[1:21]]  # download_zip's
+        holders = {r[0] for r in con.execute("SELECT organization_id FROM organization_awards "
+                                             "WHERE list_contains(?, upper(award_key))", [keys]).fetchall()}
+        held = con.execute("SELECT count(*) FROM organization_awards WHERE upper(award_key) = ?",
+                           [changed_key]).fetchone()[0]
+        every = [r["id"] for r in queries.rows(con, "answer_ids")]
+        ids = sorted(holders & set(every) | set(every[::10]))
+        assert held == 1 and holders & set(every) and holders & set(every) <= scopes[0]
+        for org_id, fresh in organization.answers(con, ids).items():
+            assert organization.stored_json(con, org_id) == jsontext.dumps(fresh), org_id  # byte for byte
+    finally:
+        con.close()
 
 
 def test_a_5xx_mid_run_stores_nothing(setup) -> None:
