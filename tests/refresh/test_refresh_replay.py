@@ -141,6 +141,8 @@ def test_a_refresh_of_awards_alone_publishes_only_the_answers_they_change(setup,
             assert organization.stored_json(con, org_id) == jsontext.dumps(fresh), org_id  # byte for byte
     finally:
         con.close()
+    result = cli.run("check")  # every total reconciles, every derived table is as the refresh recorded it
+    assert result.exit_code == 0, result.output
 
 
 def test_a_5xx_mid_run_stores_nothing(setup) -> None:
