@@ -24,12 +24,17 @@ FEED_DATE = "2026-11-30"
 ICE_FEDRAMP = "22-002-04"
 
 
+def downloaded_summaries() -> tuple[list[str], list[list[str]]]:
+    """The header and the first 20 award summaries of the bundled MN export: the rows the bulk download holds."""
+    rows = member_rows(MN_ZIP, MN_SUMMARIES)
+    return list(rows[0]), [list(r) for r in rows[1:21]]
+
+
 def download_zip() -> tuple[bytes, str]:
     """A bulk download as USAspending serves it: rows cut from the bundled MN export (its first 20 award
     summaries, the sixth one's total_obligated_amount raised by $1,000.00: an award the sample counts from its
     summary) and its 482 subawards."""
-    rows = member_rows(MN_ZIP, MN_SUMMARIES)
-    header, body = rows[0], [list(r) for r in rows[1:21]]
+    header, body = downloaded_summaries()
     column = header.index("total_obligated_amount")
     body[5][column] = f"{float(body[5][column]) + 1000:.2f}"
     key = body[5][header.index("contract_award_unique_key")]
@@ -128,8 +133,8 @@ def test_a_refresh_of_awards_alone_publishes_only_the_answers_they_change(setup,
     assert len(scopes) == 1 and scopes[0] is not None  # a set of answers, not every one
     con = duckdb.connect(str(cli.db), read_only=True)
     try:
-        rows = member_rows(MN_ZIP, MN_SUMMARIES)
-        keys = [r[rows[0].index("contract_award_unique_key")].upper() for r in rows[1:21]]  # download_zip's
+        header, body = downloaded_summaries()
+        keys = [r[header.index("contract_award_unique_key")].upper() for r in body]
         holders = {r[0] for r in con.execute("SELECT organization_id FROM organization_awards "
                                              "WHERE list_contains(?, upper(award_key))", [keys]).fetchall()}
         held = con.execute("SELECT count(*) FROM organization_awards WHERE upper(award_key) = ?",
