@@ -80,7 +80,7 @@ def test_an_ingest_of_award_rows_derives_only_their_awards(built_db: Path, tmp_p
         assert digest.verify(con) == []
     finally:
         con.close()
-    assert differs_from_a_full_derive(cli.db, tmp_path) == []
+    assert differs_from_a_full_derive(cli.db, tmp_path, built_db) == []
     con = duckdb.connect(str(cli.db), read_only=True)
     try:
         files = {r[0] for r in con.execute("SELECT DISTINCT file_name FROM money WHERE award_key = ?",
