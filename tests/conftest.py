@@ -1,30 +1,64 @@
-"""Shared fixtures: a database built once from the bundled real sample (see samples.py)."""
+"""Shared fixtures: a database built once from the bundled real sample (see samples.py).
+
+The build takes a minute or more. It starts at once, in a process of its own, while the test files that need no
+built database run first: the tests are run by pytest-xdist's processes, which share the run's temporary folder.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
-from samples import Cli
+from samples import Cli, build_once
+
+BUILDS_IN_THE_BACKGROUND = pytest.StashKey[subprocess.Popen]()
+
+
+def _shared_folder(config: pytest.Config) -> Path:
+    """The folder every process of this run shares: the controller's temporary folder (a worker's is in it)."""
+    base = config._tmp_path_factory.getbasetemp()  # what the tmp_path_factory fixture reads
+    folder = (base.parent if hasattr(config, "workerinput") else base) / "built"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _needs_the_build(item: pytest.Item) -> bool:
+    return "built_db" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with no test that needs the build go first (in their order), and one process starts the build."""
+    needing = {item.path for item in items if _needs_the_build(item)}
+    items.sort(key=lambda item: item.path in needing)  # stable: each file's tests keep their order
+    first = getattr(config, "workerinput", {}).get("workerid", "master") in ("gw0", "master")
+    if needing and first:
+        folder = _shared_folder(config)
+        code = "import sys; from pathlib import Path; from samples import build_once; build_once(Path(sys.argv[1]))"
+        path = os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])
+        env = {**os.environ, "PYTHONPATH": path}
+        with open(folder / "build.log", "wb") as log:
+            config.stash[BUILDS_IN_THE_BACKGROUND] = subprocess.Popen(
+                [sys.executable, "-c", code, str(folder)], env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A run that ends before the build does (a few tests chosen by hand) stops it."""
+    process = session.config.stash.get(BUILDS_IN_THE_BACKGROUND, None)
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
 
 
 @pytest.fixture(scope="session")
-def built_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The bundled sample, built once per test run and read by every test process (pytest-xdist's workers
-    share the run's temporary folder): the first to ask builds it, the others wait for it under a lock. Tests must
-    not write to it: they copy it (fresh_helpers.copy_db) when they change a database."""
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
-    db = shared / "built" / "whosbehind.duckdb"
-    with FileLock(str(shared / "built.lock")):
-        if not (db.parent / "complete").exists():
-            db.parent.mkdir(exist_ok=True)
-            db.unlink(missing_ok=True)  # what a build stopped midway left
-            result = Cli(db).run("build")
-            assert result.exit_code == 0, result.output
-            (db.parent / "complete").touch()
-    return db
+def built_db(pytestconfig: pytest.Config) -> Path:
+    """The bundled sample, built once per test run (in the background, or here when this process is first)."""
+    return build_once(_shared_folder(pytestconfig))
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from filelock import FileLock
 from typer.testing import CliRunner
 
 from whosbehind.cli import app
@@ -60,8 +61,8 @@ class Cli:
         self.db = db
         self.runner = CliRunner()
 
-    def run(self, *args: str) -> Any:
-        return self.runner.invoke(app, [*args, "--db", str(self.db)], catch_exceptions=False)
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Any:
+        return self.runner.invoke(app, [*args, "--db", str(self.db)], catch_exceptions=False, env=env)
 
     def json(self, *args: str) -> Any:
         result = self.run(*args, "--json")
@@ -69,6 +70,19 @@ class Cli:
         return json.loads(result.stdout)
 
 
+
+
+def build_once(folder: Path) -> Path:
+    """The bundled sample built into ``folder``, once for every process that asks: the first builds it under a
+    lock, the others wait for it, then find it complete. Tests must not write to it (they copy it first)."""
+    db = folder / "whosbehind.duckdb"
+    with FileLock(str(folder / "lock")):
+        if not (folder / "complete").exists():
+            db.unlink(missing_ok=True)  # what a build stopped midway left
+            result = Cli(db).run("build")
+            assert result.exit_code == 0, result.output
+            (folder / "complete").touch()
+    return db
 
 
 def free_port() -> int:

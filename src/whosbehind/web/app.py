@@ -42,7 +42,8 @@ def templates() -> Jinja2Templates:
     env.add_extension("jinja2.ext.i18n")
     env.autoescape = True
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["_"] = i18n.template_gettext  # the same text as the extension's _, called directly
+    # the same text as the extension's _ and ngettext, called directly
+    env.globals.update({"_": i18n.template_gettext, "ngettext": i18n.template_ngettext})
     env.filters.update(money=formatting.money, day=formatting.day,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path, web_url=formatting.web_url)

@@ -77,6 +77,13 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
+def template_ngettext(singular: str, plural: str, n: int, **variables: Any) -> Markup:
+    """``ngettext()`` in the templates, called directly as ``_()`` is: the extension's newstyle text, ``%(num)s``
+    being ``n`` unless given."""
+    variables.setdefault("num", n)
+    return Markup(ngettext(singular, plural, n)) % variables
+
+
 def pgettext(context: str, message: str) -> str:
     """A word that one English spelling leaves ambiguous ("reported": a grade's label, a claim's status)."""
     return translations(current()).pgettext(context, message)
