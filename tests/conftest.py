@@ -6,6 +6,7 @@ built database run first: the tests are run by pytest-xdist's processes, which s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 
 from samples import Cli, build_once
 
-BUILDS_IN_THE_BACKGROUND = pytest.StashKey[subprocess.Popen]()
+BUILD = pytest.StashKey[subprocess.Popen]()  # held, so that the process is not let go of while it runs
 
 
 def _shared_folder(config: pytest.Config) -> Path:
@@ -42,17 +43,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])
         env = {**os.environ, "PYTHONPATH": path}
         with open(folder / "build.log", "wb") as log:
-            config.stash[BUILDS_IN_THE_BACKGROUND] = subprocess.Popen(
-                [sys.executable, "-c", code, str(folder)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+            process = subprocess.Popen([sys.executable, "-c", code, str(folder)], env=env, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        (folder / "build.pid").write_text(str(process.pid))
+        config.stash[BUILD] = process
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """A run that ends before the build does (a few tests chosen by hand) stops it."""
-    process = session.config.stash.get(BUILDS_IN_THE_BACKGROUND, None)
-    if process is not None and process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait()
+    """A run that ends before the build does (a few tests chosen by hand) stops it. Done by the controller, once
+    every process is through: one that finishes early must not stop a build another waits for."""
+    if hasattr(session.config, "workerinput"):
+        return
+    folder = _shared_folder(session.config)
+    started = folder / "build.pid"
+    if started.exists() and not (folder / "complete").exists():
+        # gone already: it stopped on its own (a failed build: the tests that needed it said why)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(int(started.read_text()), signal.SIGTERM)
 
 
 @pytest.fixture(scope="session")
