@@ -10,7 +10,7 @@ itself is read:
 2. What remains reads as a person when probablepeople (datamade's CRF name parser, trained on US names
    and companies) tags it as a person or a household, or when every word is a given name, a surname or an
    initial of the US Census and Social Security name lists that probablepeople ships, with at least one
-   given name ("SEED DONALD", "TIFT RICHARD T": surname first, which the parser tends to call a company).
+   given name ("DOE JOHN", "ROE RICHARD T": surname first, which the parser tends to call a company).
    A professional title after the name ("ATTORNEY AT LAW", "PHD", "ARBITRATOR AND MEDIATOR") does not make
    a business: it is the person's own name and trade.
 3. One word alone ("AARDVARK", "GOVPLACE", "THORN") is not a person's name; nor are two surnames joined by
