@@ -78,7 +78,8 @@ def build_once(folder: Path) -> Path:
     db = folder / "whosbehind.duckdb"
     with FileLock(str(folder / "lock")):
         if not (folder / "complete").exists():
-            db.unlink(missing_ok=True)  # what a build stopped midway left
+            for left in (db, db.with_name(db.name + ".wal")):  # what a build stopped midway left
+                left.unlink(missing_ok=True)
             result = Cli(db).run("build")
             assert result.exit_code == 0, result.output
             (folder / "complete").touch()
