@@ -33,11 +33,16 @@ def _needs_the_build(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Files with no test that needs the build go first (in their order), and one process starts the build."""
+    """Files with no test that needs the build go first, in their order."""
     needing = {item.path for item in items if _needs_the_build(item)}
     items.sort(key=lambda item: item.path in needing)  # stable: each file's tests keep their order
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the tests are chosen (-k, -m and the like), one process starts the build if any of them needs it."""
+    config = session.config
     first = getattr(config, "workerinput", {}).get("workerid", "master") in ("gw0", "master")
-    if needing and first:
+    if first and any(_needs_the_build(item) for item in session.items):
         folder = _shared_folder(config)
         code = "import sys; from pathlib import Path; from samples import build_once; build_once(Path(sys.argv[1]))"
         path = os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])
@@ -58,7 +63,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     started = folder / "build.pid"
     if started.exists() and not (folder / "complete").exists():
         # gone already: it stopped on its own (a failed build: the tests that needed it said why)
-        with contextlib.suppress(ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(int(started.read_text()), signal.SIGTERM)
 
 

@@ -74,15 +74,16 @@ class Cli:
 
 def build_once(folder: Path) -> Path:
     """The bundled sample built into ``folder``, once for every process that asks: the first builds it under a
-    lock, the others wait for it, then find it complete. Tests must not write to it (they copy it first)."""
-    db = folder / "whosbehind.duckdb"
+    lock, the others wait for it, then find it complete; a build that failed fails each of them with its output,
+    rather than being tried again by each in turn. Tests must not write to it (they copy it first)."""
+    db, complete, failed = folder / "whosbehind.duckdb", folder / "complete", folder / "failed"
     with FileLock(str(folder / "lock")):
-        if not (folder / "complete").exists():
-            for left in (db, db.with_name(db.name + ".wal")):  # what a build stopped midway left
-                left.unlink(missing_ok=True)
+        if not complete.exists() and not failed.exists():
+            db.unlink(missing_ok=True)  # a build that ended but was stopped before it was marked complete
             result = Cli(db).run("build")
-            assert result.exit_code == 0, result.output
-            (folder / "complete").touch()
+            (complete if result.exit_code == 0 else failed).write_text(result.output)
+    if failed.exists():
+        raise AssertionError(f"the build of the bundled sample failed:\n{failed.read_text()}")
     return db
 
 

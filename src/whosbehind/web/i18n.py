@@ -65,7 +65,7 @@ def gettext(message: str) -> str:
     return translations(current()).gettext(message)
 
 
-def template_gettext(message: str, **variables: Any) -> Markup:
+def template_gettext(message: str, /, **variables: Any) -> Markup:
     """``_()`` in the templates: the message in the language in use, its ``%(name)s`` placeholders filled with the
     variables escaped, as jinja2.ext.i18n's newstyle ``_`` does where autoescaping is on (every template here).
     Called directly: the extension's own passes each call through three context calls, which took a fifth of the
@@ -77,9 +77,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
-def template_ngettext(singular: str, plural: str, n: int, **variables: Any) -> Markup:
+def template_ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
     """``ngettext()`` in the templates, called directly as ``_()`` is: the extension's newstyle text, ``%(num)s``
-    being ``n`` unless given."""
+    being ``n`` unless given. (Both take their own arguments by position only, as the extension's do, so that a
+    placeholder may have any name.)"""
     variables.setdefault("num", n)
     return Markup(ngettext(singular, plural, n)) % variables
 
