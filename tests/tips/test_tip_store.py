@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 from datetime import date, timedelta
@@ -25,8 +26,13 @@ def test_codename_is_seven_words_of_the_eff_list_and_only_its_hash_is_stored(mod
     raw = moderated.store.tips_path.read_bytes() + moderated.store.keys_path.read_bytes()
     for path in (moderated.store.tips_path, moderated.store.keys_path, moderated.store.folder):
         assert path.stat().st_mtime % 86400 == 0, f"{path.name}'s time shows when the tip arrived"
-    for word in words:
-        assert word.encode() not in raw
+    # the stored tag is the Argon2id-derived one, and the codename is in the files in no written form: not
+    # whole, not two of its words side by side (a single short word can turn up by chance in binary bytes)
+    assert moderated.store._derive(codename).tag in raw
+    forms = {sep.join(words) for sep in (" ", "-", "", ",", "\n", "\t")}
+    forms |= {sep.join(pair) for pair in itertools.pairwise(words) for sep in (" ", "")}
+    for form in forms | {f.upper() for f in forms}:
+        assert form.encode("utf-8") not in raw and form.encode("utf-16-le") not in raw, form
     # typed differently (capitals, extra spaces, hyphens between words) it still opens the status
     typed = "  " + "-".join(w.upper() for w in words) + " "
     assert moderated.store.status(typed) is not None
