@@ -14,6 +14,7 @@ from whosbehind.analysis import changes as changes_mod
 from whosbehind.store import changes as record
 from whosbehind.store import db
 from whosbehind.store.evidence import bundled_dir
+from whosbehind.web import formatting, i18n
 
 ICE_FEDRAMP = "22-002-04"
 
@@ -91,6 +92,13 @@ def test_claims_and_family_links_between_builds(built_db: Path, tmp_path: Path) 
     assert ("disappeared", True, parent) in logged and len(logged) == 3
     link = next(r for r in found if r["kind"] == "parent")
     assert link["organization"]["id"] == child and parent in link["evidence"]
+    # a Spanish page words each from its parts; the claim's summary is the source's own English, marked so
+    corrected = next(r for r in found if r["source_id"] == claim)
+    with i18n.use("es"):
+        worded_link, worded_claim = formatting.change_evidence(link), formatting.change_evidence(corrected)
+    assert worded_link.startswith("matriz ") and f"({parent})" in worded_link and "grado " in worded_link
+    assert worded_claim.startswith(f"afirmación documentada {claim} (grado ")
+    assert worded_claim.endswith(' (corrected)</span>') and '<span lang="en">' in worded_claim
 
 
 def test_every_build_is_recorded(built_db: Path) -> None:

@@ -78,6 +78,32 @@ def test_watchlist_feed_and_agency_page_section(web: TestClient) -> None:
     assert 'id="what-changed"' in page and 'href="/feeds/agency/ICE"' in page and "FR2434554673" in page
 
 
+def _what_changed(page: str) -> str:
+    start = page.index('id="what-changed"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_what_changed_is_worded_in_the_pages_language(web: TestClient, watched: Cli) -> None:
+    """The evidence of a change is written in the page's language from its parts (amounts as money, rows counted);
+    `changes --json` keeps the evidence in the words the build stored."""
+    found = [c for c in watched.json("changes", "--org", "BCCG A JOINT VENTURE") if c["kind"] == "prime_contract"]
+    new = next(c for c in found if c["change"] == "appeared")
+    assert new["evidence"].startswith("new award: obligated ") and new["parts"]["source_rows"] >= 1
+    amount, rows = f"${new['amount']:,.2f}", new["parts"]["source_rows"]
+    org = f"/org/{new['organization']['id']}"
+    spanish = _what_changed(web.get(org + "?lang=es").text)
+    assert f"adjudicación nueva: {amount} comprometidos en {rows:,} fila" in spanish
+    assert "new award" not in spanish and "obligated" not in spanish and "grado A" in spanish
+    english = _what_changed(web.get(org + "?lang=en").text)
+    assert f"new award: {amount} obligated in {rows:,} transaction row" in english and "grade A" in english
+    # FedRAMP authorizations that appeared at or left ICE, on the agency's page
+    ice = [c for c in watched.json("changes", "--agency", "ICE") if c["kind"] == "cloud_authorization"]
+    spanish = _what_changed(web.get("/agency/ICE?lang=es").text)
+    assert {"appeared", "disappeared"} <= {c["change"] for c in ice}
+    assert "figura en esta agencia" in spanish and "ya no figura en esta agencia" in spanish
+    assert "listed there" not in spanish and "data.json del FedRAMP Marketplace" in spanish
+
+
 def test_watch_report_json_and_csv(watched: Cli) -> None:
     report = watched.json("watch", "report", "council")
     assert [e["entry"] for e in report["entries"]] == ["Palantir Technologies", "BCCG A JOINT VENTURE",

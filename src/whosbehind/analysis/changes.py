@@ -3,7 +3,8 @@ authorizations that appeared at or disappeared from an agency between snapshots 
 
 One list, one shape (the ``changes --json`` contract): ``change``, ``kind``, ``organization`` (``id``,
 ``name``), ``agency`` (``id``, ``name``, or null), ``source_id``, ``amount``, ``detected_between`` (the two
-build or snapshot dates), ``evidence``.
+build or snapshot dates), ``evidence`` (in words, English); each change also carries ``parts``, what its evidence is
+written from, so that a page words it in its own language (``web/formatting.change_evidence``).
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def _fedramp(row: dict[str, Any]) -> dict[str, Any]:
         "detected_between": [row["previous"].isoformat(), row["snapshot_date"].isoformat()],
         "evidence": evidence, "url": FEDRAMP_PRODUCT_URL + row["product_id"],
         "product": row["cso"],
+        "parts": {"source": "fedramp", "product": row["cso"] or row["product_id"], "provider": row["csp"],
+                  "relations": list(row["relations"] or []),
+                  "previous_relations": list(row["previous_relations"] or []), "pointer": row["pointer"],
+                  "grade": "A"},
     }
 
 
@@ -78,7 +83,24 @@ def _logged(row: dict[str, Any]) -> dict[str, Any]:
         "evidence": row["evidence"], "url": row["url"],
         "previous_amount": row["previous_amount"],
         "builds": [row["previous_build_id"], row["build_id"]],
+        "parts": _logged_parts(row),
     }
+
+
+# What the evidence of a logged change is written from (store/sql/build_changes.sql): where it comes from and
+# its parts, by the kind of change; any other kind is a curated claim's.
+_PARTS = {"prime_contract": ("usaspending", ("source_rows", "previous_source_rows", "last_date", "grade")),
+          "parent": ("family", ("grade", "parent_name", "link_source", "quoted"))}
+_CLAIM_PARTS = ("claim", ("grade", "claim_status", "quoted"))
+
+
+def _logged_parts(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The parts of a logged change's evidence, so a page can word it in its own language; None for a change
+    logged before they were kept (its page shows the stored words)."""
+    if row.get("grade") is None:
+        return None
+    source, names = _PARTS.get(row["kind"], _CLAIM_PARTS)
+    return {"source": source} | {n: row[n].isoformat() if isinstance(row[n], date) else row[n] for n in names}
 
 
 # Where changes are read from: the query, the tables it needs, and how a row becomes a change.

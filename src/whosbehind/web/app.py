@@ -51,7 +51,8 @@ def templates() -> Jinja2Templates:
         ("short_money", formatting.short_money), ("kind_title", formatting.kind_title),
         ("agency_label", formatting.agency_label), ("grade_label", formatting.grade_label),
         ("grade_help", formatting.grade_help), ("source_text", formatting.source_text),
-        ("status_label", formatting.status_label), ("change_label", formatting.change_label))})
+        ("status_label", formatting.status_label), ("change_label", formatting.change_label),
+        ("change_evidence", formatting.change_evidence))})
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, bars_by_year=charts.bars_by_year,
                        years_title=charts.years_title, network_title=charts.network_title,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,

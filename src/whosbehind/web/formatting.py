@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.sources import contacts
+from whosbehind.web.i18n import current, ngettext, pgettext
 from whosbehind.web.i18n import gettext as _
-from whosbehind.web.i18n import pgettext
 
 
 def N_(message: str) -> str:  # marks a string for the catalog; translated where shown
@@ -56,6 +56,63 @@ STATUS_WORDS = {"current": N_("current"), "ended": N_("ended"),
 DATED_STATUS = {"ended": N_("ended %(date)s"), "as of": N_("as of %(date)s")}
 # A change between builds (store/changes.py), in the visitor's language.
 CHANGE_WORDS = {"appeared": N_("appeared"), "disappeared": N_("disappeared"), "changed": N_("changed")}
+
+
+def change_evidence(change: dict[str, Any]) -> Markup:
+    """The evidence of a change (analysis/changes.py) in the page's language, written from its parts; a record's
+    own words (a claim's summary, a link's citation) as published, marked as English. A change logged before its
+    parts were kept shows the words stored with it."""
+    parts = change.get("parts")
+    if not parts:
+        return Markup.escape(change.get("evidence") or "")
+    grade = _("grade %(grade)s") % {"grade": parts["grade"]}
+    quoted = parts.get("quoted")
+    if parts["source"] == "usaspending":
+        text = _award_evidence(change, parts) + f" (USAspending, {grade})"
+    elif parts["source"] == "fedramp":
+        text = _fedramp_evidence(change, parts) + f" ({grade})"
+    elif parts["source"] == "family":
+        text = _("parent %(name)s (%(id)s), %(source)s, %(grade)s") % {
+            "name": parts["parent_name"] or "", "id": change["source_id"], "source": parts["link_source"],
+            "grade": grade}
+    else:
+        text = _("curated claim %(id)s (%(grade)s, %(status)s)") % {
+            "id": change["source_id"], "grade": grade, "status": status_label(parts["claim_status"])}
+    if not quoted:
+        return Markup.escape(text)
+    words = Markup.escape(source_text(quoted))
+    marked = words if current() == "en" else Markup('<span lang="en">%s</span>') % words
+    return Markup.escape(text) + Markup(": ") + marked
+
+
+def _award_evidence(change: dict[str, Any], parts: dict[str, Any]) -> str:
+    values = {"amount": money(change["amount"]), "before": money(change.get("previous_amount")),
+              "num": f"{parts['source_rows']:,}", "last": parts["last_date"] or _("undated")}
+    if change["change"] == "appeared":
+        return ngettext("new award: %(amount)s obligated in %(num)s transaction row, last action %(last)s",
+                        "new award: %(amount)s obligated in %(num)s transaction rows, last action %(last)s",
+                        parts["source_rows"]) % values
+    if change["change"] == "disappeared":
+        return ngettext("no longer in the database: it had %(amount)s obligated in %(num)s row",
+                        "no longer in the database: it had %(amount)s obligated in %(num)s rows",
+                        parts["source_rows"]) % values
+    values["rows_before"] = f"{parts['previous_source_rows']:,}"
+    return ngettext("obligated %(before)s → %(amount)s (%(rows_before)s → %(num)s transaction row), "
+                    "last action %(last)s",
+                    "obligated %(before)s → %(amount)s (%(rows_before)s → %(num)s transaction rows), "
+                    "last action %(last)s", parts["source_rows"]) % values
+
+
+def _fedramp_evidence(change: dict[str, Any], parts: dict[str, Any]) -> str:
+    listed = (_("listed at this agency") if change["change"] == "appeared"
+              else _("no longer listed at this agency"))
+    before, after = change["detected_between"]
+    return _("FedRAMP Marketplace data.json: %(product)s (%(provider)s) %(listed)s; relations %(previous)s on "
+             "%(before)s → %(relations)s on %(after)s; %(pointer)s") % {
+        "product": parts["product"], "provider": parts["provider"] or "", "listed": listed,
+        "previous": ", ".join(parts["previous_relations"]) or _("none"),
+        "relations": ", ".join(parts["relations"]) or _("none"),
+        "before": before, "after": after, "pointer": parts["pointer"]}
 
 
 def status_label(status: str | None) -> str:

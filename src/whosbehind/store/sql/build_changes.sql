@@ -36,8 +36,20 @@ CREATE TABLE IF NOT EXISTS change_log (
     kind VARCHAR NOT NULL,             -- the tie kind: prime_contract, parent, or the curated claim's kind
     source_id VARCHAR NOT NULL,        -- award key, claim id, or the parent's id for a family link
     org_id VARCHAR, org_name VARCHAR, agency_id VARCHAR, agency_name VARCHAR,
-    amount DECIMAL(18, 2), previous_amount DECIMAL(18, 2), evidence VARCHAR, url VARCHAR
+    amount DECIMAL(18, 2), previous_amount DECIMAL(18, 2),
+    evidence VARCHAR,                  -- the evidence in words (English), as `changes --json` gives it
+    url VARCHAR
 );
+-- The parts the evidence is written from, so that a page words it in its own language (web/formatting.py,
+-- change_evidence). Logs made before they were kept gain them empty, and their pages show the stored words.
+ALTER TABLE change_log ADD COLUMN IF NOT EXISTS source_rows BIGINT;          -- an award's transaction rows
+ALTER TABLE change_log ADD COLUMN IF NOT EXISTS previous_source_rows BIGINT; -- ... in the previous build (changed)
+ALTER TABLE change_log ADD COLUMN IF NOT EXISTS last_date DATE;              -- an award's last action
+ALTER TABLE change_log ADD COLUMN IF NOT EXISTS grade VARCHAR;               -- the evidence grade
+ALTER TABLE change_log ADD COLUMN IF NOT EXISTS claim_status VARCHAR;        -- a curated claim's status
+ALTER TABLE change_log ADD COLUMN IF NOT EXISTS parent_name VARCHAR;         -- a family link's parent
+ALTER TABLE change_log ADD COLUMN IF NOT EXISTS link_source VARCHAR;         -- ... and where the link comes from
+ALTER TABLE change_log ADD COLUMN IF NOT EXISTS quoted VARCHAR;              -- a claim's summary, a link's citation
 
 -- Whether an award's state is compared and kept again by this record.
 CREATE OR REPLACE TEMP MACRO in_record_scope(key) AS
@@ -112,7 +124,10 @@ awards AS (
                 ELSE 'obligated ' || o.amount || ' -> ' || n.amount || ' (' || o.source_rows || ' -> ' || n.source_rows
                     || ' transaction rows), last action ' || coalesce(n.last_date::VARCHAR, 'undated') END
                || ' (USAspending, grade A)' AS evidence,
-           coalesce(n.permalink, o.permalink) AS url
+           coalesce(n.permalink, o.permalink) AS url,
+           coalesce(n.source_rows, o.source_rows) AS source_rows,
+           CASE WHEN n.award_key IS NOT NULL THEN o.source_rows END AS previous_source_rows,
+           n.last_date, 'A' AS grade, NULL AS claim_status, NULL AS parent_name, NULL AS link_source, NULL AS quoted
     FROM next_awards n FULL JOIN state_awards_in_scope o
         ON o.award_key = n.award_key AND o.sub_agency_code IS NOT DISTINCT FROM n.sub_agency_code
     WHERE o.award_key IS NULL OR n.award_key IS NULL OR o.amount IS DISTINCT FROM n.amount
@@ -125,7 +140,8 @@ claims AS (
            coalesce(n.amount, o.amount), CASE WHEN n.claim_id IS NOT NULL THEN o.amount END,
            'curated claim ' || coalesce(n.claim_id, o.claim_id) || ' (grade ' || coalesce(n.grade, o.grade) || ', '
                || coalesce(n.status, o.status) || '): ' || coalesce(n.summary, o.summary),
-           NULL
+           NULL, NULL, NULL, NULL, coalesce(n.grade, o.grade), coalesce(n.status, o.status), NULL, NULL,
+           coalesce(n.summary, o.summary)
     FROM next_claims n FULL JOIN build_state_claims o ON o.claim_id = n.claim_id
     WHERE o.claim_id IS NULL OR n.claim_id IS NULL OR o.digest <> n.digest
 ),
@@ -136,7 +152,8 @@ links AS (
            'parent ' || coalesce(n.parent_name, o.parent_name, '') || ' (' || coalesce(n.parent_id, o.parent_id)
                || '), ' || coalesce(n.source, o.source) || ', grade ' || coalesce(n.grade, o.grade) || ': '
                || coalesce(n.citation, o.citation, ''),
-           NULL
+           NULL, NULL, NULL, NULL, coalesce(n.grade, o.grade), NULL, coalesce(n.parent_name, o.parent_name),
+           coalesce(n.source, o.source), coalesce(n.citation, o.citation)
     FROM next_links n FULL JOIN build_state_links o
         ON o.child_id = n.child_id AND o.parent_id = n.parent_id AND o.source = n.source
     WHERE o.child_id IS NULL OR n.child_id IS NULL
@@ -144,11 +161,12 @@ links AS (
 everything AS (SELECT * FROM awards UNION ALL SELECT * FROM claims UNION ALL SELECT * FROM links)
 SELECT t.build_id, p.build_id AS previous_build_id, p.built_at AS detected_from, t.built_at AS detected_to,
        e.change, e.kind, e.source_id, e.org_id, e.org_name, e.agency_id, a.name AS agency_name, e.amount,
-       e.previous_amount, e.evidence, e.url
+       e.previous_amount, e.evidence, e.url, e.source_rows, e.previous_source_rows, e.last_date, e.grade,
+       e.claim_status, e.parent_name, e.link_source, e.quoted
 FROM everything e CROSS JOIN this_build t CROSS JOIN previous_build p
 LEFT JOIN agencies a ON a.id = e.agency_id;
 
-INSERT INTO change_log SELECT * FROM new_changes;
+INSERT INTO change_log BY NAME SELECT * FROM new_changes;
 
 -- The awards kept as they were (a scoped record) still show their organization under its name of today.
 UPDATE build_state_awards s SET recipient_name = coalesce(o.name, s.recipient_id)

@@ -13,13 +13,15 @@ scope AS (
 found AS (
     SELECT s.family_id AS for_family, 'build' AS source, c.detected_to AS newest, c.build_id, c.previous_build_id,
            c.detected_from, c.detected_to, c.change, c.kind, c.source_id, c.org_id, c.org_name, c.agency_id,
-           c.agency_name, c.amount, c.previous_amount, c.evidence, c.url,
+           c.agency_name, c.amount, c.previous_amount, c.evidence, c.url, c.source_rows, c.previous_source_rows,
+           c.last_date, c.grade, c.claim_status, c.parent_name, c.link_source, c.quoted,
            NULL::DATE AS snapshot_date, NULL::DATE AS previous, NULL AS product_id, NULL::VARCHAR[] AS relations,
            NULL::VARCHAR[] AS previous_relations, NULL AS pointer, NULL AS cso, NULL AS csp
     FROM change_log c JOIN scope s ON s.id = c.org_id
     UNION ALL
     SELECT s.family_id, 'fedramp', f.snapshot_date, NULL, NULL, NULL, NULL, f.change, 'cloud_authorization',
            f.product_id, f.org_id, f.org_name, f.agency_id, f.agency_name, NULL, NULL, NULL, NULL,
+           NULL, NULL, NULL, 'A', NULL, NULL, NULL, NULL,
            f.snapshot_date, f.previous, f.product_id, f.relations, f.previous_relations, f.pointer, f.cso, f.csp
     FROM fedramp_agency_changes f JOIN scope s ON s.id = f.org_id
 )
