@@ -74,6 +74,19 @@ def test_new_award_and_modification_between_builds(built_db: Path, tmp_path: Pat
     assert mod["agency"]["id"] == "agency:7014" and len(mod["detected_between"]) == 2
     bccg = [r for r in cli.json("changes") if r["organization"]["name"] == "BCCG A JOINT VENTURE"]
     assert cli.json("changes", "--org", "BCCG A JOINT VENTURE") == bccg
+    # a page words the modification from its parts: both amounts as money, both row counts, in its language
+    before, after = f"${mod['previous_amount']:,.2f}", f"${mod['amount']:,.2f}"
+    rows = f"{mod['parts']['previous_source_rows']:,} → {mod['parts']['source_rows']:,}"
+    assert mod["parts"]["source_rows"] == mod["parts"]["previous_source_rows"] + 1
+    with i18n.use("en"):
+        english = formatting.change_evidence(mod)
+    with i18n.use("es"):
+        spanish = formatting.change_evidence(mod)
+    assert english.startswith(f"obligated {before} → {after} ({rows} transaction row")
+    last = mod["parts"]["last_date"]  # the award's latest row: the modification's 2025-10-01 or a later one
+    assert last >= "2025-10-01" and f"last action {last}" in english and english.endswith("(USAspending, grade A)")
+    assert spanish.startswith(f"importe comprometido: {before} → {after} ({rows} fila")
+    assert f"última operación {last}" in spanish and "obligated" not in spanish
 
 
 def test_claims_and_family_links_between_builds(built_db: Path, tmp_path: Path) -> None:
@@ -81,7 +94,7 @@ def test_claims_and_family_links_between_builds(built_db: Path, tmp_path: Path) 
     con = db.connect(path)
     claim, gone = [r[0] for r in con.execute("SELECT id FROM raw_curated_claims ORDER BY id LIMIT 2").fetchall()]
     child, parent = con.execute("SELECT child_id, parent_id FROM current_parents ORDER BY child_id LIMIT 1").fetchone()
-    con.execute("UPDATE raw_curated_claims SET summary = summary || ' (corrected)' WHERE id = ?", [claim])
+    con.execute("UPDATE raw_curated_claims SET summary = summary || ' <script>x()</script>' WHERE id = ?", [claim])
     con.execute("DELETE FROM raw_curated_claims WHERE id = ?", [gone])
     con.execute("DELETE FROM current_parents WHERE child_id = ?", [child])
     assert record.record_build(con, "run-test", "test") == 3
@@ -96,9 +109,21 @@ def test_claims_and_family_links_between_builds(built_db: Path, tmp_path: Path) 
     corrected = next(r for r in found if r["source_id"] == claim)
     with i18n.use("es"):
         worded_link, worded_claim = formatting.change_evidence(link), formatting.change_evidence(corrected)
-    assert worded_link.startswith("matriz ") and f"({parent})" in worded_link and "grado " in worded_link
+    assert worded_link.startswith("empresa matriz ") and f"({parent})" in worded_link and "grado " in worded_link
     assert worded_claim.startswith(f"afirmación documentada {claim} (grado ")
-    assert worded_claim.endswith(' (corrected)</span>') and '<span lang="en">' in worded_claim
+    # the summary is escaped: a page shows the words, never runs them
+    assert worded_claim.endswith(' &lt;script&gt;x()&lt;/script&gt;</span>') and '<span lang="en">' in worded_claim
+    assert "<script>" not in worded_claim
+    # a link whose parent has no name on file names it by its id alone
+    with i18n.use("en"):
+        unnamed = formatting.change_evidence({**link, "parts": {**link["parts"], "parent_name": None}})
+    assert unnamed.startswith(f"parent company ({parent}), ") and "  " not in unnamed
+    # a change logged before its parts were kept shows its stored English words, marked as English
+    with i18n.use("es"):
+        older = formatting.change_evidence({**link, "parts": None})
+    with i18n.use("en"):
+        older_en = formatting.change_evidence({**link, "parts": None})
+    assert older == f'<span lang="en">{older_en}</span>' and parent in older_en
 
 
 def test_every_build_is_recorded(built_db: Path) -> None:

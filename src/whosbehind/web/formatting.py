@@ -64,25 +64,31 @@ def change_evidence(change: dict[str, Any]) -> Markup:
     parts were kept shows the words stored with it."""
     parts = change.get("parts")
     if not parts:
-        return Markup.escape(change.get("evidence") or "")
+        return _as_published(change.get("evidence") or "")
     grade = _("grade %(grade)s") % {"grade": parts["grade"]}
     quoted = parts.get("quoted")
     if parts["source"] == "usaspending":
         text = _award_evidence(change, parts) + f" (USAspending, {grade})"
     elif parts["source"] == "fedramp":
-        text = _fedramp_evidence(change, parts) + f" ({grade})"
+        text = _fedramp_evidence(change, parts) + Markup(" (%s)") % grade
     elif parts["source"] == "family":
-        text = _("parent %(name)s (%(id)s), %(source)s, %(grade)s") % {
-            "name": parts["parent_name"] or "", "id": change["source_id"], "source": parts["link_source"],
-            "grade": grade}
+        parent = " ".join(p for p in (parts["parent_name"], f"({change['source_id']})") if p)
+        text = _("parent company %(parent)s, %(source)s, %(grade)s") % {
+            "parent": parent, "source": parts["link_source"] or "", "grade": grade}
     else:
         text = _("curated claim %(id)s (%(grade)s, %(status)s)") % {
             "id": change["source_id"], "grade": grade, "status": status_label(parts["claim_status"])}
     if not quoted:
         return Markup.escape(text)
-    words = Markup.escape(source_text(quoted))
-    marked = words if current() == "en" else Markup('<span lang="en">%s</span>') % words
-    return Markup.escape(text) + Markup(": ") + marked
+    return Markup.escape(text) + Markup(": ") + _as_published(source_text(quoted))
+
+
+def _as_published(words: str) -> Markup:
+    """A record's own English words, marked as English on a page in another language (screen readers and
+    translators then read them as English)."""
+    if current() == "en" or not words:
+        return Markup.escape(words)
+    return Markup('<span lang="en">%s</span>') % words
 
 
 def _award_evidence(change: dict[str, Any], parts: dict[str, Any]) -> str:
@@ -103,16 +109,23 @@ def _award_evidence(change: dict[str, Any], parts: dict[str, Any]) -> str:
                     "last action %(last)s", parts["source_rows"]) % values
 
 
-def _fedramp_evidence(change: dict[str, Any], parts: dict[str, Any]) -> str:
+def _fedramp_evidence(change: dict[str, Any], parts: dict[str, Any]) -> Markup:
     listed = (_("listed at this agency") if change["change"] == "appeared"
               else _("no longer listed at this agency"))
     before, after = change["detected_between"]
-    return _("FedRAMP Marketplace data.json: %(product)s (%(provider)s) %(listed)s; relations %(previous)s on "
-             "%(before)s → %(relations)s on %(after)s; %(pointer)s") % {
-        "product": parts["product"], "provider": parts["provider"] or "", "listed": listed,
-        "previous": ", ".join(parts["previous_relations"]) or _("none"),
-        "relations": ", ".join(parts["relations"]) or _("none"),
-        "before": before, "after": after, "pointer": parts["pointer"]}
+    product = " ".join(p for p in (parts["product"], f"({parts['provider']})" if parts["provider"] else "") if p)
+    return Markup.escape(_("FedRAMP Marketplace data.json: %(product)s %(listed)s; relations %(previous)s on "
+                           "%(before)s → %(relations)s on %(after)s%(pointer)s")) % {
+        "product": product, "listed": listed,
+        "previous": _relations(parts["previous_relations"]), "relations": _relations(parts["relations"]),
+        "before": before, "after": after, "pointer": f"; {parts['pointer']}" if parts["pointer"] else ""}
+
+
+def _relations(relations: list[str]) -> Markup:
+    """A FedRAMP product's relations to an agency as the Marketplace publishes them ("Authorized", "Reuse")."""
+    if not relations:
+        return Markup.escape(pgettext("relations", "none"))
+    return _as_published(", ".join(relations))
 
 
 def status_label(status: str | None) -> str:
