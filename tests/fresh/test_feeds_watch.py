@@ -92,7 +92,7 @@ def test_what_changed_is_worded_in_the_pages_language(web: TestClient, watched: 
     amount, rows = f"${new['amount']:,.2f}", new["parts"]["source_rows"]
     org = f"/org/{new['organization']['id']}"
     spanish = _what_changed(web.get(org + "?lang=es").text)
-    assert f"adjudicación nueva: {amount} comprometidos en {rows:,} fila" in spanish
+    assert f"contrato nuevo: {amount} comprometidos en {rows:,} fila" in spanish
     assert "new award" not in spanish and "obligated" not in spanish and "grado A" in spanish
     english = _what_changed(web.get(org + "?lang=en").text)
     assert f"new award: {amount} obligated in {rows:,} transaction row" in english and "grade A" in english
@@ -101,7 +101,13 @@ def test_what_changed_is_worded_in_the_pages_language(web: TestClient, watched: 
     spanish = _what_changed(web.get("/agency/ICE?lang=es").text)
     assert {"appeared", "disappeared"} <= {c["change"] for c in ice}
     assert "figura en esta agencia" in spanish and "ya no figura en esta agencia" in spanish
-    assert "listed there" not in spanish and "data.json del FedRAMP Marketplace" in spanish
+    assert "listed at this agency" not in spanish and "data.json del FedRAMP Marketplace" in spanish
+    # the Marketplace's own words for a relation ("Authorized") are marked as English on a Spanish page
+    relations = {r for c in ice for r in c["parts"]["relations"] + c["parts"]["previous_relations"]}
+    assert any(f'<span lang="en">{r}' in spanish for r in relations)
+    # `changes --json` keeps the English words the pages start from
+    assert all(("no longer listed at this agency" in c["evidence"]) == (c["change"] == "disappeared")
+               and "listed at this agency" in c["evidence"] for c in ice)
 
 
 def test_watch_report_json_and_csv(watched: Cli) -> None:

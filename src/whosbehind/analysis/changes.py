@@ -54,7 +54,7 @@ def _day(value: Any) -> str:
 def _fedramp(row: dict[str, Any]) -> dict[str, Any]:
     relations = ", ".join(row["relations"] or []) or "none"
     before = ", ".join(row["previous_relations"] or []) or "none"
-    what = ("listed there" if row["change"] == "appeared" else "no longer listed there")
+    what = ("listed at this agency" if row["change"] == "appeared" else "no longer listed at this agency")
     evidence = (f"FedRAMP Marketplace data.json: {row['cso'] or row['product_id']} ({row['csp']}) {what}; "
                 f"relations {before} on {row['previous']} -> {relations} on {row['snapshot_date']}; "
                 f"{row['pointer']} (grade A)")
