@@ -26,7 +26,7 @@ def test_codename_is_seven_words_of_the_eff_list_and_only_its_hash_is_stored(mod
     raw = moderated.store.tips_path.read_bytes() + moderated.store.keys_path.read_bytes()
     for path in (moderated.store.tips_path, moderated.store.keys_path, moderated.store.folder):
         assert path.stat().st_mtime % 86400 == 0, f"{path.name}'s time shows when the tip arrived"
-    # the stored tag is the Argon2id-derived one, and the codename is in the files in no written form: not
+    # the stored tag is the one the codename derives, and the codename is in the files in no written form: not
     # whole, not two of its words side by side (a single short word can turn up by chance in binary bytes)
     assert moderated.store._derive(codename).tag in raw
     forms = {sep.join(words) for sep in (" ", "-", "", ",", "\n", "\t")}

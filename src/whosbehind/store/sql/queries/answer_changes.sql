@@ -1,7 +1,8 @@
 -- What changed for each family of a batch ($families): the newest $limit changes between builds (change_log)
 -- and between FedRAMP snapshots (step 520) of every id that belongs to the family (its members, the records
 -- merged into them, the FedRAMP providers and curated entities matched to them), with how many there are in all.
--- The columns of both sources, the ones a source lacks as NULL; $source tells them apart.
+-- The columns of both sources, the ones a source lacks as NULL (a FedRAMP listing is graded in
+-- analysis/changes._fedramp); the column `source` tells them apart.
 WITH members AS (
     SELECT family_id, id FROM organizations WHERE family_id IN (SELECT unnest($families))
     UNION SELECT family_id, canonical_id FROM organizations WHERE family_id IN (SELECT unnest($families))
@@ -21,7 +22,7 @@ found AS (
     UNION ALL
     SELECT s.family_id, 'fedramp', f.snapshot_date, NULL, NULL, NULL, NULL, f.change, 'cloud_authorization',
            f.product_id, f.org_id, f.org_name, f.agency_id, f.agency_name, NULL, NULL, NULL, NULL,
-           NULL, NULL, NULL, 'A', NULL, NULL, NULL, NULL,
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
            f.snapshot_date, f.previous, f.product_id, f.relations, f.previous_relations, f.pointer, f.cso, f.csp
     FROM fedramp_agency_changes f JOIN scope s ON s.id = f.org_id
 )
