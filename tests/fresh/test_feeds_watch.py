@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from fresh_helpers import NEW_AWARD, copy_db, db_digest, modification_file
 from samples import Cli
+from whosbehind.web import formatting, i18n
 from whosbehind.web.app import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -102,9 +104,12 @@ def test_what_changed_is_worded_in_the_pages_language(web: TestClient, watched: 
     assert {"appeared", "disappeared"} <= {c["change"] for c in ice}
     assert "figura en esta agencia" in spanish and "ya no figura en esta agencia" in spanish
     assert "listed at this agency" not in spanish and "data.json del FedRAMP Marketplace" in spanish
-    # the Marketplace's own words for a relation ("Authorized") are marked as English on a Spanish page
-    relations = {r for c in ice for r in c["parts"]["relations"] + c["parts"]["previous_relations"]}
-    assert any(f'<span lang="en">{r}' in spanish for r in relations)
+    # a product's relations to the agency (codes such as in_process) are written in words, in Spanish here
+    codes = "|".join(formatting.RELATION_WORDS)
+    assert re.search(rf"relaciones ({codes})\b", spanish) is None and re.search(rf"→ ({codes})\b", spanish) is None
+    with i18n.use("es"):
+        words = [i18n.gettext(w) for w in formatting.RELATION_WORDS.values()]
+    assert not set(words) & set(formatting.RELATION_WORDS.values()) and any(w in spanish for w in words)
     # `changes --json` keeps the English words the pages start from
     assert all(("no longer listed at this agency" in c["evidence"]) == (c["change"] == "disappeared")
                and "listed at this agency" in c["evidence"] for c in ice)

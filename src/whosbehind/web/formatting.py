@@ -54,6 +54,9 @@ STATUS_WORDS = {"current": N_("current"), "ended": N_("ended"),
                 "not in the latest snapshot": N_("not in the latest snapshot"),
                 "not_established": N_("not established"), "disputed": N_("disputed")}
 DATED_STATUS = {"ended": N_("ended %(date)s"), "as of": N_("as of %(date)s")}
+# How a FedRAMP product relates to an agency in a Marketplace snapshot (the relation codes of sources/fedramp.py).
+RELATION_WORDS = {"initial_ato": N_("initial authorization (ATO)"), "reuse": N_("reuse of an authorization"),
+                  "listed": N_("listed on the agency's page"), "in_process": N_("authorization in process")}
 # A change between builds (store/changes.py), in the visitor's language.
 CHANGE_WORDS = {"appeared": N_("appeared"), "disappeared": N_("disappeared"), "changed": N_("changed")}
 
@@ -121,11 +124,12 @@ def _fedramp_evidence(change: dict[str, Any], parts: dict[str, Any]) -> Markup:
         "before": before, "after": after, "pointer": f"; {parts['pointer']}" if parts["pointer"] else ""}
 
 
-def _relations(relations: list[str]) -> Markup:
-    """A FedRAMP product's relations to an agency as the Marketplace publishes them ("Authorized", "Reuse")."""
+def _relations(relations: list[str]) -> str:
+    """A FedRAMP product's relations to an agency, in the page's language (a code this version does not know is
+    shown as stored)."""
     if not relations:
-        return Markup.escape(pgettext("relations", "none"))
-    return _as_published(", ".join(relations))
+        return pgettext("relations", "none")
+    return ", ".join(_(RELATION_WORDS[r]) if r in RELATION_WORDS else r for r in relations)
 
 
 def status_label(status: str | None) -> str:
