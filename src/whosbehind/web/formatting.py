@@ -64,7 +64,7 @@ CHANGE_WORDS = {"appeared": N_("appeared"), "disappeared": N_("disappeared"), "c
 def change_evidence(change: dict[str, Any]) -> Markup:
     """The evidence of a change (analysis/changes.py) in the page's language, written from its parts; a record's
     own words (a claim's summary, a link's citation) as published, marked as English. A change logged before its
-    parts were kept shows the words stored with it."""
+    parts were kept shows the words stored with it, marked the same way."""
     parts = change.get("parts")
     if not parts:
         return _as_published(change.get("evidence") or "")
@@ -73,11 +73,11 @@ def change_evidence(change: dict[str, Any]) -> Markup:
     if parts["source"] == "usaspending":
         text = _award_evidence(change, parts) + f" (USAspending, {grade})"
     elif parts["source"] == "fedramp":
-        text = _fedramp_evidence(change, parts) + Markup(" (%s)") % grade
+        text = _fedramp_evidence(change, parts) + f" ({grade})"
     elif parts["source"] == "family":
-        parent = " ".join(p for p in (parts["parent_name"], f"({change['source_id']})") if p)
         text = _("parent company %(parent)s, %(source)s, %(grade)s") % {
-            "parent": parent, "source": parts["link_source"] or "", "grade": grade}
+            "parent": _with_aside(parts["parent_name"], change["source_id"]), "source": parts["link_source"] or "",
+            "grade": grade}
     else:
         text = _("curated claim %(id)s (%(grade)s, %(status)s)") % {
             "id": change["source_id"], "grade": grade, "status": status_label(parts["claim_status"])}
@@ -112,14 +112,18 @@ def _award_evidence(change: dict[str, Any], parts: dict[str, Any]) -> str:
                     "last action %(last)s", parts["source_rows"]) % values
 
 
-def _fedramp_evidence(change: dict[str, Any], parts: dict[str, Any]) -> Markup:
+def _with_aside(name: str | None, aside: str | None) -> str:
+    """'name (aside)', leaving out whichever of the two is missing (no empty brackets, no double space)."""
+    return " ".join(p for p in (name, f"({aside})" if aside else None) if p)
+
+
+def _fedramp_evidence(change: dict[str, Any], parts: dict[str, Any]) -> str:
     listed = (_("listed at this agency") if change["change"] == "appeared"
               else _("no longer listed at this agency"))
     before, after = change["detected_between"]
-    product = " ".join(p for p in (parts["product"], f"({parts['provider']})" if parts["provider"] else "") if p)
-    return Markup.escape(_("FedRAMP Marketplace data.json: %(product)s %(listed)s; relations %(previous)s on "
-                           "%(before)s → %(relations)s on %(after)s%(pointer)s")) % {
-        "product": product, "listed": listed,
+    return _("FedRAMP Marketplace data.json: %(product)s %(listed)s; relations %(previous)s on "
+             "%(before)s → %(relations)s on %(after)s%(pointer)s") % {
+        "product": _with_aside(parts["product"], parts["provider"]), "listed": listed,
         "previous": _relations(parts["previous_relations"]), "relations": _relations(parts["relations"]),
         "before": before, "after": after, "pointer": f"; {parts['pointer']}" if parts["pointer"] else ""}
 
