@@ -12,7 +12,7 @@ from fresh_helpers import NEW_AWARD, copy_db, modification_file
 from samples import Cli
 from whosbehind.analysis import changes as changes_mod
 from whosbehind.store import changes as record
-from whosbehind.store import db
+from whosbehind.store import db, queries
 from whosbehind.store.evidence import bundled_dir
 from whosbehind.web import formatting, i18n
 
@@ -44,6 +44,23 @@ def test_ice_fedramp_changes_between_the_two_latest_snapshots(built: Cli) -> Non
     # Palantir's cloud appeared at ICE in 2026 and is named by its organization in the contract records.
     palantir = [r for r in rows if "PALANTIR" in (r["organization"]["name"] or "").upper()]
     assert palantir and all(r["change"] == "appeared" for r in palantir)
+
+
+def test_fedramp_change_without_provider_or_pointer_reads_cleanly(built_db: Path) -> None:
+    # A real ICE change from the bundled snapshots, as the Marketplace might publish it without a provider or a
+    # pointer: the JSON evidence leaves those out rather than printing "None" or empty brackets.
+    con = db.connect(built_db, read_only=True)
+    try:
+        row = next(iter(queries.rows(con, "changes_fedramp", since=None, agencies=["agency:7012"], orgs=None,
+                                     limit=None)))
+    finally:
+        con.close()
+    full = changes_mod._fedramp(row)["evidence"]
+    assert f"({row['csp']})" in full and row["pointer"] in full
+    bare = changes_mod._fedramp({**row, "csp": None, "pointer": None})["evidence"]
+    assert "None" not in bare and "()" not in bare and "  " not in bare
+    assert bare.startswith(f"FedRAMP Marketplace data.json: {row['cso'] or row['product_id']} ")
+    assert bare.endswith("(grade A)")
 
 
 def test_changes_since_excludes_older_snapshots_and_dhs_covers_ice(built: Cli) -> None:

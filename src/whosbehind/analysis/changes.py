@@ -55,9 +55,13 @@ def _fedramp(row: dict[str, Any]) -> dict[str, Any]:
     relations = ", ".join(row["relations"] or []) or "none"
     before = ", ".join(row["previous_relations"] or []) or "none"
     what = ("listed at this agency" if row["change"] == "appeared" else "no longer listed at this agency")
-    evidence = (f"FedRAMP Marketplace data.json: {row['cso'] or row['product_id']} ({row['csp']}) {what}; "
+    product = row["cso"] or row["product_id"]
+    if row["csp"]:  # a product without a provider named: no empty brackets
+        product += f" ({row['csp']})"
+    where = f"{row['pointer']} " if row["pointer"] else ""
+    evidence = (f"FedRAMP Marketplace data.json: {product} {what}; "
                 f"relations {before} on {row['previous']} -> {relations} on {row['snapshot_date']}; "
-                f"{row['pointer']} (grade A)")
+                f"{where}(grade A)")
     return {
         "change": row["change"], "kind": "cloud_authorization",
         "organization": {"id": row["org_id"], "name": row["org_name"]},
