@@ -42,7 +42,7 @@ from functools import lru_cache
 
 import duckdb
 
-from whosbehind.sources.persons import is_given_name, reads_as_person
+from whosbehind.sources.persons import BUSINESS_WORDS, is_given_name, is_surname, reads_as_person, strong_given_names
 
 WITHHELD_NAME = "[name withheld]"
 WITHHELD_EMAIL = "[e-mail withheld]"
@@ -112,6 +112,64 @@ APPOINTED = re.compile(rf"\b(?:APPOINT(?:S|ED)?|ADD(?:S|ED)?|REMOVE[SD]?|DESIGNA
 # Where the words end a sentence (or precede AS, TO, FROM), the name parser's reading is enough: a name the given-name
 # lists do not hold ("... APPROVER TO JOHN ROE.").
 _SENTENCE_END = re.compile(r"\s*(?:[.,;]|$)|\s+(?:AS|TO|FROM)\b", re.IGNORECASE)
+
+
+# A name standing on its own, with no marker, role or number beside it ("... NEEDS ...", "DELIVERY:JANE DOE 440 ...",
+# "REMOVE JANE DOE"): a word the census lists give as a first name nine times in ten, maybe an initial, then a word
+# they hold mostly as a last name. Place names are written the same way ("DEL RIO", "SAN ANTONIO FIELD", "DOUGLAS
+# POE", "VIRGINIA BEACH"): a word that begins a place before it, or a word of a place or a facility after it, keeps
+# the words. Measured over every bundled description (benchmarks/privacy/contacts_bench.py for the labelled ones).
+_FREE_WORD = re.compile(r"[A-Z][A-Z'-]*\.?")
+_PLACE_BEFORE = "SAN SANTA SANTO ST STE SAINT DEL DE EL LA LAS LOS FORT FT PORT PUERTO MOUNT MT NEW LAKE CORPUS CAPE T"
+PLACE_BEFORE = frozenset(_PLACE_BEFORE.split())
+# Given names that are more often a month, a place or a facility here ("SEPTEMBER CLASS", "URSULA LUNCH": the
+# Ursula processing center; "SAVANNAH OCEAN").
+NOT_A_GIVEN_NAME_HERE = frozenset({"DEL", "VAL", "SAN", "MI", "JANUARY", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
+                                   "SEPTEMBER", "URSULA", "SAVANNAH", "CAROLINA", "EVA"})
+_PLACE_WORDS = """
+RIO FIELD FIELDS AREA AREAS BORDER BORDERS PORT PORTS POE LAND GATE GATES COURT COURTS STATION STATIONS BEACH CITY
+COUNTY ISLAND ISLANDS HARBOR AIRPORT SECTOR SECTORS VISTA VERDE CROSS CROSSING BRIDGE VALLEY SPRINGS SPRING HILL
+HILLS HEIGHTS PARK PARKS CREEK FALLS RIDGE POINT CENTER CENTRE STREET ROAD AVENUE BUILDING HALL FEDERAL
+FORWARD DUE PER CARGO STAND SEA DOOR DIESEL CAMERA DURING CURRENT MARINE RADIO COURSE BUSINESS HUMAN PURCHASE
+STUDY SIGHTS TREASURE CABLES DRONE STONE HILTON II III IV
+ALABAMA ALASKA ARIZONA ARKANSAS CALIFORNIA COLORADO CONNECTICUT DELAWARE FLORIDA GEORGIA HAWAII IDAHO ILLINOIS
+INDIANA IOWA KANSAS KENTUCKY LOUISIANA MAINE MARYLAND MASSACHUSETTS MICHIGAN MINNESOTA MISSISSIPPI MISSOURI
+MONTANA NEBRASKA NEVADA OHIO OKLAHOMA OREGON PENNSYLVANIA TENNESSEE TEXAS UTAH VERMONT VIRGINIA WASHINGTON
+WISCONSIN WYOMING
+AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA
+RI SC SD TN TX UT VT VA WA WV WI WY DC PR
+"""
+PLACE_WORDS = frozenset(_PLACE_WORDS.split())
+
+
+def _free_standing(text: str) -> str:
+    """The text with every name standing on its own (``_FREE_WORD`` above) withheld."""
+    upper = text.upper()
+    words = list(_FREE_WORD.finditer(upper))
+    spans: list[tuple[int, int]] = []
+    for i, word in enumerate(words[:-1]):
+        given = word.group()
+        if (given not in strong_given_names() or given in NOT_A_GIVEN_NAME_HERE
+                or (word.start() and upper[word.start() - 1].isalnum())
+                or (i and words[i - 1].group().rstrip(".") in PLACE_BEFORE
+                    and not upper[words[i - 1].end():word.start()].strip())):
+            continue
+        j, initial = i + 1, False
+        if len(words[j].group().rstrip(".")) == 1 and j + 1 < len(words):
+            j, initial = j + 1, True  # "JANE Q. DOE"
+        if any(upper[a.end():b.start()].strip() for a, b in zip(words[i:j], words[i + 1:j + 1], strict=True)):
+            continue  # the words must follow one another, with nothing but spaces between them
+        last = words[j].group().rstrip(".")
+        surname = last.split("-")[0]
+        if (len(surname) < 2 or surname in PLACE_WORDS or surname in BUSINESS_WORDS or re.fullmatch(_STOP, surname)
+                or not (is_surname(surname) or (initial and is_given_name(surname)))):
+            continue
+        end = words[j].start() + len(last)
+        if not spans or word.start() >= spans[-1][1]:
+            spans.append((word.start(), end))
+    for start, end in reversed(spans):
+        text = text[:start] + WITHHELD_NAME + text[end:]
+    return text
 
 
 def reads_as_name(words: list[str], *, surname_first: bool = True) -> bool:
@@ -210,6 +268,7 @@ def without_contacts(text: str | None) -> str | None:
     text = _withhold(text, NAMED_ROLE, from_end=True)
     text = _withhold(text, BEFORE_CONTACT, from_end=True, alone=True)
     text = _withhold(text, AFTER_NAME)
+    text = _free_standing(text)
     if not ROLE.search(text):  # a handover names a role: "ADD A CLIN TO THE ORDER" hands nothing over
         return text
     text = _withhold(text, APPOINTED)
@@ -228,3 +287,8 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
         con.remove_function("without_contacts")
     con.create_function("without_contacts", without_contacts, ["VARCHAR"], "VARCHAR",
                         null_handling="special", side_effects=False)
+    # What _free_standing starts from, for RE2 to find before Python is called (public_text, step 100): a strong
+    # given name, then a word. On the upper-cased text: RE2 with (?i) over four thousand names is ten times slower.
+    names = "|".join(sorted(strong_given_names()))
+    con.execute(f"CREATE OR REPLACE TEMP MACRO given_name_then_word(t) AS "
+                f"regexp_matches(upper(t), '\\b(?:{names})\\s+(?:[A-Z]\\.?\\s+)?[A-Z]')")

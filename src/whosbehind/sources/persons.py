@@ -101,6 +101,18 @@ def is_given_name(word: str) -> bool:
     return word.lower() in gender_names or ratios.get(word, 0) >= 0.5
 
 
+@lru_cache(maxsize=1)
+def strong_given_names() -> frozenset[str]:
+    """Words the census lists give as a first name nine times in ten or more: "MARTY", not "GRANT" or "CHASE"."""
+    return frozenset(w for w, share in _name_lists()[1].items() if share >= 0.9 and w.isalpha() and len(w) > 1)
+
+
+def is_surname(word: str) -> bool:
+    """A word the census lists hold, mostly as a last name ("POTTER", "CHO"; also some words: "COUNTY")."""
+    share = _name_lists()[1].get(word)
+    return share is not None and share < 0.5
+
+
 def _spelled_out(text: str) -> list[str]:
     """Runs of single letters joined up: "DAVID W. STANTON, P.S.C." -> ["W", "PSC"]."""
     return ["".join(run.split()).replace(".", "") for run in re.findall(r"\b[A-Z](?:[ .]+[A-Z]\b)+", text)]

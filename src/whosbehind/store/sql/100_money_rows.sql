@@ -5,9 +5,9 @@
 
 -- A description as every face shows it: the contact persons it names withheld (sources/contacts.py; steps 100
 -- and 200 call it). Python is called only on the text where RE2 finds what the rules there start from: an @, a
--- phone-like number, a dotted word (an address cut short), a contact marker, a title, a role. A test checks on
--- every bundled description that the text this skips is text the rules leave as it is. A temp
--- macro here, not in 000_macros: it calls without_contacts, which only the build's connections register.
+-- phone-like number, a dotted word (an address cut short), a contact marker, a title, a role, a given name and a
+-- word after it. A test checks on every bundled description that the text this skips is text the rules leave as it
+-- is. A temp macro here, not in 000_macros: it calls without_contacts, which only the build's connections register.
 CREATE OR REPLACE TEMP MACRO public_text(t) AS (
     CASE WHEN regexp_matches(t, '@|\d{3}[ .)/-]+\d{3}|\d{10}|[A-Za-z]{2,}\.[A-Za-z]|(?i)\b(?:MRS?|MSS?|DR)\.|'
                                 || '(?i)\b(A?POC''?S?|T?POC|A?COR|A?COTR|ATTN|ATTENTION|CONTACTS?|REPRESENTATIVE|CO|KO|CS|'
@@ -15,6 +15,7 @@ CREATE OR REPLACE TEMP MACRO public_text(t) AS (
                                 || 'OFFICER|OWNER|REP|MANAGER|'
                                 || 'REVIEWED|PROCESSED|SUBMITTED|REQUESTED|APPROVED|APPOINT\w*|ASSIGN\w*|DESIGNATE\w*|'
                                 || 'COMPLAINANT|PLAINTIFF|PETITIONER|APPELLANT|CLAIMANT|GRIEVANT|RESPONDENT)\b')
+              OR given_name_then_word(t)  -- a name standing on its own (registered with without_contacts)
          THEN without_contacts(t) ELSE t END
 );
 
