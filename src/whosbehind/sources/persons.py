@@ -33,12 +33,15 @@ import duckdb
 # classified again (only ever adding persons: see store/raw.py ``reclassify``). A change that withholds fewer
 # names (CAP GEMINI, version .3) reaches a database only when it is built again from its files: a withheld
 # name was never stored.
-RULES_VERSION = "2026-12-01.3"
+RULES_VERSION = "2026-12-03.1"
 
-# Legal forms and words that name a business, an institution, a government body or a place of trade.
-_BUSINESS_WORDS = """
+# Legal forms, and words that name a business, an institution, a government body or a place of trade.
+_LEGAL_FORMS = """
 LLC LC LLLP LLP LP INC INCORPORATED CORP CORPORATION CORPORATI CORPORATIO CO COMPANY COMPANIES LTD LIMITED PLLC PC
 PA PS PSC SC PLC SE AG AB SA SAS SARL SRL SPA BV NV GMBH MBH KG OY OYJ ABP ASA PTE PTY PVT CV JV IN IE DOO
+"""
+LEGAL_FORMS = frozenset(_LEGAL_FORMS.split())
+_BUSINESS_WORDS = _LEGAL_FORMS + """
 GROUP JOINT VENTURE VENTURES PARTNERS PARTNERSHIP ASSOCIATES ASSOCIATE ASSOC ENTERPRISE ENTERPRISES SERVICE
 SERVICES SVC SVCS SOLUTIONS SOLUTION SYSTEMS SYSTEM TECHNOLOGY TECHNOLOGIES TECH TECHNICAL CONSULTING
 CONSULTANTS CONSULTANT INDUSTRIES INDUSTRIAL INTERNATIONAL INTL HOLDING HOLDINGS TRUST FOUNDATION FUND
@@ -157,6 +160,18 @@ def _curated_organizations() -> frozenset[str]:
     return frozenset(" ".join(str(n).upper().split()) for n in names if n)
 
 
+# A last name, a comma and a first name, as a sole proprietor's own name is listed ("DOE, JANE FARRIER SERVICE").
+_SURNAME_COMMA_GIVEN = re.compile(r"([A-Z][A-Z'-]+)\s*,\s*([A-Z]+)\b(.*)")
+
+
+def _surname_comma_given(text: str) -> bool:
+    """A census last name, a comma, a common first name, then anything but a legal form: the person's own name
+    with their trade after it, which business words (SERVICE, TRUCKING) do not make a company's."""
+    m = _SURNAME_COMMA_GIVEN.fullmatch(text)
+    return (m is not None and is_surname(m[1]) and m[2] in strong_given_names()
+            and not LEGAL_FORMS.intersection(WORD.findall(m[3])))
+
+
 @lru_cache(maxsize=200_000)
 def reads_as_person(name: str | None) -> bool:
     """Whether ``name`` reads as a private person's name and carries no business word."""
@@ -172,6 +187,8 @@ def reads_as_person(name: str | None) -> bool:
     # Legal forms written letter by letter: "P.S.C.", "L.L.C.", "L L C".
     if any(form in BUSINESS_WORDS for form in _spelled_out(bare)):
         return False
+    if _surname_comma_given(bare):
+        return True
     if not words or any((w in BUSINESS_WORDS and w not in SURNAME_WORDS) or w.endswith("'S") for w in words):
         return False
     if any(w in SURNAME_WORDS for w in words) and not _surname_in_place(bare, words):
