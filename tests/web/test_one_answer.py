@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
@@ -32,7 +33,8 @@ QUERIES = [
     "GEO Group", "CoreCivic", "Palantir", "Amazon", "AWS", "Microsoft", "Motorola", "Deloitte", "AT&T",
     "General Dynamics", "Cellebrite", "Dell", "CACI", "LexisNexis",
     # brands, banks and systems from the seed articles
-    "Whole Foods", "Ring", "Citizens Bank", "Flock Safety", "ICM", "HART", "ImmigrationOS",
+    "Whole Foods", "Ring", "Citizens Bank", "Flock Safety", "ICM", "HART", "ImmigrationOS", "Amazon Rekognition",
+    "B.I. Incorporated", "Palantir USG", "West Publishing",
     # identifiers
     "duns:612706465", "612706465", "name:THE GEO GROUP, INC.",
 ]
@@ -126,6 +128,12 @@ def test_screening_and_reconciliation_give_the_same_answers(client: TestClient, 
             assert rows[i]["obligated"] == a["obligated"], q
             assert Decimal(cli_rows[i]["family_obligated"]) == Decimal(str(a["family"]["obligated"])), q
             assert rows[i]["tied"] == ("yes" if rows[i]["strongest_kind"] else "no"), q
+            # the strongest tie is the page's first line ("Tied to ... through"): a brand or subsidiary's is as
+            # strong as its own link to the family, not its parent's best
+            lead = a["strongest"][0] if a["strongest"] else {"kind": "", "grade": "", "agency_name": ""}
+            for screened in (rows[i], cli_rows[i]):
+                assert (screened["strongest_kind"], screened["strongest_grade"], screened["strongest_agency"]) == (
+                    lead["kind"], lead["grade"], lead["agency_name"]), q
 
 
 def test_a_ranking_and_the_page_it_links_to_show_the_same_figure(client: TestClient) -> None:
@@ -142,3 +150,29 @@ def test_not_found_and_found_without_ties_are_different_answers(client: TestClie
     rows = client.post("/api/check", json=["Acme Nonexistent Widgets LLC", "Flock Safety"]).json()["items"]
     assert rows[0]["result"] == "not found" and rows[0]["tied"] == ""
     assert rows[1]["result"] == "found" and rows[1]["tied"] in ("yes", "no")
+
+
+def test_a_tie_resting_on_grade_d_alone_is_not_stated(client: TestClient, built: Cli, built_db: Path) -> None:
+    """Grade D (a claim its own source does not establish) is never shown on its own: no page headline, one-pager
+    or screening row states a tie that rests on it, though "why" lists the claim with its caveat."""
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        nodes = [r[0] for r in con.execute(
+            "SELECT id FROM (SELECT source_id AS id FROM ties WHERE grade = 'D' "
+            "UNION SELECT target_id FROM ties WHERE grade = 'D') WHERE id NOT LIKE 'agency:%' ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+    only_d = []
+    for node in nodes:
+        org = client.get(f"/api/organizations/{node}").json()
+        assert all(s["grade"] != "D" for s in org["strongest"]), node
+        paths = built.json("why", node)["paths"]
+        if paths and all(p["grade"] == "D" for p in paths):
+            only_d.append(node)
+    assert only_d, "the bundled claims hold a node whose every path to an agency is grade D"
+    rows = client.post("/api/check", json=only_d).json()["items"]
+    for node, row in zip(only_d, rows, strict=True):
+        assert row["tied"] == "no" and row["strongest_grade"] == "", node
+        page = client.get(f"/org/{node}").text
+        assert "No tie to ICE, CBP or DHS" in page and "Not established" in page, node
+        assert "Tied to" not in client.get(f"/org/{node}/onepager").text, node

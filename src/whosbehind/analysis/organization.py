@@ -25,7 +25,7 @@ import pyarrow as pa
 from whosbehind import jsontext
 from whosbehind.analysis import changes, why
 from whosbehind.errors import WhosbehindError
-from whosbehind.model import GRADE_RANK, TIE_KIND_TITLES, TieKind
+from whosbehind.model import GRADE_RANK, TIE_KIND_TITLES, Grade, TieKind
 from whosbehind.store import db, queries
 
 DEFAULT_FOCUS_CODES = ("7012", "7014", "070")  # ICE, CBP, DHS
@@ -354,9 +354,12 @@ def _fedramp(rows: list[dict[str, Any]], focus: set[str], holder: dict[str, Any]
 
 def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per agency, kind of tie and holder, strongest grade first: the summary a page, a one-pager and
-    screening lead with ("Tied to ICE through: FedRAMP authorization (A), hosting of ICM (C), ...")."""
+    screening lead with ("Tied to ICE through: FedRAMP authorization (A), hosting of ICM (C), ..."). A path of
+    grade D (a claim its own source does not establish) is no line: grade D is never shown on its own."""
     seen: dict[tuple[str, str, bool], dict[str, Any]] = {}
     for p in paths:
+        if p["grade"] == Grade.D:
+            continue  # unverified or not established: listed with its caveat under "why", never stated as a tie
         kinds = [s["kind"] for s in p["steps"] if s["kind"] not in why.FAMILY_KINDS]
         kind = "cloud_authorization" if kinds[:1] == ["offers"] else (kinds[0] if kinds else "parent")
         key = (p["agency"], kind, p["own"])

@@ -31,20 +31,25 @@ def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
     answers = lookup.lookup_many(con, names)
     focus = tuple(sorted(f"agency:{c}" for c in focus_codes))
     focus_ids = organization.focus_ids(con, focus_codes)
-    summaries: dict[str, tuple[list[dict[str, Any]], Decimal]] = {}
+    strongest: dict[str, list[dict[str, Any]]] = {}  # per organization: its page's "Tied to ... through"
+    family_money: dict[str, Decimal] = {}
     rows = []
     for i, a in enumerate(answers, start=1):
         row: dict[str, Any] = dict.fromkeys(FIELDS, "")
         row.update(row=i, input=a.query, result=RESULT_WORDS[a.status], note=a.reason, rule=a.basis or "")
         if a.found and a.id and a.family:
             family_id = a.family["id"]
-            if family_id not in summaries:
-                paths = why.paths_from(con, family_id, focus=focus, evidence=False)["paths"]
-                summaries[family_id] = (organization.strongest(paths), _family_money(con, family_id, focus_ids))
-            best, family_money = summaries[family_id]
+            # The paths from the organization itself, as its page has them: a family member's tie through its
+            # parent is as strong as its weakest step, the link to that parent included.
+            if a.id not in strongest:
+                paths = why.paths_from(con, a.id, focus=focus, evidence=False)["paths"]
+                strongest[a.id] = organization.strongest(paths)
+            if family_id not in family_money:
+                family_money[family_id] = _family_money(con, family_id, focus_ids)
+            best = strongest[a.id]
             own = _org_money(con, a.id, focus_ids)
             row.update(id=a.id, name=a.name, family_id=family_id, family_name=a.family["name"],
-                       tied="yes" if best else "no", obligated=own, family_obligated=family_money,
+                       tied="yes" if best else "no", obligated=own, family_obligated=family_money[family_id],
                        page=org_path(a.id))
             if best:
                 row.update(strongest_kind=best[0]["kind"], strongest_grade=best[0]["grade"],
