@@ -176,3 +176,22 @@ def test_a_tie_resting_on_grade_d_alone_is_not_stated(client: TestClient, built:
         page = client.get(f"/org/{node}").text
         assert "No tie to ICE, CBP or DHS" in page and "Not established" in page, node
         assert "Tied to" not in client.get(f"/org/{node}/onepager").text, node
+
+
+@pytest.mark.parametrize("listing", [
+    "id,Vendor\n1,GEO Group\n2,CoreCivic\n",  # a header the CLI once did not know
+    "GEO Group\nCoreCivic\nPalantir\n",  # no header: the first row is a name too
+    "name\nGEO Group\n\n  CoreCivic  \n",  # a blank row and a name with spaces around it
+])
+def test_a_list_is_read_the_same_by_the_cli_and_the_web(client: TestClient, built: Cli, tmp_path: Path,
+                                                        listing: str) -> None:
+    src = tmp_path / "vendors.csv"
+    src.write_text(listing, encoding="utf-8")
+    out = tmp_path / "screened.csv"
+    assert built.run("match", "--file", str(src), "-o", str(out)).exit_code == 0
+    cli_rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    web = client.post("/check.csv", files={"file": ("vendors.csv", listing.encode(), "text/csv")})
+    web_rows = list(csv.DictReader(web.text.splitlines()))
+    assert [(r["row"], r["input"], r["id"]) for r in cli_rows] == [(r["row"], r["input"], r["id"]) for r in web_rows]
+    named = [r for r in cli_rows if r["input"]]  # a blank row stays a row: the numbers are the spreadsheet's
+    assert [r["input"] for r in named][:2] == ["GEO Group", "CoreCivic"] and all(r["id"] for r in named)

@@ -71,20 +71,40 @@ def _family_money(con: duckdb.DuckDBPyConnection, family_id: str, focus: set[str
                 if f"agency:{t['sub_agency_code']}" in focus or f"agency:{t['toptier_code']}" in focus), Decimal(0))
 
 
+# A first row holding one of these (any case) is a header, and names are read from that column; else every row is a
+# name, read from the first column.
+NAME_HEADERS = ("name", "vendor", "vendor name", "company", "supplier", "recipient")
+
+
+def names_in_csv(text: str) -> list[str]:
+    """The names of a list as a person saves it (a council's vendors, a fund's holdings): the column under a
+    name header, else the first column of every row, without the spaces around them. One name per data row, an
+    empty one too, so that a screened row's number is its row in the person's spreadsheet. The CLI, watchlists
+    and the web's check-a-list read a file with this one reading."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return []
+    header = [h.strip().lower() for h in rows[0]]
+    column = next((i for i, h in enumerate(header) if h in NAME_HEADERS), None)
+    if column is not None:
+        rows = rows[1:]
+    else:
+        column = 0
+    return [(r[column] if column < len(r) else "").strip() for r in rows]
+
+
 def read_names(path: Path) -> list[str]:
-    """Names from a CSV: the column called name (any case), else the first column. One per data row."""
+    """The names of a CSV file (``names_in_csv``)."""
     if not path.exists():
         raise WhosbehindError(f"{path}: no such file")
     try:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         raise WhosbehindError(f"{path}: not UTF-8 text; save the list as a UTF-8 CSV") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
+    names = names_in_csv(text)
+    if not names:
         raise WhosbehindError(f"{path}: empty file")
-    header = [h.strip().lower() for h in rows[0]]
-    col = header.index("name") if "name" in header else 0
-    return [(r[col] if col < len(r) else "") for r in rows[1:]]
+    return names
 
 
 TEXT_FIELDS = {"input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",

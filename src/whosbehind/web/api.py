@@ -150,8 +150,9 @@ def api_check(request: Request, names: list[str]) -> Response:
 
 
 def _screen_rows(con: Any, names: list[str]) -> list[dict[str, Any]]:
-    """Each distinct name looked up once (web/limits.py), rows numbered in the order of the list."""
-    cleaned = [n.strip() for n in names if n and n.strip()]
+    """Each distinct name looked up once (web/limits.py), one row per name of the list in its order, an empty
+    one too ("not found"), as `match --file` numbers them."""
+    cleaned = [(n or "").strip() for n in names]
     by_name = {r["input"]: r for r in screening.screen(con, list(dict.fromkeys(cleaned)))}
     rows = [dict(by_name[n]) for n in cleaned]
     for i, row in enumerate(rows, start=1):

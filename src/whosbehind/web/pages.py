@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import math
 from datetime import UTC, datetime
@@ -218,19 +217,9 @@ def _names(text: str | None, upload: UploadFile | None) -> list[str]:
             content = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise WhosbehindError("the file is not UTF-8 text; save it as CSV UTF-8") from None
-        rows = list(csv.reader(io.StringIO(content)))
-        if rows:
-            header = [h.strip().lower() for h in rows[0]]
-            column = next((i for i, h in enumerate(header) if h in ("name", "vendor", "vendor name", "company",
-                                                                      "supplier", "recipient")), None)
-            if column is None:
-                column = 0
-            else:
-                rows = rows[1:]
-            names += [r[column] for r in rows if len(r) > column]
-    if text:
-        names += text.splitlines()
-    names = [n.strip() for n in names if n.strip()]
+        names += screening.names_in_csv(content)  # one per data row, as `match --file` reads it
+    if text:  # typed or pasted: one per line, blank lines left out
+        names += [n.strip() for n in text.splitlines() if n.strip()]
     if len(names) > MAX_CHECK_NAMES:
         raise WhosbehindError(f"at most {MAX_CHECK_NAMES} names at a time")
     return names
