@@ -129,3 +129,37 @@ def test_a_changed_tie_reaches_back_to_every_organization_whose_paths_walk_it(ev
             assert walkers[key] <= why.reaching(graph, set(why.walked_from(*key))), key
     finally:
         con.close()
+
+
+def test_a_published_parent_link_is_worded_as_reported(evidence_cli, built_db) -> None:
+    # A parent link of grade C (published, e.g. a filing's list of subsidiaries not yet checked) is said as
+    # reported, with where; an official one (A, B) as a fact. Taken from the build's own links, both kinds.
+    import duckdb
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        children = {grade: [r[0] for r in con.execute(
+            "SELECT source_id FROM ties WHERE kind = 'parent' AND grade = ? ORDER BY source_id LIMIT 40",
+            [grade]).fetchall()] for grade in ("B", "C")}
+    finally:
+        con.close()
+    for grade, candidates in children.items():
+        steps = []
+        for child in candidates:  # the first whose paths to an agency go up that link
+            steps = [s for p in evidence_cli.json("why", child)["paths"] for s in p["steps"]
+                     if s["kind"] == "parent_up" and s["grade"] == grade]
+            if steps:
+                break
+        assert steps, grade
+        for s in steps:
+            assert ("is a subsidiary of" in s["text"]) and s["text"].startswith("Reported in ") == (grade == "C"), s
+        if grade == "C":  # and the child's page, in both languages, words its link the same way
+            from fastapi.testclient import TestClient
+
+            from whosbehind.web.app import create_app
+
+            with TestClient(create_app(built_db)) as client:
+                english = client.get(f"/org/{child}").text
+                spanish = client.get(f"/org/{child}", params={"lang": "es"}).text
+            assert "Reported: " in english and "Reported (" in english, child
+            assert "Publicado: " in spanish and "Publicado (" in spanish, child
