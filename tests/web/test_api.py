@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
+from whosbehind.export.ftm import org_entity_id
 from whosbehind.web.app import create_app
 
 PALANTIR = "duns:362130952"          # PALANTIR TECHNOLOGIES INC. in the 2018-era ICE transactions
@@ -215,6 +216,23 @@ def test_followthemoney_export(client: TestClient, built_db: Path) -> None:
     assert len(ids) == len(entities)
     assert all(p["properties"]["payer"][0] in ids and p["properties"]["beneficiary"][0] in ids
                for p in by_schema["Payment"])
+    # every family link the answers use is an Ownership, the ones whosbehind inferred (grade E) too, saying so
+    owned: dict[tuple[str, str], set[str]] = {}
+    for o in by_schema["Ownership"]:
+        owned.setdefault((o["properties"]["owner"][0], o["properties"]["asset"][0]), set()).add(
+            o["properties"]["role"][0])
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        links = con.execute("SELECT coalesce(c.canonical_id, l.child_id), coalesce(p.canonical_id, l.parent_id), "
+                            "l.source FROM current_parents l LEFT JOIN node_canonical c ON c.node_id = l.child_id "
+                            "LEFT JOIN node_canonical p ON p.node_id = l.parent_id").fetchall()
+    finally:
+        con.close()
+    assert any(source == "inferred" for _c, _p, source in links)
+    for child, parent, source in links:
+        roles = owned.get((org_entity_id(parent), org_entity_id(child)), set())
+        assert roles, (child, parent, source)
+        assert source != "inferred" or any("inferred by whosbehind" in r for r in roles), roles
 
 
 def test_organization_csv(client: TestClient, built_db: Path) -> None:

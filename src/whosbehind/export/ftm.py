@@ -4,8 +4,9 @@ Written directly (no followthemoney dependency, which would pull duckdb below 2)
 ``{"id", "schema", "properties": {name: [values]}}``. Organizations become Company (PublicBody for
 agencies and offices, Asset for cloud products and systems, RealEstate for facilities); each piece of money
 evidence becomes a Payment (payer → beneficiary) with its USAspending permalink as sourceUrl; parent links an
-Ownership; every other tie (FedRAMP, hosting, financing, facility operation, supply, brands ...) an UnknownLink
-carrying its source, locator and grade. Private persons are one bucket without a name of anyone.
+Ownership (those whosbehind inferred too, saying so); every other tie (FedRAMP, hosting, financing, facility
+operation, supply, brands ...) an UnknownLink carrying its source, locator and grade. Private persons are one
+bucket without a name of anyone.
 """
 
 from __future__ import annotations
@@ -99,6 +100,13 @@ def entities(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, Any]]:
                 role=f"{e['kind'].replace('_', ' ')} ({grade})", startDate=e["first_date"], endDate=e["last_date"],
                 publisher=e["source_name"], sourceUrl=e["url"], recordId=record, summary=e["quote"],
             )
+    for link in _rows(con, "export_inferred_links"):  # families show them as members, so the export has them too
+        yield _entity(
+            entity_id("inferred", link["child_id"], link["parent_id"]), "Ownership",
+            owner=org_entity_id(link["parent_id"]), asset=org_entity_id(link["child_id"]),
+            role=f"parent company ({GRADE_WORDS.get(link['grade'], 'grade ' + link['grade'])})",
+            summary=link["citation"],
+        )
     for t in _rows(con, "export_ties"):
         if t["kind"] == "part_of":
             yield _entity(entity_id("part_of", t["source_id"], t["target_id"]), "UnknownLink",
