@@ -17,13 +17,14 @@ import duckdb
 from whosbehind.analysis import lookup, organization, why
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import safe_csv
+from whosbehind.resolve import match
 from whosbehind.store import queries
 from whosbehind.web.formatting import org_path
 
 FIELDS = ("row", "input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
           "strongest_grade", "strongest_agency", "obligated", "family_obligated", "page", "note")
 RESULT_WORDS = {"found": "found", "list": "several candidates", "not_found": "not found",
-                "withheld": "an individual recipient; name withheld"}
+                "withheld": match.WITHHELD}
 
 
 def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,

@@ -175,7 +175,9 @@ def match_names(
     return final
 
 
-WITHHELD = "an individual recipient; name withheld"
+# Said of every name that reads as a person's, whether or not that person received anything: it never tells
+# whether a person is a recipient, nor calls a company with a name like a person's one ("Red Cross").
+WITHHELD = "reads as a person's name; not looked up"
 
 
 def _words(name: str) -> str:
@@ -186,7 +188,7 @@ def withheld_person(query: str) -> MatchResult:
     """The answer for a private person's name: no organization, no candidates, no family."""
     return MatchResult(
         query, None, None, None, "individual",
-        [{"feature": "decision", "level": f"{WITHHELD}: the name reads as a private person's, and whosbehind never "
+        [{"feature": "decision", "level": f"{WITHHELD}: whosbehind never "
           "names or matches private persons (their money counts under 'Individual recipients (names withheld)')",
           "left": query, "right": None, "match_weight": None}])
 
