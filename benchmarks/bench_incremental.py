@@ -98,14 +98,14 @@ INGEST_SCRIPT = STEP_TIMES + r"""
 import json, shutil, sys
 from whosbehind.cli import app
 from whosbehind.store import changes, digest, ingest
-parts = {}
-def timed(name, fn):
+parts, publishing, answers = {}, {}, {}
+def timed(name, fn, into=parts):
     def run(*a, **k):
         t = time.perf_counter()
         try:
             return fn(*a, **k)
         finally:
-            parts[name] = parts.get(name, 0.0) + time.perf_counter() - t
+            into[name] = into.get(name, 0.0) + time.perf_counter() - t
     return run
 shutil.copy2 = timed("copy of the database file (all-or-nothing swap)", shutil.copy2)
 ingest.raw.load = timed("storing the rows", ingest.raw.load)
@@ -117,15 +117,8 @@ digest.record = timed("digest of the derived tables (check)", digest.record)
 # takes, and how many of the stored answers it computes again.
 from whosbehind.analysis import answer_scope, organization
 from whosbehind.web import prerender
-publishing, answers = {}, {}
 def nested(name, fn):
-    def run(*a, **k):
-        t = time.perf_counter()
-        try:
-            return fn(*a, **k)
-        finally:
-            publishing[name] = publishing.get(name, 0.0) + time.perf_counter() - t
-    return run
+    return timed(name, fn, publishing)
 affected = answer_scope.affected
 def counted(con):
     found = affected(con)
