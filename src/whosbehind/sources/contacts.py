@@ -9,7 +9,8 @@ description the derived tables hold, and every published row a page shows, passe
   ``[e-mail withheld]``;
 - phone numbers (US forms with separators or parentheses, ten bare digits after a space or a comma, one cut
   off at the end) become ``[phone withheld]``;
-- names become ``[name withheld]``:
+- names become ``[name withheld]``, also where one stands on its own (``_free_standing``: a common first name,
+  maybe an initial, then a census last name, unless the words are a place's);
   - after a contact marker (POC, COR, COTR, ATTN, C/O, "CONTRACTING OFFICER'S REPRESENTATIVE", "REVIEWED BY",
     and CO, CONTACT, OWNER, REP, "SHIP TO"... when a colon follows). After a colon every word up to four is
     withheld, up to a word that cannot be part of a name (an agency or office such as DHS or HSI, TBD, N/A, a
@@ -119,7 +120,7 @@ _SENTENCE_END = re.compile(r"\s*(?:[.,;]|$)|\s+(?:AS|TO|FROM)\b", re.IGNORECASE)
 # they hold mostly as a last name. Place names are written the same way ("DEL RIO", "SAN ANTONIO FIELD", "DOUGLAS
 # POE", "VIRGINIA BEACH"): a word that begins a place before it, or a word of a place or a facility after it, keeps
 # the words. Measured over every bundled description (benchmarks/privacy/contacts_bench.py for the labelled ones).
-_FREE_WORD = re.compile(r"[A-Z][A-Z'-]*\.?")
+_FREE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*\.?")
 _PLACE_BEFORE = "SAN SANTA SANTO ST STE SAINT DEL DE EL LA LAS LOS FORT FT PORT PUERTO MOUNT MT NEW LAKE CORPUS CAPE T"
 PLACE_BEFORE = frozenset(_PLACE_BEFORE.split())
 # Given names that are more often a month, a place or a facility here ("SEPTEMBER CLASS", "URSULA LUNCH": the
@@ -144,22 +145,22 @@ PLACE_WORDS = frozenset(_PLACE_WORDS.split())
 
 def _free_standing(text: str) -> str:
     """The text with every name standing on its own (``_FREE_WORD`` above) withheld."""
-    upper = text.upper()
-    words = list(_FREE_WORD.finditer(upper))
+    # the words of the text itself (upper-casing it first could change its length: "ß" -> "SS"), read upper-cased
+    words = list(_FREE_WORD.finditer(text))
     spans: list[tuple[int, int]] = []
     for i, word in enumerate(words[:-1]):
-        given = word.group()
+        given = word.group().upper()
         if (given not in strong_given_names() or given in NOT_A_GIVEN_NAME_HERE
-                or (word.start() and upper[word.start() - 1].isalnum())
-                or (i and words[i - 1].group().rstrip(".") in PLACE_BEFORE
-                    and not upper[words[i - 1].end():word.start()].strip())):
+                or (word.start() and text[word.start() - 1].isalnum())
+                or (i and words[i - 1].group().rstrip(".").upper() in PLACE_BEFORE
+                    and not text[words[i - 1].end():word.start()].strip())):
             continue
         j, initial = i + 1, False
         if len(words[j].group().rstrip(".")) == 1 and j + 1 < len(words):
             j, initial = j + 1, True  # "JANE Q. DOE"
-        if any(upper[a.end():b.start()].strip() for a, b in zip(words[i:j], words[i + 1:j + 1], strict=True)):
+        if any(text[a.end():b.start()].strip() for a, b in zip(words[i:j], words[i + 1:j + 1], strict=True)):
             continue  # the words must follow one another, with nothing but spaces between them
-        last = words[j].group().rstrip(".")
+        last = words[j].group().rstrip(".").upper()
         surname = last.split("-")[0]
         if (len(surname) < 2 or surname in PLACE_WORDS or surname in BUSINESS_WORDS or re.fullmatch(_STOP, surname)
                 or not (is_surname(surname) or (initial and is_given_name(surname)))):
