@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import uvicorn
 from filelock import FileLock
 from typer.testing import CliRunner
@@ -46,6 +47,15 @@ def member_bytes(archive: Path, member: str) -> bytes:
 def member_rows(archive: Path, member: str, header: bool = True) -> list[list[str]]:
     """All rows of a bundled CSV, header first (when it has one)."""
     return list(csv.reader(io.StringIO(member_bytes(archive, member).decode("utf-8"))))
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """The rows of one read-only query on a database file, closed again at once (a later writer is not refused)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:

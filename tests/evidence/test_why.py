@@ -134,15 +134,11 @@ def test_a_changed_tie_reaches_back_to_every_organization_whose_paths_walk_it(ev
 def test_a_published_parent_link_is_worded_as_reported(evidence_cli, built_db) -> None:
     # A parent link of grade C (published, e.g. a filing's list of subsidiaries not yet checked) is said as
     # reported, with where; an official one (A, B) as a fact. Taken from the build's own links, both kinds.
-    import duckdb
+    from samples import query
 
-    con = duckdb.connect(str(built_db), read_only=True)
-    try:
-        children = {grade: [r[0] for r in con.execute(
-            "SELECT source_id FROM ties WHERE kind = 'parent' AND grade = ? ORDER BY source_id LIMIT 40",
-            [grade]).fetchall()] for grade in ("B", "C")}
-    finally:
-        con.close()
+    children = {grade: [r[0] for r in query(
+        built_db, "SELECT source_id FROM ties WHERE kind = 'parent' AND grade = ? ORDER BY source_id LIMIT 40", grade)]
+        for grade in ("B", "C")}
     for grade, candidates in children.items():
         steps = []
         for child in candidates:  # the first whose paths to an agency go up that link

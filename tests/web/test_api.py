@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
+from samples import query
 from whosbehind.export.ftm import org_entity_id
 from whosbehind.web.app import create_app
 
@@ -26,11 +27,7 @@ ICE = "agency:7012"
 
 
 def db_scalar(db: Path, sql: str, *params: object) -> object:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchone()[0]
-    finally:
-        con.close()
+    return query(db, sql, *params)[0][0]
 
 
 def test_search_finds_a_company_by_part_of_its_name(client: TestClient) -> None:
@@ -221,13 +218,9 @@ def test_followthemoney_export(client: TestClient, built_db: Path) -> None:
     for o in by_schema["Ownership"]:
         owned.setdefault((o["properties"]["owner"][0], o["properties"]["asset"][0]), set()).add(
             o["properties"]["role"][0])
-    con = duckdb.connect(str(built_db), read_only=True)
-    try:
-        links = con.execute("SELECT coalesce(c.canonical_id, l.child_id), coalesce(p.canonical_id, l.parent_id), "
+    links = query(built_db, "SELECT coalesce(c.canonical_id, l.child_id), coalesce(p.canonical_id, l.parent_id), "
                             "l.source FROM current_parents l LEFT JOIN node_canonical c ON c.node_id = l.child_id "
-                            "LEFT JOIN node_canonical p ON p.node_id = l.parent_id").fetchall()
-    finally:
-        con.close()
+                            "LEFT JOIN node_canonical p ON p.node_id = l.parent_id")
     assert any(source == "inferred" for _c, _p, source in links)
     for child, parent, source in links:
         roles = owned.get((org_entity_id(parent), org_entity_id(child)), set())

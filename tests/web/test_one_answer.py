@@ -14,11 +14,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from samples import Cli
+from samples import Cli, query
 from whosbehind.web.formatting import money
 
 QUERIES = [
@@ -155,13 +154,9 @@ def test_not_found_and_found_without_ties_are_different_answers(client: TestClie
 def test_a_tie_resting_on_grade_d_alone_is_not_stated(client: TestClient, built: Cli, built_db: Path) -> None:
     """Grade D (a claim its own source does not establish) is never shown on its own: no page headline, one-pager
     or screening row states a tie that rests on it, though "why" lists the claim with its caveat."""
-    con = duckdb.connect(str(built_db), read_only=True)
-    try:
-        nodes = [r[0] for r in con.execute(
-            "SELECT id FROM (SELECT source_id AS id FROM ties WHERE grade = 'D' "
-            "UNION SELECT target_id FROM ties WHERE grade = 'D') WHERE id NOT LIKE 'agency:%' ORDER BY 1").fetchall()]
-    finally:
-        con.close()
+    nodes = [r[0] for r in query(
+        built_db, "SELECT id FROM (SELECT source_id AS id FROM ties WHERE grade = 'D' "
+        "UNION SELECT target_id FROM ties WHERE grade = 'D') WHERE id NOT LIKE 'agency:%' ORDER BY 1")]
     only_d = []
     for node in nodes:
         org = client.get(f"/api/organizations/{node}").json()
