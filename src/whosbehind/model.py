@@ -29,6 +29,9 @@ class Grade(StrEnum):
 # A grade's strength, 0 (A, the strongest) to 4 (E): sorting and "the weakest step" read it here.
 GRADE_RANK: dict[str, int] = {g.value: rank for rank, g in enumerate(Grade)}
 OFFICIAL_OR_REPORTED = (Grade.A, Grade.B, Grade.C)  # what a curated link may cite: never a tip, never an inference
+# Grades whose facts are worded as reported, with where, never stated (README, principle 2): published reporting
+# and what is unverified.
+SAID_AS_REPORTED = frozenset({Grade.C, Grade.D})
 
 
 class TieKind(StrEnum):

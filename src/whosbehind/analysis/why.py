@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import duckdb
 
 from whosbehind.errors import WhosbehindError
-from whosbehind.model import GRADE_RANK, Grade
+from whosbehind.model import GRADE_RANK, SAID_AS_REPORTED
 from whosbehind.store import queries
 
 DEFAULT_FOCUS = ("agency:7012", "agency:7014", "agency:070")
@@ -332,7 +332,7 @@ def _step(graph: Graph, e: Edge, evidence: list[dict[str, Any]]) -> dict[str, An
         step["text"] = f"{b} reported subawards of {amount} to {a}{when} (self-reported, grade {e.grade})."
     elif kind in ("parent_up", "parent_down"):
         child, parent = (a, b) if kind == "parent_up" else (b, a)
-        if e.grade in (Grade.C, Grade.D):
+        if e.grade in SAID_AS_REPORTED:
             # published, not an official record: said as reported, where it was reported (README, principle 2)
             where = next((x["locator"] for x in evidence if x.get("locator")), None) or cited or "its citation"
             step["text"] = f"Reported in {where}: {child} is a subsidiary of {parent} (grade {e.grade})."
