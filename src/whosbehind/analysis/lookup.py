@@ -7,10 +7,11 @@ organization's) with its family, or a short list of candidates with what tells t
 
 The order, strongest first, so that a typed name never lands on a company that merely contains its letters:
 1. an id as stored (``uei:…``, ``name:…``, ``curated:…``, ``fedramp:…``), a UEI or a DUNS;
-2. an exact name from any source (records, curated entities and brands, FedRAMP, agency abbreviations),
+2. an exact name from any source (records, curated entities, brands and products, FedRAMP, agency abbreviations),
    compared on resolution's normalized keys (case, punctuation, "The", legal form when none is typed);
 3. resolution's matcher (Splink scores and the rules of ``resolve.scoring.decide``);
-4. a short name that begins, as whole words, the names of one family ("Dell", "Motorola");
+4. a short name that begins, as whole words, the names of one family ("Dell", "Motorola"), unless it is one
+   common English word ("Chase", "Apollo"): many companies carry it, so its names are listed;
 5. otherwise names containing the text, as a list: substring search never decides identity.
 A legal name found under several registrations is one organization with several registrations (the one
 paid most answers, the others are listed) unless the name is too generic to tell companies apart.
@@ -26,7 +27,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from whosbehind.resolve.names import NameKey, normalize
+from whosbehind.resolve.names import NameKey, is_common_word, normalize
 from whosbehind.store import db, queries
 
 Status = Literal["found", "list", "not_found", "withheld"]  # withheld: a private person's name
@@ -162,6 +163,11 @@ def _decide(con: duckdb.DuckDBPyConnection, text: str, key: NameKey, hits: list[
                            "explanation": [{"feature": "brand", "level": "curated brand list (grade "
                                             f"{brand['grade'] if brand else '?'})", "left": text,
                                             "right": hits[0]["name"], "match_weight": None}]}
+        elif sources == {"curated product"}:
+            product = queries.one(con, "lookup_product", product=hits[0]["name"]) or {}
+            found.basis = "product"
+            found.reason = (f"{hits[0]['name']} is a product of {found.name} (curated product list"
+                            + (f", {product['source_url']}" if product.get("source_url") else "") + ")")
         return _prefer_family_head(con, found, key)
     families = {n["family_id"] for n in nodes}
     same_name = len({h["core"] for h in hits}) == 1
@@ -245,6 +251,12 @@ def _fallback(con: duckdb.DuckDBPyConnection, text: str) -> Answer:
         if hits:
             nodes = _rank(con, sorted({h["node_id"] for h in hits}))
             families = {n["family_id"] for n in nodes}
+            if key.lone_word and is_common_word(key.lone_word):
+                # "Chase" begins one name here (a county jail), but it is a word many companies carry
+                return Answer(text, "list", basis="short name",
+                              reason=f"{key.core!r} is a common word, which names no one company; "
+                                     "these names begin with it (not a match)",
+                              candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
             if len(families) == 1:
                 best = _head_or_first(nodes, key)
                 found = _answer(text, best, "short name",

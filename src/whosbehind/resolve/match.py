@@ -17,8 +17,8 @@ import duckdb
 
 from whosbehind.resolve import scoring
 from whosbehind.resolve.decisions import Judgement
-from whosbehind.resolve.names import NameKey, normalize
-from whosbehind.sources.persons import reads_as_person
+from whosbehind.resolve.names import NameKey, is_common_word, normalize
+from whosbehind.sources.persons import is_given_name, reads_as_person
 from whosbehind.store import queries
 
 
@@ -159,10 +159,12 @@ def match_names(
               "match_weight": None}], candidates=candidates)
 
     # A name that reads as a private person's, and that no organization answers or begins with ("Booz Allen"
-    # begins BOOZ ALLEN HAMILTON INC), is never matched or named.
+    # begins BOOZ ALLEN HAMILTON INC), is never matched or named; nor is one that begins with a company's own
+    # first word, no first name, as a product's name does ("Palantir Foundry").
     for i, r in enumerate(results):
         if r is not None and r.rule == "no-match" and reads_as_person(names[i]) and not any(
-                _words(c["name"]).startswith(_words(names[i])) for c in r.candidates):
+                _words(c["name"]).startswith(_words(names[i])) for c in r.candidates) and not _company_first(
+                names[i], r.candidates):
             results[i] = withheld_person(names[i])
     final = [r for r in results if r is not None]
     if focus_codes:
@@ -184,6 +186,13 @@ def _words(name: str) -> str:
     return " ".join(re.findall(r"[A-Z0-9]+", name.upper())) + " "
 
 
+def _company_first(query: str, candidates: list[dict[str, Any]]) -> bool:
+    """Whether the query's first word is no first name and begins a scored organization's name."""
+    first = _words(query).split(" ", 1)[0]
+    return bool(first) and not is_given_name(first) and any(
+        _words(c["name"]).split(" ", 1)[0] == first for c in candidates)
+
+
 def withheld_person(query: str) -> MatchResult:
     """The answer for a private person's name: no organization, no candidates, no family."""
     return MatchResult(
@@ -198,8 +207,9 @@ def lone_word_match(con: duckdb.DuckDBPyConnection, query: str, key: NameKey, ro
     """A one-word query ("Palantir") names a company by its distinctive first word. It matches when every
     organization whose name begins with that word belongs to one family: the answer is the family's head
     (ultimate parent) when its own name begins with the word, else the one organization found. Short or
-    generic words ("GEO", "Global") and words shared by several families ("Deloitte") get no match."""
-    if key.lone_word is None or key.is_generic:
+    generic words ("GEO", "Global"), common English words ("Apollo", "Liberty": ``names.is_common_word``) and
+    words shared by several families ("Deloitte") get no match."""
+    if key.lone_word is None or key.is_generic or is_common_word(key.lone_word):
         return None
     found = [r for r in rows if normalize(r["name_r"]).first_token == key.lone_word and r["org_id_r"] in cand_orgs]
     if not found:

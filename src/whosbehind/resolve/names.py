@@ -122,6 +122,22 @@ def normalize(name: str | None) -> NameKey:
     )
 
 
+# A word English text uses at least once in a million words (3 on wordfreq's Zipf scale): "CHASE", "APOLLO",
+# "LIBERTY", "STERLING", not "PALANTIR" or "LEIDOS". Many unrelated companies carry such a word in their names,
+# so, typed alone, it does not tell which one a person means, however few of them the records hold.
+COMMON_WORD_ZIPF = 3.0
+
+
+@lru_cache(maxsize=20_000)
+def is_common_word(word: str) -> bool:
+    """Whether a word is common in English (wordfreq's frequencies, drawn from books, news, the web and
+    subtitles): a famous company's name can be too ("Oracle", "Amazon"), and is then found by an exact name
+    or a curated brand, never by the word alone."""
+    from wordfreq import zipf_frequency  # its word lists are read on the first call
+
+    return zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
+
+
 # The lengths at which older records cut names off: in the bundled records, every name that is another name's
 # first characters ending inside a word is 30 characters long ("SYSTEMS RESEARCH AND APPLICATI"), but one (60).
 TRUNCATED_LENGTHS = frozenset({30, 60})

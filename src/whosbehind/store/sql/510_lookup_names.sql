@@ -4,7 +4,8 @@
 CREATE OR REPLACE TABLE lookup_names (
     node_id VARCHAR NOT NULL,   -- the canonical node (organization, agency, brand, system, cloud product ...)
     name VARCHAR NOT NULL,      -- the name as written by its source
-    source VARCHAR NOT NULL,    -- record | curated entity | curated brand | FedRAMP product | FedRAMP provider | agency
+    source VARCHAR NOT NULL,    -- record | curated entity | curated brand | curated product | FedRAMP product
+                                -- | FedRAMP provider | agency
     exact VARCHAR,              -- normalized name, legal form kept
     core VARCHAR,               -- normalized name without legal form
     first_token VARCHAR,

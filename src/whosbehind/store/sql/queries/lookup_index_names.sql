@@ -15,6 +15,13 @@ UNION
 SELECT c.canonical_id, b.brand, 'curated brand'
 FROM brands b JOIN node_canonical c ON c.node_id = b.owner_id
 UNION
+-- A named product of the curated lexicon ("Palantir Gotham", "Microsoft Azure") finds its maker, as a brand finds
+-- its owner; "(…)" after a name is a description or another name, not part of it. A maker's catch-all entry
+-- ("Palantir software (product not named)") names no product.
+SELECT DISTINCT c.canonical_id, trim(split_part(l.product_name, ' (', 1)), 'curated product'
+FROM product_lexicon l JOIN node_canonical c ON c.node_id = 'curated:' || l.maker_entity
+WHERE NOT l.generic AND nullif(trim(split_part(l.product_name, ' (', 1)), '') IS NOT NULL
+UNION
 SELECT 'fedramp:' || product_id, cso, 'FedRAMP product' FROM fedramp_products WHERE cso IS NOT NULL
 UNION
 SELECT c.canonical_id, p.csp, 'FedRAMP provider'
