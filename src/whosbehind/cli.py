@@ -213,16 +213,31 @@ def top_command(
     when += (", families as owners were at each obligation" if at_obligation
              else f", families as of {day}" if day else "")
     table = Table(title=f"Obligations by {chosen.name} ({chosen.abbreviation or chosen.code}), {when}")
-    for column, justify in (("#", "right"), ("family", "left"), ("obligated", "right"), ("awards", "right"),
-                            ("fiscal years", "left"), ("id", "left")):
+    linked = any(r.get("linked_obligated") for r in rows)  # not computed for families as of a date
+    columns = [("#", "right"), ("family", "left"), ("obligated", "right"), ("awards", "right"),
+               ("fiscal years", "left"), ("id", "left")]
+    if linked:
+        columns.insert(3, (LINKED_COLUMN, "right"))
+    for column, justify in columns:
         # Figures are never cut short: the long id column wraps instead.
         table.add_column(column, justify=justify, no_wrap=column in ("obligated", "#"))  # type: ignore[arg-type]
     for i, r in enumerate(rows, 1):
-        table.add_row(str(i), r["name"], _money(r["obligated"]), f"{r['awards']:,}",
-                      f"{r['first_fy']}-{r['last_fy']}", r["id"])
+        cells = [str(i), r["name"], _money(r["obligated"]), f"{r['awards']:,}", f"{r['first_fy']}-{r['last_fy']}",
+                 r["id"]]
+        if linked:
+            part = r["linked_obligated"]
+            cells.insert(3, f"{_money(part)} ({r['weakest_link_grade']})" if part else "")
+        table.add_row(*cells)
     out.print(table)
     out.print("Source: USAspending records (grade A). Obligations are sums of federal_action_obligation "
               "(award summaries only where no transaction rows exist); see `whosbehind check`.")
+    if linked:
+        out.print(f"A family counts its members' money. '{LINKED_COLUMN}': what members joined to the family only "
+                  "by an ownership link that is reported (grade C, D) or inferred by whosbehind (E) were paid, with "
+                  "the weakest such link's grade; not an official record of ownership (`whosbehind explain ID`).")
+
+
+LINKED_COLUMN = "of it, via reported links"
 
 
 @app.command("lookup")

@@ -32,6 +32,9 @@ OFFICIAL_OR_REPORTED = (Grade.A, Grade.B, Grade.C)  # what a curated link may ci
 # Grades whose facts are worded as reported, with where, never stated (README, principle 2): published reporting
 # and what is unverified.
 SAID_AS_REPORTED = frozenset({Grade.C, Grade.D})
+# Grades of no official record: reported (C, D) or inferred by whosbehind (E). Money that reaches a family only
+# through an ownership link of one of these is shown apart in rankings (`top`, agency pages).
+NOT_OFFICIAL = frozenset({Grade.C, Grade.D, Grade.E})
 
 
 class TieKind(StrEnum):

@@ -12,6 +12,7 @@ import csv
 import json
 import re
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,10 @@ QUERIES = [
     # brands, banks and systems from the seed articles
     "Whole Foods", "Ring", "Citizens Bank", "Flock Safety", "ICM", "HART", "ImmigrationOS", "Amazon Rekognition",
     "B.I. Incorporated", "Palantir USG", "West Publishing",
+    # named products
+    "Microsoft Azure", "Palantir Gotham",
+    # one common word, which a few names here begin with: a county jail of the ICE facility list, small vendors
+    "Chase", "Apollo", "Liberty",
     # identifiers
     "duns:612706465", "612706465", "name:THE GEO GROUP, INC.",
 ]
@@ -70,6 +75,28 @@ def test_the_answers_people_expect(answers: dict[str, dict]) -> None:
         a = answers[q]
         assert a["status"] == "found" or (a["candidates"] and all("family" in c and "identifiers" in c
                                                                    for c in a["candidates"]))
+
+
+def test_a_named_product_finds_its_maker(client: TestClient, answers: dict[str, dict]) -> None:
+    for product, maker in (("Microsoft Azure", "Microsoft"), ("Palantir Gotham", "Palantir")):
+        a = answers[product]
+        assert a["status"] == "found" and a["basis"] == "product", product
+        assert _family_id(a) == _family_id(answers[maker]) and product in a["reason"], product
+    # a product the curated list does not hold: not found, but not taken for a person's name either (the
+    # parser reads two capitalized words as one; "Palantir" is no first name and begins a company's name)
+    r = client.get("/api/lookup", params={"q": "Palantir Foundry"})
+    assert r.status_code == 404 and "no organization" in r.json()["error"] and "person" not in r.json()["error"]
+    assert "person" in client.get("/api/lookup", params={"q": "Maria Garcia"}).json()["error"]
+
+
+def test_one_common_word_names_no_company(answers: dict[str, dict]) -> None:
+    """A council's list says "Chase" for JPMorgan Chase: the one name here that begins with the word, a county
+    jail, must not answer it (with a tie to ICE), nor a small vendor answer "Apollo" or "Liberty"."""
+    for q in ("Chase", "Apollo", "Liberty"):
+        a = answers[q]
+        assert a["status"] == "list" and a["candidates"], q
+        assert "common word" in a["reason"], q
+    assert any("CHASE COUNTY" in c["name"] for c in answers["Chase"]["candidates"])
 
 
 def test_cli_lookup_match_and_why_agree_with_the_api(built: Cli, answers: dict[str, dict]) -> None:
@@ -143,6 +170,51 @@ def test_a_ranking_and_the_page_it_links_to_show_the_same_figure(client: TestCli
             code = {"ICE": "7012", "CBP": "7014"}[agency]
             shown = next(r for r in org["family"]["by_agency"] if r["agency_code"] == code)
             assert shown["obligated"] == item["obligated"], (agency, item["name"])
+
+
+def _linked_money(built: Cli, code: str) -> dict[str, tuple[Decimal, str | None]]:
+    """Per family, what the agency paid members whose every step up to the family head is not an official record
+    (grade C, D or E), walked here link by link in Python, and the weakest link of any member with money."""
+    grade = {}
+    for child, parent, g in query(built.db, "SELECT child_id, parent_id, grade FROM current_parents"):
+        grade[(child, parent)] = min(g, grade.get((child, parent), "Z"))
+    paid = {}
+    for _org, family, path, amount in query(built.db, """
+            SELECT f.org_id, f.family_id, f.path, sum(t.obligated) FROM families f
+            JOIN organization_totals t ON t.organization_id = f.org_id
+            WHERE t.toptier_code = ? OR t.sub_agency_code = ? GROUP BY ALL""", code, code):
+        weakest = max((grade[step] for step in pairwise(path)), default=None)
+        linked, worst = paid.get(family, (Decimal(0), None))
+        paid[family] = (linked + (amount if weakest in ("C", "D", "E") else 0),
+                        max(filter(None, (worst, weakest)), default=None))
+    return paid
+
+
+def test_a_ranking_says_what_a_family_holds_only_by_a_reported_link(client: TestClient, built: Cli) -> None:
+    """Kiewit's CBP money is its subsidiary's, which the curated list links to it from reporting (grade C): the
+    ranking counts it, and every face says how much rests on such a link."""
+    ranked = json.loads(built.run("top", "--agency", "CBP", "--limit", "0", "--json").output)
+    expected = _linked_money(built, "7014")
+    for r in ranked:
+        linked, weakest = expected.get(r["id"], (Decimal(0), None))  # a family of one is not in `families`
+        assert Decimal(str(r["linked_obligated"])) == linked and r["weakest_link_grade"] == weakest, r["name"]
+    flagged = [r for r in ranked[:50] if r["linked_obligated"]]  # the agency page lists 50 families
+    assert flagged and any(r["linked_obligated"] == r["obligated"] for r in flagged)
+    api = client.get("/api/top", params={"agency": "CBP", "limit": 50}).json()["items"]
+    assert [(r["id"], r["linked_obligated"]) for r in api] == [(r["id"], r["linked_obligated"]) for r in ranked[:50]]
+    table = built.run("top", "--agency", "CBP", "--limit", "50", env={"COLUMNS": "250"}).output
+    assert "of it, via" in table and "not an official record of ownership" in " ".join(table.split())
+    first = flagged[0]
+    assert f"{money(Decimal(str(first['linked_obligated'])))} ({first['weakest_link_grade']})" in table
+    # the words follow the grade: a reported link (C, D) is not an inferred one (E)
+    for lang, reported, inferred in (("en", "linked by reported ownership", "linked by inferred ownership"),
+                                     ("es", "por una propiedad publicada", "por una propiedad inferida")):
+        page = client.get("/agency/7014", params={"lang": lang}).text
+        notes = re.findall(r'<small class="muted linked">([^<]*)</small>', page)
+        assert len(notes) == len(flagged), lang
+        for note, r in zip(notes, flagged, strict=True):
+            assert money(Decimal(str(r["linked_obligated"]))) in note, (lang, r["name"])
+            assert (inferred if r["weakest_link_grade"] == "E" else reported) in note, (lang, r["name"])
 
 
 def test_not_found_and_found_without_ties_are_different_answers(client: TestClient) -> None:

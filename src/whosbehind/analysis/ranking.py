@@ -9,6 +9,7 @@ from decimal import Decimal
 import duckdb
 
 from whosbehind.errors import WhosbehindError
+from whosbehind.model import NOT_OFFICIAL
 from whosbehind.store import queries
 
 
@@ -42,8 +43,11 @@ def top_families(
     since: int | None = None,
     limit: int | None = 20,
 ) -> list[dict]:
-    """Families ranked by obligations; with no limit the list adds up to the agency's total."""
-    ranked = queries.rows(con, "top_families", code=agency.code, fy=fiscal_year, since=since)
+    """Families ranked by obligations; with no limit the list adds up to the agency's total. Each row says how much
+    of its money reaches the family only through an ownership link of no official record (``linked_obligated``,
+    ``weakest_link_grade``)."""
+    ranked = queries.rows(con, "top_families", code=agency.code, fy=fiscal_year, since=since,
+                          not_official=sorted(NOT_OFFICIAL))
     return ranked if not limit else ranked[:limit]
 
 
