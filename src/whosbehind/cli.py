@@ -220,7 +220,8 @@ def top_command(
         columns.insert(3, (LINKED_COLUMN, "right"))
     for column, justify in columns:
         # Figures are never cut short: the long id column wraps instead.
-        table.add_column(column, justify=justify, no_wrap=column in ("obligated", "#"))  # type: ignore[arg-type]
+        table.add_column(column, justify=justify,  # type: ignore[arg-type]
+                         no_wrap=column in ("obligated", "#", LINKED_COLUMN))
     for i, r in enumerate(rows, 1):
         cells = [str(i), r["name"], _money(r["obligated"]), f"{r['awards']:,}", f"{r['first_fy']}-{r['last_fy']}",
                  r["id"]]

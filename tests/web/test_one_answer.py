@@ -35,8 +35,8 @@ QUERIES = [
     # brands, banks and systems from the seed articles
     "Whole Foods", "Ring", "Citizens Bank", "Flock Safety", "ICM", "HART", "ImmigrationOS", "Amazon Rekognition",
     "B.I. Incorporated", "Palantir USG", "West Publishing",
-    # named products
-    "Microsoft Azure", "Palantir Gotham",
+    # named products; a FedRAMP provider known by a short name ("Verizon") and a record of its family
+    "Microsoft Azure", "Palantir Gotham", "Verizon", "VERIZON FEDERAL INC.",
     # one common word, which a few names here begin with: a county jail of the ICE facility list, small vendors
     "Chase", "Apollo", "Liberty",
     # identifiers
@@ -71,6 +71,8 @@ def test_the_answers_people_expect(answers: dict[str, dict]) -> None:
     assert _family_id(answers["Whole Foods"]) == _family_id(answers["Ring"]) == "duns:884745530"
     assert _family_id(answers["AWS"]) == "duns:884745530" and "DAWSON" not in answers["AWS"]["name"]
     assert answers["Ring"]["id"] == "curated:ring"
+    # the FedRAMP Marketplace's provider "Verizon" (with a UEI no record carries) is the Verizon family's
+    assert _family_id(answers["Verizon"]) == _family_id(answers["VERIZON FEDERAL INC."]) != "fedramp-csp:VERIZON"
     for q in ("Dell", "CACI", "LexisNexis"):  # a list, each with what tells it apart, or one family's answer
         a = answers[q]
         assert a["status"] == "found" or (a["candidates"] and all("family" in c and "identifiers" in c
@@ -207,8 +209,9 @@ def test_a_ranking_says_what_a_family_holds_only_by_a_reported_link(client: Test
     first = flagged[0]
     assert f"{money(Decimal(str(first['linked_obligated'])))} ({first['weakest_link_grade']})" in table
     # the words follow the grade: a reported link (C, D) is not an inferred one (E)
-    for lang, reported, inferred in (("en", "linked by reported ownership", "linked by inferred ownership"),
-                                     ("es", "por una propiedad publicada", "por una propiedad inferida")):
+    for lang, reported, inferred in (("es", "por una propiedad publicada", "por una propiedad inferida"),
+                                     ("en", "linked by reported ownership", "linked by inferred ownership")):
+        # (English last: the choice stays in the shared client's cookie)
         page = client.get("/agency/7014", params={"lang": lang}).text
         notes = re.findall(r'<small class="muted linked">([^<]*)</small>', page)
         assert len(notes) == len(flagged), lang
