@@ -580,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         write_results(json.loads(args.results.with_suffix(".json").read_text()), args.results)
         return 0
 
-    command = "/tmp/venv/bin/python benchmarks/bench_ingest.py " + " ".join(
+    command = "python benchmarks/bench_ingest.py " + " ".join(
         shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     results: dict = {"command": command.strip(), "seed": args.seed, "machine": machine(), "sizes": []}
     results["machine"].update(use_code(args.code))
