@@ -26,6 +26,7 @@ from whosbehind.analysis import ranking, reconcile
 from whosbehind.build import ingest_into
 from whosbehind.errors import WhosbehindError
 from whosbehind.jsontext import jsonable
+from whosbehind.model import NOT_OFFICIAL, SAID_AS_REPORTED
 from whosbehind.store import db
 from whosbehind.store.ingest import FileOutcome, total_input_bytes
 
@@ -179,6 +180,10 @@ def build_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         _run_ingest([sample], db_path, "build", as_json, then=check_sample_and_load_evidence)
 
 
+# The ranking's column for money that reaches a family through links of no official record (model.NOT_OFFICIAL).
+LINKED_COLUMN = "via reported links"
+
+
 @app.command("top")
 @user_errors
 def top_command(
@@ -213,7 +218,7 @@ def top_command(
     when += (", families as owners were at each obligation" if at_obligation
              else f", families as of {day}" if day else "")
     table = Table(title=f"Obligations by {chosen.name} ({chosen.abbreviation or chosen.code}), {when}")
-    linked = any(r.get("linked_obligated") for r in rows)  # not computed for families as of a date
+    linked = any(r.get("linked") for r in rows)  # not computed for families as of a date
     columns = [("#", "right"), ("family", "left"), ("obligated", "right"), ("awards", "right"),
                ("fiscal years", "left"), ("id", "left")]
     if linked:
@@ -226,19 +231,18 @@ def top_command(
         cells = [str(i), r["name"], _money(r["obligated"]), f"{r['awards']:,}", f"{r['first_fy']}-{r['last_fy']}",
                  r["id"]]
         if linked:
-            part = r["linked_obligated"]
-            cells.insert(3, f"{_money(part)} ({r['weakest_link_grade']})" if part else "")
+            cells.insert(3, "\n".join(f"{_money(part['obligated'])} ({part['grade']})" for part in r["linked"]))
         table.add_row(*cells)
     out.print(table)
     out.print("Source: USAspending records (grade A). Obligations are sums of federal_action_obligation "
               "(award summaries only where no transaction rows exist); see `whosbehind check`.")
     if linked:
-        out.print(f"A family counts its members' money. '{LINKED_COLUMN}': what members joined to the family only "
-                  "by an ownership link that is reported (grade C, D) or inferred by whosbehind (E) were paid, with "
-                  "the weakest such link's grade; not an official record of ownership (`whosbehind explain ID`).")
-
-
-LINKED_COLUMN = "of it, via reported links"
+        reported = ", ".join(sorted(SAID_AS_REPORTED))
+        inferred = ", ".join(sorted(NOT_OFFICIAL - SAID_AS_REPORTED))
+        out.print(f"A family counts its members' money. '{LINKED_COLUMN}': what members joined to the family only by "
+                  f"an ownership link that is reported (grade {reported}) or inferred by whosbehind ({inferred}) were "
+                  "paid, net, by the grade of that link; no official record says they are the family's "
+                  "(`whosbehind explain ID`).")
 
 
 @app.command("lookup")

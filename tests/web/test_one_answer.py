@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from samples import Cli, query
+from whosbehind.model import GRADE_RANK, NOT_OFFICIAL, SAID_AS_REPORTED
 from whosbehind.web.formatting import money
 
 QUERIES = [
@@ -39,6 +40,8 @@ QUERIES = [
     "Microsoft Azure", "Palantir Gotham", "Verizon", "VERIZON FEDERAL INC.",
     # one common word, which a few names here begin with: a county jail of the ICE facility list, small vendors
     "Chase", "Apollo", "Liberty",
+    # a common word (by word counts, which include brands) that begins a curated company's name
+    "Lockheed",
     # identifiers
     "duns:612706465", "612706465", "name:THE GEO GROUP, INC.",
 ]
@@ -99,6 +102,8 @@ def test_one_common_word_names_no_company(answers: dict[str, dict]) -> None:
         assert a["status"] == "list" and a["candidates"], q
         assert "common word" in a["reason"], q
     assert any("CHASE COUNTY" in c["name"] for c in answers["Chase"]["candidates"])
+    # a common word too, but the curated ownership list holds Lockheed Martin: the word is its short name here
+    assert answers["Lockheed"]["status"] == "found" and answers["Lockheed"]["name"].startswith("LOCKHEED MARTIN")
 
 
 def test_cli_lookup_match_and_why_agree_with_the_api(built: Cli, answers: dict[str, dict]) -> None:
@@ -174,50 +179,52 @@ def test_a_ranking_and_the_page_it_links_to_show_the_same_figure(client: TestCli
             assert shown["obligated"] == item["obligated"], (agency, item["name"])
 
 
-def _linked_money(built: Cli, code: str) -> dict[str, tuple[Decimal, str | None]]:
-    """Per family, what the agency paid members whose every step up to the family head is not an official record
-    (grade C, D or E), walked here link by link in Python, and the weakest link of any member with money."""
-    grade = {}
+def _linked_money(built: Cli, code: str) -> dict[str, dict[str, Decimal]]:
+    """Per family and per grade of no official record, what the agency paid members whose weakest step up to the
+    family head has that grade: each path walked link by link here, in Python."""
+    grade: dict[tuple[str, str], str] = {}
     for child, parent, g in query(built.db, "SELECT child_id, parent_id, grade FROM current_parents"):
-        grade[(child, parent)] = min(g, grade.get((child, parent), "Z"))
-    paid = {}
+        grade[(child, parent)] = min(g, grade.get((child, parent), g), key=GRADE_RANK.__getitem__)
+    paid: dict[str, dict[str, Decimal]] = {}
     for _org, family, path, amount in query(built.db, """
             SELECT f.org_id, f.family_id, f.path, sum(t.obligated) FROM families f
             JOIN organization_totals t ON t.organization_id = f.org_id
             WHERE t.toptier_code = ? OR t.sub_agency_code = ? GROUP BY ALL""", code, code):
-        weakest = max((grade[step] for step in pairwise(path)), default=None)
-        linked, worst = paid.get(family, (Decimal(0), None))
-        paid[family] = (linked + (amount if weakest in ("C", "D", "E") else 0),
-                        max(filter(None, (worst, weakest)), default=None))
-    return paid
+        weakest = max((grade[step] for step in pairwise(path)), key=GRADE_RANK.__getitem__, default=None)
+        if weakest in NOT_OFFICIAL:
+            by_grade = paid.setdefault(family, {})
+            by_grade[weakest] = by_grade.get(weakest, Decimal(0)) + amount
+    return {f: {g: a for g, a in by_grade.items() if a} for f, by_grade in paid.items()}
 
 
 def test_a_ranking_says_what_a_family_holds_only_by_a_reported_link(client: TestClient, built: Cli) -> None:
     """Kiewit's CBP money is its subsidiary's, which the curated list links to it from reporting (grade C): the
-    ranking counts it, and every face says how much rests on such a link."""
+    ranking counts it, and every face says how much rests on such a link, in words that follow its grade."""
     ranked = json.loads(built.run("top", "--agency", "CBP", "--limit", "0", "--json").output)
     expected = _linked_money(built, "7014")
     for r in ranked:
-        linked, weakest = expected.get(r["id"], (Decimal(0), None))  # a family of one is not in `families`
-        assert Decimal(str(r["linked_obligated"])) == linked and r["weakest_link_grade"] == weakest, r["name"]
-    flagged = [r for r in ranked[:50] if r["linked_obligated"]]  # the agency page lists 50 families
-    assert flagged and any(r["linked_obligated"] == r["obligated"] for r in flagged)
+        shown = {part["grade"]: Decimal(str(part["obligated"])) for part in r["linked"]}
+        assert shown == expected.get(r["id"], {}), r["name"]
+    flagged = [r for r in ranked[:50] if r["linked"]]  # the agency page lists 50 families
+    assert any(r["linked"][0]["obligated"] == r["obligated"] for r in flagged)  # all of it through such a link
+    assert any(part["grade"] == "E" for r in flagged for part in r["linked"])  # and one inferred
     api = client.get("/api/top", params={"agency": "CBP", "limit": 50}).json()["items"]
-    assert [(r["id"], r["linked_obligated"]) for r in api] == [(r["id"], r["linked_obligated"]) for r in ranked[:50]]
-    table = built.run("top", "--agency", "CBP", "--limit", "50", env={"COLUMNS": "250"}).output
-    assert "of it, via" in table and "not an official record of ownership" in " ".join(table.split())
-    first = flagged[0]
-    assert f"{money(Decimal(str(first['linked_obligated'])))} ({first['weakest_link_grade']})" in table
-    # the words follow the grade: a reported link (C, D) is not an inferred one (E)
+    assert [(r["id"], r["linked"]) for r in api] == [(r["id"], r["linked"]) for r in ranked[:50]]
+    table = built.run("top", "--agency", "CBP", "--limit", "50").output
+    assert "via reported links" in table and "no official record says they are the family's" in " ".join(table.split())
+    for r in flagged:
+        for part in r["linked"]:
+            assert f"{money(Decimal(str(part['obligated']))).replace('−', '-')} ({part['grade']})" in table, r["name"]
     for lang, reported, inferred in (("es", "por una propiedad publicada", "por una propiedad inferida"),
                                      ("en", "linked by reported ownership", "linked by inferred ownership")):
         # (English last: the choice stays in the shared client's cookie)
         page = client.get("/agency/7014", params={"lang": lang}).text
         notes = re.findall(r'<small class="muted linked">([^<]*)</small>', page)
-        assert len(notes) == len(flagged), lang
-        for note, r in zip(notes, flagged, strict=True):
-            assert money(Decimal(str(r["linked_obligated"]))) in note, (lang, r["name"])
-            assert (inferred if r["weakest_link_grade"] == "E" else reported) in note, (lang, r["name"])
+        parts = [part for r in flagged for part in r["linked"]]
+        assert len(notes) == len(parts), lang
+        for note, part in zip(notes, parts, strict=True):
+            assert money(Decimal(str(part["obligated"]))) in note, (lang, part)
+            assert (reported if part["grade"] in SAID_AS_REPORTED else inferred) in note, (lang, part)
 
 
 def test_not_found_and_found_without_ties_are_different_answers(client: TestClient) -> None:

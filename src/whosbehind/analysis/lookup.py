@@ -10,8 +10,9 @@ The order, strongest first, so that a typed name never lands on a company that m
 2. an exact name from any source (records, curated entities, brands and products, FedRAMP, agency abbreviations),
    compared on resolution's normalized keys (case, punctuation, "The", legal form when none is typed);
 3. resolution's matcher (Splink scores and the rules of ``resolve.scoring.decide``);
-4. a short name that begins, as whole words, the names of one family ("Dell", "Motorola"), unless it is one
-   common English word ("Chase", "Apollo"): many companies carry it, so its names are listed;
+4. a short name that begins, as whole words, the names of one family ("TASER"), unless it is one
+   common English word that begins no curated name ("Chase", "Apollo"): many companies carry it, so its names
+   are listed;
 5. otherwise names containing the text, as a list: substring search never decides identity.
 A legal name found under several registrations is one organization with several registrations (the one
 paid most answers, the others are listed) unless the name is too generic to tell companies apart.
@@ -27,7 +28,8 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from whosbehind.resolve.names import NameKey, is_common_word, normalize
+from whosbehind.resolve.match import common_word_alone
+from whosbehind.resolve.names import NameKey, normalize
 from whosbehind.store import db, queries
 
 Status = Literal["found", "list", "not_found", "withheld"]  # withheld: a private person's name
@@ -251,10 +253,10 @@ def _fallback(con: duckdb.DuckDBPyConnection, text: str) -> Answer:
         if hits:
             nodes = _rank(con, sorted({h["node_id"] for h in hits}))
             families = {n["family_id"] for n in nodes}
-            if key.lone_word and is_common_word(key.lone_word):
+            if key.lone_word and common_word_alone(con, key.lone_word):
                 # "Chase" begins one name here (a county jail), but it is a word many companies carry
                 return Answer(text, "list", basis="short name",
-                              reason=f"{key.core!r} is a common word, which names no one company; "
+                              reason=f"{text.strip()!r} is a common word, which names no one company; "
                                      "these names begin with it (not a match)",
                               candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
             if len(families) == 1:

@@ -202,14 +202,21 @@ def withheld_person(query: str) -> MatchResult:
           "left": query, "right": None, "match_weight": None}])
 
 
+def common_word_alone(con: duckdb.DuckDBPyConnection, word: str) -> bool:
+    """Whether a lone word is common in English (``names.is_common_word``: "Chase", "Apollo", but also "Lockheed",
+    since word counts include brands) and begins no curated name. Such a word, typed alone, names no one company:
+    many carry it, whatever few of them the records hold. One a curated name begins with is that company's."""
+    return is_common_word(word) and not queries.one(con, "lookup_curated_word", word=word)["curated"]
+
+
 def lone_word_match(con: duckdb.DuckDBPyConnection, query: str, key: NameKey, rows: list[dict[str, Any]],
                     cand_orgs: dict[str, dict[str, Any]], candidates: list[dict[str, Any]]) -> MatchResult | None:
     """A one-word query ("Palantir") names a company by its distinctive first word. It matches when every
     organization whose name begins with that word belongs to one family: the answer is the family's head
     (ultimate parent) when its own name begins with the word, else the one organization found. Short or
-    generic words ("GEO", "Global"), common English words ("Apollo", "Liberty": ``names.is_common_word``) and
-    words shared by several families ("Deloitte") get no match."""
-    if key.lone_word is None or key.is_generic or is_common_word(key.lone_word):
+    generic words ("GEO", "Global"), common English words no curated name begins with ("Apollo", "Liberty":
+    ``common_word_alone``) and words shared by several families ("Deloitte") get no match."""
+    if key.lone_word is None or key.is_generic or common_word_alone(con, key.lone_word):
         return None
     found = [r for r in rows if normalize(r["name_r"]).first_token == key.lone_word and r["org_id_r"] in cand_orgs]
     if not found:

@@ -131,8 +131,8 @@ COMMON_WORD_ZIPF = 3.0
 @lru_cache(maxsize=20_000)
 def is_common_word(word: str) -> bool:
     """Whether a word is common in English (wordfreq's frequencies, drawn from books, news, the web and
-    subtitles): a famous company's name can be too ("Oracle", "Amazon"), and is then found by an exact name
-    or a curated brand, never by the word alone."""
+    subtitles): a famous company's name can be too ("Oracle", "Lockheed"), and is then found by an exact name or
+    by a curated name it begins (``resolve.match.common_word_alone``), never by the word alone."""
     from wordfreq import zipf_frequency  # its word lists are read on the first call
 
     return zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
