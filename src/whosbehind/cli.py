@@ -180,10 +180,6 @@ def build_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         _run_ingest([sample], db_path, "build", as_json, then=check_sample_and_load_evidence)
 
 
-# The ranking's column for money that reaches a family through links of no official record (model.NOT_OFFICIAL).
-LINKED_COLUMN = "via reported links"
-
-
 @app.command("top")
 @user_errors
 def top_command(
@@ -218,31 +214,27 @@ def top_command(
     when += (", families as owners were at each obligation" if at_obligation
              else f", families as of {day}" if day else "")
     table = Table(title=f"Obligations by {chosen.name} ({chosen.abbreviation or chosen.code}), {when}")
-    linked = any(r.get("linked") for r in rows)  # not computed for families as of a date
-    columns = [("#", "right"), ("family", "left"), ("obligated", "right"), ("awards", "right"),
-               ("fiscal years", "left"), ("id", "left")]
-    if linked:
-        columns.insert(3, (LINKED_COLUMN, "right"))
-    for column, justify in columns:
+    for column, justify in (("#", "right"), ("family", "left"), ("obligated", "right"), ("awards", "right"),
+                            ("fiscal years", "left"), ("id", "left")):
         # Figures are never cut short: the long id column wraps instead.
-        table.add_column(column, justify=justify,  # type: ignore[arg-type]
-                         no_wrap=column in ("obligated", "#", LINKED_COLUMN))
+        table.add_column(column, justify=justify, no_wrap=column in ("obligated", "#"))  # type: ignore[arg-type]
     for i, r in enumerate(rows, 1):
-        cells = [str(i), r["name"], _money(r["obligated"]), f"{r['awards']:,}", f"{r['first_fy']}-{r['last_fy']}",
-                 r["id"]]
-        if linked:
-            cells.insert(3, "\n".join(f"{_money(part['obligated'])} ({part['grade']})" for part in r["linked"]))
-        table.add_row(*cells)
+        # Under the total, in grey: what reaches the family only through reported or inferred links, per grade
+        # (`linked`; not computed for families as of a date).
+        obligated = Text(_money(r["obligated"]))
+        for part in r.get("linked") or []:
+            obligated.append(f"\n{_money(part['obligated'])} ({part['grade']})", style="dim")
+        table.add_row(str(i), r["name"], obligated, f"{r['awards']:,}", f"{r['first_fy']}-{r['last_fy']}", r["id"])
     out.print(table)
     out.print("Source: USAspending records (grade A). Obligations are sums of federal_action_obligation "
               "(award summaries only where no transaction rows exist); see `whosbehind check`.")
-    if linked:
+    if any(r.get("linked") for r in rows):
         reported = ", ".join(sorted(SAID_AS_REPORTED))
         inferred = ", ".join(sorted(NOT_OFFICIAL - SAID_AS_REPORTED))
-        out.print(f"A family counts its members' money. '{LINKED_COLUMN}': what members joined to the family only by "
-                  f"an ownership link that is reported (grade {reported}) or inferred by whosbehind ({inferred}) were "
-                  "paid, net, by the grade of that link; no official record says they are the family's "
-                  "(`whosbehind explain ID`).")
+        out.print(f"A family counts its members' money. Under a total, an amount with a grade: what members joined to "
+                  f"the family only by an ownership link that is reported (grade {reported}) or inferred by whosbehind "
+                  f"({inferred}) were paid, net, by the grade of that link; no official record says they are the "
+                  "family's (`whosbehind explain ID`).")
 
 
 @app.command("lookup")
