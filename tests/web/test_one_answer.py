@@ -94,13 +94,18 @@ def test_a_named_product_finds_its_maker(client: TestClient, answers: dict[str, 
     assert "person" in client.get("/api/lookup", params={"q": "Maria Garcia"}).json()["error"]
 
 
-def test_one_common_word_names_no_company(answers: dict[str, dict]) -> None:
+def test_one_common_word_names_no_company(client: TestClient, answers: dict[str, dict]) -> None:
     """A council's list says "Chase" for JPMorgan Chase: the one name here that begins with the word, a county
     jail, must not answer it (with a tie to ICE), nor a small vendor answer "Apollo" or "Liberty"."""
     for q in ("Chase", "Apollo", "Liberty"):
         a = answers[q]
-        assert a["status"] == "list" and a["candidates"], q
+        assert a["status"] == "list" and a["candidates"] and a["basis"] == "common word", q
         assert "common word" in a["reason"], q
+    # the search page says so in the visitor's language (English last: the choice stays in the client's cookie)
+    for lang, words in (("es", "es una palabra común"), ("en", "is a common word")):
+        page = client.get("/search", params={"q": "Chase", "lang": lang}).text
+        answer = re.search(r'<p id="answer">(.*?)</p>', page, re.S).group(1)
+        assert words in answer and "several" not in answer and "varias" not in answer, lang
     assert any("CHASE COUNTY" in c["name"] for c in answers["Chase"]["candidates"])
     # a common word too, but the curated ownership list holds Lockheed Martin: the word is its short name here
     assert answers["Lockheed"]["status"] == "found" and answers["Lockheed"]["name"].startswith("LOCKHEED MARTIN")

@@ -255,7 +255,7 @@ def _fallback(con: duckdb.DuckDBPyConnection, text: str) -> Answer:
             families = {n["family_id"] for n in nodes}
             if key.lone_word and common_word_alone(con, key.lone_word):
                 # "Chase" begins one name here (a county jail), but it is a word many companies carry
-                return Answer(text, "list", basis="short name",
+                return Answer(text, "list", basis="common word",
                               reason=f"{text.strip()!r} is a common word, which names no one company; "
                                      "these names begin with it (not a match)",
                               candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
