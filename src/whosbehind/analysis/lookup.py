@@ -28,7 +28,6 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from whosbehind.resolve.match import common_word_alone
 from whosbehind.resolve.names import NameKey, normalize
 from whosbehind.store import db, queries
 
@@ -253,7 +252,9 @@ def _fallback(con: duckdb.DuckDBPyConnection, text: str) -> Answer:
         if hits:
             nodes = _rank(con, sorted({h["node_id"] for h in hits}))
             families = {n["family_id"] for n in nodes}
-            if key.lone_word and common_word_alone(con, key.lone_word):
+            from whosbehind.resolve import match as matcher  # as above: the matcher's module only when needed
+
+            if key.lone_word and matcher.common_word_alone(con, key.lone_word):
                 # "Chase" begins one name here (a county jail), but it is a word many companies carry
                 return Answer(text, "list", basis="common word",
                               reason=f"{text.strip()!r} is a common word, which names no one company; "

@@ -43,9 +43,9 @@ def top_families(
     since: int | None = None,
     limit: int | None = 20,
 ) -> list[dict]:
-    """Families ranked by obligations; with no limit the list adds up to the agency's total. Each row says how much
-    of its money reaches the family only through an ownership link of no official record (``linked_obligated``,
-    ``weakest_link_grade``)."""
+    """Families ranked by obligations; with no limit the list adds up to the agency's total. Each row's ``linked``
+    says, per grade, how much of its money reaches the family only through an ownership link of no official record
+    (queries/top_families.sql)."""
     ranked = queries.rows(con, "top_families", code=agency.code, fy=fiscal_year, since=since,
                           not_official=sorted(NOT_OFFICIAL))
     return ranked if not limit else ranked[:limit]
