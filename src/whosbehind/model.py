@@ -105,6 +105,25 @@ class IdKind(StrEnum):
     INDIVIDUALS = "individuals"  # the one bucket of private persons
 
 
+class LookupBasis(StrEnum):
+    """How the lookup read what a person typed (analysis/lookup.py): every face gives it with the answer, and the
+    web pages put it in the visitor's language (web/formatting.py BASIS_WORDS)."""
+
+    ORGANIZATION_ID = "organization id"
+    UEI = "UEI"
+    DUNS = "DUNS"
+    DUNS_BESIDE_UEI = "DUNS (seen beside its UEI)"
+    EXACT_NAME = "exact name"
+    BRAND = "brand"  # a curated brand's name: its owner answers
+    PRODUCT = "product"  # a named product of the curated product lexicon: its maker answers
+    NAME_MATCH = "name match"  # resolution's matcher
+    SHORT_NAME = "short name"  # the beginning of names
+    COMMON_WORD = "common word"  # a lone common word: never decides, lists the names it begins
+    NAMES_CONTAINING = "names containing the text"  # no match: names that contain the text, to choose from
+    INDIVIDUAL = "individual"  # the matcher read a private person's name: withheld
+    PRIVATE_PERSON = "private person"  # read as a person's name before any look-up: withheld
+
+
 class OrgKind(StrEnum):
     COMPANY = "company"
     AGENCY = "agency"

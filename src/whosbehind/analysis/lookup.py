@@ -28,12 +28,15 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
+from whosbehind.model import LookupBasis
 from whosbehind.resolve.names import NameKey, normalize
 from whosbehind.store import db, queries
 
 Status = Literal["found", "list", "not_found", "withheld"]  # withheld: a private person's name
 MAX_CANDIDATES = 10
-_UEI = re.compile(r"^[A-Z0-9]{12}$")
+# SAM.gov's Unique Entity ID: 12 letters and digits, never the letters O or I, never a 0 first. A word of 12 letters
+# ("CORRECTIONAL") is read as a name, not as an identifier no record has.
+_UEI = re.compile(r"^[A-HJ-NP-Z1-9][A-HJ-NP-Z0-9]{11}$")
 _DUNS = re.compile(r"^\d{9}$")
 
 
@@ -45,9 +48,10 @@ class Answer:
     name: str | None = None
     kind: str | None = None
     family: dict[str, Any] | None = None  # {"id", "name"} of the family head
-    basis: str | None = None  # how the text was read: "organization id", "UEI", "exact name", "name match" ...
+    basis: LookupBasis | None = None  # how the text was read (model.LookupBasis)
     reason: str = ""
     candidates: list[dict[str, Any]] = field(default_factory=list)
+    families: int | None = None  # a list: how many families its names reach (candidates holds the first ten)
     asked_for: dict[str, str] | None = None  # the record or node the text named, when part of this answer
     match: dict[str, Any] | None = None  # the matcher's score and explanation, when it decided
 
@@ -99,7 +103,7 @@ def lookup_many(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher
         for i, result in zip(pending, results, strict=True):
             answers[i] = _from_matcher(con, texts[i], result)
             if result.rule == "individual":  # a private person's name: never matched, listed or named
-                withheld[i] = Answer(texts[i], "not_found", basis="private person",
+                withheld[i] = Answer(texts[i], "not_found", basis=LookupBasis.PRIVATE_PERSON,
                                      reason=result.explanation[0]["level"])
     out = [a if a is not None else _fallback(con, texts[i]) for i, a in enumerate(answers)]
     return [withheld[i] if i in withheld and not a.found else a for i, a in enumerate(out)]
@@ -125,20 +129,20 @@ def _direct(con: duckdb.DuckDBPyConnection, text: str) -> Answer | None:
     if not hits and column == "exact":
         hits = queries.rows(con, "lookup_exact", column="core", value=key.core)
     if hits:
-        return _decide(con, text, key, hits, "exact name")
+        return _decide(con, text, key, hits, LookupBasis.EXACT_NAME)
     return None
 
 
 def _by_identifier(con: duckdb.DuckDBPyConnection, query: str) -> Answer | None:
     upper = query.upper().replace("-", "") if _DUNS.match(query.replace("-", "")) else query.upper()
-    tries: list[tuple[str, str]] = [(query, "organization id")]
+    tries: list[tuple[str, LookupBasis]] = [(query, LookupBasis.ORGANIZATION_ID)]
     if _UEI.match(upper):
-        tries.append(("uei:" + upper, "UEI"))
+        tries.append(("uei:" + upper, LookupBasis.UEI))
     if _DUNS.match(upper):
-        tries += [("duns:" + upper, "DUNS")]
+        tries += [("duns:" + upper, LookupBasis.DUNS)]
         uei = con.execute("SELECT uei FROM duns_to_uei WHERE duns = ?", [upper]).fetchone()
         if uei:
-            tries.append(("uei:" + uei[0], "DUNS (seen beside its UEI)"))
+            tries.append(("uei:" + uei[0], LookupBasis.DUNS_BESIDE_UEI))
     for node_id, basis in tries:
         found = queries.one(con, "lookup_node", id=node_id)
         if found is not None:
@@ -150,7 +154,7 @@ def _by_identifier(con: duckdb.DuckDBPyConnection, query: str) -> Answer | None:
 
 
 def _decide(con: duckdb.DuckDBPyConnection, text: str, key: NameKey, hits: list[dict[str, Any]],
-            basis: str) -> Answer:
+            basis: LookupBasis) -> Answer:
     """Several names can lead to several nodes: one node answers; one family answers with its organization
     paid most (several registrations of one company) unless the name is too generic; else a list."""
     nodes = _rank(con, sorted({h["node_id"] for h in hits}))
@@ -159,14 +163,14 @@ def _decide(con: duckdb.DuckDBPyConnection, text: str, key: NameKey, hits: list[
         sources = {h["source"] for h in hits}
         if "curated brand" in sources:
             brand = queries.one(con, "lookup_brand", key=key.exact) or queries.one(con, "lookup_brand", key=key.core)
-            found.basis = "brand"
+            found.basis = LookupBasis.BRAND
             found.match = {"score": 1.0, "rule": "brand", "matched_name": hits[0]["name"], "brand": brand,
                            "explanation": [{"feature": "brand", "level": "curated brand list (grade "
                                             f"{brand['grade'] if brand else '?'})", "left": text,
                                             "right": hits[0]["name"], "match_weight": None}]}
         elif sources == {"curated product"}:
             product = queries.one(con, "lookup_product", product=hits[0]["name"]) or {}
-            found.basis = "product"
+            found.basis = LookupBasis.PRODUCT
             found.reason = (f"{hits[0]['name']} is a product of {found.name} (curated product list"
                             + (f", {product['source_url']}" if product.get("source_url") else "") + ")")
         return _prefer_family_head(con, found, key)
@@ -185,7 +189,7 @@ def _decide(con: duckdb.DuckDBPyConnection, text: str, key: NameKey, hits: list[
         found = _answer(text, best, basis, f"{basis}; {len(nodes)} registrations {why}")
         found.candidates = [_candidate(con, n) for n in others[:MAX_CANDIDATES]]
         return found
-    return Answer(text, "list", basis=basis,
+    return Answer(text, "list", basis=basis, families=len(families),
                   reason=f"the name fits {len(nodes)} organizations of {len(families)} families",
                   candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
 
@@ -208,12 +212,12 @@ def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Ans
     detail = {"score": result.score, "rule": result.rule, "matched_name": result.matched_name,
               "explanation": result.explanation, "brand": result.brand, "scored": result.candidates}
     if result.rule == "individual":  # a private person's name: never matched, named or listed
-        return Answer(text, "withheld", basis="individual", reason=result.explanation[0]["level"],
+        return Answer(text, "withheld", basis=LookupBasis.INDIVIDUAL, reason=result.explanation[0]["level"],
                       match={**detail, "scored": []})
     if result.match:
         node = queries.one(con, "lookup_node", id=result.match["id"])
         if node is not None:
-            found = _answer(text, node, "name match", f"resolution's matcher ({result.rule})")
+            found = _answer(text, node, LookupBasis.NAME_MATCH, f"resolution's matcher ({result.rule})")
             found.match = detail
             return _prefer_family_head(con, found, normalize(text))
     if result.rule == "ambiguous":
@@ -224,8 +228,9 @@ def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Ans
             if len({n["family_id"] for n in nodes}) == 1 or (
                     len({normalize(n["name"]).core for n in nodes}) == 1 and not key.is_generic):
                 hits = [{"node_id": n["id"], "name": n["name"], "core": normalize(n["name"]).core} for n in nodes]
-                return _decide(con, text, key, hits, "name match")
-            return Answer(text, "list", basis="name match", reason=f"the name fits {len(nodes)} organizations",
+                return _decide(con, text, key, hits, LookupBasis.NAME_MATCH)
+            return Answer(text, "list", basis=LookupBasis.NAME_MATCH, families=len({n["family_id"] for n in nodes}),
+                          reason=f"the name fits {len(nodes)} organizations",
                           candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]], match=detail)
     return None
 
@@ -237,7 +242,7 @@ def _prefer_family_head(con: duckdb.DuckDBPyConnection, found: Answer, key: Name
         return found
     head = queries.one(con, "lookup_node", id=found.family["id"])
     if head is not None and _begins_with(head["name"], key.lone_word):
-        better = _answer(found.query, head, found.basis or "", found.reason + "; the family head has this name")
+        better = _answer(found.query, head, found.basis, found.reason + "; the family head has this name")
         better.match = found.match
         better.asked_for = {"id": found.id or "", "name": found.name or ""}
         return better
@@ -256,23 +261,23 @@ def _fallback(con: duckdb.DuckDBPyConnection, text: str) -> Answer:
 
             if key.lone_word and matcher.common_word_alone(con, key.lone_word):
                 # "Chase" begins one name here (a county jail), but it is a word many companies carry
-                return Answer(text, "list", basis="common word",
+                return Answer(text, "list", basis=LookupBasis.COMMON_WORD, families=len(families),
                               reason=f"{text.strip()!r} is a common word, which names no one company; "
                                      "these names begin with it (not a match)",
                               candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
             if len(families) == 1:
                 best = _head_or_first(nodes, key)
-                found = _answer(text, best, "short name",
+                found = _answer(text, best, LookupBasis.SHORT_NAME,
                                 f"every name beginning with {key.core!r} belongs to one family")
                 found.candidates = [_candidate(con, n) for n in nodes if n["id"] != best["id"]][:MAX_CANDIDATES]
                 return _prefer_family_head(con, found, key)
-            return Answer(text, "list", basis="short name",
+            return Answer(text, "list", basis=LookupBasis.SHORT_NAME, families=len(families),
                           reason=f"names beginning with {key.core!r} belong to {len(families)} families",
                           candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
     hits = queries.rows(con, "lookup_contains", term=text.strip(), limit=MAX_CANDIDATES * 3)
     if hits:
         nodes = _rank(con, sorted({h["node_id"] for h in hits}))
-        return Answer(text, "list", basis="names containing the text",
+        return Answer(text, "list", basis=LookupBasis.NAMES_CONTAINING,
                       reason="no organization has this name; these names contain the text (not a match)",
                       candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
     return Answer(text, "not_found", reason="no organization, brand or system by this name in the database")
@@ -313,7 +318,7 @@ def _rank(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]
     return queries.rows(con, "lookup_nodes", ids=ids)
 
 
-def _answer(query: str, node: dict[str, Any], basis: str, reason: str, *,
+def _answer(query: str, node: dict[str, Any], basis: LookupBasis | None, reason: str, *,
             asked_for: dict[str, str] | None = None) -> Answer:
     return Answer(query, "found", id=node["id"], name=node["name"], kind=node["kind"],
                   family={"id": node["family_id"], "name": node["family_name"] or node["name"]},

@@ -53,6 +53,7 @@ def templates() -> Jinja2Templates:
         ("agency_label", formatting.agency_label), ("grade_label", formatting.grade_label),
         ("grade_help", formatting.grade_help), ("source_text", formatting.source_text),
         ("status_label", formatting.status_label), ("change_label", formatting.change_label),
+        ("basis_label", formatting.basis_label),
         ("change_evidence", formatting.change_evidence))})
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, said_as_reported=SAID_AS_REPORTED,
                        bars_by_year=charts.bars_by_year,

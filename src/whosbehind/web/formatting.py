@@ -11,6 +11,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from whosbehind.analysis.organization import KIND_TITLES
+from whosbehind.model import LookupBasis
 from whosbehind.sources import contacts
 from whosbehind.web.i18n import current, ngettext, pgettext
 from whosbehind.web.i18n import gettext as _
@@ -44,7 +45,8 @@ AGENCY_WORDS = (
 )
 
 # Words of the check-a-list results (analysis.screening), shown in the visitor's language.
-SCREENING_WORDS = (N_("found"), N_("several candidates"), N_("not found"), N_("yes"), N_("no"))
+SCREENING_WORDS = (N_("found"), N_("several candidates"), N_("not found"), N_("yes"), N_("no"),
+                   N_("reads as a person's name; not looked up"))  # resolve.match.WITHHELD
 
 
 # The words the build writes into a tie's status (store/sql/420_evidence_ties.sql, 500_graph.sql: "current",
@@ -57,6 +59,17 @@ DATED_STATUS = {"ended": N_("ended %(date)s"), "as of": N_("as of %(date)s")}
 # How a FedRAMP product relates to an agency in a Marketplace snapshot (the relation codes of sources/fedramp.py).
 RELATION_WORDS = {"initial_ato": N_("initial authorization (ATO)"), "reuse": N_("reuse of an authorization"),
                   "listed": N_("listed on the agency's page"), "in_process": N_("authorization in process")}
+# How the lookup read the text (model.LookupBasis), and how a search page's other rows were found
+# (analysis/views.search), in the visitor's language.
+BASIS_WORDS = {
+    LookupBasis.ORGANIZATION_ID: N_("organization id"), LookupBasis.UEI: N_("UEI"), LookupBasis.DUNS: N_("DUNS"),
+    LookupBasis.DUNS_BESIDE_UEI: N_("DUNS (seen beside its UEI)"), LookupBasis.EXACT_NAME: N_("exact name"),
+    LookupBasis.BRAND: N_("brand"), LookupBasis.PRODUCT: N_("product"), LookupBasis.NAME_MATCH: N_("name match"),
+    LookupBasis.SHORT_NAME: N_("short name"), LookupBasis.COMMON_WORD: N_("common word"),
+    LookupBasis.NAMES_CONTAINING: N_("names containing the text"), LookupBasis.INDIVIDUAL: N_("individual"),
+    LookupBasis.PRIVATE_PERSON: N_("private person"),
+    "candidate": N_("candidate"), "name contains the text": N_("name contains the text"),
+}
 # A change between builds (store/changes.py), in the visitor's language.
 CHANGE_WORDS = {"appeared": N_("appeared"), "disappeared": N_("disappeared"), "changed": N_("changed")}
 
@@ -148,6 +161,10 @@ def status_label(status: str | None) -> str:
         else:
             parts.append(_(STATUS_WORDS[part]) if part in STATUS_WORDS else part)
     return "; ".join(p for p in parts if p)
+
+
+def basis_label(basis: str | None) -> str:
+    return _(BASIS_WORDS[basis]) if basis in BASIS_WORDS else (basis or "")
 
 
 def change_label(change: str | None) -> str:

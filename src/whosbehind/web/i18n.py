@@ -5,7 +5,8 @@ The catalogs are the ``.po`` files in ``web/locales/<lang>/LC_MESSAGES/messages.
 they are compiled in memory the first time a language is used, so an install from a fresh clone needs no build
 step. To add strings, from the repository's root (tests/web/test_words.py fails while one has no Spanish):
 ``pybabel extract -F src/whosbehind/web/locales/babel.cfg --no-location --no-wrap -o messages.pot .``, then
-``pybabel update -i messages.pot -d src/whosbehind/web/locales --no-fuzzy-matching --no-wrap``, then write the
+``pybabel update -i messages.pot -d src/whosbehind/web/locales --no-fuzzy-matching --no-wrap
+--ignore-obsolete``, then write the
 translation of each new ``msgstr ""``.
 """
 
