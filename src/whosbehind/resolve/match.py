@@ -159,12 +159,13 @@ def match_names(
               "match_weight": None}], candidates=candidates)
 
     # A name that reads as a private person's, and that no organization answers or begins with ("Booz Allen"
-    # begins BOOZ ALLEN HAMILTON INC), is never matched or named; nor is one that begins with a company's own
-    # first word, no first name, as a product's name does ("Palantir Foundry").
+    # begins BOOZ ALLEN HAMILTON INC) is never matched or named; nor is one that begins with a company's own
+    # first word, no first name, as a product's name does ("Palantir Foundry"), or a curated name ("Peter Kiewit":
+    # PETER KIEWIT SONS', INC., which blocking may not score).
     for i, r in enumerate(results):
         if r is not None and r.rule == "no-match" and reads_as_person(names[i]) and not any(
                 _words(c["name"]).startswith(_words(names[i])) for c in r.candidates) and not _company_first(
-                names[i], r.candidates):
+                names[i], r.candidates) and not _begins_a_curated_name(con, keys[i]):
             results[i] = withheld_person(names[i])
     final = [r for r in results if r is not None]
     if focus_codes:
@@ -191,6 +192,11 @@ def _company_first(query: str, candidates: list[dict[str, Any]]) -> bool:
     first = _words(query).split(" ", 1)[0]
     return bool(first) and not is_given_name(first) and any(
         _words(c["name"]).split(" ", 1)[0] == first for c in candidates)
+
+
+def _begins_a_curated_name(con: duckdb.DuckDBPyConnection, key: NameKey) -> bool:
+    """Whether a curated name (claims or ownership, reviewed) begins with these whole words."""
+    return bool(key.core) and queries.one(con, "lookup_curated_prefix", core=key.core)["curated"]
 
 
 def withheld_person(query: str) -> MatchResult:
