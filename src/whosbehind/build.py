@@ -28,12 +28,20 @@ AWARD_ROW_FORMATS = frozenset({"prime_award_transactions", "transactions_2018", 
                                "prime_award_summaries"})
 # The product lexicon reads award descriptions once the evidence nodes and ties exist; step 430 reads its tables.
 PRODUCTS_AFTER = "420_evidence_ties"
+# FedRAMP providers nothing else matched are matched by name (resolve/providers.py) once step 410 has matched the rest.
+PROVIDERS_AFTER = "410_evidence_nodes"
 
 
 def _resolve_names(con: duckdb.DuckDBPyConnection) -> None:
     from whosbehind.resolve import pipeline  # Splink is imported only when a build resolves names
 
     pipeline.run(con)
+
+
+def _match_providers(con: duckdb.DuckDBPyConnection) -> None:
+    from whosbehind.resolve import providers
+
+    providers.match(con)
 
 
 def _read_product_names(con: duckdb.DuckDBPyConnection) -> None:
@@ -54,8 +62,8 @@ def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
 
 def _after(step: str) -> Callable[[duckdb.DuckDBPyConnection], Any] | None:
     """What runs in Python right after a numbered step."""
-    return {RESOLVE_AFTER: _resolve_names, PRODUCTS_AFTER: _read_product_names, INDEX_AFTER: lookup.build_index
-            }.get(step)
+    return {RESOLVE_AFTER: _resolve_names, PROVIDERS_AFTER: _match_providers, PRODUCTS_AFTER: _read_product_names,
+            INDEX_AFTER: lookup.build_index}.get(step)
 
 
 def _run_steps(con: duckdb.DuckDBPyConnection, first: int) -> None:
