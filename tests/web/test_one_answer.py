@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from samples import Cli, query
 from whosbehind.model import GRADE_RANK, NOT_OFFICIAL, SAID_AS_REPORTED
-from whosbehind.web.formatting import money
+from whosbehind.web.formatting import money, org_path
 
 QUERIES = [
     # full legal names as the records write them
@@ -33,6 +33,8 @@ QUERIES = [
     # short names people type
     "GEO Group", "CoreCivic", "Palantir", "Amazon", "AWS", "Microsoft", "Motorola", "Deloitte", "AT&T",
     "General Dynamics", "Cellebrite", "Dell", "CACI", "LexisNexis",
+    # a company's short name that reads as a person's (its founder's), the parent in the curated ownership list
+    "Peter Kiewit",
     # brands, banks and systems from the seed articles
     "Whole Foods", "Ring", "Citizens Bank", "Flock Safety", "ICM", "HART", "ImmigrationOS", "Amazon Rekognition",
     "B.I. Incorporated", "Palantir USG", "West Publishing",
@@ -40,6 +42,8 @@ QUERIES = [
     "Microsoft Azure", "Palantir Gotham", "Verizon", "VERIZON FEDERAL INC.",
     # one common word, which a few names here begin with: a county jail of the ICE facility list, small vendors
     "Chase", "Apollo", "Liberty",
+    # a word of twelve letters, the length of a UEI ("CORRECTIONAL" has an O and an I, which no UEI holds)
+    "Correctional",
     # a common word (by word counts, which include brands) that begins a curated company's name
     "Lockheed",
     # identifiers
@@ -94,6 +98,19 @@ def test_a_named_product_finds_its_maker(client: TestClient, answers: dict[str, 
     assert "person" in client.get("/api/lookup", params={"q": "Maria Garcia"}).json()["error"]
 
 
+def test_a_short_name_like_a_persons_that_begins_a_curated_company_is_looked_up(
+        client: TestClient, built: Cli, answers: dict[str, dict]) -> None:
+    """"Peter Kiewit" reads as a person's name, but it begins the name of a company the curated ownership list
+    holds (the parent of a CBP contractor): it is that company. A person's name no curated name begins with is
+    still withheld, even when a name of the records begins with it (JOE CORLEY DETENTION FACILITY)."""
+    a = answers["Peter Kiewit"]
+    assert a["status"] == "found" and a["name"].startswith("PETER KIEWIT SONS"), a
+    assert query(built.db, "SELECT count(*) FROM graph_nodes WHERE name LIKE 'JOE CORLEY %'")[0][0]
+    for person in ("John Smith", "Maria Garcia", "Joe Corley"):
+        r = client.get("/api/lookup", params={"q": person})
+        assert r.status_code == 404 and "person" in r.json()["error"], (person, r.text)
+
+
 def test_one_common_word_names_no_company(client: TestClient, answers: dict[str, dict]) -> None:
     """A council's list says "Chase" for JPMorgan Chase: the one name here that begins with the word, a county
     jail, must not answer it (with a tie to ICE), nor a small vendor answer "Apollo" or "Liberty"."""
@@ -109,6 +126,71 @@ def test_one_common_word_names_no_company(client: TestClient, answers: dict[str,
     assert any("CHASE COUNTY" in c["name"] for c in answers["Chase"]["candidates"])
     # a common word too, but the curated ownership list holds Lockheed Martin: the word is its short name here
     assert answers["Lockheed"]["status"] == "found" and answers["Lockheed"]["name"].startswith("LOCKHEED MARTIN")
+
+
+def test_a_word_of_twelve_letters_is_a_name_not_an_identifier(answers: dict[str, dict]) -> None:
+    a = answers["Correctional"]
+    assert a["status"] == "list" and a["basis"] == "common word" and "identifier" not in a["reason"]
+    assert all("CORRECTIONAL" in c["name"].upper() for c in a["candidates"])
+
+
+# How the lookup reads a text, one query of the bundled data for each kind of answer the search page words.
+READ_AS = {"Geo": "short name", "Tech": "names containing the text", "AINS": "exact name", "Smith": "common word",
+           "Deloitte": "exact name"}
+
+
+def test_the_search_page_says_how_it_read_the_text_in_the_visitors_language(client: TestClient) -> None:
+    """Why a name gives a list, and how an answer was found, in Spanish on a Spanish page: not the lookup's
+    English reason, nor its English words in the table; a list of one name is not called several."""
+    from whosbehind.web import formatting, i18n
+
+    with i18n.use("es"):
+        spanish = {basis: i18n.gettext(words) for basis, words in formatting.BASIS_WORDS.items()}
+    for lang in ("es", "en"):  # English last: the choice stays in the client's cookie
+        for q, basis in READ_AS.items():
+            a = client.get("/api/lookup", params={"q": q}).json()
+            assert a["basis"] == basis, q
+            page = client.get("/search", params={"q": q, "list": "1", "lang": lang}).text
+            said = " ".join(re.search(r'<p id="answer">(.*?)</p>', page, re.S).group(1).split())
+            how = re.findall(r'<td data-label="(?:how it was found|cómo se encontró)">([^<]*)</td>', page)
+            assert how, q
+            if a["status"] == "found":
+                assert (f"encontrada por {spanish[basis]}" if lang == "es" else f"found by {basis}") in said, q
+            else:
+                assert a["reason"] not in said, q
+                if basis in ("short name", "exact name"):  # how many families the name reaches, not only those shown
+                    assert f" {a['families']} " in said and a["families"] >= len({c["family"]["id"]
+                                                                                 for c in a["candidates"]}), q
+                one = len(a["candidates"]) == 1
+                assert one == (q == "Smith") and not (one and re.search(r"several|varias|[Tt]hese|Estos", said)), q
+            if lang == "es":
+                assert set(how) <= set(spanish.values()) and not set(how) & {"candidate", "name contains the text",
+                                                                              basis}, (q, how)
+
+
+def test_a_cloud_provider_named_without_its_legal_form_is_the_company(client: TestClient, built: Cli,
+                                                                      answers: dict[str, dict]) -> None:
+    """The FedRAMP Marketplace writes "Cellebrite" and "Booz Allen Hamilton", with UEIs the award records do not
+    carry. By resolution's name rules each is the company of the records: its cloud products are in the company's
+    answer on every face, and its short name gives one answer, not the company and the provider as two families.
+    "Thomson Reuters" stays a node of its own: names of two families here carry its words."""
+    canonical = dict(query(built.db, "SELECT node_id, canonical_id FROM node_canonical "
+                                     "WHERE node_id LIKE 'fedramp-csp:%'"))
+    cellebrite = answers["Cellebrite"]
+    assert canonical["fedramp-csp:CELLEBRITE"] == cellebrite["id"]
+    products = {r[0] for r in query(built.db, "SELECT DISTINCT node_id FROM fedramp_products "
+                                              "WHERE provider_id = 'fedramp-csp:CELLEBRITE'")}
+    assert products
+    api = client.get(f"/api/organizations/{cellebrite['id']}").json()
+    assert products <= {p["id"] for p in api["fedramp"]}
+    assert products <= {p["id"] for p in built.json("lookup", "Cellebrite")["fedramp"]}
+    page = client.get(org_path(cellebrite["id"])).text
+    assert all(p in page for p in products)
+    booz = client.get("/api/lookup", params={"q": "Booz Allen"}).json()
+    assert booz["status"] == "found" and booz["name"].startswith("BOOZ ALLEN HAMILTON"), booz
+    assert canonical["fedramp-csp:BOOZ ALLEN HAMILTON"] in {booz["id"], _family_id(booz)} | {
+        r[0] for r in query(built.db, "SELECT id FROM organizations WHERE family_id = ?", _family_id(booz))}
+    assert canonical["fedramp-csp:THOMSON REUTERS"] == "fedramp-csp:THOMSON REUTERS"
 
 
 def test_cli_lookup_match_and_why_agree_with_the_api(built: Cli, answers: dict[str, dict]) -> None:
