@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from fresh_helpers import NEW_AWARD, copy_db, modification_file
-from samples import Cli
+from samples import Cli, query
 from whosbehind.analysis import changes as changes_mod
 from whosbehind.store import changes as record
 from whosbehind.store import db, queries
@@ -44,6 +44,14 @@ def test_ice_fedramp_changes_between_the_two_latest_snapshots(built: Cli) -> Non
     # Palantir's cloud appeared at ICE in 2026 and is named by its organization in the contract records.
     palantir = [r for r in rows if "PALANTIR" in (r["organization"]["name"] or "").upper()]
     assert palantir and all(r["change"] == "appeared" for r in palantir)
+    # Each change is listed under the organization every other face gives its provider: the Marketplace's
+    # "Palantir Technologies", matched through the curated entity's keys, is Palantir's organization, as for
+    # Palantir's other product, whose UEI the records carry.
+    canonical = dict(query(built.db, "SELECT p.product_id, n.canonical_id FROM fedramp_products p "
+                                     "JOIN node_canonical n ON n.node_id = p.provider_id"))
+    assert all(r["organization"]["id"] == canonical[r["source_id"]] for r in rows)
+    assert len(palantir) > 1 and {r["organization"]["id"] for r in palantir} == {
+        built.json("lookup", "fedramp-csp:PALANTIR TECHNOLOGIES")["id"]}
 
 
 def test_fedramp_change_without_provider_or_pointer_reads_cleanly(built_db: Path) -> None:

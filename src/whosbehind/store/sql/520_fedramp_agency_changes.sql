@@ -26,18 +26,15 @@ diff AS (
     LEFT JOIN state n ON n.snapshot_date = s.snapshot_date AND n.product_id = o.product_id
         AND n.fedramp_agency_id = o.fedramp_agency_id
     WHERE NOT coalesce(n.authorized, false)
-),
-provider_org AS (
-    SELECT n.node_id, arg_min(coalesce(o.canonical_id, n.org_id), (n.rank, n.org_id)) AS org_id
-    FROM node_matches n LEFT JOIN organizations o ON o.id = n.org_id
-    WHERE n.node_id LIKE 'fedramp-csp:%' GROUP BY n.node_id
 )
+-- The provider is the node it stands for in the graph (node_canonical, step 500: matched by UEI, name, or through a
+-- curated entity's keys), so that a change is listed under the organization every other face gives.
 SELECT d.snapshot_date, d.previous, d.change, d.product_id, d.relations, d.previous_relations, d.pointer,
-       p.cso, p.csp, coalesce(po.org_id, p.provider_id, p.node_id) AS org_id,
-       coalesce(o.name, p.csp, p.cso) AS org_name, m.node_id AS agency_id, coalesce(ag.name, m.name) AS agency_name
+       p.cso, p.csp, coalesce(nc.canonical_id, p.provider_id, p.node_id) AS org_id,
+       coalesce(g.name, p.csp, p.cso) AS org_name, m.node_id AS agency_id, coalesce(ag.name, m.name) AS agency_name
 FROM diff d
 JOIN fedramp_products p ON p.product_id = d.product_id
 JOIN fedramp_agency_map m ON m.agency_id = d.fedramp_agency_id
-LEFT JOIN provider_org po ON po.node_id = p.provider_id
-LEFT JOIN organizations o ON o.id = po.org_id
+LEFT JOIN node_canonical nc ON nc.node_id = p.provider_id
+LEFT JOIN graph_nodes g ON g.id = nc.canonical_id
 LEFT JOIN organizations ag ON ag.id = m.node_id;
