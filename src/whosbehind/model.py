@@ -120,8 +120,8 @@ class LookupBasis(StrEnum):
     SHORT_NAME = "short name"  # the beginning of names
     COMMON_WORD = "common word"  # a lone common word: never decides, lists the names it begins
     NAMES_CONTAINING = "names containing the text"  # no match: names that contain the text, to choose from
-    INDIVIDUAL = "individual"  # the matcher read a private person's name: withheld
-    PRIVATE_PERSON = "private person"  # read as a person's name before any look-up: withheld
+    INDIVIDUAL = "individual"  # the matcher read a private person's name (inside the lookup: PRIVATE_PERSON answers)
+    PRIVATE_PERSON = "private person"  # a text read as a person's name: withheld, never looked up
 
 
 class OrgKind(StrEnum):

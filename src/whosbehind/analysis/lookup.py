@@ -148,7 +148,9 @@ def _by_identifier(con: duckdb.DuckDBPyConnection, query: str) -> Answer | None:
         if found is not None:
             asked = None if found["id"] == node_id else {"id": node_id, "name": found["asked_name"] or node_id}
             return _answer(query, found, basis, f"{basis} {node_id}", asked_for=asked)
-    if _UEI.match(upper) or _DUNS.match(upper):
+    # An identifier no record has; twelve letters without a digit ("Transparency") are more likely a word: looked up
+    # as a name.
+    if _DUNS.match(upper) or (_UEI.match(upper) and any(c.isdigit() for c in upper)):
         return Answer(query, "not_found", reason=f"no organization with this identifier in the database ({upper})")
     return None
 

@@ -27,7 +27,7 @@ from whosbehind import settings
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.model import SAID_AS_REPORTED
+from whosbehind.model import SAID_AS_REPORTED, LookupBasis
 from whosbehind.web import answers, charts, formatting, i18n, limits
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
@@ -56,6 +56,7 @@ def templates() -> Jinja2Templates:
         ("basis_label", formatting.basis_label),
         ("change_evidence", formatting.change_evidence))})
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, said_as_reported=SAID_AS_REPORTED,
+                       basis=LookupBasis,
                        bars_by_year=charts.bars_by_year,
                        years_title=charts.years_title, network_title=charts.network_title,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
