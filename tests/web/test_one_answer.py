@@ -165,6 +165,9 @@ def test_the_search_page_says_how_it_read_the_text_in_the_visitors_language(clie
             assert (spanish_words if lang == "es" else english_words) in re.sub(r"<[^>]+>", "", said), (q, said)
             how = re.findall(r'<td data-label="(?:how it was found|cómo se encontró)">([^<]*)</td>', page)
             assert how, q
+            # every row, a name that merely contains the text too, with its family
+            families = re.findall(r'<td data-label="(?:family|familia)">(.*?)</td>', page)
+            assert len(families) == len(how) and all("/org/" in f for f in families), (q, families)
             if a["status"] == "found":
                 assert (f"encontrada por {spanish[basis]}" if lang == "es" else f"found by {basis}") in said, q
             else:
