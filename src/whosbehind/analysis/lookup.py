@@ -320,10 +320,16 @@ def _rank(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]
     return queries.rows(con, "lookup_nodes", ids=ids)
 
 
+def family_of(node: dict[str, Any]) -> dict[str, str]:
+    """A node's family as every face gives it, from a row of ``lookup_nodes`` (or ``lookup_node``): a family head
+    known by no other name is named as the node is."""
+    return {"id": node["family_id"], "name": node["family_name"] or node["name"]}
+
+
 def _answer(query: str, node: dict[str, Any], basis: LookupBasis | None, reason: str, *,
             asked_for: dict[str, str] | None = None) -> Answer:
     return Answer(query, "found", id=node["id"], name=node["name"], kind=node["kind"],
-                  family={"id": node["family_id"], "name": node["family_name"] or node["name"]},
+                  family=family_of(node),
                   basis=basis, reason=reason, asked_for=asked_for)
 
 
@@ -331,7 +337,7 @@ def _candidate(con: duckdb.DuckDBPyConnection, node: dict[str, Any]) -> dict[str
     """A candidate and what tells it apart: its identifiers, places, years, family and money."""
     detail = queries.one(con, "lookup_candidate_detail", id=node["id"]) or {}
     return {"id": node["id"], "name": node["name"], "kind": node["kind"],
-            "family": {"id": node["family_id"], "name": node["family_name"] or node["name"]},
+            "family": family_of(node),
             "obligated": node["obligated"] or Decimal(0),
             "identifiers": detail.get("identifiers") or [],
             "first_fy": detail.get("first_fy"), "last_fy": detail.get("last_fy")}

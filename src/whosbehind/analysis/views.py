@@ -48,7 +48,7 @@ def search(con: duckdb.DuckDBPyConnection, term: str, *, limit: int = 20) -> dic
     shown = {i["id"] for i in items}
     more = [r for r in suggest(con, term, limit=limit) if r["id"] not in shown][:max(0, limit - len(items))]
     # each with its family, as the answer and the candidates have theirs
-    families = {n["id"]: {"id": n["family_id"], "name": n["family_name"] or n["name"]}
+    families = {n["id"]: lookup.family_of(n)
                 for n in queries.rows(con, "lookup_nodes", ids=[r["id"] for r in more])} if more else {}
     items += [{**r, "family": families.get(r["id"]), "match": "name contains the text", "answer": False} for r in more]
     return {"query": term, "answer": found.to_dict(), "items": items[:limit]}
