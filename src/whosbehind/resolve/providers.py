@@ -41,11 +41,12 @@ def distinctive(name: str) -> bool:
 
 
 def match(con: duckdb.DuckDBPyConnection) -> None:
-    providers = [p for p in queries.rows(con, "fedramp_providers_unmatched") if normalize(p["name"]).core]
+    unmatched = queries.rows(con, "fedramp_providers_unmatched")
+    keys = {p["node_id"]: normalize(p["name"]) for p in unmatched}
+    providers = [p for p in unmatched if keys[p["node_id"]].core]
     if not providers:
         return
-    keys = {p["node_id"]: normalize(p["name"]) for p in providers}
-    words = sorted({k.first_token for k in keys.values()})
+    words = sorted({keys[p["node_id"]].first_token for p in providers})
     same_words: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for org in queries.rows(con, "fedramp_provider_name_candidates", words=words):
         same_words[normalize(org["name"]).core].append(org)
