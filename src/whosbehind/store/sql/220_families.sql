@@ -44,7 +44,9 @@ LEFT JOIN resolution rp ON rp.org_id = l.parent_id
 WHERE coalesce(rc.canonical_id, l.child_id) <> coalesce(rp.canonical_id, l.parent_id);
 
 -- The parent is chosen by precedence; when several sources name that same parent, the link shown is the one
--- with the best grade (a reported parent, B, over a curated link not checked against its document, C).
+-- with the best grade (a reported parent, B, over a curated link not checked against its document, C). Between
+-- links equal on those (two registrations resolution made one, each reporting the parent on the same day), the
+-- one written under the organization's own id, then the first citation: every build shows the same link.
 CREATE OR REPLACE TABLE current_parents AS
 WITH chosen AS (
     SELECT child_id, parent_id FROM family_links WHERE valid_to IS NULL
@@ -56,7 +58,8 @@ SELECT l.* FROM family_links l JOIN chosen c USING (child_id, parent_id)
 WHERE l.valid_to IS NULL
 QUALIFY row_number() OVER (
     PARTITION BY l.child_id
-    ORDER BY l.grade, l.precedence, coalesce(l.valid_from, l.as_of, DATE '1900-01-01') DESC) = 1;
+    ORDER BY l.grade, l.precedence, coalesce(l.valid_from, l.as_of, DATE '1900-01-01') DESC,
+             l.child_as_written <> l.child_id, l.citation, l.child_as_written, l.parent_as_written) = 1;
 
 CREATE OR REPLACE TABLE families AS
 WITH RECURSIVE chain(org_id, ancestor_id, depth, path) AS (
