@@ -15,9 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fresh_helpers import NEW_AWARD, copy_db, differs_from_a_full_derive, modification_file
-from samples import LEGACY_FY13, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, write_csv
+from samples import LEGACY_FY13, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, query, write_csv
 from whosbehind import build
 from whosbehind.analysis import organization, why
+from whosbehind.resolve import scoring
 from whosbehind.store import changes, db, digest, ingest, queries
 from whosbehind.web.app import create_app
 
@@ -190,6 +191,28 @@ def test_the_build_record_after_a_scoped_derive_is_the_whole_comparison(built_db
     assert {r[5] for r in logged if r[4] == "prime_contract"} >= {award_key, NEW_AWARD}
     assert {r[3] for r in logged if r[4] == "prime_contract"} == {"changed", "appeared"}
     assert duns_id not in {r[6] for r in logged} and awards > 1
+
+
+def test_rows_of_known_records_keep_name_resolution(built_db: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Name resolution reads every name, record (with its address) and reported parent. An ingest whose rows bring
+    none it has not read (a modification and a new award of a company the database holds: ``modification_file``)
+    keeps its decisions without scoring a name, and the tables are still a full derive's. Rows that bring a new
+    name or record are scored again: the first test's row under a new UEI is joined to the company by
+    resolution."""
+    modifications, award_key = modification_file(tmp_path / "new_rows.csv")
+
+    def scoring_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the names were scored again, though the ingest brought no name resolution had not read")
+
+    cli = Cli(copy_db(built_db, tmp_path))
+    monkeypatch.setattr(scoring, "predict_within", scoring_again)
+    assert _ingest(cli, modifications)["scoped"] is True
+    monkeypatch.undo()
+    assert differs_from_a_full_derive(cli.db, tmp_path, built_db) == []
+    # the modification is counted in its award's money
+    assert query(cli.db, "SELECT count(*) FROM money WHERE award_key = ? AND file_name = ?",
+                 award_key, modifications.name) == [(1,)]
 
 
 def test_subawards_or_tables_of_other_code_take_a_full_derive(built_db: Path, tmp_path: Path) -> None:

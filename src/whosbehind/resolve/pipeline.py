@@ -9,10 +9,15 @@
    (the same name in the same state, or a score over name and context above the shipped threshold).
 4. Curated decisions are added (they win), clusters are built (``decisions.build_clusters``), and the
    decisions, the clusters and the match index are stored for steps 210-220 and for `whosbehind match`.
+
+A scoped derive (build.derive) keeps these tables; they are made again only when the names, records or reported
+parents read differ from the last run's (``inputs_digest``): an ingest of rows of companies already known leaves
+every decision as it was, and skips the scoring.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from typing import Any
 
@@ -311,25 +316,58 @@ def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None 
     return sorted(out, key=lambda d: d.pair)
 
 
-def run(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill the resolution tables of step 150 (called by ``build.derive`` after step 200)."""
-    store_inputs(con)
+# Columns of query ``resolve_context_records`` that nothing here reads (how many rows, which files): new rows of a
+# known record change them and nothing else. Of its dates only the years are read (``_seen``).
+UNREAD_CONTEXT = ("n_rows", "sources", "first_date", "last_date")
+
+
+def inputs_digest(names: list[dict[str, Any]], context: list[dict[str, Any]], parents: list[dict[str, Any]],
+                  companies: list[str]) -> str:
+    """A digest of everything ``run`` reads from the database, in the order it reads it (the packaged reference
+    and curated files are the code's, which a scoped derive shares with the derive it keeps tables from)."""
+    digest = hashlib.sha256()
+    for part in (names, parents, companies):
+        digest.update(repr(part).encode() + b"\0")
+    for r in context:
+        seen = (r["first_date"].year, r["last_date"].year) if r["first_date"] else None
+        digest.update(repr(([v for k, v in r.items() if k not in UNREAD_CONTEXT], seen)).encode())
+    return digest.hexdigest()
+
+
+RESULTS = ("resolution_decisions", "resolution", "match_names", "curated_links", "curated_organizations",
+           "resolution_inputs")
+
+
+def run(con: duckdb.DuckDBPyConnection) -> bool:
+    """Fill the resolution tables of step 150 (called by ``build.derive`` after step 200). A scoped derive keeps
+    them: when what resolution reads is what the last run read (``inputs_digest``), its results stand as they are,
+    and this returns False; otherwise they are made again."""
+    if not con.execute("SELECT count(*) FROM reference_names").fetchall()[0][0]:
+        store_inputs(con)  # packaged files: the same for every derive of this code
     names = queries.rows(con, "resolve_names")
+    context = queries.rows(con, "resolve_context_records")
+    parent_rows = queries.rows(con, "resolve_reported_parents")
+    companies = [r[0] for r in
+                 con.execute("SELECT id FROM organizations WHERE kind = 'company' ORDER BY id").fetchall()]
+    digest = inputs_digest(names, context, parent_rows, companies)
+    if con.execute("SELECT list(digest) FROM resolution_inputs").fetchall() == [([digest],)]:
+        return False
+    for table in RESULTS:
+        con.execute(f"DELETE FROM {table}")
+    con.execute("INSERT INTO resolution_inputs VALUES (?)", [digest])
     records = [scoring.record(str(i), r["id"], r["name"], naics=r["naics"], agency=r["agency"])
                for i, r in enumerate(names)]
     model = scoring.load_model()
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
-    placed = [scoring.context_record(str(i), r["org_id"], r)
-              for i, r in enumerate(queries.rows(con, "resolve_context_records"))]
+    placed = [scoring.context_record(str(i), r["org_id"], r) for i, r in enumerate(context)]
     own = families.ownership()
     # The organizations of the records, and those a curated brand names (a brand reaches its owner's family).
-    in_records = {r[0] for r in con.execute("SELECT id FROM organizations WHERE kind = 'company'").fetchall()}
-    in_records |= {b.owner_id for b in families.brands()}
+    in_records = set(companies) | {b.owner_id for b in families.brands()}
     own_ids = curated_ownership_ids(own, records, in_records)
     curated = curated_ownership_decisions(own, own_ids) + read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}
     parents: dict[str, set[str]] = defaultdict(set)
-    for r in queries.rows(con, "resolve_reported_parents"):
+    for r in parent_rows:
         parents[r["child_id"]].add(r["parent_id"])
     context = context_decisions(placed, model, known)
     held = {d.pair for d in context}
@@ -371,3 +409,4 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(db.query_text("resolve_store_results"))
     for name in ("resolution_decisions", "resolution", "match_names", "curated_links", "curated_organizations"):
         con.unregister(f"incoming_{name}")
+    return True
