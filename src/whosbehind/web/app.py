@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -24,11 +21,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind import settings
-from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.model import SAID_AS_REPORTED, LookupBasis
-from whosbehind.web import answers, charts, formatting, i18n, limits
+from whosbehind.web import answers, i18n, limits, templating
 from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 
 HERE = resources.files("whosbehind.web")
@@ -37,44 +32,7 @@ logger = logging.getLogger("whosbehind.web")
 
 
 def templates() -> Jinja2Templates:
-    t = Jinja2Templates(directory=str(HERE.joinpath("templates")))
-    t.env.auto_reload = False  # templates are part of the installed package: no file check on every render
-    env = t.env
-    env.add_extension("jinja2.ext.i18n")
-    env.autoescape = True
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    # the same text as the extension's _ and ngettext, called directly
-    env.globals.update({"_": i18n.template_gettext, "ngettext": i18n.template_ngettext})
-    env.filters.update(money=formatting.money, day=formatting.day,
-                       org_path=formatting.org_path, agency_path=formatting.agency_path,
-                       evidence_path=formatting.evidence_path, web_url=formatting.web_url)
-    env.filters.update({name: _in_the_request_language(f) for name, f in (
-        ("short_money", formatting.short_money), ("kind_title", formatting.kind_title),
-        ("agency_label", formatting.agency_label), ("grade_label", formatting.grade_label),
-        ("grade_help", formatting.grade_help), ("source_text", formatting.source_text),
-        ("status_label", formatting.status_label), ("change_label", formatting.change_label),
-        ("basis_label", formatting.basis_label),
-        ("change_evidence", formatting.change_evidence))})
-    env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, said_as_reported=SAID_AS_REPORTED,
-                       basis=LookupBasis,
-                       bars_by_year=charts.bars_by_year,
-                       years_title=charts.years_title, network_title=charts.network_title,
-                       languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
-                       qr_svg=formatting.qr_svg)
-    return t
-
-
-def _in_the_request_language(words: Callable[..., str]) -> Callable[..., str]:
-    """A filter whose words are translated: marked as reading the context, so that Jinja never evaluates it once
-    when it compiles a template (as it does a filter on a constant, ``'A' | grade_label``), which would show the
-    language of the first request that rendered the template to every request after it."""
-
-    @jinja2.pass_context
-    @functools.wraps(words)
-    def translated(context: Any, value: Any, *args: Any, **kwargs: Any) -> str:
-        return words(value, *args, **kwargs)
-
-    return translated
+    return Jinja2Templates(env=templating.environment())
 
 
 def without_local_paths(message: str, db_path: Path) -> str:

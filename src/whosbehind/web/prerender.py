@@ -109,9 +109,9 @@ def _render_batch(rows: list[tuple[str, bytes]], data_date: dict[str, Any]) -> l
 
 @functools.cache
 def _template() -> Any:
-    from whosbehind.web.app import templates  # the one template environment, as the server builds it
+    from whosbehind.web import templating  # the one template environment, as the server builds it
 
-    return templates().env.get_template("organization.html")
+    return templating.environment().get_template("organization.html")
 
 
 def stored(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], bytes]:
