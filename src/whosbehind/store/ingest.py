@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -155,9 +156,15 @@ def _ingest_locked(
         except BaseException:
             building.unlink(missing_ok=True)  # a partial copy (a full disk) is never left behind
             raise
+    # The copy must reach the disk before the swap; DuckDB's first checkpoint would wait for it (about a second
+    # for a 1.2 GB file). Written in the background, it overlaps with storing and deriving, which use the CPU.
+    flushing = threading.Thread(target=_write_to_disk, args=(building,), daemon=True)
+    if building.exists():
+        flushing.start()
     try:
         con = db.connect(building)
     except BaseException:
+        _join(flushing)
         _remove(leftovers)
         raise
     try:
@@ -175,13 +182,33 @@ def _ingest_locked(
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
+        _join(flushing)
         _remove(leftovers)
         raise
     con.close()
+    _join(flushing)
     if report.derived or then is not None or not db_path.exists():
         os.replace(building, db_path)
     _remove(leftovers)
     return report
+
+
+def _write_to_disk(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # removed by a run that failed first: nothing to write
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # DuckDB's own checkpoint writes the file to disk, and reports an error there
+    finally:
+        os.close(fd)
+
+
+def _join(thread: threading.Thread) -> None:
+    if thread.ident is not None:
+        thread.join()
 
 
 def _remove(paths: tuple[Path, ...]) -> None:
