@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -134,6 +135,42 @@ def test_same_file_twice_changes_nothing(small_db, tmp_path):
         z.write(path, arcname="again/" + path.name)
     assert small_db.run("ingest", str(archive)).exit_code == 0
     assert _snapshot(small_db.db) == once
+
+
+def test_a_copy_the_disk_refuses_is_not_swapped_in(small_db, tmp_path, monkeypatch):
+    """An ingest builds into a copy of the database, written to disk while the rows are derived. When the disk
+    refuses it (an I/O error on fsync), the run fails in one line and the database is as it was."""
+    path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
+    before = _snapshot(small_db.db)
+
+    def refused(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", refused)
+    result = small_db.run("ingest", str(path))
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    # the file's own line, then one line for the error, no traceback
+    errors = [line for line in result.output.strip().splitlines() if not line.startswith("stored: ")]
+    assert len(errors) == 1, result.output
+    assert errors[0] == (f"error: {small_db.db}: the updated copy of the database could not be written to disk "
+                         "(Input/output error); nothing from this run was stored")
+    assert _snapshot(small_db.db) == before
+    assert sorted(p.name for p in small_db.db.parent.iterdir() if ".building" in p.name) == []
+
+
+def test_a_summary_without_its_latest_action_date_is_stored(small_db, tmp_path):
+    """A Prime Award Summaries row may leave its latest action date empty. A record whose only row is such a one
+    (here a real row of the bundled Minnesota file, its address and latest date emptied) has a first date and no
+    last: the ingest stores it and name resolution reads it."""
+    rows = member_rows(MN_ZIP, MN_SUMMARIES)
+    header, row = rows[0], list(rows[1])
+    row[header.index("award_latest_action_date")] = ""
+    row[header.index("recipient_address_line_1")] = ""
+    path = write_csv(tmp_path / "no-latest-date.csv", [header, row])
+    result = small_db.run("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    assert "stored: no-latest-date.csv" in result.output
 
 
 def test_ambiguous_dates_are_refused(small_db, tmp_path):

@@ -11,8 +11,9 @@
    decisions, the clusters and the match index are stored for steps 210-220 and for `whosbehind match`.
 
 A scoped derive (build.derive) keeps these tables; they are made again only when the names, records or reported
-parents read differ from the last run's (``inputs_digest``): an ingest of rows of companies already known leaves
-every decision as it was, and skips the scoring.
+parents read differ from the last run's (``inputs_digest``). Rows of companies already known usually leave every
+decision as it was and skip the scoring; they do not when they bring a new name, address or phone number, move a
+record's first or last year, change the industry or agency a company is most often paid under, or report a parent.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def _date(value: str | None) -> str | None:
 
 def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
     s, d = pa.string(), pa.date32()
+    for table in ("reference_names", "gleif_relationships", "brands"):
+        con.execute(f"DELETE FROM {table}")
     ref_names: list[tuple[Any, ...]] = []
     for e in families.gleif_entities():
         ref_names.append((f"lei:{e['lei']}", e["legal_name"], "gleif", "A"))
@@ -169,9 +172,10 @@ VETO_RULES = frozenset({"empty", "joint-venture", "numbers-differ", "legal-form-
 def _seen(rec: dict[str, Any]) -> str:
     """When a record's rows were written: " (2013-2018)", so a reader of a decision sees a registration
     replaced by another (a DUNS before 2022, a UEI after) rather than two at once."""
-    first, last = rec.get("first_date"), rec.get("last_date")
+    first = rec.get("first_date")
     if not first:
         return ""
+    last = rec.get("last_date") or first  # a summary row may give no latest action date
     return f" ({first.year})" if first.year == last.year else f" ({first.year}-{last.year})"
 
 
@@ -316,50 +320,51 @@ def model_decisions(pairs: list[dict[str, Any]], curated: list[Decision] | None 
     return sorted(out, key=lambda d: d.pair)
 
 
-# Columns of query ``resolve_context_records`` that nothing here reads (how many rows, which files): new rows of a
-# known record change them and nothing else. Of its dates only the years are read (``_seen``).
-UNREAD_CONTEXT = ("n_rows", "sources", "first_date", "last_date")
+# Columns of query ``resolve_context_records`` that change when a known record gets new rows and that resolution
+# does not read as they are: how many rows, which files, and the dates, of which only the years are read (``_seen``,
+# in a decision's reason).
+CHANGED_BY_NEW_ROWS = ("n_rows", "sources", "first_date", "last_date")
 
 
-def inputs_digest(names: list[dict[str, Any]], context: list[dict[str, Any]], parents: list[dict[str, Any]],
-                  companies: list[str]) -> str:
-    """A digest of everything ``run`` reads from the database, in the order it reads it (the packaged reference
-    and curated files are the code's, which a scoped derive shares with the derive it keeps tables from)."""
+def inputs_digest(names: list[dict[str, Any]], parents: list[dict[str, Any]], companies: list[str],
+                  context_rows: list[dict[str, Any]]) -> str:
+    """A digest of everything ``run`` reads from the database. What else it reads (the packaged reference files,
+    the curated files the settings name, the shipped model, the libraries' versions) is in ``db.code_fingerprint``,
+    which a scoped derive shares with the derive whose tables it keeps (``build._can_scope``)."""
     digest = hashlib.sha256()
     for part in (names, parents, companies):
         digest.update(repr(part).encode() + b"\0")
-    for r in context:
-        seen = (r["first_date"].year, r["last_date"].year) if r["first_date"] else None
-        digest.update(repr(([v for k, v in r.items() if k not in UNREAD_CONTEXT], seen)).encode())
+    for r in context_rows:
+        digest.update(repr(([v for k, v in r.items() if k not in CHANGED_BY_NEW_ROWS], _seen(r))).encode())
     return digest.hexdigest()
 
 
-RESULTS = ("resolution_decisions", "resolution", "match_names", "curated_links", "curated_organizations",
-           "resolution_inputs")
+# What ``run`` writes, kept by a scoped derive with the inputs of step 150 (reference_names, gleif_relationships and
+# brands: the packaged and curated files, written by ``store_inputs``).
+RESULTS = ("resolution_decisions", "resolution", "match_names", "curated_links", "curated_organizations")
 
 
-def run(con: duckdb.DuckDBPyConnection) -> bool:
-    """Fill the resolution tables of step 150 (called by ``build.derive`` after step 200). A scoped derive keeps
-    them: when what resolution reads is what the last run read (``inputs_digest``), its results stand as they are,
-    and this returns False; otherwise they are made again."""
-    if not con.execute("SELECT count(*) FROM reference_names").fetchall()[0][0]:
-        store_inputs(con)  # packaged files: the same for every derive of this code
+def run(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill the resolution tables of step 150 (called by ``build.derive`` after step 205). A scoped derive keeps
+    them: when what resolution reads is what the last run read (``inputs_digest``), its results stand as they are;
+    otherwise they are made again."""
+    if not con.execute("SELECT count(*) FROM resolution_inputs").fetchall()[0][0]:
+        store_inputs(con)  # a full derive (tables just made) or one that never finished
     names = queries.rows(con, "resolve_names")
-    context = queries.rows(con, "resolve_context_records")
+    context_rows = queries.rows(con, "resolve_context_records")
     parent_rows = queries.rows(con, "resolve_reported_parents")
     companies = [r[0] for r in
                  con.execute("SELECT id FROM organizations WHERE kind = 'company' ORDER BY id").fetchall()]
-    digest = inputs_digest(names, context, parent_rows, companies)
+    digest = inputs_digest(names, parent_rows, companies, context_rows)
     if con.execute("SELECT list(digest) FROM resolution_inputs").fetchall() == [([digest],)]:
-        return False
-    for table in RESULTS:
+        return
+    for table in (*RESULTS, "resolution_inputs"):
         con.execute(f"DELETE FROM {table}")
-    con.execute("INSERT INTO resolution_inputs VALUES (?)", [digest])
     records = [scoring.record(str(i), r["id"], r["name"], naics=r["naics"], agency=r["agency"])
                for i, r in enumerate(names)]
     model = scoring.load_model()
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
-    placed = [scoring.context_record(str(i), r["org_id"], r) for i, r in enumerate(context)]
+    placed = [scoring.context_record(str(i), r["org_id"], r) for i, r in enumerate(context_rows)]
     own = families.ownership()
     # The organizations of the records, and those a curated brand names (a brand reaches its owner's family).
     in_records = set(companies) | {b.owner_id for b in families.brands()}
@@ -407,6 +412,7 @@ def run(con: duckdb.DuckDBPyConnection) -> bool:
         [(r["org_id"], r["name"], r["exact"], r["core"], r["tokens"], r["legal_form"], r["first_token"],
           r["block_a"], r["block_b"], r["naics"], r["agency"]) for r in records])
     con.execute(db.query_text("resolve_store_results"))
-    for name in ("resolution_decisions", "resolution", "match_names", "curated_links", "curated_organizations"):
+    for name in RESULTS:
         con.unregister(f"incoming_{name}")
-    return True
+    # last: a digest stands for results only once they are stored
+    con.execute("INSERT INTO resolution_inputs VALUES (?)", [digest])
