@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from whosbehind.errors import WhosbehindError
 from whosbehind.sources.files import expand_paths, iter_csv_inputs, make_workdir, total_bytes
 from whosbehind.store import db, digest, raw, writelock
 
@@ -158,14 +159,11 @@ def _ingest_locked(
             raise
     # The copy must reach the disk before the swap; DuckDB's first checkpoint would wait for it (about a second
     # for a 1.2 GB file). Written in the background, it overlaps with storing and deriving, which use the CPU.
-    flushing = threading.Thread(target=_write_to_disk, args=(building,), daemon=True)
-    if building.exists():
-        flushing.start()
+    flushing = _BackgroundFlush(building, db_path) if building.exists() else None
     try:
         con = db.connect(building)
     except BaseException:
-        _join(flushing)
-        _remove(leftovers)
+        _given_up(flushing, leftovers)
         raise
     try:
         report = ingest(con, paths, workdir=workdir, **options)
@@ -182,33 +180,53 @@ def _ingest_locked(
             digest.record(con)  # what `check` verifies the derived tables against
     except BaseException:
         con.close()
-        _join(flushing)
-        _remove(leftovers)
+        _given_up(flushing, leftovers)
         raise
-    con.close()
-    _join(flushing)
+    try:
+        con.close()  # DuckDB checkpoints: it may fail too (a full disk)
+        if flushing is not None:
+            flushing.wait()
+    except BaseException:
+        _given_up(flushing, leftovers)
+        raise
     if report.derived or then is not None or not db_path.exists():
         os.replace(building, db_path)
     _remove(leftovers)
     return report
 
 
-def _write_to_disk(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return  # removed by a run that failed first: nothing to write
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # DuckDB's own checkpoint writes the file to disk, and reports an error there
-    finally:
-        os.close(fd)
+class _BackgroundFlush:
+    """fsync of a file in a thread. Its error is raised by ``wait``: once one fsync has seen a write fail, Linux
+    may not tell a later one (DuckDB's), so a copy that did not reach the disk would be swapped in."""
+
+    def __init__(self, path: Path, db_path: Path) -> None:
+        self.error: OSError | None = None
+        self.path, self.db_path = path, db_path
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self.error = exc
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise WhosbehindError(f"{self.db_path}: the updated copy of the database could not be written to disk "
+                                  f"({self.error.strerror or self.error}); nothing from this run was stored")
 
 
-def _join(thread: threading.Thread) -> None:
-    if thread.ident is not None:
-        thread.join()
+def _given_up(flushing: _BackgroundFlush | None, leftovers: tuple[Path, ...]) -> None:
+    """A run that failed: its copy is thrown away, once nothing writes it to disk."""
+    if flushing is not None:
+        flushing.thread.join()
+    _remove(leftovers)
 
 
 def _remove(paths: tuple[Path, ...]) -> None:
