@@ -392,7 +392,7 @@ added; the other tables' digests are computed whole. Still made whole on every d
 families (220), the totals by record, organization and family, the
 ties, evidence other than prime awards and the lookup index. Name resolution (Splink's scoring, the decisions and
 clusters) runs again only when a name, record or reported parent it reads differs from the last derive's
-(`resolve/pipeline.py`, table `resolution_inputs`); rows of known companies keep its tables as they are.
+(`resolve/pipeline.py`, table `resolution_inputs`): rows of known companies usually keep its tables as they are.
 
 Why the target is not met: the copy of the file for the all-or-nothing swap, the digest and starting the
 process took {fixed:.1f} s here, {100 * fixed / r['full_derive_process_s']:.0f}% of (F) on their own;

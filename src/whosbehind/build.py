@@ -89,7 +89,8 @@ def derive(con: duckdb.DuckDBPyConnection, added: Sequence[str] | None = None) -
     award's rows write, each record's awards per agency and year, the products each award names, a prime
     award's evidence, each organization's awards) or for those files (the records name resolution reads),
     widened where a change spreads: a DUNS given another UEI (step 200), a record that resolution puts in
-    another organization (step 500). Every other table is derived whole; publishing then computes again only
+    another organization (step 500); resolution's own tables are made again only when what it reads differs
+    (resolve/pipeline.py). Every other table is derived whole; publishing then computes again only
     the answers those changes can reach (analysis/answer_scope.py). The tables are the same as a full derive's;
     tests/fresh checks that on the bundled data, the benchmark at 2M rows. The steps sum the rows they remove
     from and add to a kept table, so that the digest `check` verifies is brought up to date without reading it

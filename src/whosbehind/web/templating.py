@@ -1,6 +1,6 @@
 """The one template environment: pages rendered by the server (``app.templates``) and by the build
-(``prerender``) go through it. Kept apart from the app so that a build renders pages without importing the web
-framework."""
+(``prerender``) go through it. Kept apart from the app so that a build renders pages without importing FastAPI.
+It has no ``url_for``, which Starlette's templates add: a template that called it would fail in the build."""
 
 from __future__ import annotations
 

@@ -59,7 +59,8 @@ WHERE l.valid_to IS NULL
 QUALIFY row_number() OVER (
     PARTITION BY l.child_id
     ORDER BY l.grade, l.precedence, coalesce(l.valid_from, l.as_of, DATE '1900-01-01') DESC,
-             l.child_as_written <> l.child_id, l.citation, l.child_as_written, l.parent_as_written) = 1;
+             l.child_as_written <> l.child_id, l.citation, l.child_as_written, l.parent_as_written, l.source,
+             l.kind, l.valid_from, l.as_of, l.checked) = 1;
 
 CREATE OR REPLACE TABLE families AS
 WITH RECURSIVE chain(org_id, ancestor_id, depth, path) AS (
