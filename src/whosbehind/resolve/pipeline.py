@@ -348,7 +348,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     """Fill the resolution tables of step 150 (called by ``build.derive`` after step 205). A scoped derive keeps
     them: when what resolution reads is what the last run read (``inputs_digest``), its results stand as they are;
     otherwise they are made again."""
-    if not con.execute("SELECT count(*) FROM resolution_inputs").fetchall()[0][0]:
+    stored = [r[0] for r in con.execute("SELECT digest FROM resolution_inputs").fetchall()]
+    if not stored:
         store_inputs(con)  # a full derive (tables just made) or one that never finished
     names = queries.rows(con, "resolve_names")
     context_rows = queries.rows(con, "resolve_context_records")
@@ -356,7 +357,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     companies = [r[0] for r in
                  con.execute("SELECT id FROM organizations WHERE kind = 'company' ORDER BY id").fetchall()]
     digest = inputs_digest(names, parent_rows, companies, context_rows)
-    if con.execute("SELECT list(digest) FROM resolution_inputs").fetchall() == [([digest],)]:
+    if stored == [digest]:
         return
     for table in (*RESULTS, "resolution_inputs"):
         con.execute(f"DELETE FROM {table}")
