@@ -149,6 +149,7 @@ SHAPE_SCRIPT = r"""
 import json, sys
 import duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET enable_progress_bar = false")  # a slow query would print a bar into the JSON
 paid, awards = con.execute("SELECT count(DISTINCT recipient_id), count(DISTINCT award_key) FROM money").fetchone()
 print(json.dumps({"records_paid": paid, "awards": awards}))
 """
@@ -157,6 +158,7 @@ DIGEST_SCRIPT = r"""
 import json, sys
 import duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET enable_progress_bar = false")  # a slow query would print a bar into the JSON
 tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
 skip = {"runs", "builds", "change_log", "build_state_awards", "build_state_claims", "build_state_links",
         "derived_digests"}

@@ -13,6 +13,7 @@ from typing import ClassVar
 import duckdb
 import pytest
 
+import samples
 from samples import Cli
 from whosbehind.errors import WhosbehindError
 from whosbehind.sources.registries import GleifClient, UsaspendingRecipientClient, recipient_hash
@@ -108,6 +109,23 @@ def test_a_registry_that_keeps_failing_is_one_readable_error(server: str, tmp_pa
     client = GleifClient("http://127.0.0.1:9", tmp_path, retries=1, sleep=lambda s: None)  # nothing listens
     with pytest.raises(WhosbehindError, match="after 2 tries"):
         client.parents(APPLE_ENERGY)
+
+
+def test_refresh_families_without_a_uei_asks_about_the_best_paid_records(server: str, built: Cli,
+                                                                          tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy2(built.db, db)
+    Replay.hits.clear()
+    result = Cli(db).run("refresh-families", "--only", "usaspending", "--limit", "2", "--usaspending-url",
+                         f"{server}/usa", "--cache", str(tmp_path / "cache"), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["asked_ueis"] == 2
+    # the two records paid most, added up from the money rows themselves
+    best = [r[0] for r in samples.query(built.db, "SELECT o.uei FROM money m JOIN organizations o "
+                                        "ON o.id = m.recipient_id WHERE o.uei IS NOT NULL GROUP BY o.uei "
+                                        "ORDER BY sum(m.amount) DESC, o.uei LIMIT 2")]
+    asked = {hit.split("/")[-2].rsplit("-", 1)[0] for hit in Replay.hits if "/recipient/" in hit}
+    assert asked == {recipient_hash(uei=u) for u in best}
 
 
 def test_refresh_families_stores_answers_and_derives_families(server: str, built: Cli, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
-from whosbehind.store import changes, db, digest, writelock
+from whosbehind.store import changes, db, digest, queries, writelock
 
 
 @dataclass
@@ -36,10 +36,7 @@ class RefreshReport:
 
 
 def _default_ueis(con: duckdb.DuckDBPyConnection, limit: int) -> list[str]:
-    rows = con.execute(
-        "SELECT o.uei FROM organization_totals t JOIN organizations o ON o.id = t.recipient_id "
-        "WHERE o.uei IS NOT NULL GROUP BY o.uei ORDER BY sum(t.obligated) DESC, o.uei LIMIT ?", [limit]).fetchall()
-    return [r[0] for r in rows]
+    return [r["uei"] for r in queries.rows(con, "registry_best_paid_ueis", limit=limit)]
 
 
 def _default_leis(con: duckdb.DuckDBPyConnection) -> list[str]:
