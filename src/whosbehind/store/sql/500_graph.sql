@@ -176,11 +176,11 @@ WHERE n.id IN (SELECT node_id FROM node_canonical WHERE canonical_id = node_id)
 -- Totals at three levels, each reconciled by `whosbehind check`: the record as published (one recipient id),
 -- the organization (every record resolution merged into it) and the family (every organization under one
 -- ultimate parent).
+-- (group_totals: step 300)
+CREATE OR REPLACE TEMP VIEW record_organization AS SELECT id, canonical_id AS group_id FROM organizations;
 CREATE OR REPLACE TABLE organization_totals AS
-SELECT o.canonical_id AS organization_id, m.toptier_code, m.sub_agency_code, m.fiscal_year,
-       sum(m.amount) AS obligated, count(*) AS source_rows, count(DISTINCT m.award_key) AS awards
-FROM money m JOIN organizations o ON o.id = m.recipient_id
-GROUP BY ALL ORDER BY organization_id;
+SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM group_totals('record_organization')
+ORDER BY organization_id;
 
 -- Each organization's money per award (over all its records): its "largest awards". Kept from one derive to the
 -- next, made again for the awards of graph_scope_awards.

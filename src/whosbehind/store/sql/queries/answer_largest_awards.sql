@@ -1,7 +1,9 @@
 -- The largest awards ($limit) of each organization of a batch ($ids; over all its records), each with its
--- USAspending permalink where there is one.
+-- USAspending permalink where there is one. Chosen from the amounts alone, then read whole for the few chosen (as
+-- in answer_tie_evidence.sql).
 WITH awards AS (
-    SELECT * FROM organization_awards WHERE organization_id IN (SELECT unnest($ids))
+    SELECT organization_id, award_key, obligated FROM organization_awards
+    WHERE organization_id IN (SELECT unnest($ids))
 ),
 -- The $limit-th largest amount of each organization: only awards at or above it can be among its largest, so
 -- the sort below reads a few rows per organization, not every award (all of them when it has fewer amounts).
@@ -9,14 +11,19 @@ bar AS (
     SELECT organization_id,
            CASE WHEN count(obligated) >= $limit THEN max(obligated, greatest($limit, 1))[-1] END AS least
     FROM awards GROUP BY organization_id
+),
+largest AS (
+    SELECT * FROM (
+        SELECT a.organization_id, a.award_key,
+               row_number() OVER (PARTITION BY a.organization_id ORDER BY a.obligated DESC, a.award_key) AS n
+        FROM awards a JOIN bar b ON b.organization_id = a.organization_id
+        WHERE b.least IS NULL OR a.obligated >= b.least
+    ) WHERE n <= $limit
 )
-SELECT * EXCLUDE (n) FROM (
-    SELECT a.organization_id AS for_id, a.award_key, a.piid, a.sub_agency_code, u.name AS agency_name,
-           u.abbreviation, a.obligated, a.first_date, a.last_date, a.permalink, a.description, a.source_rows,
-           a.files,
-           row_number() OVER (PARTITION BY a.organization_id ORDER BY a.obligated DESC, a.award_key) AS n
-    FROM awards a JOIN bar b ON b.organization_id = a.organization_id
-    LEFT JOIN agency_units u ON u.id = 'agency:' || a.sub_agency_code
-    WHERE b.least IS NULL OR a.obligated >= b.least
-) WHERE n <= $limit
-ORDER BY for_id, n;
+-- (an organization holds an award once: step 500)
+SELECT a.organization_id AS for_id, a.award_key, a.piid, a.sub_agency_code, u.name AS agency_name,
+       u.abbreviation, a.obligated, a.first_date, a.last_date, a.permalink, a.description, a.source_rows, a.files
+FROM largest l
+JOIN organization_awards a ON a.organization_id = l.organization_id AND a.award_key IS NOT DISTINCT FROM l.award_key
+LEFT JOIN agency_units u ON u.id = 'agency:' || a.sub_agency_code
+ORDER BY l.organization_id, l.n;
