@@ -49,6 +49,8 @@ QUERIES = [
     "Lockheed",
     # identifiers
     "duns:612706465", "612706465", "name:THE GEO GROUP, INC.",
+    # a brand or name typed with its words run together or apart otherwise than the records write them
+    "Lexis Nexis", "Motorolasolutions", "Boozallen",
 ]
 
 
@@ -127,6 +129,30 @@ def test_one_common_word_names_no_company(client: TestClient, answers: dict[str,
     assert any("CHASE COUNTY" in c["name"] for c in answers["Chase"]["candidates"])
     # a common word too, but the curated ownership list holds Lockheed Martin: the word is its short name here
     assert answers["Lockheed"]["status"] == "found" and answers["Lockheed"]["name"].startswith("LOCKHEED MARTIN")
+
+
+def test_a_name_typed_with_its_words_run_together_or_apart_is_found(client: TestClient, built: Cli) -> None:
+    """People type a brand with or without its space: "Lexis Nexis" is LexisNexis (RELX's brand; its special services
+    company is paid by ICE), "Motorolasolutions" MOTOROLA SOLUTIONS, INC., "Boozallen" Booz Allen: the organization
+    the name spelled as the records spell it gives, on the API and the CLI, saying the text was spaced otherwise."""
+    for typed, stored in (("Lexis Nexis", "LexisNexis"), ("Motorolasolutions", "MOTOROLA SOLUTIONS, INC."),
+                          ("Boozallen", "Booz Allen")):
+        a, b = (client.get("/api/lookup", params={"q": q}).json() for q in (typed, stored))
+        assert a.get("status") == b.get("status") == "found", (typed, a)  # not found: 404 with an error
+        assert (a["id"], _family_id(a), a["basis"]) == (b["id"], _family_id(b), b["basis"]), typed
+        assert "spaced as the records space them" in a["reason"], typed
+        cli = built.json("lookup", typed)
+        assert (cli["status"], cli["id"], _family_id(cli)) == ("found", a["id"], _family_id(a)), typed
+    lexis = client.get("/api/lookup", params={"q": "Lexis Nexis"}).json()
+    assert (lexis["name"], _family_id(lexis)) == ("LEXISNEXIS SPECIAL SERVICES INC", "name:RELX PLC")
+    assert client.post("/api/check", json=["Lexis Nexis"]).json()["items"][0]["tied"] == "yes"
+    # Never read so: a text a name holds as typed ("Neo Tech" may be short for NEO TECHNOLOGIES, INC., not NEOTECH
+    # ENGINEERED PRODUCTS), a common word run together ("Tabletop": TABLE TOP TELEPHONE CO INC), words that read as
+    # a person's once spaced ("Joecorley": JOE CORLEY DETENTION FACILITY, on ICE's list)
+    for typed, never in (("Neo Tech", "NEOTECH"), ("Tabletop", "TABLE TOP"), ("Joecorley", "JOE CORLEY")):
+        assert query(built.db, "SELECT count(*) FROM lookup_names WHERE name LIKE ?", never + "%")[0][0], never
+        a = client.get("/api/lookup", params={"q": typed})
+        assert never not in a.text and "spaced as the records" not in a.text, (typed, a.text)
 
 
 def test_a_word_of_twelve_letters_is_a_name_not_an_identifier(client: TestClient, answers: dict[str, dict]) -> None:

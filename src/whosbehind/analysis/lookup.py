@@ -13,7 +13,10 @@ The order, strongest first, so that a typed name never lands on a company that m
 4. a short name that begins, as whole words, the names of one family ("TASER"), unless it is one
    common English word that begins no curated name ("Chase", "Apollo"): many companies carry it, so its names
    are listed;
-5. otherwise names containing the text, as a list: substring search never decides identity.
+5. otherwise names containing the text, as a list: substring search never decides identity;
+6. a text no name holds at all: an exact name or a short name (steps 2 and 4) with its words run together or
+   apart otherwise than typed ("Lexis Nexis" is LEXISNEXIS, "Motorolasolutions" MOTOROLA SOLUTIONS, INC.),
+   answered as that name spelled as stored would be.
 A legal name found under several registrations is one organization with several registrations (the one
 paid most answers, the others are listed) unless the name is too generic to tell companies apart.
 """
@@ -93,6 +96,13 @@ def lookup(con: duckdb.DuckDBPyConnection, text: str, *, use_matcher: bool = Tru
 
 def lookup_many(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher: bool = True) -> list[Answer]:
     """One answer per text, in order. The matcher runs once for all texts that need it (check a list)."""
+    return _lookup_all(con, texts, use_matcher=use_matcher, respace=True)
+
+
+def _lookup_all(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher: bool,
+                respace: bool) -> list[Answer]:
+    """``lookup_many``; ``respace`` False leaves out the last step (a text spaced otherwise), for the name that step
+    looks up as the records space it."""
     answers: list[Answer | None] = [_direct(con, t) for t in texts]
     pending = [i for i, a in enumerate(answers) if a is None]
     withheld: dict[int, Answer] = {}
@@ -106,7 +116,16 @@ def lookup_many(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher
                 withheld[i] = Answer(texts[i], "not_found", basis=LookupBasis.PRIVATE_PERSON,
                                      reason=result.explanation[0]["level"])
     out = [a if a is not None else _fallback(con, texts[i]) for i, a in enumerate(answers)]
-    return [withheld[i] if i in withheld and not a.found else a for i, a in enumerate(out)]
+    out = [withheld[i] if i in withheld and not a.found else a for i, a in enumerate(out)]
+    if respace:
+        # Only a text no name holds as typed, not even in part ("Neo Tech" may be short for NEO TECHNOLOGIES, INC.,
+        # which holds it, as well as NEOTECH ENGINEERED PRODUCTS, INC; "Officefurniture" is OFFICEFURNITURE.COM, LLC,
+        # not OFFICE FURNITURE WAREHOUSE INC.), nor an identifier, nor a person's name.
+        unread = [i for i, a in enumerate(out) if answers[i] is None and i not in withheld and a.status == "not_found"]
+        for i, spaced in zip(unread, _spaced_otherwise(con, [texts[i] for i in unread], use_matcher=use_matcher),
+                             strict=True):
+            out[i] = spaced or out[i]
+    return out
 
 
 def is_withheld(answer: Answer) -> bool:
@@ -164,7 +183,10 @@ def _decide(con: duckdb.DuckDBPyConnection, text: str, key: NameKey, hits: list[
         found = _answer(text, nodes[0], basis, f"{basis}: {hits[0]['name']}")
         sources = {h["source"] for h in hits}
         if "curated brand" in sources:
-            brand = queries.one(con, "lookup_brand", key=key.exact) or queries.one(con, "lookup_brand", key=key.core)
+            # the brand's own key when the text spaces it otherwise than the brand and other names it fits
+            brand = (queries.one(con, "lookup_brand", key=key.exact) or queries.one(con, "lookup_brand", key=key.core)
+                     or queries.one(con, "lookup_brand", key=normalize(
+                         next(h["name"] for h in hits if h["source"] == "curated brand")).exact))
             found.basis = LookupBasis.BRAND
             found.match = {"score": 1.0, "rule": "brand", "matched_name": hits[0]["name"], "brand": brand,
                            "explanation": [{"feature": "brand", "level": "curated brand list (grade "
@@ -283,6 +305,100 @@ def _fallback(con: duckdb.DuckDBPyConnection, text: str) -> Answer:
                       reason="no organization has this name; these names contain the text (not a match)",
                       candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
     return Answer(text, "not_found", reason="no organization, brand or system by this name in the database")
+
+
+@dataclass
+class _Spacing:
+    """How a text's letters fit stored names spaced otherwise: names equal to it but for spaces (``hits``), else
+    names whose first words give its letters (``leads``: node -> those words), and the ways the records space them."""
+
+    hits: list[dict[str, Any]]
+    leads: dict[str, str]
+    spellings: set[str]
+
+
+def _spaced_otherwise(con: duckdb.DuckDBPyConnection, texts: list[str], *, use_matcher: bool) -> list[Answer | None]:
+    """Per text, a name stored with its words run together or apart otherwise than typed ("Lexis Nexis": LEXISNEXIS,
+    a brand of RELX; "Motorolasolutions": MOTOROLA SOLUTIONS, INC.), or a short name beginning such names
+    ("Boozallen"): the answer the words spaced as stored give, legal form kept, with every step above (exact name,
+    matcher, short name; the matcher runs once for all). None when the text fits no such name."""
+    keys = [normalize(t) for t in texts]
+    fits = [_spacing(con, k) for k in keys]
+    # One way the records space it: the name so spaced is looked up, and found before this step.
+    respelled = {i: f"{next(iter(f.spellings))} {keys[i].legal_form}".strip()
+                 for i, f in enumerate(fits) if f is not None and len(f.spellings) == 1}
+    looked_up = dict(zip(respelled, _lookup_all(con, list(respelled.values()), use_matcher=use_matcher,
+                                                respace=False), strict=True))
+    out: list[Answer | None] = []
+    for i, (text, fit) in enumerate(zip(texts, fits, strict=True)):
+        found: Answer | None
+        if fit is None:
+            found = None
+        elif i in looked_up:
+            found = looked_up[i] if looked_up[i].status in ("found", "list") else None
+        elif fit.hits:
+            # Spaced in several ways: decided as one exact name's registrations are ("Ope nText": OPEN TEXT INC. and
+            # OpenText, two families, are a list).
+            found = _decide(con, text, keys[i], fit.hits, LookupBasis.EXACT_NAME)
+        else:
+            nodes = _rank(con, sorted(fit.leads))
+            found = Answer(text, "list", basis=LookupBasis.SHORT_NAME, families=len({n["family_id"] for n in nodes}),
+                           reason=f"names beginning with the letters of {text.strip()!r}",
+                           candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]])
+        if found is not None:
+            found.query = text
+            found.reason += (f"; {text.strip()!r} read with its words spaced as the records space them: "
+                             + " or ".join(repr(words) for words in sorted(fit.spellings)))
+        out.append(found)
+    return out
+
+
+def _spacing(con: duckdb.DuckDBPyConnection, key: NameKey) -> _Spacing | None:
+    """The stored names a text fits once its spaces are set aside. The letters must tell a company apart as the
+    stored words do, so none for a generic text ("A B C" and "ABC" are too short to be sure), a common English word
+    once run together ("Tabletop": TABLE TOP TELEPHONE CO INC; "Sun Rise": SUNRISE is the word of many
+    companies), or words that read as a person's name once spaced as stored ("Joecorley": JOE CORLEY)."""
+    joined = key.compact
+    if key.is_generic:
+        return None
+    from whosbehind.resolve import match as matcher  # as in _fallback: the matcher's module only when needed
+
+    if matcher.common_word_alone(con, joined):
+        return None
+    hits = queries.rows(con, "lookup_compact", compact=joined)
+    # A short name: names whose first whole words give the text's letters; FedRAMP product names only when those
+    # words are several, as for a short name typed as stored (lookup_prefix.sql).
+    leads = {} if hits else {
+        h["node_id"]: lead for h in queries.rows(con, "lookup_compact_prefix", compact=joined)
+        if (lead := _leading_words(h["core"], joined)) and (h["source"] != "FedRAMP product" or " " in lead)}
+    spellings = {h["core"] for h in hits} | set(leads.values())
+    if not spellings or any(normalize(words).is_generic or _reads_as_person(con, normalize(words))
+                            for words in spellings):
+        return None
+    return _Spacing(hits, leads, spellings)
+
+
+def _leading_words(core: str, joined: str) -> str | None:
+    """The first whole words of a normalized name that, run together, are ``joined``: "lexisnexis" of "lexisnexis
+    special services"; None when its letters run on inside a word ("lexisnexisa ...")."""
+    words: list[str] = []
+    for word in core.split():
+        words.append(word)
+        letters = "".join(words)
+        if letters == joined:
+            return " ".join(words)
+        if not joined.startswith(letters):
+            return None
+    return None
+
+
+def _reads_as_person(con: duckdb.DuckDBPyConnection, key: NameKey) -> bool:
+    """Words that read as a private person's name ("Joecorley" as JOE CORLEY), unless they begin a curated name:
+    as the matcher does for a name typed so (resolve/match.py), never looked up."""
+    from whosbehind.resolve import match as matcher
+    from whosbehind.sources.persons import reads_as_person
+
+    return reads_as_person(key.core) and not matcher.begins_a_curated_name(con, key)
 
 
 def _begins_with(name: str, word: str) -> bool:

@@ -165,7 +165,7 @@ def match_names(
     for i, r in enumerate(results):
         if r is not None and r.rule == "no-match" and reads_as_person(names[i]) and not any(
                 _words(c["name"]).startswith(_words(names[i])) for c in r.candidates) and not _company_first(
-                names[i], r.candidates) and not _begins_a_curated_name(con, keys[i]):
+                names[i], r.candidates) and not begins_a_curated_name(con, keys[i]):
             results[i] = withheld_person(names[i])
     final = [r for r in results if r is not None]
     if focus_codes:
@@ -194,7 +194,7 @@ def _company_first(query: str, candidates: list[dict[str, Any]]) -> bool:
         _words(c["name"]).split(" ", 1)[0] == first for c in candidates)
 
 
-def _begins_a_curated_name(con: duckdb.DuckDBPyConnection, key: NameKey) -> bool:
+def begins_a_curated_name(con: duckdb.DuckDBPyConnection, key: NameKey) -> bool:
     """Whether a curated name (claims or ownership, reviewed) begins with these whole words."""
     return bool(key.core) and queries.one(con, "lookup_curated_prefix", core=key.core)["curated"]
 
