@@ -16,7 +16,7 @@ import pytest
 from replay_server import Behaviour, ReplayServer
 
 from fresh_helpers import copy_db, db_digest
-from samples import MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_bytes, member_rows
+from samples import MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_bytes, member_rows, query
 from whosbehind import jsontext
 from whosbehind.store.evidence import bundled_dir
 
@@ -113,6 +113,21 @@ def test_refresh_stores_the_download_and_a_new_fedramp_snapshot(setup) -> None:
     assert round(award[0]["amount"] - award[0]["previous_amount"], 2) == 1000.0
     # The agency filter was ICE's, as USAspending names it.
     assert behaviour.requests[0] == "POST /api/v2/bulk_download/awards/"
+
+
+def test_a_refresh_of_the_fedramp_feed_alone_derives_the_evidence_and_keeps_every_total(setup) -> None:
+    """No award rows to store: only the evidence is derived again (build.derive_evidence, steps 400 on, in a process
+    that ran no step before them), and every total stays as it was."""
+    cli, _ = setup
+    _, gone = fedramp_feed()
+    totals = "SELECT * FROM organization_totals ORDER BY ALL"
+    before = query(cli.db, totals)
+    report = cli.json("refresh", "--agency", "ICE", "--since", "2025-10-01", "--source", "fedramp")
+    assert report["rows_added"] == 0 and report["fedramp_snapshot"] == FEED_DATE
+    assert query(cli.db, totals) == before
+    changes = cli.json("changes", "--since", FEED_DATE)
+    assert {(c["change"], c["source_id"]) for c in changes if c["kind"] == "cloud_authorization"} == {
+        ("disappeared", gone)}
 
 
 def test_a_refresh_of_awards_alone_publishes_only_the_answers_they_change(setup, monkeypatch: pytest.MonkeyPatch

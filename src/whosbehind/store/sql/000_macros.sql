@@ -91,3 +91,19 @@ FROM (
 CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format) AS (
     kind = 'prime_contract' AND source_format IS NOT NULL
 );
+
+-- The totals of the records a group holds (an organization, a family: steps 300 and 500; group_of names a table of
+-- record id and group_id), by sub-agency and fiscal year, from each record's money per award (record_awards, named
+-- by the caller: a macro here is made before the table exists): per award first, so that an award paid to two
+-- records of the group counts once. Here, not in step 300: an evidence derive (build.derive_evidence) runs step 500
+-- without step 300.
+CREATE OR REPLACE MACRO group_totals(record_awards, group_of) AS TABLE
+SELECT group_id, toptier_code, sub_agency_code, fiscal_year,
+       sum(obligated) AS obligated, sum(source_rows)::BIGINT AS source_rows, count(award_key) AS awards
+FROM (
+    SELECT g.group_id, r.toptier_code, r.sub_agency_code, r.fiscal_year, r.award_key,
+           sum(r.obligated) AS obligated, sum(r.source_rows) AS source_rows
+    FROM query_table(record_awards) r JOIN query_table(group_of) g ON g.id = r.recipient_id
+    GROUP BY ALL
+)
+GROUP BY ALL;

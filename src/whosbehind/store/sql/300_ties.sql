@@ -69,20 +69,8 @@ SELECT recipient_id, toptier_code, sub_agency_code, fiscal_year,
 FROM record_awards
 GROUP BY ALL ORDER BY recipient_id;
 
--- The totals of the records a group holds (organization, family) per award first: an award paid to two records of
--- the group counts once.
-CREATE OR REPLACE TEMP MACRO group_totals(group_of) AS TABLE
-SELECT group_id, toptier_code, sub_agency_code, fiscal_year,
-       sum(obligated) AS obligated, sum(source_rows)::BIGINT AS source_rows, count(award_key) AS awards
-FROM (
-    SELECT g.group_id, r.toptier_code, r.sub_agency_code, r.fiscal_year, r.award_key,
-           sum(r.obligated) AS obligated, sum(r.source_rows) AS source_rows
-    FROM record_awards r JOIN query_table(group_of) g ON g.id = r.recipient_id
-    GROUP BY ALL
-)
-GROUP BY ALL;
-
--- A family (every organization under one ultimate parent); the organization's level is in 500_graph.
+-- A family (every organization under one ultimate parent; macro group_totals); the organization's level is in
+-- 500_graph.
 CREATE OR REPLACE TEMP VIEW record_family AS SELECT id, family_id AS group_id FROM organizations;
 CREATE OR REPLACE TABLE family_totals AS
-SELECT group_id AS family_id, * EXCLUDE (group_id) FROM group_totals('record_family');
+SELECT group_id AS family_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_family');

@@ -176,10 +176,9 @@ WHERE n.id IN (SELECT node_id FROM node_canonical WHERE canonical_id = node_id)
 -- Totals at three levels, each reconciled by `whosbehind check`: the record as published (one recipient id),
 -- the organization (every record resolution merged into it) and the family (every organization under one
 -- ultimate parent).
--- (group_totals: step 300)
 CREATE OR REPLACE TEMP VIEW record_organization AS SELECT id, canonical_id AS group_id FROM organizations;
 CREATE OR REPLACE TABLE organization_totals AS
-SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM group_totals('record_organization')
+SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_organization')
 ORDER BY organization_id;
 
 -- Each organization's money per award (over all its records): its "largest awards". Kept from one derive to the
