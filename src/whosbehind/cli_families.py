@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from whosbehind.errors import WhosbehindError
-from whosbehind.sources.registries import GLEIF_URL, USASPENDING_URL
+from whosbehind.settings import GLEIF_API_V1, USASPENDING_API_V2
 
 
 def register(app: Any, user_errors: Callable[..., Any], db_path: Callable[[Path | None], Path]) -> None:
@@ -23,9 +23,9 @@ def register(app: Any, user_errors: Callable[..., Any], db_path: Callable[[Path 
         = None,
         lei: Annotated[list[str] | None, typer.Option("--lei", help="Ask GLEIF about this LEI (repeat).")] = None,
         limit: Annotated[int, typer.Option("--limit", help="Without --uei: the N best-paid organizations.")] = 50,
-        gleif_url: Annotated[str, typer.Option("--gleif-url", help="GLEIF API v1 base URL.")] = GLEIF_URL,
+        gleif_url: Annotated[str, typer.Option("--gleif-url", help="GLEIF API v1 base URL.")] = GLEIF_API_V1,
         usaspending_url: Annotated[str, typer.Option("--usaspending-url", help="USAspending API v2 base URL.")]
-        = USASPENDING_URL,
+        = USASPENDING_API_V2,
         only: Annotated[str | None, typer.Option("--only", help="Ask one registry: gleif or usaspending.")] = None,
         cache: Annotated[Path | None, typer.Option("--cache", help="Folder of cached answers.")] = None,
         db_option: Annotated[Path | None, typer.Option("--db", help="Database file.")] = None,

@@ -92,9 +92,15 @@ def products_lexicon() -> Path | None:
 
 
 # Fresh data (refresh/): where the sources are fetched from, and how patiently.
+USASPENDING_API = "https://api.usaspending.gov"
+# the registries `whosbehind refresh-families` asks (sources/registries.py; its options name other base URLs)
+USASPENDING_API_V2 = USASPENDING_API + "/api/v2"
+GLEIF_API_V1 = "https://api.gleif.org/api/v1"
+
+
 def usaspending_api() -> str:
     """WHOSBEHIND_USASPENDING_API: the USAspending API's base URL (tests point it at a local server)."""
-    return (_get("USASPENDING_API") or "https://api.usaspending.gov").rstrip("/")
+    return (_get("USASPENDING_API") or USASPENDING_API).rstrip("/")
 
 
 def fedramp_url() -> str:

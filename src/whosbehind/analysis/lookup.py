@@ -29,7 +29,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import duckdb
-import pyarrow as pa
 
 from whosbehind.model import LookupBasis
 from whosbehind.resolve.names import NameKey, normalize
@@ -71,6 +70,8 @@ class Answer:
 
 def build_index(con: duckdb.DuckDBPyConnection) -> None:
     """Fill ``lookup_names`` (step 510) with every name of every node and its normalized keys."""
+    import pyarrow as pa  # only a build needs it: `whosbehind lookup` starts without it
+
     rows = []
     for r in queries.rows(con, "lookup_index_names"):
         key = normalize(r["name"])

@@ -29,9 +29,9 @@ import httpx
 
 from whosbehind.errors import WhosbehindError
 from whosbehind.resolve.families import GleifRelationship, parse_gleif_relationships
+from whosbehind.settings import GLEIF_API_V1 as GLEIF_URL
+from whosbehind.settings import USASPENDING_API_V2 as USASPENDING_URL
 
-GLEIF_URL = "https://api.gleif.org/api/v1"
-USASPENDING_URL = "https://api.usaspending.gov/api/v2"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
