@@ -46,8 +46,12 @@ def organization(console: Console, org: dict[str, Any]) -> None:
     if registrations:
         console.print(Text(f"{len(org['records'])} records merged: " + ", ".join(r["id"] for r in org["records"][:8])))
     fam = org["family"]
-    console.print(Text(f"obligated by the agencies in focus (all records): {money(org['obligated'])}; "
-                       f"all agencies: {money(org['total_obligated'])} (USAspending, grade A)"))
+    if org["totals"]:
+        console.print(Text(f"obligated by the agencies in focus (all records): {money(org['obligated'])}; "
+                           f"all agencies: {money(org['total_obligated'])} (USAspending, grade A)"))
+    else:  # a parent known from its children's reports, a provider known from FedRAMP: its family's figure follows
+        console.print(Text(f"no USAspending row in these records pays this organization itself: "
+                           f"{money(org['obligated'])}"))
     if len(fam["members"]) > 1:
         console.print(Text(f"family: {fam['name']} ({fam['id']}), {len(fam['members'])} organizations, "
                            f"obligated by the agencies in focus: {money(fam['obligated'])}"))

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from web_fixtures import HTML_NAME
 
+from samples import query
 from whosbehind.web.app import create_app
 from whosbehind.web.formatting import money
 
@@ -171,3 +172,32 @@ def test_pages_rendered_by_the_build_are_the_pages_a_visit_would_render(built_db
                 assert sent.text == b.get("/org/" + quote(org_id, safe=":"), headers=headers).text, (org_id, headers)
     stored.state.db.close()
     rendered.state.db.close()
+
+
+def test_a_parent_no_row_pays_leads_with_its_family_figure_on_every_face(client: TestClient, built, built_db):
+    # A company known only as the parent its children report (General Dynamics Corporation above General Dynamics
+    # Information Technology) has no money row of its own: no face shows it "$0.00" in large type as if its family
+    # had no contracts; each says it has no record of its own and gives the family's figure.
+    parents = [r[0] for r in query(built_db, """
+        SELECT g.id FROM graph_nodes g JOIN organizations o ON o.id = g.id
+        WHERE g.kind = 'company' AND g.id = g.family_id
+          AND g.id NOT IN (SELECT canonical_id FROM organizations WHERE id IN (SELECT recipient_id FROM record_totals))
+          AND (SELECT sum(obligated) FROM family_totals f WHERE f.family_id = g.id) > 0
+        ORDER BY g.id""")]
+    assert len(parents) >= 3
+    for org_id in parents[:5]:
+        org = client.get(f"/api/organizations/{org_id}").json()
+        assert org["totals"] == [] and len(org["family"]["members"]) > 1, org_id
+        page = re.sub(r"\s+", " ", client.get(f"/org/{org_id}").text)
+        own = page.split('id="no-own-records">', 1)[1].split("</p>", 1)[0]
+        assert "pays " in own and 'id="total-obligated">$0.00<' in own, org_id
+        family = page.split('class="big-figure" id="family-obligated">', 1)[1].split("<", 1)[0]
+        assert family == money(org["family"]["obligated"]), org_id
+        assert 'class="big-figure" id="total-obligated"' not in page
+        spanish = client.get(f"/org/{org_id}?lang=es").text
+        assert "Ninguna fila de USAspending" in spanish, org_id
+        onepager = re.sub(r"\s+", " ", client.get(f"/org/{org_id}/onepager?lang=en").text)
+        assert "itself by ICE, CBP and DHS (no record of its own" in onepager, org_id
+        printed = " ".join(built.run("lookup", org_id).output.split())
+        assert "pays this organization itself" in printed and "(all records): $0.00" not in printed, org_id
+        assert money(org["family"]["obligated"]) in printed, org_id
