@@ -252,7 +252,10 @@ def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Ans
             key = normalize(text)
             if len({n["family_id"] for n in nodes}) == 1 or (
                     len({normalize(n["name"]).core for n in nodes}) == 1 and not key.is_generic):
-                hits = [{"node_id": n["id"], "name": n["name"], "core": normalize(n["name"]).core} for n in nodes]
+                # (the matcher's top candidates may all be records of one organization, though it found others
+                # further down: that organization answers, as the one the name fits best)
+                hits = [{"node_id": n["id"], "name": n["name"], "core": normalize(n["name"]).core,
+                         "source": "resolution's matcher"} for n in nodes]
                 return _decide(con, text, key, hits, LookupBasis.NAME_MATCH)
             return Answer(text, "list", basis=LookupBasis.NAME_MATCH, families=len({n["family_id"] for n in nodes}),
                           reason=f"the name fits {len(nodes)} organizations",
