@@ -65,11 +65,8 @@ class Graph:
         for node in queries.rows(con, "why_graph_nodes"):
             self.names[node["id"]] = node["name"]
             self.kinds[node["id"]] = node["kind"]
-        for tie in queries.rows(con, "why_graph_ties"):
+        for tie in queries.rows(con, "why_graph_ties"):  # one row per kind and pair: awards added up there
             key = (tie["kind"], tie["source_id"], tie["target_id"])
-            if key in self.ties:  # a product named in several awards to one recipient: one step, its sums
-                self._fold(self.ties[key], tie)
-                continue
             self.ties[key] = tie
             self._add(tie, key)
 
@@ -94,16 +91,6 @@ class Graph:
         """Drop the kept graph: a build calls this before publishing, as the file it writes keeps its time until
         it is closed, and its copy (store/ingest.py) the time of the file it was copied from."""
         cls._kept.clear()
-
-    @staticmethod
-    def _fold(into: dict[str, Any], tie: dict[str, Any]) -> None:
-        into["amount"] = (into["amount"] or 0) + (tie["amount"] or 0)
-        into["awards"] += tie["awards"]
-        into["evidence_count"] += tie["evidence_count"]
-        into["first_date"] = min(d for d in (into["first_date"], tie["first_date"]) if d) if (
-            into["first_date"] or tie["first_date"]) else None
-        into["last_date"] = max(d for d in (into["last_date"], tie["last_date"]) if d) if (
-            into["last_date"] or tie["last_date"]) else None
 
     def _add(self, tie: dict[str, Any], key: tuple[str, str, str]) -> None:
         if tie["kind"] == "parent" and tie["status"] and "current" not in tie["status"]:

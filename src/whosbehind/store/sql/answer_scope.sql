@@ -10,11 +10,13 @@ CREATE OR REPLACE TEMP MACRO rows_changed(now, before) AS TABLE
 
 -- Ties and evidence that differ, and the ties of claims whose records are found, or not, since. (A prime award's
 -- evidence from the award files differs only for the awards of graph_scope_awards: answer_scope_holders.sql.)
+-- The evidence is read once: rows_changed reads its tables twice, and the view scans the whole evidence table.
+CREATE OR REPLACE TEMP TABLE answers_after_evidence AS FROM answers_evidence_now;
 CREATE OR REPLACE TEMP TABLE answer_scope_ties AS
 SELECT DISTINCT kind, source_id, target_id FROM (
-    SELECT kind, source_id, target_id FROM rows_changed('ties', 'answers_before_ties')
+    SELECT kind, source_id, target_id FROM rows_changed('answers_ties_now', 'answers_before_ties')
     UNION ALL
-    SELECT kind, source_id, target_id FROM rows_changed('answers_evidence_now', 'answers_before_evidence')
+    SELECT kind, source_id, target_id FROM rows_changed('answers_after_evidence', 'answers_before_evidence')
     UNION ALL
     SELECT e.kind, e.source_id, e.target_id FROM evidence e
     WHERE e.claim_id IN (SELECT claim_id FROM rows_changed('claim_records', 'answers_before_claim_records'))
