@@ -53,11 +53,15 @@ FROM money_again GROUP BY ALL;
 CREATE TABLE IF NOT EXISTS record_awards AS FROM record_awards_in_scope LIMIT 0;
 CREATE OR REPLACE TEMP VIEW record_awards_again AS
 FROM record_awards r SEMI JOIN scope_awards a ON r.award_key IS NOT DISTINCT FROM a.award_key;
+-- The records paid by the awards in scope, before and after: the totals of their groups are added up again below
+-- and in step 500 (every record on a full derive).
+CREATE OR REPLACE TEMP TABLE totals_records AS SELECT DISTINCT recipient_id FROM record_awards_again;
 WITH gone AS (DELETE FROM record_awards r USING scope_awards a WHERE r.award_key IS NOT DISTINCT FROM a.award_key
               RETURNING r.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'record_awards', -1);
 INSERT INTO record_awards FROM record_awards_in_scope;
 INSERT INTO digest_changes BY NAME FROM row_sums('record_awards_again', 'record_awards', 1);
+INSERT INTO totals_records SELECT DISTINCT recipient_id FROM record_awards_again;
 
 -- Stored totals at three levels, each by sub-agency and fiscal year; `whosbehind check` reconciles every one with the
 -- raw rows. Added up from record_awards, not from the money rows: it is a third smaller, and its rows are already
@@ -70,7 +74,23 @@ FROM record_awards
 GROUP BY ALL ORDER BY recipient_id;
 
 -- A family (every organization under one ultimate parent; macro group_totals); the organization's level is in
--- 500_graph.
-CREATE OR REPLACE TEMP VIEW record_family AS SELECT id, family_id AS group_id FROM organizations;
-CREATE OR REPLACE TABLE family_totals AS
+-- 500_graph. Added up again for the families a record of totals_records is in, now or before, and those a record
+-- joined or left (every family on a full derive, when organizations_before is empty): a group's totals read only
+-- its records' awards.
+CREATE OR REPLACE TEMP TABLE totals_families AS
+SELECT DISTINCT family_id FROM (
+    SELECT family_id FROM organizations WHERE id IN (SELECT recipient_id FROM totals_records)
+    UNION ALL SELECT family_id FROM organizations_before WHERE id IN (SELECT recipient_id FROM totals_records)
+    UNION ALL SELECT family_id FROM (SELECT id, family_id FROM organizations
+                                     EXCEPT SELECT id, family_id FROM organizations_before)
+    UNION ALL SELECT family_id FROM (SELECT id, family_id FROM organizations_before
+                                     EXCEPT SELECT id, family_id FROM organizations)
+);
+CREATE OR REPLACE TEMP VIEW record_family AS
+SELECT o.id, o.family_id AS group_id FROM organizations o
+SEMI JOIN totals_families f ON f.family_id IS NOT DISTINCT FROM o.family_id;
+CREATE TABLE IF NOT EXISTS family_totals AS
+SELECT group_id AS family_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_family') LIMIT 0;
+DELETE FROM family_totals t USING totals_families f WHERE t.family_id IS NOT DISTINCT FROM f.family_id;
+INSERT INTO family_totals
 SELECT group_id AS family_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_family');

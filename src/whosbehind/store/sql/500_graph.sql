@@ -176,8 +176,26 @@ WHERE n.id IN (SELECT node_id FROM node_canonical WHERE canonical_id = node_id)
 -- Totals at three levels, each reconciled by `whosbehind check`: the record as published (one recipient id),
 -- the organization (every record resolution merged into it) and the family (every organization under one
 -- ultimate parent).
-CREATE OR REPLACE TEMP VIEW record_organization AS SELECT id, canonical_id AS group_id FROM organizations;
-CREATE OR REPLACE TABLE organization_totals AS
+-- The organization's level, like the family's in step 300: added up again for the organizations a record of
+-- totals_records is in, now or before, and those a record joined or left.
+CREATE OR REPLACE TEMP TABLE totals_organizations AS
+SELECT DISTINCT canonical_id FROM (
+    SELECT canonical_id FROM organizations WHERE id IN (SELECT recipient_id FROM totals_records)
+    UNION ALL SELECT canonical_id FROM organizations_before WHERE id IN (SELECT recipient_id FROM totals_records)
+    UNION ALL SELECT canonical_id FROM (SELECT id, canonical_id FROM organizations
+                                        EXCEPT SELECT id, canonical_id FROM organizations_before)
+    UNION ALL SELECT canonical_id FROM (SELECT id, canonical_id FROM organizations_before
+                                        EXCEPT SELECT id, canonical_id FROM organizations)
+);
+CREATE OR REPLACE TEMP VIEW record_organization AS
+SELECT o.id, o.canonical_id AS group_id FROM organizations o
+SEMI JOIN totals_organizations g ON g.canonical_id IS NOT DISTINCT FROM o.canonical_id;
+CREATE TABLE IF NOT EXISTS organization_totals AS
+SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_organization')
+LIMIT 0;
+DELETE FROM organization_totals t USING totals_organizations g
+WHERE t.organization_id IS NOT DISTINCT FROM g.canonical_id;
+INSERT INTO organization_totals
 SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_organization')
 ORDER BY organization_id;
 

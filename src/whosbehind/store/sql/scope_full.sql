@@ -6,6 +6,8 @@ DROP TABLE IF EXISTS counted_money;
 DROP TABLE IF EXISTS money;
 DROP TABLE IF EXISTS money_names;
 DROP TABLE IF EXISTS record_awards;
+DROP TABLE IF EXISTS family_totals;
+DROP TABLE IF EXISTS organization_totals;
 DROP TABLE IF EXISTS family_awards;  -- layout 10 and before: now record_awards
 DROP TABLE IF EXISTS product_mention_rows;
 DROP TABLE IF EXISTS context_record_parts;
@@ -23,3 +25,4 @@ DROP TABLE IF EXISTS resolution;
 DROP TABLE IF EXISTS match_names;
 DROP TABLE IF EXISTS resolution_inputs;
 CREATE OR REPLACE TEMP TABLE scope_files AS SELECT sha256 FROM source_files;
+CREATE OR REPLACE TEMP TABLE organizations_before (id VARCHAR, canonical_id VARCHAR, family_id VARCHAR);
