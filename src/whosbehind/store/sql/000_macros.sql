@@ -97,6 +97,17 @@ CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format) AS (
 -- by the caller: a macro here is made before the table exists): per award first, so that an award paid to two
 -- records of the group counts once. Here, not in step 300: an evidence derive (build.derive_evidence) runs step 500
 -- without step 300.
+-- The groups whose totals a derive adds up again (steps 300 and 500; now_of and before_of name tables of record id
+-- and group_id, as the records are grouped now and were after the last derive): the groups of the records of
+-- `records` (its recipient_id), now or before, and the groups a record joined or left.
+CREATE OR REPLACE MACRO groups_in_scope(now_of, before_of, records) AS TABLE
+SELECT DISTINCT group_id FROM (
+    SELECT group_id FROM query_table(now_of) WHERE id IN (SELECT recipient_id FROM query_table(records))
+    UNION ALL SELECT group_id FROM query_table(before_of) WHERE id IN (SELECT recipient_id FROM query_table(records))
+    UNION ALL SELECT group_id FROM (FROM query_table(now_of) EXCEPT FROM query_table(before_of))
+    UNION ALL SELECT group_id FROM (FROM query_table(before_of) EXCEPT FROM query_table(now_of))
+);
+
 CREATE OR REPLACE MACRO group_totals(record_awards, group_of) AS TABLE
 SELECT group_id, toptier_code, sub_agency_code, fiscal_year,
        sum(obligated) AS obligated, sum(source_rows)::BIGINT AS source_rows, count(award_key) AS awards

@@ -77,15 +77,10 @@ GROUP BY ALL ORDER BY recipient_id;
 -- 500_graph. Added up again for the families a record of totals_records is in, now or before, and those a record
 -- joined or left (every family on a full derive, when organizations_before is empty): a group's totals read only
 -- its records' awards.
+CREATE OR REPLACE TEMP VIEW family_of_now AS SELECT id, family_id AS group_id FROM organizations;
+CREATE OR REPLACE TEMP VIEW family_of_before AS SELECT id, family_id AS group_id FROM organizations_before;
 CREATE OR REPLACE TEMP TABLE totals_families AS
-SELECT DISTINCT family_id FROM (
-    SELECT family_id FROM organizations WHERE id IN (SELECT recipient_id FROM totals_records)
-    UNION ALL SELECT family_id FROM organizations_before WHERE id IN (SELECT recipient_id FROM totals_records)
-    UNION ALL SELECT family_id FROM (SELECT id, family_id FROM organizations
-                                     EXCEPT SELECT id, family_id FROM organizations_before)
-    UNION ALL SELECT family_id FROM (SELECT id, family_id FROM organizations_before
-                                     EXCEPT SELECT id, family_id FROM organizations)
-);
+SELECT group_id AS family_id FROM groups_in_scope('family_of_now', 'family_of_before', 'totals_records');
 CREATE OR REPLACE TEMP VIEW record_family AS
 SELECT o.id, o.family_id AS group_id FROM organizations o
 SEMI JOIN totals_families f ON f.family_id IS NOT DISTINCT FROM o.family_id;

@@ -178,15 +178,11 @@ WHERE n.id IN (SELECT node_id FROM node_canonical WHERE canonical_id = node_id)
 -- ultimate parent).
 -- The organization's level, like the family's in step 300: added up again for the organizations a record of
 -- totals_records is in, now or before, and those a record joined or left.
+CREATE OR REPLACE TEMP VIEW organization_of_now AS SELECT id, canonical_id AS group_id FROM organizations;
+CREATE OR REPLACE TEMP VIEW organization_of_before AS SELECT id, canonical_id AS group_id FROM organizations_before;
 CREATE OR REPLACE TEMP TABLE totals_organizations AS
-SELECT DISTINCT canonical_id FROM (
-    SELECT canonical_id FROM organizations WHERE id IN (SELECT recipient_id FROM totals_records)
-    UNION ALL SELECT canonical_id FROM organizations_before WHERE id IN (SELECT recipient_id FROM totals_records)
-    UNION ALL SELECT canonical_id FROM (SELECT id, canonical_id FROM organizations
-                                        EXCEPT SELECT id, canonical_id FROM organizations_before)
-    UNION ALL SELECT canonical_id FROM (SELECT id, canonical_id FROM organizations_before
-                                        EXCEPT SELECT id, canonical_id FROM organizations)
-);
+SELECT group_id AS canonical_id
+FROM groups_in_scope('organization_of_now', 'organization_of_before', 'totals_records');
 CREATE OR REPLACE TEMP VIEW record_organization AS
 SELECT o.id, o.canonical_id AS group_id FROM organizations o
 SEMI JOIN totals_organizations g ON g.canonical_id IS NOT DISTINCT FROM o.canonical_id;
