@@ -90,11 +90,12 @@ def derive(con: duckdb.DuckDBPyConnection, added: Sequence[str] | None = None) -
     award's evidence, each organization's awards) or for those files (the records name resolution reads),
     widened where a change spreads: a DUNS given another UEI (step 200), a record that resolution puts in
     another organization (step 500); resolution's own tables are made again only when what it reads differs
-    (resolve/pipeline.py). Every other table is derived whole; publishing then computes again only
+    (resolve/pipeline.py); the family and organization totals are added up again for the groups those records are
+    in, or joined or left. Every other table is derived whole; publishing then computes again only
     the answers those changes can reach (analysis/answer_scope.py). The tables are the same as a full derive's;
     tests/fresh checks that on the bundled data, the benchmark at 2M rows. The steps sum the rows they remove
-    from and add to a kept table, so that the digest `check` verifies is brought up to date without reading it
-    whole (store/digest.py). Returns whether the derive was scoped.
+    from and add to a large kept table, so that the digest `check` verifies is brought up to date without reading
+    it whole (store/digest.py; the totals tables are small and read whole). Returns whether the derive was scoped.
     """
     scoped = bool(added) and _can_scope(con, added)
     if scoped:

@@ -49,7 +49,7 @@ def organization(console: Console, org: dict[str, Any]) -> None:
     if org["totals"]:
         console.print(Text(f"obligated by the agencies in focus (all records): {money(org['obligated'])}; "
                            f"all agencies: {money(org['total_obligated'])} (USAspending, grade A)"))
-    else:  # a parent known from its children's reports, a provider known from FedRAMP: its family's figure follows
+    else:  # no money row pays it (a parent known from its children's reports): its family's figure, if any, follows
         console.print(Text(f"no USAspending row in these records pays this organization itself: "
                            f"{money(org['obligated'])}"))
     if len(fam["members"]) > 1:

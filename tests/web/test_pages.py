@@ -197,7 +197,11 @@ def test_a_parent_no_row_pays_leads_with_its_family_figure_on_every_face(client:
         spanish = client.get(f"/org/{org_id}?lang=es").text
         assert "Ninguna fila de USAspending" in spanish, org_id
         onepager = re.sub(r"\s+", " ", client.get(f"/org/{org_id}/onepager?lang=en").text)
-        assert "itself by ICE, CBP and DHS (no record of its own" in onepager, org_id
+        note = onepager.split('id="no-own-records">', 1)[1].split("</p>", 1)[0]
+        assert "pays " in note and 'id="total-obligated">$0.00<' in note, org_id
+        assert '<strong id="total-obligated">' not in onepager, org_id
+        family_box = onepager.split('<strong id="family-obligated">', 1)[1].split("<", 1)[0]
+        assert family_box == money(org["family"]["obligated"]), org_id
         printed = " ".join(built.run("lookup", org_id).output.split())
         assert "pays this organization itself" in printed and "(all records): $0.00" not in printed, org_id
         assert money(org["family"]["obligated"]) in printed, org_id

@@ -250,15 +250,16 @@ def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Ans
         nodes = _rank(con, sorted({n["id"] for i in ids if (n := queries.one(con, "lookup_node", id=i))}))
         if nodes:
             key = normalize(text)
-            if len({n["family_id"] for n in nodes}) == 1 or (
-                    len({normalize(n["name"]).core for n in nodes}) == 1 and not key.is_generic):
-                # (the matcher's top candidates may all be records of one organization, though it found others
-                # further down: that organization answers, as the one the name fits best)
+            # The matcher's five best candidates may all be records of one organization though the name fits others
+            # further down: that one is offered to choose, never answered as the match.
+            if len(nodes) > 1 and (len({n["family_id"] for n in nodes}) == 1 or (
+                    len({normalize(n["name"]).core for n in nodes}) == 1 and not key.is_generic)):
                 hits = [{"node_id": n["id"], "name": n["name"], "core": normalize(n["name"]).core,
                          "source": "resolution's matcher"} for n in nodes]
                 return _decide(con, text, key, hits, LookupBasis.NAME_MATCH)
             return Answer(text, "list", basis=LookupBasis.NAME_MATCH, families=len({n["family_id"] for n in nodes}),
-                          reason=f"the name fits {len(nodes)} organizations",
+                          reason=(f"the name fits {len(nodes)} organizations" if len(nodes) > 1
+                                  else result.explanation[0]["level"]),
                           candidates=[_candidate(con, n) for n in nodes[:MAX_CANDIDATES]], match=detail)
     return None
 

@@ -13,7 +13,8 @@ from DuckDB's catalog, so a table added by a later build step is covered without
 Sums of row hashes add up, so the large tables a derive keeps (store/sql/scope_added.sql: the money, names,
 records' and organizations' awards, resolution's records, evidence) need not be read again: their steps sum the
 rows they remove and add as they go (``begin``, macro ``row_sums``), and ``record`` adds that to the digest stored
-before. Every other table is read whole. A table changed by hand stays different from its digest after such an update
+before. Every other table is read whole (the family and organization totals too: kept as well, but small). A
+table changed by hand stays different from its digest after such an update
 (the sums carry the difference on), so `check` keeps naming it until a full derive
 (`whosbehind ingest --derive-all`) reads every table again.
 """

@@ -92,11 +92,6 @@ CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format) AS (
     kind = 'prime_contract' AND source_format IS NOT NULL
 );
 
--- The totals of the records a group holds (an organization, a family: steps 300 and 500; group_of names a table of
--- record id and group_id), by sub-agency and fiscal year, from each record's money per award (record_awards, named
--- by the caller: a macro here is made before the table exists): per award first, so that an award paid to two
--- records of the group counts once. Here, not in step 300: an evidence derive (build.derive_evidence) runs step 500
--- without step 300.
 -- The groups whose totals a derive adds up again (steps 300 and 500; now_of and before_of name tables of record id
 -- and group_id, as the records are grouped now and were after the last derive): the groups of the records of
 -- `records` (its recipient_id), now or before, and the groups a record joined or left.
@@ -108,6 +103,11 @@ SELECT DISTINCT group_id FROM (
     UNION ALL SELECT group_id FROM (FROM query_table(before_of) EXCEPT FROM query_table(now_of))
 );
 
+-- The totals of the records a group holds (an organization, a family: steps 300 and 500; group_of names a table of
+-- record id and group_id), by sub-agency and fiscal year, from each record's money per award (record_awards, named
+-- by the caller: a macro here is made before the table exists): per award first, so that an award paid to two
+-- records of the group counts once. Here, not in step 300: an evidence derive (build.derive_evidence) runs step 500
+-- without step 300.
 CREATE OR REPLACE MACRO group_totals(record_awards, group_of) AS TABLE
 SELECT group_id, toptier_code, sub_agency_code, fiscal_year,
        sum(obligated) AS obligated, sum(source_rows)::BIGINT AS source_rows, count(award_key) AS awards

@@ -10,7 +10,8 @@ CREATE OR REPLACE TEMP MACRO rows_changed(now, before) AS TABLE
 
 -- Ties and evidence that differ, and the ties of claims whose records are found, or not, since. (A prime award's
 -- evidence from the award files differs only for the awards of graph_scope_awards: answer_scope_holders.sql.)
--- The evidence is read once: rows_changed reads its tables twice, and the view scans the whole evidence table.
+-- The evidence a scoped derive makes again whole is read into a table first: rows_changed reads each side twice, and
+-- the view scans the whole evidence table.
 CREATE OR REPLACE TEMP TABLE answers_after_evidence AS FROM answers_evidence_now;
 CREATE OR REPLACE TEMP TABLE answer_scope_ties AS
 SELECT DISTINCT kind, source_id, target_id FROM (
