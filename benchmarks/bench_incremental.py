@@ -386,12 +386,13 @@ UEI the new rows change) can change: which copy of a row counts and the `money` 
 each award's rows write (200, added up into `org_names`), the records name resolution reads (step 205, kept in
 parts per source file), the product reading, each record's awards per agency and year and a prime award's
 evidence (300, 500) and the organizations' awards (500), with the awards of any record resolution moves to
-another organization; the build record of `changes` compares those awards alone. Publishing computes again only
+another organization, and the family and organization totals of the groups those awards' records are in, or
+joined or left (300, 500); the build record of `changes` compares those awards alone. Publishing computes again only
 the answers those changes can reach (`analysis/answer_scope.py`: the organizations whose rows, family, ties or
 cited evidence differ, and every node whose why-walk can reach such a tie), and renders again the pages of the
 answers that changed. The digest `check` verifies is brought up to date from the rows those steps removed and
 added; the other tables' digests are computed whole. Still made whole on every derive: organizations (200),
-families (220), the totals by record, organization and family, the
+families (220), the totals by record, the
 ties, evidence other than prime awards and the lookup index. Name resolution (Splink's scoring, the decisions and
 clusters) runs again only when a name, record or reported parent it reads differs from the last derive's
 (`resolve/pipeline.py`, table `resolution_inputs`): rows of known companies usually keep its tables as they are.
@@ -400,8 +401,9 @@ Why the target is not met: the copy of the file for the all-or-nothing swap, the
 process took {fixed:.1f} s here, {100 * fixed / r['full_derive_process_s']:.0f}% of (F) on their own;
 publishing (which (F) does not include) and the steps still made whole take most of the rest (tables above).
 {reach}Every total, tie and family grouped per organization would have to be kept up to date row by row (sums
-added and taken away per award) rather than made again per organization, answers and pages made again from
-those alone, and the swap done without copying the whole file. Reaching 10% needs that redesign.
+added and taken away per award) rather than made again per group in scope, the kept tables read without their
+wide rows, answers and pages made again from those alone, and the swap done without copying the whole file.
+Reaching 10% needs that redesign.
 {end}"""
     current = RESULTS.read_text("utf-8")
     if begin in current:
