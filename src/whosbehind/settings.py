@@ -93,7 +93,8 @@ def products_lexicon() -> Path | None:
 
 # Fresh data (refresh/): where the sources are fetched from, and how patiently.
 USASPENDING_API = "https://api.usaspending.gov"
-# the registries `whosbehind refresh-families` asks (sources/registries.py; its options name other base URLs)
+# the registries `whosbehind refresh-families` asks (sources/registries.py; --gleif-url and --usaspending-url
+# name others)
 USASPENDING_API_V2 = USASPENDING_API + "/api/v2"
 GLEIF_API_V1 = "https://api.gleif.org/api/v1"
 

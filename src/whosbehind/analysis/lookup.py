@@ -254,8 +254,7 @@ def _from_matcher(con: duckdb.DuckDBPyConnection, text: str, result: Any) -> Ans
             # further down: that one is offered to choose, never answered as the match.
             if len(nodes) > 1 and (len({n["family_id"] for n in nodes}) == 1 or (
                     len({normalize(n["name"]).core for n in nodes}) == 1 and not key.is_generic)):
-                hits = [{"node_id": n["id"], "name": n["name"], "core": normalize(n["name"]).core,
-                         "source": "resolution's matcher"} for n in nodes]
+                hits = [{"node_id": n["id"], "name": n["name"], "core": normalize(n["name"]).core} for n in nodes]
                 return _decide(con, text, key, hits, LookupBasis.NAME_MATCH)
             return Answer(text, "list", basis=LookupBasis.NAME_MATCH, families=len({n["family_id"] for n in nodes}),
                           reason=(f"the name fits {len(nodes)} organizations" if len(nodes) > 1

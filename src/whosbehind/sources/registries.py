@@ -29,8 +29,7 @@ import httpx
 
 from whosbehind.errors import WhosbehindError
 from whosbehind.resolve.families import GleifRelationship, parse_gleif_relationships
-from whosbehind.settings import GLEIF_API_V1 as GLEIF_URL
-from whosbehind.settings import USASPENDING_API_V2 as USASPENDING_URL
+from whosbehind.settings import GLEIF_API_V1, USASPENDING_API_V2
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
@@ -134,7 +133,7 @@ class RegistryLink:
 
 
 class GleifClient(RegistryClient):
-    def __init__(self, base_url: str = GLEIF_URL, cache_dir: Path | None = None, **kw: Any) -> None:
+    def __init__(self, base_url: str = GLEIF_API_V1, cache_dir: Path | None = None, **kw: Any) -> None:
         super().__init__(base_url, cache_dir, **kw)
 
     def parents(self, lei: str) -> list[RegistryLink]:
@@ -172,7 +171,7 @@ def _recipient_id(uei: str | None, duns: str | None) -> str | None:
 
 
 class UsaspendingRecipientClient(RegistryClient):
-    def __init__(self, base_url: str = USASPENDING_URL, cache_dir: Path | None = None, **kw: Any) -> None:
+    def __init__(self, base_url: str = USASPENDING_API_V2, cache_dir: Path | None = None, **kw: Any) -> None:
         super().__init__(base_url, cache_dir, **kw)
 
     def parents(self, recipient_id: str) -> list[RegistryLink]:

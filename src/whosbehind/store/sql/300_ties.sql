@@ -82,8 +82,7 @@ CREATE OR REPLACE TEMP VIEW family_of_before AS SELECT id, family_id AS group_id
 CREATE OR REPLACE TEMP TABLE totals_families AS
 SELECT group_id AS family_id FROM groups_in_scope('family_of_now', 'family_of_before', 'totals_records');
 CREATE OR REPLACE TEMP VIEW record_family AS
-SELECT o.id, o.family_id AS group_id FROM organizations o
-SEMI JOIN totals_families f ON f.family_id IS NOT DISTINCT FROM o.family_id;
+FROM family_of_now r SEMI JOIN totals_families f ON f.family_id IS NOT DISTINCT FROM r.group_id;
 CREATE TABLE IF NOT EXISTS family_totals AS
 SELECT group_id AS family_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_family') LIMIT 0;
 DELETE FROM family_totals t USING totals_families f WHERE t.family_id IS NOT DISTINCT FROM f.family_id;

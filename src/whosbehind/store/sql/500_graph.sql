@@ -184,8 +184,7 @@ CREATE OR REPLACE TEMP TABLE totals_organizations AS
 SELECT group_id AS canonical_id
 FROM groups_in_scope('organization_of_now', 'organization_of_before', 'totals_records');
 CREATE OR REPLACE TEMP VIEW record_organization AS
-SELECT o.id, o.canonical_id AS group_id FROM organizations o
-SEMI JOIN totals_organizations g ON g.canonical_id IS NOT DISTINCT FROM o.canonical_id;
+FROM organization_of_now r SEMI JOIN totals_organizations g ON g.canonical_id IS NOT DISTINCT FROM r.group_id;
 CREATE TABLE IF NOT EXISTS organization_totals AS
 SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_organization')
 LIMIT 0;
