@@ -15,7 +15,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fresh_helpers import NEW_AWARD, copy_db, differs_from_a_full_derive, modification_file
-from samples import LEGACY_FY13, LEGACY_ZIP, MN_SUMMARIES, MN_ZIP, SUBAWARDS, Cli, member_rows, query, write_csv
+from samples import (
+    API_FY2025,
+    API_ZIP,
+    LEGACY_FY13,
+    LEGACY_ZIP,
+    MN_SUMMARIES,
+    MN_ZIP,
+    SUBAWARDS,
+    Cli,
+    member_rows,
+    query,
+    write_csv,
+)
 from whosbehind import build
 from whosbehind.analysis import organization, why
 from whosbehind.resolve import scoring
@@ -311,3 +323,24 @@ def test_every_table_an_answer_reads_is_noted_before_a_scoped_derive(built_db: P
     noted = set(re.findall(r"\bFROM (\w+)", db.sql_text("answer_scope_begin")))
     assert read and not read - noted - NOT_NOTED.keys(), sorted(read - noted - NOT_NOTED.keys())
     assert NOT_NOTED.keys() & noted == set()  # a table noted needs no reason here
+
+
+def test_an_award_without_an_amount_leaves_the_totals_a_full_derive_gives(built_db: Path, tmp_path: Path) -> None:
+    """A new award whose one row has no obligation, paid to a company in a fiscal year it had no award in: its
+    family's and organization's totals for that year are NULL (nothing to add up), not $0.00, as a full derive
+    makes them; a scoped derive adds such groups up again whole instead of adding the change to what it kept."""
+    header, row = (lambda rows: (rows[0], list(rows[2])))(member_rows(API_ZIP, API_FY2025))
+    row[1], row[9] = "70B01C08F99999998", "CONT_AWD_70B01C08F99999998_7014_70B01C23D00000009_7014"
+    row[3], row[4], row[5] = "", "2008-01-15", "0"
+    cli = Cli(copy_db(built_db, tmp_path))
+    assert _ingest(cli, write_csv(tmp_path / "no_amount.csv", [header, row]))["scoped"] is True
+    assert differs_from_a_full_derive(cli.db, tmp_path, built_db) == []
+    con = duckdb.connect(str(cli.db), read_only=True)
+    try:
+        unsummed = con.execute(
+            "SELECT count(*) FROM family_totals t JOIN organizations o ON o.family_id = t.family_id "
+            "JOIN record_awards r ON r.recipient_id = o.id AND r.award_key = ? "
+            "WHERE t.fiscal_year = 2008 AND t.obligated IS NULL", [row[9]]).fetchone()[0]
+    finally:
+        con.close()
+    assert unsummed == 1

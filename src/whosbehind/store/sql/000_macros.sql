@@ -92,16 +92,25 @@ CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format) AS (
     kind = 'prime_contract' AND source_format IS NOT NULL
 );
 
--- The groups whose totals a derive adds up again (steps 300 and 500; now_of and before_of name tables of record id
--- and group_id, as the records are grouped now and were after the last derive): the groups of the records of
--- `records` (its recipient_id), now or before, and the groups a record joined or left.
-CREATE OR REPLACE MACRO groups_in_scope(now_of, before_of, records) AS TABLE
+-- Steps 300 and 500 keep the family and organization totals from one derive to the next. now_of and before_of name
+-- tables of record id and group_id: the records as grouped now and after the last derive (empty on a full derive).
+-- The groups a record joined or left, and those holding a record some award pays no amount (a sum of none is
+-- NULL, not 0), have their totals added up again whole; those of the other records the awards in scope pay are
+-- brought up to date by the change of those awards alone (group_totals_change), a few rows instead of every award
+-- of a large organization.
+CREATE OR REPLACE MACRO groups_added_up_whole(now_of, before_of, unsummed) AS TABLE
 SELECT DISTINCT group_id FROM (
-    SELECT group_id FROM query_table(now_of) WHERE id IN (SELECT recipient_id FROM query_table(records))
-    UNION ALL SELECT group_id FROM query_table(before_of) WHERE id IN (SELECT recipient_id FROM query_table(records))
-    UNION ALL SELECT group_id FROM (FROM query_table(now_of) EXCEPT FROM query_table(before_of))
+    SELECT group_id FROM (FROM query_table(now_of) EXCEPT FROM query_table(before_of))
     UNION ALL SELECT group_id FROM (FROM query_table(before_of) EXCEPT FROM query_table(now_of))
+    UNION ALL SELECT group_id FROM query_table(now_of) WHERE id IN (SELECT recipient_id FROM query_table(unsummed))
+    UNION ALL SELECT group_id FROM query_table(now_of) WHERE group_id IS NULL
 );
+
+-- The grouping of the records of `records` (its recipient_id) whose groups are brought up to date by change.
+CREATE OR REPLACE MACRO groups_changed(now_of, records, whole) AS TABLE
+FROM query_table(now_of)
+WHERE group_id IN (SELECT group_id FROM query_table(now_of) WHERE id IN (SELECT recipient_id FROM query_table(records)))
+  AND group_id NOT IN (SELECT group_id FROM query_table(whole) WHERE group_id IS NOT NULL);
 
 -- The totals of the records a group holds (an organization, a family: steps 300 and 500; group_of names a table of
 -- record id and group_id), by sub-agency and fiscal year, from each record's money per award (record_awards, named
@@ -118,3 +127,32 @@ FROM (
     GROUP BY ALL
 )
 GROUP BY ALL;
+
+-- What the awards in scope change in the totals of groups that hold the same records before and after: their
+-- record_awards rows after the derive, less those before, each added up as group_totals adds them up (an award
+-- counted once per group), per group, sub-agency and fiscal year.
+CREATE OR REPLACE MACRO group_totals_change(before_rows, after_rows, group_of) AS TABLE
+SELECT group_id, toptier_code, sub_agency_code, fiscal_year,
+       sum(obligated) AS obligated, sum(source_rows) AS source_rows, sum(awards) AS awards
+FROM (
+    FROM group_totals(after_rows, group_of)
+    UNION ALL
+    SELECT group_id, toptier_code, sub_agency_code, fiscal_year, -obligated, -source_rows, -awards
+    FROM group_totals(before_rows, group_of)
+)
+GROUP BY ALL;
+
+-- The stored totals of the groups a change touches (`totals`, with its group's id as group_id), with the change
+-- added; a row with no source row left is gone.
+CREATE OR REPLACE MACRO group_totals_changed(totals, change) AS TABLE
+SELECT coalesce(c.group_id, t.group_id) AS group_id, coalesce(c.toptier_code, t.toptier_code) AS toptier_code,
+       coalesce(c.sub_agency_code, t.sub_agency_code) AS sub_agency_code,
+       coalesce(c.fiscal_year, t.fiscal_year) AS fiscal_year,
+       coalesce(t.obligated, 0) + coalesce(c.obligated, 0) AS obligated,
+       (coalesce(t.source_rows, 0) + coalesce(c.source_rows, 0))::BIGINT AS source_rows,
+       (coalesce(t.awards, 0) + coalesce(c.awards, 0))::BIGINT AS awards
+FROM (FROM query_table(totals) WHERE group_id IN (SELECT group_id FROM query_table(change))) t
+FULL JOIN query_table(change) c
+       ON t.group_id = c.group_id AND t.toptier_code IS NOT DISTINCT FROM c.toptier_code
+      AND t.sub_agency_code IS NOT DISTINCT FROM c.sub_agency_code AND t.fiscal_year IS NOT DISTINCT FROM c.fiscal_year
+WHERE coalesce(t.source_rows, 0) + coalesce(c.source_rows, 0) > 0;

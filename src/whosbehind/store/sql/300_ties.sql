@@ -51,17 +51,21 @@ SELECT recipient_id, toptier_code, sub_agency_code, fiscal_year, award_key,
        sum(amount) AS obligated, count(*) AS source_rows
 FROM money_again GROUP BY ALL;
 CREATE TABLE IF NOT EXISTS record_awards AS FROM record_awards_in_scope LIMIT 0;
-CREATE OR REPLACE TEMP VIEW record_awards_again AS
-FROM record_awards r SEMI JOIN scope_awards a ON r.award_key IS NOT DISTINCT FROM a.award_key;
--- The records paid by the awards in scope, before and after: the totals of their groups are added up again below
--- and in step 500 (every record on a full derive).
-CREATE OR REPLACE TEMP TABLE totals_records AS SELECT DISTINCT recipient_id FROM record_awards_again;
+-- The rows of the awards in scope before and after (kept for the totals below and in step 500; every row after on
+-- a full derive).
+CREATE OR REPLACE TEMP TABLE record_awards_before AS FROM record_awards LIMIT 0;
 WITH gone AS (DELETE FROM record_awards r USING scope_awards a WHERE r.award_key IS NOT DISTINCT FROM a.award_key
               RETURNING r.*)
-INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'record_awards', -1);
-INSERT INTO record_awards FROM record_awards_in_scope;
-INSERT INTO digest_changes BY NAME FROM row_sums('record_awards_again', 'record_awards', 1);
-INSERT INTO totals_records SELECT DISTINCT recipient_id FROM record_awards_again;
+INSERT INTO record_awards_before FROM gone;
+INSERT INTO digest_changes BY NAME FROM row_sums('record_awards_before', 'record_awards', -1);
+CREATE OR REPLACE TEMP TABLE record_awards_after AS FROM record_awards_in_scope;
+INSERT INTO record_awards FROM record_awards_after;
+INSERT INTO digest_changes BY NAME FROM row_sums('record_awards_after', 'record_awards', 1);
+-- The records those awards pay, before or after, and the records an award pays no amount (macro
+-- groups_added_up_whole).
+CREATE OR REPLACE TEMP TABLE totals_records AS
+SELECT DISTINCT recipient_id FROM (FROM record_awards_before UNION ALL FROM record_awards_after);
+CREATE OR REPLACE TEMP TABLE unsummed_records AS SELECT DISTINCT recipient_id FROM record_awards WHERE obligated IS NULL;
 
 -- Stored totals at three levels, each by sub-agency and fiscal year; `whosbehind check` reconciles every one with the
 -- raw rows. Added up from record_awards, not from the money rows: it is a third smaller, and its rows are already
@@ -74,17 +78,28 @@ FROM record_awards
 GROUP BY ALL ORDER BY recipient_id;
 
 -- A family (every organization under one ultimate parent; macro group_totals); the organization's level is in
--- 500_graph. Added up again for the families a record of totals_records is in, now or before, and those a record
--- joined or left (every family on a full derive, when organizations_before is empty): a group's totals read only
--- its records' awards.
+-- 500_graph. Kept from one derive to the next (macros groups_added_up_whole, group_totals_change): added up again
+-- whole for the families a record joined or left (every family on a full derive, when organizations_before is
+-- empty), brought up to date by the change of the awards in scope for the other families those awards pay.
 CREATE OR REPLACE TEMP VIEW family_of_now AS SELECT id, family_id AS group_id FROM organizations;
 CREATE OR REPLACE TEMP VIEW family_of_before AS SELECT id, family_id AS group_id FROM organizations_before;
-CREATE OR REPLACE TEMP TABLE totals_families AS
-SELECT group_id AS family_id FROM groups_in_scope('family_of_now', 'family_of_before', 'totals_records');
+CREATE OR REPLACE TEMP TABLE families_whole AS
+FROM groups_added_up_whole('family_of_now', 'family_of_before', 'unsummed_records');
 CREATE OR REPLACE TEMP VIEW record_family AS
-FROM family_of_now r SEMI JOIN totals_families f ON f.family_id IS NOT DISTINCT FROM r.group_id;
+FROM family_of_now r SEMI JOIN families_whole f ON f.group_id IS NOT DISTINCT FROM r.group_id;
+CREATE OR REPLACE TEMP VIEW record_family_changed AS
+FROM groups_changed('family_of_now', 'totals_records', 'families_whole');
 CREATE TABLE IF NOT EXISTS family_totals AS
 SELECT group_id AS family_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_family') LIMIT 0;
-DELETE FROM family_totals t USING totals_families f WHERE t.family_id IS NOT DISTINCT FROM f.family_id;
+CREATE OR REPLACE TEMP VIEW family_totals_by_group AS
+SELECT family_id AS group_id, * EXCLUDE (family_id) FROM family_totals;
+CREATE OR REPLACE TEMP TABLE family_totals_change AS
+FROM group_totals_change('record_awards_before', 'record_awards_after', 'record_family_changed');
+CREATE OR REPLACE TEMP TABLE family_totals_changed AS
+FROM group_totals_changed('family_totals_by_group', 'family_totals_change');
+DELETE FROM family_totals t
+WHERE t.family_id IN (SELECT group_id FROM family_totals_change)
+   OR EXISTS (SELECT 1 FROM families_whole f WHERE f.group_id IS NOT DISTINCT FROM t.family_id);
+INSERT INTO family_totals SELECT group_id AS family_id, * EXCLUDE (group_id) FROM family_totals_changed;
 INSERT INTO family_totals
 SELECT group_id AS family_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_family');

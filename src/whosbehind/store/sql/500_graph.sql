@@ -176,20 +176,30 @@ WHERE n.id IN (SELECT node_id FROM node_canonical WHERE canonical_id = node_id)
 -- Totals at three levels, each reconciled by `whosbehind check`: the record as published (one recipient id),
 -- the organization (every record resolution merged into it) and the family (every organization under one
 -- ultimate parent).
--- The organization's level, like the family's in step 300: added up again for the organizations a record of
--- totals_records is in, now or before, and those a record joined or left.
+-- The organization's level, kept like the family's in step 300: added up again whole for the organizations a record
+-- joined or left, brought up to date by the change of the awards in scope for the others those awards pay.
 CREATE OR REPLACE TEMP VIEW organization_of_now AS SELECT id, canonical_id AS group_id FROM organizations;
 CREATE OR REPLACE TEMP VIEW organization_of_before AS SELECT id, canonical_id AS group_id FROM organizations_before;
-CREATE OR REPLACE TEMP TABLE totals_organizations AS
-SELECT group_id AS canonical_id
-FROM groups_in_scope('organization_of_now', 'organization_of_before', 'totals_records');
+CREATE OR REPLACE TEMP TABLE organizations_whole AS
+FROM groups_added_up_whole('organization_of_now', 'organization_of_before', 'unsummed_records');
 CREATE OR REPLACE TEMP VIEW record_organization AS
-FROM organization_of_now r SEMI JOIN totals_organizations g ON g.canonical_id IS NOT DISTINCT FROM r.group_id;
+FROM organization_of_now r SEMI JOIN organizations_whole g ON g.group_id IS NOT DISTINCT FROM r.group_id;
+CREATE OR REPLACE TEMP VIEW record_organization_changed AS
+FROM groups_changed('organization_of_now', 'totals_records', 'organizations_whole');
 CREATE TABLE IF NOT EXISTS organization_totals AS
 SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_organization')
 LIMIT 0;
-DELETE FROM organization_totals t USING totals_organizations g
-WHERE t.organization_id IS NOT DISTINCT FROM g.canonical_id;
+CREATE OR REPLACE TEMP VIEW organization_totals_by_group AS
+SELECT organization_id AS group_id, * EXCLUDE (organization_id) FROM organization_totals;
+CREATE OR REPLACE TEMP TABLE organization_totals_change AS
+FROM group_totals_change('record_awards_before', 'record_awards_after', 'record_organization_changed');
+CREATE OR REPLACE TEMP TABLE organization_totals_changed AS
+FROM group_totals_changed('organization_totals_by_group', 'organization_totals_change');
+DELETE FROM organization_totals t
+WHERE t.organization_id IN (SELECT group_id FROM organization_totals_change)
+   OR EXISTS (SELECT 1 FROM organizations_whole g WHERE g.group_id IS NOT DISTINCT FROM t.organization_id);
+INSERT INTO organization_totals
+SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM organization_totals_changed ORDER BY organization_id;
 INSERT INTO organization_totals
 SELECT group_id AS organization_id, * EXCLUDE (group_id) FROM group_totals('record_awards', 'record_organization')
 ORDER BY organization_id;

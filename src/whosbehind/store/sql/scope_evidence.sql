@@ -6,6 +6,9 @@ DROP TABLE IF EXISTS evidence;
 DROP TABLE IF EXISTS organization_awards;
 CREATE OR REPLACE TEMP TABLE scope_awards AS SELECT DISTINCT award_key FROM money;
 -- The organizations stay as they are (steps 200 to 220 do not run); step 500 adds up again the totals of every
--- organization with awards (record_awards).
-CREATE OR REPLACE TEMP TABLE organizations_before AS SELECT id, canonical_id, family_id FROM organizations;
-CREATE OR REPLACE TEMP TABLE totals_records AS SELECT DISTINCT recipient_id FROM record_awards;
+-- organization whole, as after a full derive: none is grouped "before", no award's rows changed (step 300).
+CREATE OR REPLACE TEMP TABLE organizations_before (id VARCHAR, canonical_id VARCHAR, family_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE totals_records (recipient_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE unsummed_records (recipient_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE record_awards_before AS FROM record_awards LIMIT 0;
+CREATE OR REPLACE TEMP TABLE record_awards_after AS FROM record_awards LIMIT 0;
