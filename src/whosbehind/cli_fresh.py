@@ -114,6 +114,9 @@ def watch_add_command(
     matched = sum(1 for e in found["entries"] if e["organization"])
     err.print(f"watchlist {name}: {len(found['entries'])} entries, {matched} matched to an organization",
               highlight=False)
+    if found["withheld"]:
+        err.print(f"  {found['withheld']} more left out: they read as private persons' names (not kept)",
+                  highlight=False)
     for e in found["entries"]:
         org = e["organization"]
         err.print(f"  {e['entry']}: {org['name'] + ' (' + org['id'] + ')' if org else 'no match'}", highlight=False)
@@ -138,9 +141,7 @@ def watch_report_command(
     day = parse_day(since)
     with _reading(db_option) as con:
         found = watch.report(con, name, since=day)
-    if webhook:
-        watch.post(webhook, _to_json(found).encode("utf-8"))
-        err.print(f"report posted to {webhook}", highlight=False)
+    # printed first: a webhook that fails (one line, exit 1) does not lose the report a cron job keeps
     if as_json:
         _print_json(found)
     elif as_csv:
@@ -151,6 +152,9 @@ def watch_report_command(
                                 f"{f' since {day}' if day else ''}"))
         if unmatched:
             err.print("no organization matches: " + "; ".join(unmatched), highlight=False)
+    if webhook:
+        watch.post(webhook, _to_json(found).encode("utf-8"))
+        err.print(f"report posted to {webhook}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ import io
 import os
 import re
 import shutil
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,21 +51,31 @@ def add(db_path: Path, name: str, file: Path) -> dict[str, Any]:
         try:
             con = db.connect(building)
             try:
+                kept, withheld = _organization_names(con, entries)
+                if not kept:
+                    raise WhosbehindError(f"{file}: every name in it reads as a private person's name; a watchlist "
+                                          "keeps organizations only")
                 with db.transaction(con):
                     con.execute(db.sql_text("watchlists"))
                     con.execute("DELETE FROM watchlists WHERE name = ?", [name])
                     now = datetime.now().replace(microsecond=0)
                     con.executemany("INSERT INTO watchlists VALUES (?, ?, ?, ?)",
-                                    [[name, i, e, now] for i, e in enumerate(entries, start=1)])
+                                    [[name, i, e["entry"], now] for i, e in enumerate(kept, start=1)])
                     digest.record(con)  # `whosbehind check` verifies the tables against what this run wrote
-                matched = changes_mod.resolve_organizations(con, entries)
             finally:
                 con.close()
             os.replace(building, db_path)
         finally:
             building.unlink(missing_ok=True)
-    return {"watchlist": name, "entries": [{"entry": e, "organization": m} for e, m in zip(entries, matched,
-                                                                                          strict=True)]}
+    return {"watchlist": name, "entries": kept, "withheld": withheld}
+
+
+def _organization_names(con: duckdb.DuckDBPyConnection, listed: list[str]) -> tuple[list[dict[str, Any]], int]:
+    """Each entry with the organization it matches (or None), leaving out the names that read as a private
+    person's (never stored, reported or sent: whosbehind names organizations, not people); and how many those were."""
+    kept = [{"entry": e, "organization": org}
+            for e, (org, person) in zip(listed, changes_mod.read_names(con, listed), strict=True) if not person]
+    return kept, len(listed) - len(kept)
 
 
 def entries(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
@@ -83,19 +93,18 @@ def entries(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 def report(con: duckdb.DuckDBPyConnection, name: str, *, since: date | None = None) -> dict[str, Any]:
     """What changed for the families of the list's organizations, newest first; each change names the entry
     (or entries) it is reported for."""
-    listed = entries(con, name)
-    matched = changes_mod.resolve_organizations(con, listed)
+    # a list kept before names were read so may hold a person's name: left out here too
+    kept, withheld = _organization_names(con, entries(con, name))
     scopes: dict[str, set[str]] = {}
-    for entry, org in zip(listed, matched, strict=True):
-        if org is not None:
-            for node in changes_mod.family_scope(con, org["id"]):
-                scopes.setdefault(node, set()).add(entry)
+    for e in kept:
+        if e["organization"] is not None:
+            for node in changes_mod.family_scope(con, e["organization"]["id"]):
+                scopes.setdefault(node, set()).add(e["entry"])
     found = changes_mod.list_changes(con, since=since, org_ids=set(scopes))
     for c in found:
         c["entries"] = sorted(scopes[c["organization"]["id"]])
-    return {"watchlist": name, "since": since, "generated_at": datetime.now().replace(microsecond=0),
-            "entries": [{"entry": e, "organization": m} for e, m in zip(listed, matched, strict=True)],
-            "changes": found}
+    return {"watchlist": name, "since": since, "generated_at": datetime.now(UTC).replace(microsecond=0),
+            "entries": kept, "withheld": withheld, "changes": found}
 
 
 def as_csv(found: dict[str, Any]) -> str:

@@ -156,8 +156,10 @@ def test_watch_report_posts_to_a_webhook(watched: Cli) -> None:
         assert posted["watchlist"] == "council" and len(posted["changes"]) == len(
             watched.json("watch", "report", "council")["changes"])
         _Receiver.status = 500
-        refused = watched.run("watch", "report", "council", "--webhook", url)
+        refused = watched.run("watch", "report", "council", "--webhook", url, "--json")
         assert refused.exit_code == 1 and "answered HTTP 500" in refused.output
+        # the report is printed all the same: a cron job that keeps it loses nothing
+        assert json.loads(refused.stdout)["watchlist"] == "council"
     finally:
         _Receiver.status = 200
         server.shutdown()
@@ -183,3 +185,140 @@ def test_check_still_verifies_after_a_watchlist_is_added(watched: Cli) -> None:
     verifies the derived tables against."""
     result = watched.run("check")
     assert result.exit_code == 0, result.output
+
+
+def _change_key(c: dict[str, Any]) -> tuple[Any, ...]:
+    return (c["change"], c["kind"], c["source_id"], (c["agency"] or {}).get("id"), c["organization"]["id"],
+            tuple(c["detected_between"]))
+
+
+def _api_changes(web: TestClient, **scope: str) -> dict[str, Any]:
+    """Every change /api/changes gives for a scope, a page of 500 at a time."""
+    found: list[dict[str, Any]] = []
+    while True:
+        page = web.get("/api/changes", params={**scope, "limit": 500, "offset": len(found)}).json()
+        found += page["changes"]
+        if not page["changes"] or len(found) >= page["total"]:
+            return {**page, "changes": found}
+
+
+def test_a_fedramp_provider_no_organization_holds_has_its_changes_on_every_face(web: TestClient,
+                                                                                 watched: Cli) -> None:
+    """A FedRAMP provider matched to no organization (most of them) is its own family: its page, its answer in the
+    API, its feed and /api/changes list the changes `changes --org` lists for it."""
+    every = watched.json("changes")
+    counts: dict[str, int] = {}
+    for c in every:
+        if c["organization"]["id"].startswith("fedramp-csp:"):
+            counts[c["organization"]["id"]] = counts.get(c["organization"]["id"], 0) + 1
+    provider = max(sorted(counts), key=lambda i: counts[i] if counts[i] <= 20 else 0)  # one page's worth
+    cli = watched.json("changes", "--org", provider)
+    assert cli and all(c["organization"]["id"] == provider for c in cli)
+    assert [_change_key(c) for c in _api_changes(web, organization=provider)["changes"]] == \
+        [_change_key(c) for c in cli]
+    assert web.get(f"/api/organizations/{provider}").json()["changes"]["total"] == len(cli)
+    feed = web.get(f"/feeds/organization/{provider}")
+    assert feed.status_code == 200 and len(_entries(feed.content)) == len(cli)
+    section = _what_changed(web.get(formatting.org_path(provider)).text)
+    assert "No change recorded yet" not in section and all(c["source_id"] in section for c in cli)
+
+
+def test_a_curated_company_has_the_changes_of_its_fedramp_provider(web: TestClient, watched: Cli) -> None:
+    """Google the curated company is the FedRAMP provider "Google" (no USAspending record here pays Google): one
+    node, whose answer holds the provider's cloud products and whose changes, page and feed list its authorizations,
+    ICE's among them (Google Workspace appeared there). The same for Adobe."""
+    for name in ("Google", "Adobe"):
+        answer = watched.json("lookup", name)
+        org_id = answer["id"]
+        assert answer["fedramp"], name
+        found = watched.json("changes", "--org", name)
+        assert found and {c["organization"]["id"] for c in found} == {org_id}, name
+        assert _api_changes(web, organization=org_id)["total"] == len(found)
+        page = web.get(formatting.org_path(org_id)).text
+        assert all(c["source_id"] in page for c in found[:20]) and all(p["id"] in page for p in answer["fedramp"])
+        feed = web.get(formatting.feed_path("organization", org_id))
+        assert feed.status_code == 200 and len(_entries(feed.content)) == min(100, len(found))
+    google = watched.json("changes", "--org", "Google", "--agency", "ICE")
+    assert any(c["kind"] == "cloud_authorization" and c["change"] == "appeared" for c in google)
+
+
+def test_every_face_lists_an_organizations_changes_in_one_order(web: TestClient, watched: Cli) -> None:
+    """The CLI, /api/changes, the page's newest 20, the page of them all and the feed's newest 100: one order, so
+    the change a page shows twentieth is the CLI's twentieth."""
+    palantir = watched.json("lookup", "Palantir Technologies")["id"]
+    cli = watched.json("changes", "--org", palantir)
+    assert len(cli) > 20
+    keys = [_change_key(c) for c in cli]
+    assert [_change_key(c) for c in _api_changes(web, organization=palantir)["changes"]] == keys
+    answer = web.get(f"/api/organizations/{palantir}").json()["changes"]
+    assert answer["total"] == len(cli) and [_change_key(c) for c in answer["recent"]] == keys[:20]
+    feed = [e.find(f"{ATOM}id").text for e in _entries(web.get(f"/feeds/organization/{palantir}").content)]
+    from whosbehind.web.feeds import entry_id
+    assert feed == [entry_id(c) for c in cli[:100]]
+    # the section links to the page of them all, which pages through every one
+    section = _what_changed(web.get(formatting.org_path(palantir)).text)
+    all_link = formatting.changes_path("organization", palantir)
+    assert f'href="{all_link.replace("&", "&amp;")}"' in section
+    listed: list[str] = []
+    page = web.get(all_link)
+    while True:
+        assert page.status_code == 200
+        listed += re.findall(r'https://marketplace\.fedramp\.gov/products/(\w+)"', page.text) or \
+            re.findall(r"<code>([^<]+)</code>", page.text)
+        following = re.search(r'rel="next" href="([^"]+)"', page.text)
+        if not following:
+            break
+        page = web.get(following.group(1).replace("&amp;", "&"))
+    assert listed == [c["source_id"] for c in cli]
+
+
+def test_a_watchlist_has_a_page_with_its_changes(web: TestClient, watched: Cli) -> None:
+    page = web.get("/watchlist/council")
+    assert page.status_code == 200
+    report = watched.json("watch", "report", "council")
+    for e in report["entries"]:
+        assert e["entry"] in page.text
+        if e["organization"]:
+            assert f'href="{formatting.org_path(e["organization"]["id"])}"' in page.text
+    assert 'type="application/atom+xml"' in page.text and 'href="/feeds/watchlist/council"' in page.text
+    section = _what_changed(page.text)
+    assert all(c["source_id"] in section for c in report["changes"][:20])
+    assert web.get("/watchlist/nobody").status_code == 404
+    assert _api_changes(web, watchlist="council")["total"] == len(report["changes"])
+
+
+def test_feeds_word_their_entries_as_the_pages_do(web: TestClient) -> None:
+    """A product that left an agency "disappeared from" it; the evidence in the English page's words (no raw
+    relation codes such as in_process), and every page that has a feed names it in its head."""
+    entries = _entries(web.get("/feeds/agency/ICE").content)
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert any(" disappeared from " in t for t in titles) and not any(" disappeared at " in t for t in titles)
+    codes = "|".join(c for c in formatting.RELATION_WORDS if "_" in c)  # in_process, initial_ato: no English word
+    summaries = [e.find(f"{ATOM}summary").text for e in entries]
+    assert not any(re.search(rf"\b({codes})\b", s) for s in summaries)
+    assert any("authorization in process" in s or "initial authorization (ATO)" in s for s in summaries)
+    head = web.get("/agency/ICE").text.split("</head>")[0]
+    assert '<link rel="alternate" type="application/atom+xml"' in head and 'href="/feeds/agency/ICE"' in head
+
+
+def test_a_private_persons_name_on_a_watchlist_is_never_kept(web: TestClient, watched: Cli, tmp_path: Path) -> None:
+    names = tmp_path / "with_a_person.csv"
+    names.write_text("name\nJohn Smith\nPalantir Technologies\n")
+    added = watched.run("watch", "add", "people", "--file", str(names))
+    assert added.exit_code == 0 and "John Smith" not in added.output and "1 more left out" in added.output
+    report = watched.run("watch", "report", "people", "--json")
+    assert "John Smith" not in report.stdout
+    assert [e["entry"] for e in json.loads(report.stdout)["entries"]] == ["Palantir Technologies"]
+    assert "John Smith" not in web.get("/watchlist/people").text
+    import duckdb
+
+    con = duckdb.connect(str(watched.db), read_only=True)
+    try:
+        kept = [r[0] for r in con.execute("SELECT entry FROM watchlists WHERE name = 'people'").fetchall()]
+    finally:
+        con.close()
+    assert kept == ["Palantir Technologies"]
+    only_people = tmp_path / "people_only.csv"
+    only_people.write_text("name\nJohn Smith\n")
+    refused = watched.run("watch", "add", "nobody-but-people", "--file", str(only_people))
+    assert refused.exit_code == 1 and "private person" in refused.output and "John Smith" not in refused.output

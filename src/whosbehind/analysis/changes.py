@@ -16,20 +16,28 @@ import duckdb
 
 from whosbehind.analysis import ranking
 from whosbehind.errors import WhosbehindError
+from whosbehind.model import LookupBasis
 from whosbehind.store import db, queries
 
 FEDRAMP_PRODUCT_URL = "https://marketplace.fedramp.gov/products/"
 
 
-def resolve_organizations(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[dict[str, str] | None]:
-    """The organization each name means, or None: the one place `changes --org`, watchlists and feeds turn a
-    name into an organization."""
+def read_names(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[tuple[dict[str, str] | None, bool]]:
+    """The organization each name means (or None), and whether the name reads as a private person's (withheld:
+    never stored, shown or sent): the one place `changes --org`, watchlists and feeds turn a name into an
+    organization."""
     from whosbehind.analysis import lookup  # the one way in, as on every other face
 
     if not names:
         return []
     found = lookup.lookup_many(con, [n.strip() for n in names])
-    return [{"id": a.id, "name": a.name} if a.found and a.id else None for a in found]
+    return [({"id": a.id, "name": a.name} if a.found and a.id else None, a.basis == LookupBasis.PRIVATE_PERSON)
+            for a in found]
+
+
+def resolve_organizations(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[dict[str, str] | None]:
+    """The organization each name means, or None (read_names)."""
+    return [org for org, _person in read_names(con, names)]
 
 
 def resolve_organization(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str] | None:
@@ -107,6 +115,11 @@ def _logged_parts(row: dict[str, Any]) -> dict[str, Any] | None:
     return {"source": source} | {n: row[n].isoformat() if isinstance(row[n], date) else row[n] for n in names}
 
 
+# CHANGE_ORDER, one order on every face (the CLI, a page's "what changed", the feeds, the API, a watchlist's report):
+# newest day first; within a day by kind, change, organization name, source id, agency id, then the evidence of a
+# change between builds or the pointer of a FedRAMP change, a missing value last. The queries that read changes
+# (changes_builds.sql, changes_fedramp.sql, answer_changes.sql) sort so; list_changes merges them so (_tie_break).
+
 # Where changes are read from: the query, the tables it needs, and how a row becomes a change.
 _SOURCES = (("changes_builds", ("change_log",), _logged),
             ("changes_fedramp", ("fedramp_agency_changes",), _fedramp))
@@ -130,8 +143,23 @@ def list_changes(
     for name, has, row in _SOURCES:
         if all(db.has_table(con, t) for t in has):
             found += [row(r) for r in queries.rows(con, name, **scope)]
-    found.sort(key=lambda c: (c["detected_between"][1], c["detected_between"][0]), reverse=True)
+    found.sort(key=_tie_break)
+    found.sort(key=lambda c: c["detected_between"][1], reverse=True)  # stable: newest day first, then the above
     return found[:limit] if limit is not None else found
+
+
+def _last(value: Any) -> tuple[bool, str]:
+    """A sort key that puts a missing value last, as SQL's ORDER BY does."""
+    return (value is None, "" if value is None else str(value))
+
+
+def _tie_break(c: dict[str, Any]) -> tuple[tuple[bool, str], ...]:
+    """CHANGE_ORDER within a day: kind, change, organization name, source id, agency id, then a logged change's
+    evidence or a FedRAMP change's pointer."""
+    logged = "builds" in c
+    return (_last(c["kind"]), _last(c["change"]), _last(c["organization"]["name"]), _last(c["source_id"]),
+            _last((c["agency"] or {}).get("id")), _last(c["evidence"] if logged else None),
+            _last(None if logged else c["parts"]["pointer"]))
 
 
 def recent_by_family(con: duckdb.DuckDBPyConnection, families: list[str], *, limit: int = 20

@@ -109,6 +109,22 @@ async def api_organization(request: Request, org_id: str,
     return Response(await answers.organization_json_now(database, org_id), media_type="application/json")
 
 
+@router.get("/changes", summary="What changed for an organization's family, an agency or a watchlist, paginated",
+            tags=["changes"])
+def api_changes(request: Request,
+                organization: Annotated[str | None, Query(max_length=300, description="An organization's id.")] = None,
+                agency: Annotated[str | None, Query(max_length=100, description="ICE, CBP, DHS or a code.")] = None,
+                watchlist: Annotated[str | None, Query(max_length=64, description="A watchlist's name.")] = None,
+                limit: PageSize = 100, offset: Offset = 0) -> Response:
+    """Give one of organization, agency or watchlist. Each change is an object of the `whosbehind changes --json`
+    contract, newest first, in the order of the pages and feeds; `total` counts them all."""
+    from whosbehind.web import feeds
+
+    kind, key = feeds.one_scope(organization=organization, agency=agency, watchlist=watchlist)
+    return json_response(db(request).cached(("api_changes", kind, key, limit, offset),
+                                            lambda con: feeds.changes_of(con, kind, key, limit=limit, offset=offset)))
+
+
 @router.get("/evidence/{evidence_id:path}", summary="One piece of evidence with its source rows",
             tags=["evidence"])
 def api_evidence_item(request: Request, evidence_id: Annotated[str, Path(max_length=300)]) -> Response:

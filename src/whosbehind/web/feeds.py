@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time
 from typing import Any
-from urllib.parse import quote
 
 import duckdb
 from fastapi import APIRouter, FastAPI, Request
@@ -24,7 +23,9 @@ from whosbehind.analysis import changes as changes_mod
 from whosbehind.analysis import ranking
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
-from whosbehind.web.formatting import agency_path, org_path
+from whosbehind.model import OrgKind
+from whosbehind.web import i18n
+from whosbehind.web.formatting import agency_path, change_evidence, feed_path, money, org_path
 
 router = APIRouter(include_in_schema=False)
 ATOM = "application/atom+xml; charset=utf-8"
@@ -32,12 +33,17 @@ FEED_ENTRIES = 100
 KIND_WORDS = {"cloud_authorization": "cloud authorization", "prime_contract": "award", "parent": "parent company"}
 
 
+# Nodes of the graph that are not an organization whose changes a feed follows (an agency has its own feed).
+NOT_ORGANIZATIONS = [str(k) for k in (OrgKind.AGENCY, OrgKind.SUB_AGENCY, OrgKind.OFFICE, OrgKind.INDIVIDUALS)]
+
 Found = tuple[dict[str, Any], list[dict[str, Any]], int]  # what a feed or a page is about, its newest changes, how many
 
 
 def organization_changes(con: duckdb.DuckDBPyConnection, org_id: str, limit: int | None = None) -> Found:
-    found = con.execute("SELECT o.canonical_id, c.name FROM organizations o JOIN organizations c "
-                        "ON c.id = o.canonical_id WHERE o.id = ?", [org_id]).fetchone()
+    # the node the id stands for (node_canonical: an organization's records, a FedRAMP provider or curated company
+    # matched to it), or a node no organization holds, its own family as its answer has it (answer_changes.sql)
+    found = con.execute("SELECT g.id, g.name FROM node_canonical n JOIN graph_nodes g ON g.id = n.canonical_id "
+                        "WHERE n.node_id = ? AND NOT list_contains(?, g.kind)", [org_id, NOT_ORGANIZATIONS]).fetchone()
     if found is None:
         raise NotFound(f"no organization with id {org_id!r}")
     scope = changes_mod.family_scope(con, found[0])
@@ -65,6 +71,23 @@ def watchlist_changes(con: duckdb.DuckDBPyConnection, name: str, limit: int | No
 
 
 SCOPES = {"organization": organization_changes, "agency": agency_changes, "watchlist": watchlist_changes}
+CHANGES_PER_PAGE = 100  # on the page that lists them all (/changes)
+
+
+def one_scope(**given: str | None) -> tuple[str, str]:
+    """The one scope a request names (organization=…, agency=… or watchlist=…), as (kind, key)."""
+    chosen = [(kind, key) for kind, key in given.items() if key]
+    if len(chosen) != 1 or chosen[0][0] not in SCOPES:
+        raise WhosbehindError("give one of organization, agency or watchlist, e.g. ?agency=ICE")
+    return chosen[0]
+
+
+def changes_of(con: duckdb.DuckDBPyConnection, kind: str, key: str, *, limit: int, offset: int = 0) -> dict[str, Any]:
+    """One page of the changes of an organization's family, an agency or a watchlist, in the order of every face:
+    the /changes page and /api/changes."""
+    scope, found, total = SCOPES[kind](con, key, offset + limit)
+    return {"scope": {"kind": kind, "key": key, **scope}, "total": total, "offset": offset, "limit": limit,
+            "changes": found[offset:]}
 
 
 def _instant(day: str) -> datetime:
@@ -79,7 +102,7 @@ def entry_id(c: dict[str, Any]) -> str:
 
 def title(c: dict[str, Any]) -> str:
     what = KIND_WORDS.get(c["kind"], c["kind"].replace("_", " "))
-    at = f" at {c['agency']['name']}" if c["agency"] else ""
+    at = f" {'from' if c['change'] == 'disappeared' else 'at'} {c['agency']['name']}" if c["agency"] else ""
     product = f" {c['product']}" if c.get("product") else ""
     return f"{c['organization']['name']}: {what}{product} {c['change']}{at} ({c['source_id']})"
 
@@ -101,9 +124,11 @@ def atom(scope: dict[str, Any], found: list[dict[str, Any]], base: str, self_pat
         e.id(entry_id(c))
         e.title(title(c))
         e.updated(_instant(c["detected_between"][1]))
-        amount = f" Amount: ${c['amount']:,.2f}." if c["amount"] is not None else ""
+        amount = f" Amount: {money(c['amount'])}." if c["amount"] is not None else ""
+        with i18n.use("en"):  # the evidence in the words the English page uses
+            evidence = change_evidence(c).striptags()
         e.summary(f"{c['change']} between {c['detected_between'][0]} and {c['detected_between'][1]}.{amount} "
-                  f"Evidence: {c['evidence']}")
+                  f"Evidence: {evidence}")
         if c.get("url"):
             e.link(href=c["url"], rel="alternate")
         elif c["organization"]["id"] and not c["organization"]["id"].startswith(("fedramp-", "curated:")):
@@ -113,7 +138,7 @@ def atom(scope: dict[str, Any], found: list[dict[str, Any]], base: str, self_pat
 
 def _feed(request: Request, kind: str, key: str) -> Response:
     base = request.app.state.public_url or str(request.base_url).rstrip("/")
-    self_path = f"/feeds/{kind}/{quote(key, safe=':')}"
+    self_path = feed_path(kind, key)
 
     def build(con: duckdb.DuckDBPyConnection) -> bytes:
         scope, found, _total = SCOPES[kind](con, key, FEED_ENTRIES)
@@ -152,6 +177,6 @@ def register(app: FastAPI) -> None:
                 return [], 0
 
         found, total = database.cached(("recent_changes", kind, key, limit), build)
-        return {"changes": found, "total": total, "feed_url": f"/feeds/{kind}/{quote(key, safe=':')}"}
+        return {"changes": found, "total": total, "kind": kind, "key": key}
 
     app.state.templates.env.globals["recent_changes"] = recent_changes

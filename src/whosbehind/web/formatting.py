@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
 
@@ -179,6 +179,15 @@ def agency_label(name: str | None) -> str:
     return _(name) if name else "—"
 
 
+def agency_html(name: str | None) -> Markup:
+    """An agency's name in the page's language; a name with no translation stays in English, marked so (screen
+    readers read it with an English voice). For the text of a page, not an attribute or a title."""
+    label = agency_label(name)
+    if name and label == name and current() != "en":
+        return Markup('<span lang="en">%s</span>') % name
+    return Markup.escape(label)
+
+
 def web_url(value: Any) -> str:
     """A link from the data, for an href: the URL when it is http(s), else an empty string (no link)."""
     text = str(value or "").strip()
@@ -256,6 +265,16 @@ def qr_svg(url: str, title: str) -> Markup:
 
 def org_path(org_id: str) -> str:
     return "/org/" + quote(org_id, safe=":")
+
+
+def feed_path(kind: str, key: str) -> str:
+    """The Atom feed of what changed for an organization (its id), an agency or a watchlist (web/feeds.py)."""
+    return f"/feeds/{kind}/" + quote(key, safe=":")
+
+
+def changes_path(kind: str, key: str, page: int = 1) -> str:
+    """The page listing every change of an organization's family, an agency or a watchlist."""
+    return "/changes?" + urlencode({kind: key} | ({"page": page} if page > 1 else {}))
 
 
 def agency_path(code: str) -> str:

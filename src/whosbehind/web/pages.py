@@ -18,7 +18,7 @@ from whosbehind import jsontext
 from whosbehind.analysis import screening, views
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
-from whosbehind.web import answers, charts, i18n, limits, prerender
+from whosbehind.web import answers, charts, feeds, i18n, limits, prerender
 from whosbehind.web.api import focus_agencies
 from whosbehind.web.formatting import org_path
 
@@ -172,6 +172,38 @@ def _render_organization(request: Request, answer: bytes, key: tuple[str, ...]) 
 def agency(request: Request, agency: str) -> HTMLResponse:
     data = request.app.state.db.cached(("agency_page", agency), lambda con: views.agency(con, agency, limit=50))
     return render(request, "agency.html", agency=data)
+
+
+@router.get("/changes", response_class=HTMLResponse)
+def changes_list(request: Request,
+                 organization: Annotated[str | None, Query(max_length=300)] = None,
+                 agency: Annotated[str | None, Query(max_length=100)] = None,
+                 watchlist: Annotated[str | None, Query(max_length=64)] = None,
+                 page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """Every change of an organization's family, an agency or a watchlist (a page's "what changed" shows the
+    newest few), a page at a time."""
+    kind, key = feeds.one_scope(organization=organization, agency=agency, watchlist=watchlist)
+    size = feeds.CHANGES_PER_PAGE
+    found = request.app.state.db.cached(
+        ("changes_page", kind, key, page),
+        lambda con: feeds.changes_of(con, kind, key, limit=size, offset=(page - 1) * size))
+    pages = max(1, math.ceil(found["total"] / size))
+    return render(request, "changes_list.html", found=found, page=page, pages=pages)
+
+
+@router.get("/watchlist/{name}", response_class=HTMLResponse)
+def watchlist(request: Request, name: Annotated[str, Path(max_length=64)]) -> HTMLResponse:
+    """A watchlist: its entries, the organization each matches, and what changed for their families."""
+    from whosbehind import watch
+
+    def build(con: Any) -> dict[str, Any]:
+        try:
+            found = watch.report(con, name)
+        except WhosbehindError as exc:
+            raise views.NotFound(str(exc)) from None
+        return {"name": name, "entries": found["entries"], "withheld": found["withheld"]}
+
+    return render(request, "watchlist.html", watchlist=request.app.state.db.cached(("watchlist_page", name), build))
 
 
 @router.get("/evidence/{evidence_id:path}", response_class=HTMLResponse)

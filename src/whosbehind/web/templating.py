@@ -30,7 +30,8 @@ def environment() -> jinja2.Environment:
                        evidence_path=formatting.evidence_path, web_url=formatting.web_url)
     env.filters.update({name: _in_the_request_language(f) for name, f in (
         ("short_money", formatting.short_money), ("kind_title", formatting.kind_title),
-        ("agency_label", formatting.agency_label), ("grade_label", formatting.grade_label),
+        ("agency_label", formatting.agency_label), ("agency_html", formatting.agency_html),
+        ("grade_label", formatting.grade_label),
         ("grade_help", formatting.grade_help), ("source_text", formatting.source_text),
         ("status_label", formatting.status_label), ("change_label", formatting.change_label),
         ("basis_label", formatting.basis_label),
@@ -40,7 +41,8 @@ def environment() -> jinja2.Environment:
                        bars_by_year=charts.bars_by_year,
                        years_title=charts.years_title, network_title=charts.network_title,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
-                       qr_svg=formatting.qr_svg)
+                       qr_svg=formatting.qr_svg, feed_path=formatting.feed_path,
+                       changes_path=formatting.changes_path)
     return env
 
 

@@ -39,7 +39,20 @@ by_brand AS (  -- a curated brand with no key of its own: the owner curated/bran
     JOIN brands b ON b.brand_key IN (lower(e.name), lower(trim(split_part(e.name, '(', 1))))
     JOIN organizations o ON o.id = b.owner_id
 ),
-candidates AS (SELECT * FROM direct UNION ALL SELECT * FROM one_hop UNION ALL SELECT * FROM by_brand),
+-- A FedRAMP provider a curated company names by its fedramp_csp key, when that company is no organization's (no
+-- USAspending record pays it here: Google, Adobe): read as the company, so that its page, its answer and its changes
+-- hold the provider's cloud products and authorizations, as they do for a company records pay.
+by_curated AS (
+    SELECT m.org_id AS node_id, m.node_id AS canonical_id, m.rank + 10 AS rank, 'curated company, ' || m.basis AS basis
+    FROM node_matches m
+    WHERE m.node_id LIKE 'curated:%' AND m.org_id LIKE 'fedramp-csp:%'
+      AND m.org_id NOT IN (SELECT id FROM organizations)
+      AND m.node_id NOT IN (SELECT node_id FROM direct UNION ALL SELECT node_id FROM one_hop
+                            UNION ALL SELECT node_id FROM by_brand)
+),
+candidates AS (
+    SELECT * FROM direct UNION ALL SELECT * FROM one_hop UNION ALL SELECT * FROM by_brand UNION ALL SELECT * FROM by_curated
+),
 chosen AS (
     SELECT c.node_id,
            arg_min(c.canonical_id, (c.rank, -coalesce(m.obligated, 0), c.canonical_id, c.basis)) AS canonical_id,

@@ -1,15 +1,19 @@
 -- What changed for each family of a batch ($families): the newest $limit changes between builds (change_log)
 -- and between FedRAMP snapshots (step 520) of every id that belongs to the family (its members, the records
--- merged into them, the FedRAMP providers and curated entities matched to them), with how many there are in all.
+-- merged into them, the FedRAMP providers and curated entities matched to them, both ways: a curated company is
+-- its FedRAMP provider too), with how many there are in all. A node no organization holds (a FedRAMP provider, a
+-- curated company) is its own family.
 -- The columns of both sources, the ones a source lacks as NULL (a FedRAMP listing is graded in
 -- analysis/changes._fedramp); the column `source` tells them apart.
 WITH members AS (
     SELECT family_id, id FROM organizations WHERE family_id IN (SELECT unnest($families))
     UNION SELECT family_id, canonical_id FROM organizations WHERE family_id IN (SELECT unnest($families))
+    UNION SELECT f, f FROM unnest($families) AS t(f)
 ),
 scope AS (
     SELECT family_id, id FROM members
     UNION SELECT m.family_id, n.node_id FROM node_matches n JOIN members m ON m.id = n.org_id
+    UNION SELECT m.family_id, n.org_id FROM node_matches n JOIN members m ON m.id = n.node_id
 ),
 found AS (
     SELECT s.family_id AS for_family, 'build' AS source, c.detected_to AS newest, c.build_id, c.previous_build_id,
@@ -28,8 +32,9 @@ found AS (
 )
 SELECT * EXCLUDE (n) FROM (
     SELECT *, count(*) OVER (PARTITION BY for_family) AS total,
-           row_number() OVER (PARTITION BY for_family ORDER BY newest DESC, kind, change, org_name, source_id,
-                                                  agency_id, evidence, pointer) AS n
+           -- the order of every face (analysis/changes.py, CHANGE_ORDER)
+           row_number() OVER (PARTITION BY for_family ORDER BY CAST(newest AS DATE) DESC, kind, change, org_name,
+                                                  source_id, agency_id, evidence, pointer) AS n
     FROM found
 ) WHERE n <= $limit
 ORDER BY for_family, n;

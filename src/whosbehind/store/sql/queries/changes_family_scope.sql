@@ -1,5 +1,5 @@
 -- Every id whose changes count as an organization's family's: its family's members (and the records merged
--- into them), and the FedRAMP providers and curated entities matched to them.
+-- into them), and the FedRAMP providers and curated entities matched to them, both ways (answer_changes.sql).
 WITH fam AS (
     SELECT family_id FROM organizations WHERE id = $id OR canonical_id = $id
 ),
@@ -10,4 +10,6 @@ members AS (
 )
 SELECT id FROM members
 UNION
-SELECT node_id FROM node_matches WHERE org_id IN (SELECT id FROM members);
+SELECT node_id FROM node_matches WHERE org_id IN (SELECT id FROM members)
+UNION
+SELECT org_id FROM node_matches WHERE node_id IN (SELECT id FROM members);
