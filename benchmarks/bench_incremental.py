@@ -386,8 +386,9 @@ UEI the new rows change) can change: which copy of a row counts and the `money` 
 each award's rows write (200, added up into `org_names`), the records name resolution reads (step 205, kept in
 parts per source file), the product reading, each record's awards per agency and year and a prime award's
 evidence (300, 500) and the organizations' awards (500), with the awards of any record resolution moves to
-another organization, and the family and organization totals of the groups those awards' records are in, or
-joined or left (300, 500); the build record of `changes` compares those awards alone. Publishing computes again only
+another organization; the family and organization totals are brought up to date by what those awards' rows add
+and take away (added up again whole only for a group a record joined or left, 300 and 500); the build record of
+`changes` compares those awards alone. Publishing computes again only
 the answers those changes can reach (`analysis/answer_scope.py`: the organizations whose rows, family, ties or
 cited evidence differ, and every node whose why-walk can reach such a tie), and renders again the pages of the
 answers that changed. The digest `check` verifies is brought up to date from the rows those steps removed and
@@ -400,10 +401,10 @@ clusters) runs again only when a name, record or reported parent it reads differ
 Why the target is not met: the copy of the file for the all-or-nothing swap, the digest and starting the
 process took {fixed:.1f} s here, {100 * fixed / r['full_derive_process_s']:.0f}% of (F) on their own;
 publishing (which (F) does not include) and the steps still made whole take most of the rest (tables above).
-{reach}Every total, tie and family grouped per organization would have to be kept up to date row by row (sums
-added and taken away per award) rather than made again per group in scope, the kept tables read without their
-wide rows, answers and pages made again from those alone, and the swap done without copying the whole file.
-Reaching 10% needs that redesign.
+{reach}The ties, the evidence chosen per tie and the answers would have to be kept up to date row by row as the
+totals now are (sums added and taken away per award) rather than made again per organization in scope, the kept
+tables read without their wide rows, pages made again from those alone, and the swap done without copying the
+whole file. Reaching 10% needs that redesign.
 {end}"""
     current = RESULTS.read_text("utf-8")
     if begin in current:
