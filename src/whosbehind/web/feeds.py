@@ -131,7 +131,7 @@ def atom(scope: dict[str, Any], found: list[dict[str, Any]], base: str, self_pat
                   f"Evidence: {evidence}")
         if c.get("url"):
             e.link(href=c["url"], rel="alternate")
-        elif c["organization"]["id"] and not c["organization"]["id"].startswith(("fedramp-", "curated:")):
+        elif c["organization"]["id"]:  # every node a change names has its page (a FedRAMP provider's too)
             e.link(href=base + org_path(c["organization"]["id"]), rel="alternate")
     return fg.atom_str(pretty=True)
 

@@ -188,6 +188,8 @@ def changes_list(request: Request,
         ("changes_page", kind, key, page),
         lambda con: feeds.changes_of(con, kind, key, limit=size, offset=(page - 1) * size))
     pages = max(1, math.ceil(found["total"] / size))
+    if page > pages:
+        raise views.NotFound(f"page {page}: there are {pages} pages of changes")
     return render(request, "changes_list.html", found=found, page=page, pages=pages)
 
 
