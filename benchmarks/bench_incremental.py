@@ -387,7 +387,8 @@ each award's rows write (200, added up into `org_names`), the records name resol
 parts per source file), the product reading, each record's awards per agency and year and a prime award's
 evidence (300, 500) and the organizations' awards (500), with the awards of any record resolution moves to
 another organization; the family and organization totals are brought up to date by what those awards' rows add
-and take away (added up again whole only for a group a record joined or left, 300 and 500); the build record of
+and take away (added up again whole for a group a record joined or left, or one holding a record some award pays
+no amount, 300 and 500); the build record of
 `changes` compares those awards alone. Publishing computes again only
 the answers those changes can reach (`analysis/answer_scope.py`: the organizations whose rows, family, ties or
 cited evidence differ, and every node whose why-walk can reach such a tie), and renders again the pages of the

@@ -344,3 +344,25 @@ def test_an_award_without_an_amount_leaves_the_totals_a_full_derive_gives(built_
     finally:
         con.close()
     assert unsummed == 1
+
+
+def test_a_scoped_ingest_brings_the_totals_up_to_date_without_adding_them_up_again(built_db: Path,
+                                                                                  tmp_path: Path) -> None:
+    """A new modification and a new award of companies the database knows: their families' and organizations'
+    totals are brought up to date by what the two awards add (macro group_totals_change), none added up again whole
+    (no record joined or left a group, no amount is missing); the totals a full derive gives, as the test above
+    checks."""
+    rows, _ = modification_file(tmp_path / "new_rows.csv")
+    db_path = copy_db(built_db, tmp_path)
+    seen: dict[str, int] = {}
+
+    def count(con: duckdb.DuckDBPyConnection) -> bool:
+        for table in ("families_whole", "family_totals_change", "organizations_whole", "organization_totals_change"):
+            seen[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return False  # derived nothing more
+
+    report = build.ingest_into(db_path, [rows], then=count)
+    assert report.scoped
+    assert seen["families_whole"] == 0 and seen["organizations_whole"] == 0, seen
+    assert seen["family_totals_change"] > 0 and seen["organization_totals_change"] > 0, seen
+    assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []

@@ -25,7 +25,7 @@ from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
 from whosbehind.model import OrgKind
 from whosbehind.web import i18n
-from whosbehind.web.formatting import agency_path, change_evidence, feed_path, money, org_path
+from whosbehind.web.formatting import agency_path, change_evidence, feed_path, money, org_path, watchlist_path
 
 router = APIRouter(include_in_schema=False)
 ATOM = "application/atom+xml; charset=utf-8"
@@ -33,8 +33,10 @@ FEED_ENTRIES = 100
 KIND_WORDS = {"cloud_authorization": "cloud authorization", "prime_contract": "award", "parent": "parent company"}
 
 
-# Nodes of the graph that are not an organization whose changes a feed follows (an agency has its own feed).
-NOT_ORGANIZATIONS = [str(k) for k in (OrgKind.AGENCY, OrgKind.SUB_AGENCY, OrgKind.OFFICE, OrgKind.INDIVIDUALS)]
+# The nodes a change can name as its organization (analysis/changes.py), whose changes a feed follows: a company, a
+# FedRAMP provider, a facility operator, a bank, a brand (an agency has its own feed; a product's changes are its
+# provider's).
+CHANGE_HOLDERS = [str(OrgKind.COMPANY), "cloud_provider", "facility_operator", "bank", "brand"]
 
 Found = tuple[dict[str, Any], list[dict[str, Any]], int]  # what a feed or a page is about, its newest changes, how many
 
@@ -43,7 +45,7 @@ def organization_changes(con: duckdb.DuckDBPyConnection, org_id: str, limit: int
     # the node the id stands for (node_canonical: an organization's records, a FedRAMP provider or curated company
     # matched to it), or a node no organization holds, its own family as its answer has it (answer_changes.sql)
     found = con.execute("SELECT g.id, g.name FROM node_canonical n JOIN graph_nodes g ON g.id = n.canonical_id "
-                        "WHERE n.node_id = ? AND NOT list_contains(?, g.kind)", [org_id, NOT_ORGANIZATIONS]).fetchone()
+                        "WHERE n.node_id = ? AND list_contains(?, g.kind)", [org_id, CHANGE_HOLDERS]).fetchone()
     if found is None:
         raise NotFound(f"no organization with id {org_id!r}")
     scope = changes_mod.family_scope(con, found[0])
@@ -67,7 +69,8 @@ def watchlist_changes(con: duckdb.DuckDBPyConnection, name: str, limit: int | No
     except WhosbehindError as exc:
         raise NotFound(str(exc)) from None
     listed = found["changes"]
-    return {"id": name, "name": f"watchlist {name}", "path": None}, listed[:limit], len(listed)
+    return ({"id": name, "name": name, "title": f"watchlist {name}", "path": watchlist_path(name)}, listed[:limit],
+            len(listed))
 
 
 SCOPES = {"organization": organization_changes, "agency": agency_changes, "watchlist": watchlist_changes}
@@ -110,7 +113,7 @@ def title(c: dict[str, Any]) -> str:
 def atom(scope: dict[str, Any], found: list[dict[str, Any]], base: str, self_path: str) -> bytes:
     fg = FeedGenerator()
     fg.id(f"{base}{self_path}")
-    fg.title(f"whosbehind: what changed for {scope['name']}")
+    fg.title(f"whosbehind: what changed for {scope.get('title') or scope['name']}")
     fg.author({"name": "whosbehind"})
     fg.link(href=f"{base}{self_path}", rel="self", type="application/atom+xml")
     if scope.get("path"):

@@ -272,6 +272,10 @@ def feed_path(kind: str, key: str) -> str:
     return f"/feeds/{kind}/" + quote(key, safe=":")
 
 
+def watchlist_path(name: str) -> str:
+    return "/watchlist/" + quote(name, safe="")
+
+
 def changes_path(kind: str, key: str, page: int = 1) -> str:
     """The page listing every change of an organization's family, an agency or a watchlist."""
     return "/changes?" + urlencode({kind: key} | ({"page": page} if page > 1 else {}))

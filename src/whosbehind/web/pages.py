@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from whosbehind import jsontext
 from whosbehind.analysis import screening, views
+from whosbehind.analysis.organization import RECENT_CHANGES
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
 from whosbehind.web import answers, charts, feeds, i18n, limits, prerender
@@ -203,7 +204,12 @@ def watchlist(request: Request, name: Annotated[str, Path(max_length=64)]) -> HT
             found = watch.report(con, name)
         except WhosbehindError as exc:
             raise views.NotFound(str(exc)) from None
-        return {"name": name, "entries": found["entries"], "withheld": found["withheld"]}
+        # A public page names the organizations the list matched, not the text it was typed with: a name that matches
+        # nothing may be anyone's (a person's the name reader did not see as one), so it is only counted.
+        return {"name": name, "matched": [e for e in found["entries"] if e["organization"]],
+                "unmatched": sum(1 for e in found["entries"] if not e["organization"]),
+                "changes": {"changes": found["changes"][:RECENT_CHANGES], "total": len(found["changes"]),
+                            "kind": "watchlist", "key": name}}
 
     return render(request, "watchlist.html", watchlist=request.app.state.db.cached(("watchlist_page", name), build))
 

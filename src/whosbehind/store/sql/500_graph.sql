@@ -44,9 +44,8 @@ by_brand AS (  -- a curated brand with no key of its own: the owner curated/bran
 -- hold the provider's cloud products and authorizations, as they do for a company records pay.
 by_curated AS (
     SELECT m.org_id AS node_id, m.node_id AS canonical_id, m.rank + 10 AS rank, 'curated company, ' || m.basis AS basis
-    FROM node_matches m
-    WHERE m.node_id LIKE 'curated:%' AND m.org_id LIKE 'fedramp-csp:%'
-      AND m.org_id NOT IN (SELECT id FROM organizations)
+    FROM node_matches m JOIN raw_curated_entities e ON 'curated:' || e.id = m.node_id AND e.kind = 'company'
+    WHERE m.org_id LIKE 'fedramp-csp:%'
       AND m.node_id NOT IN (SELECT node_id FROM direct UNION ALL SELECT node_id FROM one_hop
                             UNION ALL SELECT node_id FROM by_brand)
 ),
