@@ -51,8 +51,9 @@ def agency_scope(con: duckdb.DuckDBPyConnection, term: str) -> list[str]:
 
 
 def family_scope(con: duckdb.DuckDBPyConnection, org_id: str) -> set[str]:
-    """Every id whose changes belong to this organization's family."""
-    return {r["id"] for r in queries.rows(con, "changes_family_scope", id=org_id)}
+    """Every id whose changes belong to this organization's family (a node no organization holds: its own)."""
+    families = [r["family_id"] for r in queries.rows(con, "changes_families_of", id=org_id)] or [org_id]
+    return {r["id"] for r in queries.rows(con, "change_scope", families=families)} | {org_id}
 
 
 def _day(value: Any) -> str:
@@ -169,7 +170,10 @@ def recent_by_family(con: duckdb.DuckDBPyConnection, families: list[str], *, lim
     out: dict[str, dict[str, Any]] = {}
     if not (db.has_table(con, "change_log") and db.has_table(con, "fedramp_agency_changes")):
         return out
-    for r in queries.rows(con, "answer_changes", families=families, limit=limit):
+    scope = queries.rows(con, "change_scope", families=families)
+    if not scope:  # (no family asked for)
+        return out
+    for r in queries.rows(con, "answer_changes", scope=scope, limit=limit):
         found = out.setdefault(r.pop("for_family"), {"recent": [], "total": r["total"]})
         found["recent"].append(_logged(r) if r["source"] == "build" else _fedramp(r))
     return out

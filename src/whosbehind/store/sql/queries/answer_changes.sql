@@ -1,22 +1,9 @@
--- What changed for each family of a batch ($families): the newest $limit changes between builds (change_log)
--- and between FedRAMP snapshots (step 520) of every id that belongs to the family (its members, the records
--- merged into them, the FedRAMP providers and curated entities matched to them, both ways: a curated company is
--- its FedRAMP provider too; and every id the graph reads as one of them, node_canonical), with how many there are in
--- all. A node no organization holds (a FedRAMP provider, a
--- curated company) is its own family.
+-- What changed for each family of a batch: the newest $limit changes between builds (change_log) and between
+-- FedRAMP snapshots (step 520) of every id of its scope ($scope: a list of {family_id, id}, change_scope.sql), with
+-- how many there are in all.
 -- The columns of both sources, the ones a source lacks as NULL (a FedRAMP listing is graded in
 -- analysis/changes._fedramp); the column `source` tells them apart.
-WITH members AS (
-    SELECT family_id, id FROM organizations WHERE family_id IN (SELECT unnest($families))
-    UNION SELECT family_id, canonical_id FROM organizations WHERE family_id IN (SELECT unnest($families))
-    UNION SELECT f, f FROM unnest($families) AS t(f)
-),
-scope AS (
-    SELECT family_id, id FROM members
-    UNION SELECT m.family_id, n.node_id FROM node_matches n JOIN members m ON m.id = n.org_id
-    UNION SELECT m.family_id, n.org_id FROM node_matches n JOIN members m ON m.id = n.node_id
-    UNION SELECT m.family_id, c.node_id FROM node_canonical c JOIN members m ON m.id = c.canonical_id
-),
+WITH scope AS (SELECT s.family_id, s.id FROM (SELECT unnest($scope) AS s)),
 found AS (
     SELECT s.family_id AS for_family, 'build' AS source, c.detected_to AS newest, c.build_id, c.previous_build_id,
            c.detected_from, c.detected_to, c.change, c.kind, c.source_id, c.org_id, c.org_name, c.agency_id,
