@@ -59,16 +59,21 @@ UNION SELECT source_id FROM ties WHERE kind = 'offers' AND target_id IN (SELECT 
 -- Families every member of which may answer differently: a member's answer lists the family's totals, members
 -- and their ties, and what changed for the family (this build's record, FedRAMP changes).
 CREATE OR REPLACE TEMP TABLE answer_scope_families AS
-WITH changed_orgs AS (  -- the ids a change names, and the organizations matched to them (answer_changes.sql)
+-- The ids a change names, and every id whose family's scope holds them: the relations of queries/change_scope.sql
+-- read the other way (a node no organization holds is its own family: graph_nodes).
+WITH changed_orgs AS (
     SELECT org_id AS id FROM change_log WHERE build_id IN (SELECT build_id FROM this_build)
     UNION ALL SELECT org_id FROM rows_changed('fedramp_agency_changes', 'answers_before_fedramp_agency_changes')
 ),
 named AS (
     SELECT id FROM changed_orgs
     UNION ALL SELECT n.org_id FROM node_matches n WHERE n.node_id IN (SELECT id FROM changed_orgs)
+    UNION ALL SELECT n.node_id FROM node_matches n WHERE n.org_id IN (SELECT id FROM changed_orgs)
+    UNION ALL SELECT c.canonical_id FROM node_canonical c WHERE c.node_id IN (SELECT id FROM changed_orgs)
 )
 SELECT family_id FROM organizations
 WHERE id IN (SELECT id FROM named) OR canonical_id IN (SELECT id FROM named)
+UNION SELECT family_id FROM graph_nodes WHERE id IN (SELECT id FROM named)
 UNION SELECT family_id FROM rows_changed('family_totals', 'answers_before_family_totals')
 UNION SELECT family_id FROM graph_nodes WHERE id IN (SELECT id FROM answer_scope_nodes)
 UNION SELECT family_id FROM answers_before_graph_nodes WHERE id IN (SELECT id FROM answer_scope_nodes);
