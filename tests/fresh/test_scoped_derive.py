@@ -278,6 +278,7 @@ NOT_NOTED = {
     "change_log": "this build's changes name the families answered again",
     "agency_codes": "a reference file of the package: another one is other code, and a full derive",
     "raw_curated_claims": "a scoped ingest stores award rows only",
+    "tie_evidence_shown": "chosen from the evidence of each tie: a tie whose choice differs has evidence that differs",
 }
 
 
@@ -366,3 +367,51 @@ def test_a_scoped_ingest_brings_the_totals_up_to_date_without_adding_them_up_aga
     assert seen["families_whole"] == 0 and seen["organizations_whole"] == 0, seen
     assert seen["family_totals_change"] > 0 and seen["organization_totals_change"] > 0, seen
     assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []
+
+
+def test_a_scoped_ingest_chooses_a_large_ties_shown_evidence_from_its_shown_pieces(built_db: Path,
+                                                                                  tmp_path: Path) -> None:
+    """The strongest evidence of each tie (tie_evidence_shown) is chosen again only for the ties whose evidence
+    changed; a contract tie that lost none of its shown pieces chooses among those and the pieces added, without
+    reading its other awards, and the choice is the one a full derive makes."""
+    rows, _ = modification_file(tmp_path / "new_rows.csv")
+    db_path = copy_db(built_db, tmp_path)
+    seen: dict[str, int] = {}
+
+    def count(con: duckdb.DuckDBPyConnection) -> bool:
+        seen["contract ties chosen again"] = con.execute(
+            "SELECT count(*) FROM shown_ties_again WHERE kind = 'prime_contract'").fetchone()[0]
+        seen["of those, read whole"] = con.execute(
+            "SELECT count(*) FROM shown_ties_read_whole WHERE kind = 'prime_contract'").fetchone()[0]
+        seen["contract ties"] = con.execute("SELECT count(*) FROM ties WHERE kind = 'prime_contract'").fetchone()[0]
+        return False
+
+    assert build.ingest_into(db_path, [rows], then=count).scoped
+    assert 0 < seen["contract ties chosen again"] < seen["contract ties"], seen
+    assert seen["of those, read whole"] < seen["contract ties chosen again"], seen
+    assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []
+
+
+def test_an_answer_shows_each_ties_strongest_evidence(built_db: Path) -> None:
+    """Each tie of an answer shows its largest pieces of evidence (then the latest), read here from the evidence
+    table directly: for the organizations with the most evidence, whose ties hold hundreds of awards."""
+    con = db.connect(built_db, read_only=True)
+    try:
+        ids = [r[0] for r in con.execute(
+            "SELECT target_id FROM evidence WHERE kind = 'prime_contract' GROUP BY ALL ORDER BY count(*) DESC, 1 "
+            "LIMIT 5").fetchall()]
+        found = organization.answers(con, ids)
+        checked = 0
+        for org_id in ids:
+            for tie in found[org_id]["ties"]:
+                if tie["kind"] != "prime_contract":
+                    continue
+                expected = con.execute(
+                    "SELECT evidence_id FROM evidence WHERE kind = ? AND source_id = ? AND target_id = ? "
+                    "ORDER BY amount DESC NULLS LAST, last_date DESC NULLS LAST, evidence_id LIMIT ?",
+                    [tie["kind"], tie["source_id"], tie["target_id"], organization.EVIDENCE_PER_TIE]).fetchall()
+                assert [e["evidence_id"] for e in tie["evidence"]] == [r[0] for r in expected], tie["source_id"]
+                checked += tie["awards"] > organization.EVIDENCE_PER_TIE
+    finally:
+        con.close()
+    assert checked >= 5  # ties with more awards than are shown

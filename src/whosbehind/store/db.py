@@ -43,10 +43,11 @@ MEMORY_LIMIT = settings.memory_limit()
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
-# 12: the change log keeps the parts of each change's evidence, and the answers carry them; 11: awards counted
-# per record (record_awards, kept per award) in place of family_awards; 10: why-path steps carry their award count;
+# 13: the strongest evidence of each tie is chosen by the derive (tie_evidence_shown); 12: the change log keeps
+# the parts of each change's evidence, and the answers carry them; 11: awards counted per record (record_awards,
+# kept per award) in place of family_awards; 10: why-path steps carry their award count;
 # 9: handovers from a person withheld at both ends; 8: contact persons withheld; 7: answers
-DERIVED_LAYOUT = 12
+DERIVED_LAYOUT = 13
 
 
 def default_db_path() -> Path:

@@ -92,6 +92,21 @@ CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format) AS (
     kind = 'prime_contract' AND source_format IS NOT NULL
 );
 
+-- A tie is one per kind and pair of nodes, and for a product named in awards one per award too (step 500).
+CREATE OR REPLACE MACRO tie_award_key(kind, award_key) AS (CASE WHEN kind = 'named_in_award' THEN award_key END);
+
+-- The strongest pieces of evidence of each tie, in the order every face shows them: largest amount, latest, then
+-- evidence_id (unique, so the order is total). rows_of names a table of evidence keys (tie_evidence_shown's
+-- columns but n). An answer shows three per tie, a why-path five per kind and pair of nodes: the strongest five of
+-- a tie's awards together are among the strongest five of each (queries answer_tie_evidence, why_evidence).
+CREATE OR REPLACE MACRO evidence_shown_per_tie() AS 5;
+CREATE OR REPLACE MACRO strongest_evidence(rows_of) AS TABLE
+SELECT kind, source_id, target_id, tie_award_key, evidence_id, amount, last_date,
+       row_number() OVER (PARTITION BY kind, source_id, target_id, tie_award_key
+                          ORDER BY amount DESC NULLS LAST, last_date DESC NULLS LAST, evidence_id) AS n
+FROM query_table(rows_of)
+QUALIFY n <= evidence_shown_per_tie();
+
 -- Steps 300 and 500 keep the family and organization totals from one derive to the next. now_of and before_of name
 -- tables of record id and group_id: the records as grouped now and after the last derive (empty on a full derive).
 -- The groups a record joined or left, and those holding a record some award pays no amount (a sum of none is

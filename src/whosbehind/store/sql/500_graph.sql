@@ -145,14 +145,58 @@ CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
 CREATE OR REPLACE TEMP VIEW evidence_again AS FROM evidence e
 WHERE NOT evidence_kept_per_award(e.kind, e.source_format)
    OR EXISTS (SELECT 1 FROM graph_scope_awards a WHERE a.award_key IS NOT DISTINCT FROM e.award_key);
+-- The evidence removed is kept a moment: for the digest, and for the ties whose shown evidence it changes (below).
+CREATE OR REPLACE TEMP TABLE evidence_gone AS FROM evidence LIMIT 0;
 WITH gone AS (DELETE FROM evidence e USING graph_scope_awards a
               WHERE evidence_kept_per_award(e.kind, e.source_format)
                 AND e.award_key IS NOT DISTINCT FROM a.award_key RETURNING e.*)
-INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'evidence', -1);
+INSERT INTO evidence_gone FROM gone;
 WITH gone AS (DELETE FROM evidence WHERE NOT evidence_kept_per_award(kind, source_format) RETURNING *)
-INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'evidence', -1);
+INSERT INTO evidence_gone FROM gone;
+INSERT INTO digest_changes BY NAME FROM row_sums('evidence_gone', 'evidence', -1);
 INSERT INTO evidence FROM evidence_in_scope;
 INSERT INTO digest_changes BY NAME FROM row_sums('evidence_again', 'evidence', 1);
+
+-- The strongest pieces of evidence of each tie (macro strongest_evidence), which the answers and why-paths show:
+-- chosen here once, so that an answer does not sort every award of a large organization's ties. Kept from one
+-- derive to the next and made again for the ties whose evidence was removed or added (every tie on a full derive).
+-- A tie that lost none of its shown pieces chooses among them and the pieces added (the strongest of a set are
+-- the strongest of its strongest and what joined it); one that lost a shown piece reads all its evidence again.
+-- A piece removed and made again as it was (the other files of an award in scope, every named product) is not lost.
+CREATE OR REPLACE TEMP TABLE evidence_added AS
+SELECT kind, source_id, target_id, tie_award_key(kind, award_key) AS tie_award_key, evidence_id, amount, last_date
+FROM evidence_again;
+CREATE OR REPLACE TEMP TABLE evidence_lost AS
+SELECT kind, source_id, target_id, tie_award_key(kind, award_key), evidence_id, amount, last_date FROM evidence_gone
+EXCEPT
+FROM evidence_added;
+CREATE TABLE IF NOT EXISTS tie_evidence_shown AS FROM strongest_evidence('evidence_added') LIMIT 0;
+CREATE OR REPLACE TEMP TABLE shown_ties_again AS
+SELECT kind, source_id, target_id, tie_award_key FROM evidence_added
+UNION
+SELECT kind, source_id, target_id, tie_award_key(kind, award_key) FROM evidence_gone;
+CREATE OR REPLACE TEMP TABLE shown_ties_read_whole AS
+SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM tie_evidence_shown
+WHERE evidence_id IN (SELECT evidence_id FROM evidence_lost);
+CREATE OR REPLACE TEMP TABLE shown_candidates AS
+SELECT s.* EXCLUDE (n) FROM tie_evidence_shown s
+SEMI JOIN shown_ties_again t ON t.kind = s.kind AND t.source_id = s.source_id AND t.target_id = s.target_id
+      AND t.tie_award_key IS NOT DISTINCT FROM s.tie_award_key
+ANTI JOIN shown_ties_read_whole w ON w.kind = s.kind AND w.source_id = s.source_id AND w.target_id = s.target_id
+      AND w.tie_award_key IS NOT DISTINCT FROM s.tie_award_key
+UNION
+SELECT a.* FROM evidence_added a
+ANTI JOIN shown_ties_read_whole w ON w.kind = a.kind AND w.source_id = a.source_id AND w.target_id = a.target_id
+      AND w.tie_award_key IS NOT DISTINCT FROM a.tie_award_key
+UNION
+SELECT e.kind, e.source_id, e.target_id, tie_award_key(e.kind, e.award_key), e.evidence_id, e.amount, e.last_date
+FROM evidence e
+SEMI JOIN shown_ties_read_whole w ON w.kind = e.kind AND w.source_id = e.source_id AND w.target_id = e.target_id
+      AND w.tie_award_key IS NOT DISTINCT FROM tie_award_key(e.kind, e.award_key);
+DELETE FROM tie_evidence_shown s USING shown_ties_again t
+WHERE t.kind = s.kind AND t.source_id = s.source_id AND t.target_id = s.target_id
+  AND t.tie_award_key IS NOT DISTINCT FROM s.tie_award_key;
+INSERT INTO tie_evidence_shown FROM strongest_evidence('shown_candidates');
 
 -- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
 -- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
@@ -164,9 +208,9 @@ SELECT kind, source_id, target_id, min(grade) AS grade,
        count(DISTINCT award_key) AS awards, count(*) AS evidence_count,
        min(first_date) AS first_date, max(last_date) AS last_date,
        string_agg(DISTINCT status, '; ' ORDER BY status) AS status,
-       CASE WHEN kind = 'named_in_award' THEN award_key END AS award_key,
+       tie_award_key(kind, award_key) AS award_key,
        CASE WHEN kind = 'named_in_award' THEN string_agg(DISTINCT note, '; ' ORDER BY note) END AS role
-FROM evidence GROUP BY kind, source_id, target_id, CASE WHEN kind = 'named_in_award' THEN award_key END
+FROM evidence GROUP BY kind, source_id, target_id, tie_award_key(kind, award_key)
 UNION ALL
 SELECT 'part_of', id, part_of, 'A', NULL, 0, 0, NULL, NULL, NULL, NULL, NULL FROM agency_units WHERE part_of IS NOT NULL;
 

@@ -1,27 +1,15 @@
--- The strongest five pieces of evidence of each of the ties a set of paths walks ($kinds, $sources and $targets
--- are parallel lists naming the ties). Chosen from the keys and sort columns alone, then read whole for the few
--- chosen (as in answer_tie_evidence.sql).
+-- The strongest five pieces of evidence (evidence_shown_per_tie()) of each of the ties a set of paths walks
+-- ($kinds, $sources and $targets are parallel lists naming the ties), from those the derive chose per tie
+-- (tie_evidence_shown, step 500; a product named in several awards is one tie per award there).
 WITH wanted AS (
     SELECT unnest($kinds) AS kind, unnest($sources) AS source_id, unnest($targets) AS target_id
 ),
-ties AS (
-    SELECT e.kind, e.source_id, e.target_id, e.evidence_id, e.amount, e.last_date
-    FROM evidence e JOIN wanted w USING (kind, source_id, target_id)
-),
--- The fifth largest amount of each tie: only evidence at or above it can be among the strongest five, so the
--- sort below reads a few rows per tie, not every award of a large one (all of them when it has fewer amounts).
-bar AS (
-    SELECT kind, source_id, target_id, CASE WHEN count(amount) >= 5 THEN max(amount, 5)[-1] END AS least
-    FROM ties GROUP BY ALL
-),
 strongest AS (
-    SELECT * FROM (
-        SELECT e.evidence_id,
-               row_number() OVER (PARTITION BY e.kind, e.source_id, e.target_id
-                                  ORDER BY e.amount DESC NULLS LAST, e.last_date DESC NULLS LAST, e.evidence_id) AS n
-        FROM ties e JOIN bar b USING (kind, source_id, target_id)
-        WHERE b.least IS NULL OR e.amount >= b.least
-    ) WHERE n <= 5
+    SELECT s.kind, s.source_id, s.target_id, s.evidence_id,
+           row_number() OVER (PARTITION BY s.kind, s.source_id, s.target_id
+                              ORDER BY s.amount DESC NULLS LAST, s.last_date DESC NULLS LAST, s.evidence_id) AS n
+    FROM tie_evidence_shown s JOIN wanted w USING (kind, source_id, target_id)
+    QUALIFY n <= evidence_shown_per_tie()
 )
 -- (evidence_id names one piece of evidence: step 500)
 SELECT e.kind, e.source_id, e.target_id, e.source_name, e.locator, e.url, e.sha256, e.file_name, e.rows,
