@@ -415,3 +415,36 @@ def test_an_answer_shows_each_ties_strongest_evidence(built_db: Path) -> None:
     finally:
         con.close()
     assert checked >= 5  # ties with more awards than are shown
+
+
+ESCGOV, IBM = ("136155178", "ESCGOV, INC."), ("001368083", "INTERNATIONAL BUSINESS MACHINES CORPORATION")
+
+
+@pytest.mark.parametrize(("child", "parent"), [(ESCGOV, IBM), (IBM, ESCGOV)], ids=["reseller-joins", "maker-joins"])
+def test_a_company_that_joins_the_family_of_a_reseller_or_maker_moves_the_named_products(
+        built_db: Path, tmp_path: Path, child: tuple[str, str], parent: tuple[str, str]) -> None:
+    """ESCGOV, INC. resells IBM products (awards whose descriptions name them, 2018-era rows). A new award row,
+    cut from the bundled Minnesota summaries, reports one of the two as the other's parent: they are one family,
+    and ESCGOV's awards naming IBM products are that family's own contracts, no longer money reaching IBM through
+    others. Those awards are not in the ingest's file (the family of the reseller changes, or the maker's);
+    a scoped derive makes their product ties again all the same, as a full derive does."""
+    rows = member_rows(MN_ZIP, MN_SUMMARIES)
+    header, row = rows[0], list(rows[1])
+    column = {name: i for i, name in enumerate(header)}
+    values = {"contract_award_unique_key": "CONT_AWD_70CDCR25P99999991_7012_-NONE-_-NONE-",
+              "award_id_piid": "70CDCR25P99999991", "recipient_uei": "", "recipient_duns": child[0],
+              "recipient_name": child[1], "recipient_name_raw": child[1], "recipient_parent_uei": "",
+              "recipient_parent_duns": parent[0], "recipient_parent_name": parent[1],
+              "recipient_parent_name_raw": parent[1], "award_base_action_date": "1/15/25",
+              "award_latest_action_date": "1/15/25", "last_modified_date": "1/15/25", "usaspending_permalink": ""}
+    for name, value in values.items():
+        row[column[name]] = value
+    db_path = copy_db(built_db, tmp_path)
+    named_ibm = ("SELECT count(*) FROM product_mentions WHERE recipient_id = 'duns:136155178' "
+                 "AND maker_entity = 'ibm'")
+    before = query(db_path, named_ibm)[0][0]
+    assert build.ingest_into(db_path, [write_csv(tmp_path / "parent.csv", [header, row])]).scoped
+    assert query(db_path, "SELECT family_id FROM organizations WHERE id = ?", f"duns:{child[0]}") == [
+        (f"duns:{parent[0]}",)]
+    assert before > 0 and query(db_path, named_ibm) == [(0,)]
+    assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []

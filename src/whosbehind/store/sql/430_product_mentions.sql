@@ -6,6 +6,11 @@
 -- modifications). Never added to the maker's prime totals.
 -- Awards whose recipient belongs to the maker's own family are the maker's own contracts, not these ties.
 
+-- Kept from one derive to the next (dropped by scope_full.sql and scope_evidence.sql), made again for the awards
+-- of scope_awards and those paid to a record whose organization or family changed; whole when a maker's family
+-- changed (every award naming it may change side).
+CREATE TABLE IF NOT EXISTS maker_families (maker_entity VARCHAR, family_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE maker_families_before AS FROM maker_families;
 CREATE OR REPLACE TABLE maker_families AS
 SELECT DISTINCT substr(n.node_id, 9) AS maker_entity, o.family_id
 FROM node_matches n JOIN organizations o ON o.id = n.org_id
@@ -14,10 +19,23 @@ UNION
 SELECT DISTINCT substr(n.node_id, 9), n.org_id
 FROM node_matches n WHERE n.node_id LIKE 'curated:%' AND n.org_id IN (SELECT id FROM organizations);
 
-CREATE OR REPLACE TABLE product_mentions AS
+CREATE OR REPLACE TEMP TABLE moved_records AS
+SELECT id FROM (SELECT id, family_id FROM organizations EXCEPT SELECT id, family_id FROM organizations_before)
+UNION
+SELECT id FROM (SELECT id, family_id FROM organizations_before EXCEPT SELECT id, family_id FROM organizations);
+CREATE OR REPLACE TEMP TABLE mention_scope_awards AS
+SELECT award_key FROM scope_awards
+UNION
+SELECT r.award_key FROM product_mention_rows r
+JOIN money m ON m.award_key = r.award_key AND m.sha256 = r.sha256 AND m.row_no = r.row_no
+WHERE m.recipient_id IN (SELECT id FROM moved_records)
+   OR EXISTS (FROM maker_families EXCEPT FROM maker_families_before)
+   OR EXISTS (FROM maker_families_before EXCEPT FROM maker_families);
+CREATE OR REPLACE TEMP VIEW product_mentions_in_scope AS
 WITH rows AS (
     SELECT r.award_key, r.product, r.role, r.quote, m.*  EXCLUDE (award_key, description)
     FROM product_mention_rows r
+    SEMI JOIN mention_scope_awards a ON a.award_key = r.award_key
     JOIN money m ON m.award_key = r.award_key AND m.sha256 = r.sha256 AND m.row_no = r.row_no
 )
 SELECT r.award_key, l.maker_entity, 'curated:' || l.maker_entity AS maker_node, r.product,
@@ -32,8 +50,10 @@ FROM rows r JOIN product_lexicon l ON l.product = r.product
 JOIN organizations o ON o.id = r.recipient_id
 WHERE NOT EXISTS (SELECT 1 FROM maker_families f WHERE f.maker_entity = l.maker_entity
                   AND f.family_id IN (o.family_id, o.id))
-GROUP BY r.award_key, l.maker_entity, r.product, l.product_name, r.sha256
-ORDER BY r.award_key, l.maker_entity, r.sha256;
+GROUP BY r.award_key, l.maker_entity, r.product, l.product_name, r.sha256;
+CREATE TABLE IF NOT EXISTS product_mentions AS FROM product_mentions_in_scope LIMIT 0;
+DELETE FROM product_mentions p USING mention_scope_awards a WHERE p.award_key = a.award_key;
+INSERT INTO product_mentions FROM product_mentions_in_scope ORDER BY award_key, maker_entity, sha256;
 
 -- FedRAMP "runs on": the Marketplace's leveraged systems (Products[].leveraged_systems) and the hosts its
 -- description says a product is deployed on (resolve/products.py reads service_desc into

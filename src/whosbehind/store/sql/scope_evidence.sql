@@ -1,6 +1,8 @@
 -- A derive of the evidence steps alone (400 on, build.derive_evidence): the contract tables stay, and the product
 -- reading, whose lexicon names curated entities, reads every award again; so does step 500's graph.
 DROP TABLE IF EXISTS product_mention_rows;
+DROP TABLE IF EXISTS product_mentions;
+DROP TABLE IF EXISTS maker_families;
 DROP TABLE IF EXISTS node_canonical;
 DROP TABLE IF EXISTS evidence;
 DROP TABLE IF EXISTS tie_evidence_shown;

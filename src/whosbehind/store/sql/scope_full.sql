@@ -10,6 +10,8 @@ DROP TABLE IF EXISTS family_totals;
 DROP TABLE IF EXISTS organization_totals;
 DROP TABLE IF EXISTS family_awards;  -- layout 10 and before: now record_awards
 DROP TABLE IF EXISTS product_mention_rows;
+DROP TABLE IF EXISTS product_mentions;
+DROP TABLE IF EXISTS maker_families;
 DROP TABLE IF EXISTS context_record_parts;
 DROP TABLE IF EXISTS contract_evidence;
 DROP TABLE IF EXISTS node_canonical;
