@@ -380,7 +380,7 @@ def test_a_scoped_ingest_chooses_a_large_ties_shown_evidence_from_its_shown_piec
 
     def count(con: duckdb.DuckDBPyConnection) -> bool:
         seen["contract ties chosen again"] = con.execute(
-            "SELECT count(*) FROM shown_ties_again WHERE kind = 'prime_contract'").fetchone()[0]
+            "SELECT count(*) FROM ties_again WHERE kind = 'prime_contract'").fetchone()[0]
         seen["of those, read whole"] = con.execute(
             "SELECT count(*) FROM shown_ties_read_whole WHERE kind = 'prime_contract'").fetchone()[0]
         seen["contract ties"] = con.execute("SELECT count(*) FROM ties WHERE kind = 'prime_contract'").fetchone()[0]

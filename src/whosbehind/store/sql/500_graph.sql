@@ -157,61 +157,84 @@ INSERT INTO digest_changes BY NAME FROM row_sums('evidence_gone', 'evidence', -1
 INSERT INTO evidence FROM evidence_in_scope;
 INSERT INTO digest_changes BY NAME FROM row_sums('evidence_again', 'evidence', 1);
 
--- The strongest pieces of evidence of each tie (macro strongest_evidence), which the answers and why-paths show:
--- chosen here once, so that an answer does not sort every award of a large organization's ties. Kept from one
--- derive to the next and made again for the ties whose evidence was removed or added (every tie on a full derive).
--- A tie that lost none of its shown pieces chooses among them and the pieces added (the strongest of a set are
--- the strongest of its strongest and what joined it); one that lost a shown piece reads all its evidence again.
--- A piece removed and made again as it was (the other files of an award in scope, every named product) is not lost.
+-- The ties whose evidence changed: rows removed and not made again as they were, or made and not there before
+-- (every tie on a full derive). A piece removed and made again as it was (the other files of an award in scope,
+-- every named product) changes nothing. The ties and the evidence each shows are made again for these alone.
+CREATE OR REPLACE TEMP VIEW evidence_as_tied AS  -- what a tie reads of its evidence
+SELECT kind, source_id, target_id, tie_award_key(kind, award_key) AS tie_award_key, evidence_id, amount, last_date,
+       grade, award_key, first_date, status, note
+FROM evidence;
 CREATE OR REPLACE TEMP TABLE evidence_added AS
-SELECT kind, source_id, target_id, tie_award_key(kind, award_key) AS tie_award_key, evidence_id, amount, last_date
+SELECT kind, source_id, target_id, tie_award_key(kind, award_key) AS tie_award_key, evidence_id, amount, last_date,
+       grade, award_key, first_date, status, note
 FROM evidence_again;
 CREATE OR REPLACE TEMP TABLE evidence_lost AS
-SELECT kind, source_id, target_id, tie_award_key(kind, award_key), evidence_id, amount, last_date FROM evidence_gone
-EXCEPT
+SELECT kind, source_id, target_id, tie_award_key(kind, award_key) AS tie_award_key, evidence_id, amount, last_date, grade, award_key,
+       first_date, status, note
+FROM evidence_gone
+EXCEPT ALL
 FROM evidence_added;
+CREATE OR REPLACE TEMP TABLE ties_again AS
+SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM (
+    FROM evidence_lost
+    UNION ALL
+    (FROM evidence_added
+     EXCEPT ALL
+     SELECT kind, source_id, target_id, tie_award_key(kind, award_key), evidence_id, amount, last_date, grade,
+            award_key, first_date, status, note
+     FROM evidence_gone)
+);
+
+-- The strongest pieces of evidence of each tie (macro strongest_evidence), which the answers and why-paths show:
+-- chosen here once, so that an answer does not sort every award of a large organization's ties. A tie that lost
+-- none of its shown pieces chooses among them and the pieces added (the strongest of a set are the strongest of
+-- its strongest and what joined it); one that lost a shown piece reads all its evidence again.
 CREATE TABLE IF NOT EXISTS tie_evidence_shown AS FROM strongest_evidence('evidence_added') LIMIT 0;
-CREATE OR REPLACE TEMP TABLE shown_ties_again AS
-SELECT kind, source_id, target_id, tie_award_key FROM evidence_added
-UNION
-SELECT kind, source_id, target_id, tie_award_key(kind, award_key) FROM evidence_gone;
 CREATE OR REPLACE TEMP TABLE shown_ties_read_whole AS
 SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM tie_evidence_shown
 WHERE evidence_id IN (SELECT evidence_id FROM evidence_lost);
+CREATE OR REPLACE TEMP MACRO in_ties(rows_of, ties_of) AS TABLE
+SELECT r.kind, r.source_id, r.target_id, r.tie_award_key, r.evidence_id, r.amount, r.last_date
+FROM query_table(rows_of) r
+SEMI JOIN query_table(ties_of) t ON t.kind = r.kind AND t.source_id = r.source_id AND t.target_id = r.target_id
+      AND t.tie_award_key IS NOT DISTINCT FROM r.tie_award_key;
+CREATE OR REPLACE TEMP TABLE shown_ties_chosen_again AS
+FROM ties_again EXCEPT FROM shown_ties_read_whole;
 CREATE OR REPLACE TEMP TABLE shown_candidates AS
-SELECT s.* EXCLUDE (n) FROM tie_evidence_shown s
-SEMI JOIN shown_ties_again t ON t.kind = s.kind AND t.source_id = s.source_id AND t.target_id = s.target_id
-      AND t.tie_award_key IS NOT DISTINCT FROM s.tie_award_key
-ANTI JOIN shown_ties_read_whole w ON w.kind = s.kind AND w.source_id = s.source_id AND w.target_id = s.target_id
-      AND w.tie_award_key IS NOT DISTINCT FROM s.tie_award_key
+FROM in_ties('tie_evidence_shown', 'shown_ties_chosen_again')
 UNION
-SELECT a.* FROM evidence_added a
-ANTI JOIN shown_ties_read_whole w ON w.kind = a.kind AND w.source_id = a.source_id AND w.target_id = a.target_id
-      AND w.tie_award_key IS NOT DISTINCT FROM a.tie_award_key
+FROM in_ties('evidence_added', 'shown_ties_chosen_again')
 UNION
-SELECT e.kind, e.source_id, e.target_id, tie_award_key(e.kind, e.award_key), e.evidence_id, e.amount, e.last_date
-FROM evidence e
-SEMI JOIN shown_ties_read_whole w ON w.kind = e.kind AND w.source_id = e.source_id AND w.target_id = e.target_id
-      AND w.tie_award_key IS NOT DISTINCT FROM tie_award_key(e.kind, e.award_key);
-DELETE FROM tie_evidence_shown s USING shown_ties_again t
+FROM in_ties('evidence_as_tied', 'shown_ties_read_whole');
+DELETE FROM tie_evidence_shown s USING ties_again t
 WHERE t.kind = s.kind AND t.source_id = s.source_id AND t.target_id = s.target_id
   AND t.tie_award_key IS NOT DISTINCT FROM s.tie_award_key;
 INSERT INTO tie_evidence_shown FROM strongest_evidence('shown_candidates');
 
 -- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
 -- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
--- figure, not added across its citations.
-CREATE OR REPLACE TABLE ties AS
+-- figure, not added across its citations. Kept from one derive to the next with the evidence, made again for
+-- ties_again; an agency's parts (part_of, from agency_units) are made again whole.
+CREATE OR REPLACE TEMP VIEW ties_in_scope AS
 SELECT kind, source_id, target_id, min(grade) AS grade,
        CASE WHEN kind IN ('prime_contract', 'subcontract', 'named_in_award') THEN sum(amount) ELSE max(amount) END
            AS amount,
        count(DISTINCT award_key) AS awards, count(*) AS evidence_count,
        min(first_date) AS first_date, max(last_date) AS last_date,
        string_agg(DISTINCT status, '; ' ORDER BY status) AS status,
-       tie_award_key(kind, award_key) AS award_key,
+       tie_award_key AS award_key,
        CASE WHEN kind = 'named_in_award' THEN string_agg(DISTINCT note, '; ' ORDER BY note) END AS role
-FROM evidence GROUP BY kind, source_id, target_id, tie_award_key(kind, award_key)
-UNION ALL
+FROM evidence_as_tied e
+SEMI JOIN ties_again t ON t.kind = e.kind AND t.source_id = e.source_id AND t.target_id = e.target_id
+      AND t.tie_award_key IS NOT DISTINCT FROM e.tie_award_key
+GROUP BY kind, source_id, target_id, tie_award_key;
+CREATE TABLE IF NOT EXISTS ties AS FROM ties_in_scope LIMIT 0;
+DELETE FROM ties t USING ties_again a
+WHERE a.kind = t.kind AND a.source_id = t.source_id AND a.target_id = t.target_id
+  AND a.tie_award_key IS NOT DISTINCT FROM t.award_key;
+DELETE FROM ties WHERE kind = 'part_of';
+INSERT INTO ties FROM ties_in_scope;
+INSERT INTO ties
 SELECT 'part_of', id, part_of, 'A', NULL, 0, 0, NULL, NULL, NULL, NULL, NULL FROM agency_units WHERE part_of IS NOT NULL;
 
 -- Every node a person can open: organizations (canonical), agencies, and evidence nodes that are no

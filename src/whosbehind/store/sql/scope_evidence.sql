@@ -6,6 +6,7 @@ DROP TABLE IF EXISTS maker_families;
 DROP TABLE IF EXISTS node_canonical;
 DROP TABLE IF EXISTS evidence;
 DROP TABLE IF EXISTS tie_evidence_shown;
+DROP TABLE IF EXISTS ties;
 DROP TABLE IF EXISTS organization_awards;
 CREATE OR REPLACE TEMP TABLE scope_awards AS SELECT DISTINCT award_key FROM money;
 -- The organizations stay as they are (steps 200 to 220 do not run); step 500 adds up again the totals of every

@@ -17,6 +17,7 @@ DROP TABLE IF EXISTS contract_evidence;
 DROP TABLE IF EXISTS node_canonical;
 DROP TABLE IF EXISTS evidence;
 DROP TABLE IF EXISTS tie_evidence_shown;
+DROP TABLE IF EXISTS ties;
 DROP TABLE IF EXISTS organization_awards;
 DROP TABLE IF EXISTS reference_names;
 DROP TABLE IF EXISTS gleif_relationships;
