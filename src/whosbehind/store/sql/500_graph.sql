@@ -160,48 +160,35 @@ INSERT INTO digest_changes BY NAME FROM row_sums('evidence_again', 'evidence', 1
 -- The ties whose evidence changed: rows removed and not made again as they were, or made and not there before
 -- (every tie on a full derive). A piece removed and made again as it was (the other files of an award in scope,
 -- every named product) changes nothing. The ties and the evidence each shows are made again for these alone.
-CREATE OR REPLACE TEMP VIEW evidence_as_tied AS  -- what a tie reads of its evidence
-SELECT kind, source_id, target_id, tie_award_key(kind, award_key) AS tie_award_key, evidence_id, amount, last_date,
-       grade, award_key, first_date, status, note
-FROM evidence;
+CREATE OR REPLACE TEMP VIEW evidence_as_tied AS SELECT *, tie_award_key(kind, award_key) AS tie_award_key FROM evidence;
 CREATE OR REPLACE TEMP TABLE evidence_added AS
-SELECT kind, source_id, target_id, tie_award_key(kind, award_key) AS tie_award_key, evidence_id, amount, last_date,
-       grade, award_key, first_date, status, note
-FROM evidence_again;
-CREATE OR REPLACE TEMP TABLE evidence_lost AS
-SELECT kind, source_id, target_id, tie_award_key(kind, award_key) AS tie_award_key, evidence_id, amount, last_date, grade, award_key,
-       first_date, status, note
-FROM evidence_gone
-EXCEPT ALL
-FROM evidence_added;
+SELECT *, tie_award_key(kind, award_key) AS tie_award_key FROM evidence_again;
+CREATE OR REPLACE TEMP VIEW evidence_removed AS
+SELECT *, tie_award_key(kind, award_key) AS tie_award_key FROM evidence_gone;
+CREATE OR REPLACE TEMP TABLE evidence_lost AS FROM evidence_removed EXCEPT ALL FROM evidence_added;
 CREATE OR REPLACE TEMP TABLE ties_again AS
 SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM (
-    FROM evidence_lost
-    UNION ALL
-    (FROM evidence_added
-     EXCEPT ALL
-     SELECT kind, source_id, target_id, tie_award_key(kind, award_key), evidence_id, amount, last_date, grade,
-            award_key, first_date, status, note
-     FROM evidence_gone)
+    FROM evidence_lost UNION ALL (FROM evidence_added EXCEPT ALL FROM evidence_removed)
 );
 
--- The strongest pieces of evidence of each tie (macro strongest_evidence), which the answers and why-paths show:
--- chosen here once, so that an answer does not sort every award of a large organization's ties. A tie that lost
--- none of its shown pieces chooses among them and the pieces added (the strongest of a set are the strongest of
--- its strongest and what joined it); one that lost a shown piece reads all its evidence again.
+-- The strongest pieces of evidence of each tie (macro strongest_evidence), which the answers and why-paths show,
+-- whole: chosen here once, so that an answer neither sorts every award of a large organization's ties nor looks
+-- its pieces up in the evidence table. A tie that lost none of its shown pieces chooses among them and the pieces
+-- added (the strongest of a set are the strongest of its strongest and what joined it); one that lost a shown
+-- piece reads all its evidence again.
 CREATE TABLE IF NOT EXISTS tie_evidence_shown AS FROM strongest_evidence('evidence_added') LIMIT 0;
+CREATE OR REPLACE TEMP VIEW evidence_shown_before AS SELECT * EXCLUDE (n) FROM tie_evidence_shown;
 CREATE OR REPLACE TEMP TABLE shown_ties_read_whole AS
 SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM tie_evidence_shown
 WHERE evidence_id IN (SELECT evidence_id FROM evidence_lost);
 CREATE OR REPLACE TEMP MACRO in_ties(rows_of, ties_of) AS TABLE
-SELECT r.kind, r.source_id, r.target_id, r.tie_award_key, r.evidence_id, r.amount, r.last_date
-FROM query_table(rows_of) r
+SELECT r.* FROM query_table(rows_of) r
 SEMI JOIN query_table(ties_of) t ON t.kind = r.kind AND t.source_id = r.source_id AND t.target_id = r.target_id
       AND t.tie_award_key IS NOT DISTINCT FROM r.tie_award_key;
 CREATE OR REPLACE TEMP TABLE shown_ties_chosen_again AS
 FROM ties_again EXCEPT FROM shown_ties_read_whole;
 CREATE OR REPLACE TEMP TABLE shown_candidates AS
-FROM in_ties('tie_evidence_shown', 'shown_ties_chosen_again')
+FROM in_ties('evidence_shown_before', 'shown_ties_chosen_again')
 UNION
 FROM in_ties('evidence_added', 'shown_ties_chosen_again')
 UNION
