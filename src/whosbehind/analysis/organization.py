@@ -278,16 +278,24 @@ def _member(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ties(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Every tie of each node, each with its strongest few pieces of evidence, in the order of the tie kinds."""
-    evidence: dict[tuple[str, str, str, str, str | None], list[dict[str, Any]]] = defaultdict(list)
-    for e in queries.rows(con, "answer_tie_evidence", ids=ids, per_tie=EVIDENCE_PER_TIE):
-        key = (e.pop("for_id"), e.pop("kind"), e.pop("source_id"), e.pop("target_id"), e.pop("tie_award_key"))
-        evidence[key].append(e)
+    """Every tie of each node, in the order of the tie kinds; those an answer lists (the first TIES_PER_KIND of
+    each kind, its own or a family member's) with their strongest few pieces of evidence. Most of a reseller's
+    ties are single awards naming a product: reading evidence for the ones no answer lists cost more than the
+    rest of the answer."""
     order = {kind: n for n, kind in enumerate(KIND_TITLES)}
     out = _grouped(con, "answer_ties", ids=ids)
-    for org_id, ties in out.items():
+    listed = {(t["kind"], t["source_id"], t["target_id"], t["award_key"])
+              for ties in out.values() for t in _listed(ties)}
+    evidence: dict[tuple[str, str, str, str | None], list[dict[str, Any]]] = defaultdict(list)
+    if listed:
+        keys = sorted(listed, key=lambda k: (k[0], k[1], k[2], k[3] or ""))
+        for e in queries.rows(con, "answer_tie_evidence", kinds=[k[0] for k in keys], sources=[k[1] for k in keys],
+                              targets=[k[2] for k in keys], award_keys=[k[3] for k in keys],
+                              per_tie=EVIDENCE_PER_TIE):
+            evidence[(e.pop("kind"), e.pop("source_id"), e.pop("target_id"), e.pop("tie_award_key"))].append(e)
+    for ties in out.values():
         for t in ties:
-            t["evidence"] = evidence.get((org_id, t["kind"], t["source_id"], t["target_id"], t["award_key"]), [])
+            t["evidence"] = evidence.get((t["kind"], t["source_id"], t["target_id"], t["award_key"]), [])
         ties.sort(key=lambda t: order.get(t["kind"], len(order)))
     return out
 
