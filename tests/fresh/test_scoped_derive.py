@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
@@ -393,28 +394,30 @@ def test_a_scoped_ingest_chooses_a_large_ties_shown_evidence_from_its_shown_piec
 
 
 def test_an_answer_shows_each_ties_strongest_evidence(built_db: Path) -> None:
-    """Each tie of an answer shows its largest pieces of evidence (then the latest), read here from the evidence
-    table directly: for the organizations with the most evidence, whose ties hold hundreds of awards."""
+    """Each tie an answer lists shows its largest pieces of evidence (then the latest), read here from the evidence
+    table directly: for the organizations with the most contract evidence, whose ties hold hundreds of awards, and
+    the reseller with the most awards naming a product (more single-award ties than an answer lists)."""
     con = db.connect(built_db, read_only=True)
     try:
         ids = [r[0] for r in con.execute(
-            "SELECT target_id FROM evidence WHERE kind = 'prime_contract' GROUP BY ALL ORDER BY count(*) DESC, 1 "
-            "LIMIT 5").fetchall()]
+            "(SELECT target_id FROM evidence WHERE kind = 'prime_contract' GROUP BY ALL ORDER BY count(*) DESC, 1 "
+            "LIMIT 5) UNION (SELECT target_id FROM ties WHERE kind = 'named_in_award' GROUP BY ALL "
+            "ORDER BY count(*) DESC, 1 LIMIT 1)").fetchall()]
         found = organization.answers(con, ids)
-        checked = 0
+        checked: dict[str, int] = defaultdict(int)
         for org_id in ids:
-            for tie in found[org_id]["ties"]:
-                if tie["kind"] != "prime_contract":
-                    continue
+            for tie in found[org_id]["ties"] + found[org_id]["family_ties"]:
                 expected = con.execute(
                     "SELECT evidence_id FROM evidence WHERE kind = ? AND source_id = ? AND target_id = ? "
+                    "AND (kind <> 'named_in_award' OR award_key = ?) "
                     "ORDER BY amount DESC NULLS LAST, last_date DESC NULLS LAST, evidence_id LIMIT ?",
-                    [tie["kind"], tie["source_id"], tie["target_id"], organization.EVIDENCE_PER_TIE]).fetchall()
-                assert [e["evidence_id"] for e in tie["evidence"]] == [r[0] for r in expected], tie["source_id"]
-                checked += tie["awards"] > organization.EVIDENCE_PER_TIE
+                    [tie["kind"], tie["source_id"], tie["target_id"], tie["award_key"],
+                     organization.EVIDENCE_PER_TIE]).fetchall()
+                assert [e["evidence_id"] for e in tie["evidence"]] == [r[0] for r in expected], tie
+                checked[tie["kind"]] += bool(expected)
     finally:
         con.close()
-    assert checked >= 5  # ties with more awards than are shown
+    assert checked["prime_contract"] >= 5 and checked["named_in_award"] >= organization.TIES_PER_KIND, checked
 
 
 ESCGOV, IBM = ("136155178", "ESCGOV, INC."), ("001368083", "INTERNATIONAL BUSINESS MACHINES CORPORATION")
