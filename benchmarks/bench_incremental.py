@@ -384,28 +384,29 @@ What is scoped: an ingest whose new files all hold award rows, into tables this 
 (`db.code_fingerprint`), makes again only what the awards those files hold (plus the awards of any DUNS whose
 UEI the new rows change) can change: which copy of a row counts and the `money` rows (steps 100-200), the names
 each award's rows write (200, added up into `org_names`), the records name resolution reads (step 205, kept in
-parts per source file), the product reading, each record's awards per agency and year and a prime award's
-evidence (300, 500) and the organizations' awards (500), with the awards of any record resolution moves to
-another organization; the family and organization totals are brought up to date by what those awards' rows add
-and take away (added up again whole for a group a record joined or left, or one holding a record some award pays
-no amount, 300 and 500); the build record of
-`changes` compares those awards alone. Publishing computes again only
+parts per source file), the product reading and the product ties (430, widened to the awards of a record whose
+family changed), each record's awards per agency and year and a prime award's evidence (300, 500) and the
+organizations' awards (500), with the awards of any record resolution moves to another organization; the ties and
+the strongest evidence each shows, for the ties whose evidence changed (500); the family and organization totals
+are brought up to date by what those awards' rows add and take away (added up again whole for a group a record
+joined or left, or one holding a record some award pays no amount, 300 and 500); the build record of `changes`
+compares those awards alone. Publishing computes again only
 the answers those changes can reach (`analysis/answer_scope.py`: the organizations whose rows, family, ties or
 cited evidence differ, and every node whose why-walk can reach such a tie), and renders again the pages of the
 answers that changed. The digest `check` verifies is brought up to date from the rows those steps removed and
 added; the other tables' digests are computed whole. Still made whole on every derive: organizations (200),
-families (220), the totals by record, the
-ties, evidence other than prime awards and the lookup index. Name resolution (Splink's scoring, the decisions and
+families (220), the totals by record, evidence other than prime awards (made again, then compared) and the lookup
+index. Name resolution (Splink's scoring, the decisions and
 clusters) runs again only when a name, record or reported parent it reads differs from the last derive's
 (`resolve/pipeline.py`, table `resolution_inputs`): rows of known companies usually keep its tables as they are.
 
 Why the target is not met: the copy of the file for the all-or-nothing swap, the digest and starting the
 process took {fixed:.1f} s here, {100 * fixed / r['full_derive_process_s']:.0f}% of (F) on their own;
 publishing (which (F) does not include) and the steps still made whole take most of the rest (tables above).
-{reach}The ties, the evidence chosen per tie and the answers would have to be kept up to date row by row as the
-totals now are (sums added and taken away per award) rather than made again per organization in scope, the kept
-tables read without their wide rows, pages made again from those alone, and the swap done without copying the
-whole file. Reaching 10% needs that redesign.
+{reach}The statements of steps 110-200 that still read all of `money` (reported parents, agency units, DUNS to
+UEI) would have to be kept per record or award, the answers and pages made again from what changed in them
+rather than whole for each organization in scope, and the swap done without copying the whole file. Reaching 10%
+needs that redesign.
 {end}"""
     current = RESULTS.read_text("utf-8")
     if begin in current:

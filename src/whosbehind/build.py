@@ -88,10 +88,12 @@ def derive(con: duckdb.DuckDBPyConnection, added: Sequence[str] | None = None) -
     awards those files hold (the money rows, which of them count, the organization each pays, the names each
     award's rows write, each record's awards per agency and year, the products each award names, a prime
     award's evidence, each organization's awards) or for those files (the records name resolution reads),
-    widened where a change spreads: a DUNS given another UEI (step 200), a record that resolution puts in
-    another organization (step 500); resolution's own tables are made again only when what it reads differs
-    (resolve/pipeline.py); the family and organization totals are added up again for the groups those records are
-    in, or joined or left. Every other table is derived whole; publishing then computes again only
+    widened where a change spreads: a DUNS given another UEI (step 200), a record whose family changed (the
+    product ties, step 430), a record that resolution puts in another organization (step 500); resolution's own
+    tables are made again only when what it reads differs (resolve/pipeline.py); the family and organization
+    totals are brought up to date for the groups those records are in, or added up again when a record joined or
+    left one; the ties and the evidence each shows are made again for the ties whose evidence changed (step 500).
+    Every other table is derived whole; publishing then computes again only
     the answers those changes can reach (analysis/answer_scope.py). The tables are the same as a full derive's;
     tests/fresh checks that on the bundled data, the benchmark at 2M rows. The steps sum the rows they remove
     from and add to a large kept table, so that the digest `check` verifies is brought up to date without reading
