@@ -96,7 +96,8 @@ CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format) AS (
 CREATE OR REPLACE MACRO tie_award_key(kind, award_key) AS (CASE WHEN kind = 'named_in_award' THEN award_key END);
 
 -- The strongest pieces of evidence of each tie, in the order every face shows them: largest amount, latest, then
--- evidence_id (unique, so the order is total). rows_of names a table of evidence rows with their tie_award_key.
+-- evidence_id (unique, so the order is total). rows_of names a table of evidence keys (kind, source_id, target_id,
+-- tie_award_key, evidence_id, amount, last_date); step 500 keeps the chosen pieces whole in tie_evidence_shown.
 -- An answer shows three per tie, a why-path five per kind and pair of nodes: the strongest five of a tie's awards
 -- together are among the strongest five of each (queries answer_tie_evidence, why_evidence).
 CREATE OR REPLACE MACRO evidence_shown_per_tie() AS 5;

@@ -157,46 +157,53 @@ INSERT INTO digest_changes BY NAME FROM row_sums('evidence_gone', 'evidence', -1
 INSERT INTO evidence FROM evidence_in_scope;
 INSERT INTO digest_changes BY NAME FROM row_sums('evidence_again', 'evidence', 1);
 
--- The ties whose evidence changed: rows removed and not made again as they were, or made and not there before
--- (every tie on a full derive). A piece removed and made again as it was (the other files of an award in scope,
--- every named product) changes nothing. The ties and the evidence each shows are made again for these alone.
+-- The ties whose evidence changed: a piece removed and not made again as it was (evidence_lost), or made and not
+-- there before as it is (evidence_made; every piece on a full derive). A piece removed and made again as it was
+-- (the other files of an award in scope, every named product) changes nothing. The ties and the evidence each
+-- shows are made again for these ties alone.
 CREATE OR REPLACE TEMP VIEW evidence_as_tied AS SELECT *, tie_award_key(kind, award_key) AS tie_award_key FROM evidence;
-CREATE OR REPLACE TEMP TABLE evidence_added AS
-SELECT *, tie_award_key(kind, award_key) AS tie_award_key FROM evidence_again;
-CREATE OR REPLACE TEMP VIEW evidence_removed AS
-SELECT *, tie_award_key(kind, award_key) AS tie_award_key FROM evidence_gone;
-CREATE OR REPLACE TEMP TABLE evidence_lost AS FROM evidence_removed EXCEPT ALL FROM evidence_added;
+CREATE OR REPLACE TEMP TABLE evidence_lost AS
+SELECT g.kind, g.source_id, g.target_id, tie_award_key(g.kind, g.award_key) AS tie_award_key, g.evidence_id
+FROM evidence_gone g ANTI JOIN evidence_again e ON e.evidence_id = g.evidence_id AND e IS NOT DISTINCT FROM g;
+CREATE OR REPLACE TEMP TABLE evidence_made AS
+SELECT e.kind, e.source_id, e.target_id, tie_award_key(e.kind, e.award_key) AS tie_award_key, e.evidence_id,
+       e.amount, e.last_date
+FROM evidence_again e ANTI JOIN evidence_gone g ON g.evidence_id = e.evidence_id AND g IS NOT DISTINCT FROM e;
 CREATE OR REPLACE TEMP TABLE ties_again AS
 SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM (
-    FROM evidence_lost UNION ALL (FROM evidence_added EXCEPT ALL FROM evidence_removed)
+    SELECT kind, source_id, target_id, tie_award_key FROM evidence_lost
+    UNION ALL
+    SELECT kind, source_id, target_id, tie_award_key FROM evidence_made
 );
 
 -- The strongest pieces of evidence of each tie (macro strongest_evidence), which the answers and why-paths show,
--- whole: chosen here once, so that an answer neither sorts every award of a large organization's ties nor looks
--- its pieces up in the evidence table. A tie that lost none of its shown pieces chooses among them and the pieces
--- added (the strongest of a set are the strongest of its strongest and what joined it); one that lost a shown
--- piece reads all its evidence again.
-CREATE TABLE IF NOT EXISTS tie_evidence_shown AS FROM strongest_evidence('evidence_added') LIMIT 0;
-CREATE OR REPLACE TEMP VIEW evidence_shown_before AS SELECT * EXCLUDE (n) FROM tie_evidence_shown;
+-- kept whole: chosen here once, so that an answer neither sorts every award of a large organization's ties nor
+-- looks its pieces up in the evidence table. A tie that lost none of its shown pieces chooses among them and the
+-- pieces made (the strongest of a set are the strongest of its strongest and what joined it); one that lost a
+-- shown piece reads all its evidence again. Chosen from the keys and sort columns, then read whole.
+CREATE TABLE IF NOT EXISTS tie_evidence_shown AS SELECT *, NULL::BIGINT AS n FROM evidence_as_tied LIMIT 0;
 CREATE OR REPLACE TEMP TABLE shown_ties_read_whole AS
 SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM tie_evidence_shown
 WHERE evidence_id IN (SELECT evidence_id FROM evidence_lost);
-CREATE OR REPLACE TEMP MACRO in_ties(rows_of, ties_of) AS TABLE
-SELECT r.* FROM query_table(rows_of) r
-SEMI JOIN query_table(ties_of) t ON t.kind = r.kind AND t.source_id = r.source_id AND t.target_id = r.target_id
-      AND t.tie_award_key IS NOT DISTINCT FROM r.tie_award_key;
 CREATE OR REPLACE TEMP TABLE shown_ties_chosen_again AS
 FROM ties_again EXCEPT FROM shown_ties_read_whole;
+CREATE OR REPLACE TEMP MACRO in_ties(rows_of, ties_of) AS TABLE
+SELECT r.kind, r.source_id, r.target_id, r.tie_award_key, r.evidence_id, r.amount, r.last_date
+FROM query_table(rows_of) r
+SEMI JOIN query_table(ties_of) t ON t.kind = r.kind AND t.source_id = r.source_id AND t.target_id = r.target_id
+      AND t.tie_award_key IS NOT DISTINCT FROM r.tie_award_key;
 CREATE OR REPLACE TEMP TABLE shown_candidates AS
-FROM in_ties('evidence_shown_before', 'shown_ties_chosen_again')
+FROM in_ties('tie_evidence_shown', 'shown_ties_chosen_again')
 UNION
-FROM in_ties('evidence_added', 'shown_ties_chosen_again')
+FROM in_ties('evidence_made', 'shown_ties_chosen_again')
 UNION
 FROM in_ties('evidence_as_tied', 'shown_ties_read_whole');
+CREATE OR REPLACE TEMP TABLE shown_chosen AS FROM strongest_evidence('shown_candidates');
 DELETE FROM tie_evidence_shown s USING ties_again t
 WHERE t.kind = s.kind AND t.source_id = s.source_id AND t.target_id = s.target_id
   AND t.tie_award_key IS NOT DISTINCT FROM s.tie_award_key;
-INSERT INTO tie_evidence_shown FROM strongest_evidence('shown_candidates');
+INSERT INTO tie_evidence_shown
+SELECT e.*, c.n FROM shown_chosen c JOIN evidence_as_tied e ON e.evidence_id = c.evidence_id;
 
 -- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
 -- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
