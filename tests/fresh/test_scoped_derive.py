@@ -385,11 +385,19 @@ def test_a_scoped_ingest_chooses_a_large_ties_shown_evidence_from_its_shown_piec
         seen["of those, read whole"] = con.execute(
             "SELECT count(*) FROM shown_ties_read_whole WHERE kind = 'prime_contract'").fetchone()[0]
         seen["contract ties"] = con.execute("SELECT count(*) FROM ties WHERE kind = 'prime_contract'").fetchone()[0]
+        # the largest contract tie chosen again from its shown pieces, and how many pieces that choice read
+        seen["its pieces"], seen["pieces read"] = con.execute(
+            "SELECT t.evidence_count, (SELECT count(*) FROM shown_candidates c WHERE c.kind = t.kind "
+            "AND c.source_id = t.source_id AND c.target_id = t.target_id) FROM ties t "
+            "SEMI JOIN shown_ties_chosen_again a ON a.kind = t.kind AND a.source_id = t.source_id "
+            "AND a.target_id = t.target_id WHERE t.kind = 'prime_contract' "
+            "ORDER BY t.evidence_count DESC LIMIT 1").fetchone()
         return False
 
     assert build.ingest_into(db_path, [rows], then=count).scoped
     assert 0 < seen["contract ties chosen again"] < seen["contract ties"], seen
     assert seen["of those, read whole"] < seen["contract ties chosen again"], seen
+    assert seen["its pieces"] > 5 and seen["pieces read"] < seen["its pieces"], seen
     assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []
 
 

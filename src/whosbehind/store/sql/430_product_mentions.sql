@@ -7,8 +7,8 @@
 -- Awards whose recipient belongs to the maker's own family are the maker's own contracts, not these ties.
 
 -- Kept from one derive to the next (dropped by scope_full.sql and scope_evidence.sql), made again for the awards
--- of scope_awards and those paid to a record whose organization or family changed; whole when a maker's family
--- changed (every award naming it may change side).
+-- of scope_awards and those paid to a record whose family changed (or that is new or gone); whole when a maker's
+-- family changed (every award naming it may change side).
 CREATE TABLE IF NOT EXISTS maker_families (maker_entity VARCHAR, family_id VARCHAR);
 CREATE OR REPLACE TEMP TABLE maker_families_before AS FROM maker_families;
 CREATE OR REPLACE TABLE maker_families AS

@@ -183,8 +183,9 @@ SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM (
 -- shown piece reads all its evidence again. Chosen from the keys and sort columns, then read whole.
 CREATE TABLE IF NOT EXISTS tie_evidence_shown AS SELECT *, NULL::BIGINT AS n FROM evidence_as_tied LIMIT 0;
 CREATE OR REPLACE TEMP TABLE shown_ties_read_whole AS
-SELECT DISTINCT kind, source_id, target_id, tie_award_key FROM tie_evidence_shown
-WHERE evidence_id IN (SELECT evidence_id FROM evidence_lost);
+SELECT DISTINCT s.kind, s.source_id, s.target_id, s.tie_award_key FROM tie_evidence_shown s
+SEMI JOIN evidence_lost l ON l.evidence_id = s.evidence_id AND l.kind = s.kind AND l.source_id = s.source_id
+      AND l.target_id = s.target_id AND l.tie_award_key IS NOT DISTINCT FROM s.tie_award_key;
 CREATE OR REPLACE TEMP TABLE shown_ties_chosen_again AS
 FROM ties_again EXCEPT FROM shown_ties_read_whole;
 CREATE OR REPLACE TEMP MACRO in_ties(rows_of, ties_of) AS TABLE

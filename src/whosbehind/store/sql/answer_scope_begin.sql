@@ -1,7 +1,8 @@
 -- Before a scoped derive (build.derive): what an organization's answer reads from the tables a derive makes again
--- whole, as it is now, so that publishing can tell which answers may differ afterwards (answer_scope.sql). The
--- large tables a scoped derive keeps change only for the awards of graph_scope_awards, whose holders step 500
--- notes before it makes their rows again (scope_holders_before).
+-- (whole, or the ties and evidence in part), as it is now, so that publishing can tell which answers may differ
+-- afterwards (answer_scope.sql). The large tables a scoped derive keeps change only for the awards of
+-- graph_scope_awards, whose holders step 500 notes before it makes their rows again (scope_holders_before); the
+-- evidence each tie shows (tie_evidence_shown) changes only with the tie's evidence, noted here.
 CREATE OR REPLACE TEMP TABLE answers_before_graph_nodes AS FROM graph_nodes;
 CREATE OR REPLACE TEMP TABLE answers_before_organizations AS FROM organizations;
 CREATE OR REPLACE TEMP TABLE answers_before_org_names AS FROM org_names;

@@ -1,6 +1,6 @@
 -- The largest awards ($limit) of each organization of a batch ($ids; over all its records), each with its
 -- USAspending permalink where there is one. Chosen from the amounts alone, then read whole for the few chosen (as
--- in answer_tie_evidence.sql).
+-- step 500 chooses the evidence each tie shows).
 WITH awards AS (
     SELECT organization_id, award_key, obligated FROM organization_awards
     WHERE organization_id IN (SELECT unnest($ids))
