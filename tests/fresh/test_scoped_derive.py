@@ -459,3 +459,25 @@ def test_a_company_that_joins_the_family_of_a_reseller_or_maker_moves_the_named_
         (f"duns:{parent[0]}",)]
     assert before > 0 and query(db_path, named_ibm) == [(0,)]
     assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []
+
+
+def test_a_tie_that_loses_a_shown_piece_reads_its_evidence_again(built_db: Path, tmp_path: Path) -> None:
+    """A later export repeating the largest transaction of the bundled FY2025 CBP/ICE list: the transaction is
+    counted from the newest export only, so the old file's piece of evidence for that award loses its row. That
+    piece was among the strongest its tie shows, and the tie keeps its other awards: the scoped derive reads the
+    tie's evidence again to choose what it shows, and shows what a full derive shows."""
+    rows = member_rows(API_ZIP, API_FY2025)
+    header, largest = rows[0], max(rows[1:], key=lambda r: float(r[3] or 0))
+    db_path = copy_db(built_db, tmp_path)
+    seen: dict[str, int] = {}
+
+    def count(con: duckdb.DuckDBPyConnection) -> bool:
+        seen["large ties read whole"] = con.execute(
+            "SELECT count(*) FROM shown_ties_read_whole w JOIN ties t ON t.kind = w.kind AND t.source_id = w.source_id "
+            "AND t.target_id = w.target_id WHERE t.kind = 'prime_contract' AND t.evidence_count > 5").fetchone()[0]
+        return False
+
+    later = write_csv(tmp_path / "CBP_ICE_FY2025_Contract_Obligations_2026-06-01_H00M00S00.csv", [header, largest])
+    assert build.ingest_into(db_path, [later], then=count).scoped
+    assert seen["large ties read whole"] >= 1, seen
+    assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []
