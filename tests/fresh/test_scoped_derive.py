@@ -279,6 +279,7 @@ NOT_NOTED = {
     "change_log": "this build's changes name the families answered again",
     "agency_codes": "a reference file of the package: another one is other code, and a full derive",
     "raw_curated_claims": "a scoped ingest stores award rows only",
+    "evidence": "step 500 notes the ties whose evidence differs (ties_again): their nodes are answered again",
     "tie_evidence_shown": "chosen from the evidence of each tie: a tie whose choice differs has evidence that differs",
 }
 

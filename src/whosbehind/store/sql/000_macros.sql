@@ -86,10 +86,10 @@ FROM (
 );
 
 -- A piece of evidence kept per award by a scoped derive: a prime award's evidence from the award files (curated
--- claims of that kind have no source_format). Step 500 makes these again only for the awards in scope, and
--- everything else whole; answer_scope_begin.sql notes everything else before a scoped derive.
-CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format) AS (
-    kind = 'prime_contract' AND source_format IS NOT NULL
+-- claims of that kind have no source_format), and a product an award names (step 430; a claim has no award_key).
+-- Step 500 makes these again only for the awards in scope (evidence_scope_awards), and everything else whole.
+CREATE OR REPLACE MACRO evidence_kept_per_award(kind, source_format, award_key) AS (
+    (kind = 'prime_contract' AND source_format IS NOT NULL) OR (kind = 'named_in_award' AND award_key IS NOT NULL)
 );
 
 -- A tie is one per kind and pair of nodes, and for a product named in awards one per award too (step 500).

@@ -71,19 +71,34 @@ WHERE id NOT IN (SELECT id FROM organizations) AND id NOT IN (SELECT node_id FRO
 -- The awards whose evidence and organization totals are made again (the rest are kept from the previous derive,
 -- build.derive): those in scope_awards (every award on a full derive), and those paid to or by a node that now
 -- stands for another organization than before (a record resolution merged or split).
+CREATE OR REPLACE TEMP TABLE moved_nodes AS
+SELECT node_id FROM (FROM node_canonical_before EXCEPT SELECT node_id, canonical_id FROM node_canonical)
+UNION
+SELECT node_id FROM (SELECT node_id, canonical_id FROM node_canonical EXCEPT FROM node_canonical_before);
 CREATE OR REPLACE TEMP TABLE graph_scope_awards AS
-WITH moved AS (
-    SELECT node_id FROM (FROM node_canonical_before EXCEPT SELECT node_id, canonical_id FROM node_canonical)
-    UNION
-    SELECT node_id FROM (SELECT node_id, canonical_id FROM node_canonical EXCEPT FROM node_canonical_before)
-)
 SELECT award_key FROM scope_awards
 UNION
 SELECT m.award_key FROM money m
-WHERE m.recipient_id IN (SELECT node_id FROM moved) OR 'agency:' || m.sub_agency_code IN (SELECT node_id FROM moved);
+WHERE m.recipient_id IN (SELECT node_id FROM moved_nodes)
+   OR 'agency:' || m.sub_agency_code IN (SELECT node_id FROM moved_nodes);
+-- The awards whose evidence kept per award (evidence_kept_per_award) is made again, by kind: a prime award's for
+-- graph_scope_awards; a named product's for those, for the awards whose product ties step 430 made again
+-- (mention_scope_awards), and for those naming a maker that now stands for another organization.
+CREATE OR REPLACE TEMP TABLE evidence_scope_awards AS
+SELECT 'prime_contract' AS kind, award_key FROM graph_scope_awards
+UNION ALL
+SELECT 'named_in_award', award_key FROM (
+    SELECT award_key FROM graph_scope_awards
+    UNION
+    SELECT award_key FROM mention_scope_awards
+    UNION
+    SELECT award_key FROM product_mentions
+    WHERE maker_node IN (SELECT node_id FROM moved_nodes) OR recipient_id IN (SELECT node_id FROM moved_nodes)
+);
 
--- Every piece of evidence, every kind, keyed by canonical nodes; *_as_written keeps the id the source gave. A prime
--- award's evidence is made again for the awards of graph_scope_awards; every other kind is made again whole.
+-- Every piece of evidence, every kind, keyed by canonical nodes; *_as_written keeps the id the source gave. The
+-- evidence kept per award is made again for the awards of evidence_scope_awards; every other kind is made again
+-- whole.
 CREATE OR REPLACE TEMP VIEW evidence_in_scope AS
 WITH items AS (
     SELECT kind, source_id, target_id, grade,
@@ -97,7 +112,8 @@ WITH items AS (
            award_key, NULL AS claim_id, NULL AS status, NULL AS note
     FROM contract_evidence c
     WHERE c.kind <> 'prime_contract'
-       OR EXISTS (SELECT 1 FROM graph_scope_awards a WHERE a.award_key IS NOT DISTINCT FROM c.award_key)
+       OR EXISTS (SELECT 1 FROM evidence_scope_awards a WHERE a.kind = 'prime_contract'
+                  AND a.award_key IS NOT DISTINCT FROM c.award_key)
     UNION ALL
     SELECT 'parent', child_as_written, parent_as_written, grade,
            CASE source WHEN 'usaspending' THEN 'USAspending recipient parent fields (self-reported to SAM)'
@@ -116,7 +132,8 @@ WITH items AS (
            'USAspending award description (the official record names the product; not a contract with its maker)',
            file_name || ' rows ' || array_to_string(rows, ' '), permalink, sha256, file_name, NULL, rows, quote,
            amount, first_date, last_date, award_key, NULL, NULL, role
-    FROM product_mentions
+    FROM product_mentions p
+    SEMI JOIN evidence_scope_awards a ON a.kind = 'named_in_award' AND a.award_key = p.award_key
     UNION ALL
     -- A cloud product the FedRAMP Marketplace lists as running on another (leveraged system, deployment text).
     SELECT 'runs_on', product_node, host_node, grade, 'FedRAMP Marketplace data.json', pointer,
@@ -143,15 +160,15 @@ CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
 -- Kept: the evidence kept per award (evidence_kept_per_award), for the awards out of scope. Everything else is
 -- deleted here and made again.
 CREATE OR REPLACE TEMP VIEW evidence_again AS FROM evidence e
-WHERE NOT evidence_kept_per_award(e.kind, e.source_format)
-   OR EXISTS (SELECT 1 FROM graph_scope_awards a WHERE a.award_key IS NOT DISTINCT FROM e.award_key);
+WHERE NOT evidence_kept_per_award(e.kind, e.source_format, e.award_key)
+   OR EXISTS (SELECT 1 FROM evidence_scope_awards a WHERE a.kind = e.kind AND a.award_key IS NOT DISTINCT FROM e.award_key);
 -- The evidence removed is kept a moment: for the digest, and for the ties whose shown evidence it changes (below).
 CREATE OR REPLACE TEMP TABLE evidence_gone AS FROM evidence LIMIT 0;
-WITH gone AS (DELETE FROM evidence e USING graph_scope_awards a
-              WHERE evidence_kept_per_award(e.kind, e.source_format)
-                AND e.award_key IS NOT DISTINCT FROM a.award_key RETURNING e.*)
+WITH gone AS (DELETE FROM evidence e USING evidence_scope_awards a
+              WHERE evidence_kept_per_award(e.kind, e.source_format, e.award_key)
+                AND a.kind = e.kind AND e.award_key IS NOT DISTINCT FROM a.award_key RETURNING e.*)
 INSERT INTO evidence_gone FROM gone;
-WITH gone AS (DELETE FROM evidence WHERE NOT evidence_kept_per_award(kind, source_format) RETURNING *)
+WITH gone AS (DELETE FROM evidence WHERE NOT evidence_kept_per_award(kind, source_format, award_key) RETURNING *)
 INSERT INTO evidence_gone FROM gone;
 INSERT INTO digest_changes BY NAME FROM row_sums('evidence_gone', 'evidence', -1);
 INSERT INTO evidence FROM evidence_in_scope;

@@ -8,16 +8,15 @@ CREATE OR REPLACE TEMP MACRO rows_changed(now, before) AS TABLE
     UNION ALL
     (FROM query_table(before) EXCEPT ALL FROM query_table(now));
 
--- Ties and evidence that differ, and the ties of claims whose records are found, or not, since. (A prime award's
--- evidence from the award files differs only for the awards of graph_scope_awards: answer_scope_holders.sql.)
--- The evidence a scoped derive makes again whole is read into a table first: rows_changed reads each side twice, and
--- the view scans the whole evidence table.
-CREATE OR REPLACE TEMP TABLE answers_after_evidence AS FROM answers_evidence_now;
+-- Ties and evidence that differ, and the ties of claims whose records are found, or not, since. Step 500 found the
+-- ties whose evidence differs (ties_again: a piece removed and not made again as it was, or made and not there
+-- before as it is); every other piece was kept as it was. (Which organizations hold an award made again:
+-- answer_scope_holders.sql.)
 CREATE OR REPLACE TEMP TABLE answer_scope_ties AS
 SELECT DISTINCT kind, source_id, target_id FROM (
     SELECT kind, source_id, target_id FROM rows_changed('answers_ties_now', 'answers_before_ties')
     UNION ALL
-    SELECT kind, source_id, target_id FROM rows_changed('answers_after_evidence', 'answers_before_evidence')
+    SELECT kind, source_id, target_id FROM ties_again
     UNION ALL
     SELECT e.kind, e.source_id, e.target_id FROM evidence e
     WHERE e.claim_id IN (SELECT claim_id FROM rows_changed('claim_records', 'answers_before_claim_records'))
