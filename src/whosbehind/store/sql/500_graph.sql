@@ -228,18 +228,39 @@ SELECT e.*, c.n FROM shown_chosen c JOIN evidence_as_tied e ON e.evidence_id = c
 -- figure, not added across its citations. Kept from one derive to the next with the evidence, made again for
 -- ties_again; an agency's parts (part_of, from agency_units) are made again whole.
 CREATE OR REPLACE TEMP VIEW ties_in_scope AS
-SELECT kind, source_id, target_id, min(grade) AS grade,
-       CASE WHEN kind IN ('prime_contract', 'subcontract', 'named_in_award') THEN sum(amount) ELSE max(amount) END
-           AS amount,
-       count(DISTINCT award_key) AS awards, count(*) AS evidence_count,
-       min(first_date) AS first_date, max(last_date) AS last_date,
-       string_agg(DISTINCT status, '; ' ORDER BY status) AS status,
-       tie_award_key AS award_key,
-       CASE WHEN kind = 'named_in_award' THEN string_agg(DISTINCT note, '; ' ORDER BY note) END AS role
-FROM evidence_as_tied e
-SEMI JOIN ties_again t ON t.kind = e.kind AND t.source_id = e.source_id AND t.target_id = e.target_id
-      AND t.tie_award_key IS NOT DISTINCT FROM e.tie_award_key
-GROUP BY kind, source_id, target_id, tie_award_key;
+WITH tied AS MATERIALIZED (
+    SELECT kind, source_id, target_id, tie_award_key, grade, amount, award_key, first_date, last_date, status, note
+    FROM evidence_as_tied e
+    SEMI JOIN ties_again t ON t.kind = e.kind AND t.source_id = e.source_id AND t.target_id = e.target_id
+          AND t.tie_award_key IS NOT DISTINCT FROM e.tie_award_key
+),
+-- Added up in three parts: DuckDB's distinct aggregates over all of a large tie's pieces cost several times the
+-- plain ones, and only a few kinds have words (a status, a product's role) to list.
+plain AS (
+    SELECT kind, source_id, target_id, tie_award_key, min(grade) AS grade,
+           CASE WHEN kind IN ('prime_contract', 'subcontract', 'named_in_award') THEN sum(amount) ELSE max(amount) END
+               AS amount,
+           count(*) AS evidence_count, min(first_date) AS first_date, max(last_date) AS last_date
+    FROM tied GROUP BY kind, source_id, target_id, tie_award_key
+),
+awards AS (
+    SELECT kind, source_id, target_id, tie_award_key, count(award_key) AS awards
+    FROM (SELECT DISTINCT kind, source_id, target_id, tie_award_key, award_key FROM tied)
+    GROUP BY kind, source_id, target_id, tie_award_key
+),
+words AS (
+    SELECT kind, source_id, target_id, tie_award_key, string_agg(DISTINCT status, '; ' ORDER BY status) AS status,
+           CASE WHEN kind = 'named_in_award' THEN string_agg(DISTINCT note, '; ' ORDER BY note) END AS role
+    FROM tied WHERE status IS NOT NULL OR note IS NOT NULL
+    GROUP BY kind, source_id, target_id, tie_award_key
+)
+SELECT p.kind, p.source_id, p.target_id, p.grade, p.amount, a.awards, p.evidence_count, p.first_date, p.last_date,
+       w.status, p.tie_award_key AS award_key, w.role
+FROM plain p
+JOIN awards a ON a.kind = p.kind AND a.source_id = p.source_id AND a.target_id = p.target_id
+     AND a.tie_award_key IS NOT DISTINCT FROM p.tie_award_key
+LEFT JOIN words w ON w.kind = p.kind AND w.source_id = p.source_id AND w.target_id = p.target_id
+     AND w.tie_award_key IS NOT DISTINCT FROM p.tie_award_key;
 CREATE TABLE IF NOT EXISTS ties AS FROM ties_in_scope LIMIT 0;
 DELETE FROM ties t USING ties_again a
 WHERE a.kind = t.kind AND a.source_id = t.source_id AND a.target_id = t.target_id
