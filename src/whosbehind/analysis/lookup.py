@@ -70,8 +70,6 @@ class Answer:
 
 def build_index(con: duckdb.DuckDBPyConnection) -> None:
     """Fill ``lookup_names`` (step 510) with every name of every node and its normalized keys."""
-    import pyarrow as pa  # only a build needs it: `whosbehind lookup` starts without it
-
     rows = []
     for r in queries.rows(con, "lookup_index_names"):
         key = normalize(r["name"])
@@ -79,12 +77,8 @@ def build_index(con: duckdb.DuckDBPyConnection) -> None:
             continue
         rows.append((r["node_id"], r["name"], r["source"], key.exact, key.core, key.first_token, key.compact))
     columns = ("node_id", "name", "source", "exact", "core", "first_token", "compact")
-    arrays = [pa.array([r[i] for r in rows], type=pa.string()) for i in range(len(columns))]
-    con.register("incoming_lookup_names", pa.Table.from_arrays(arrays, names=list(columns)))
-    try:
+    with db.rows_table(con, "incoming_lookup_names", dict.fromkeys(columns, "VARCHAR"), rows):
         con.execute(db.query_text("lookup_store_index"))
-    finally:
-        con.unregister("incoming_lookup_names")
 
 
 # --- the lookup -----------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from whosbehind import jsontext
 from whosbehind.analysis import changes, why
@@ -167,19 +166,11 @@ def store_answers(con: duckdb.DuckDBPyConnection, only: set[str] | None = None) 
     ids = every if only is None else [i for i in every if i in only]
     for start in range(0, len(ids), ANSWER_BATCH):
         found = answers(con, ids[start:start + ANSWER_BATCH])
-        batch = pa.table({"id": pa.array(list(found), type=pa.string()),
-                          "body": pa.array([zlib.compress(jsontext.dumps(a)) for a in found.values()],
-                                           type=pa.binary())})
-        con.register("incoming_answers", batch)
-        try:
+        with db.rows_table(con, "incoming_answers", {"id": "VARCHAR", "body": "BLOB"},
+                           [(i, zlib.compress(jsontext.dumps(a))) for i, a in found.items()]):
             con.execute(db.query_text("answer_store"))
-        finally:
-            con.unregister("incoming_answers")
-    con.register("answers_wanted", pa.table({"id": pa.array(every, type=pa.string())}))
-    try:
+    with db.rows_table(con, "answers_wanted", {"id": "VARCHAR"}, [(i,) for i in every]):
         con.execute(db.query_text("answer_replace"))
-    finally:
-        con.unregister("answers_wanted")
     return con.execute("SELECT count(*) FROM answers_changed").fetchone()[0]
 
 

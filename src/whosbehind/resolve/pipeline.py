@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from contextlib import ExitStack
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from whosbehind.resolve import families, scoring
 from whosbehind.resolve.decisions import (
@@ -46,10 +46,10 @@ MODEL_VERSION = "2026-11-30"
 PREDICT_THRESHOLD = 0.001
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.DataType],
+def _register(stack: ExitStack, con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str],
               rows: list[tuple[Any, ...]]) -> None:
-    arrays = [pa.array([r[i] for r in rows], type=t) for i, t in enumerate(columns.values())]
-    con.register(f"incoming_{name}", pa.Table.from_arrays(arrays, names=list(columns)))
+    """Python rows as the temporary table incoming_NAME until ``stack`` closes."""
+    stack.enter_context(db.rows_table(con, f"incoming_{name}", columns, rows))
 
 
 def _date(value: str | None) -> str | None:
@@ -57,7 +57,6 @@ def _date(value: str | None) -> str | None:
 
 
 def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
-    s, d = pa.string(), pa.date32()
     for table in ("reference_names", "gleif_relationships", "brands"):
         con.execute(f"DELETE FROM {table}")
     ref_names: list[tuple[Any, ...]] = []
@@ -66,21 +65,19 @@ def store_inputs(con: duckdb.DuckDBPyConnection) -> None:
         ref_names.extend((f"lei:{e['lei']}", o, "gleif previous or other name", "A")
                          for o in e["other_names"].split("; ") if o)
     ref_names.extend((f"duns:{h['duns']}", h["name"], "hoovers", "C") for h in families.hoovers_parents())
-    _register(con, "reference_names", {"id": s, "name": s, "source": s, "grade": s}, ref_names)
-
     rels = [(r["child_lei"], r["parent_lei"], r["kind"], r["status"], _date(r["start_date"]), _date(r["end_date"]),
              r["corroboration"], r["record_id"], _date(r["publish_date"])) for r in families.gleif_relationships()]
-    _register(con, "gleif_relationships", {"child_lei": s, "parent_lei": s, "kind": s, "status": s,
-                                           "start_date": s, "end_date": s, "corroboration": s,
-                                           "record_id": s, "publish_date": s}, rels)
     brand_rows = [(b.brand, normalize(b.brand).exact, b.owner_id, b.owner_name, b.grade, b.citation)
                   for b in families.brands()]
-    _register(con, "brands", {"brand": s, "brand_key": s, "owner_id": s, "owner_name": s, "grade": s,
-                              "citation": s}, brand_rows)
-    del d
-    con.execute(db.query_text("resolve_store_inputs"))
-    for name in ("reference_names", "gleif_relationships", "brands"):
-        con.unregister(f"incoming_{name}")
+    s = "VARCHAR"
+    with ExitStack() as stack:
+        _register(stack, con, "reference_names", dict.fromkeys(("id", "name", "source", "grade"), s), ref_names)
+        _register(stack, con, "gleif_relationships", dict.fromkeys((
+            "child_lei", "parent_lei", "kind", "status", "start_date", "end_date", "corroboration", "record_id",
+            "publish_date"), s), rels)
+        _register(stack, con, "brands", dict.fromkeys((
+            "brand", "brand_key", "owner_id", "owner_name", "grade", "citation"), s), brand_rows)
+        con.execute(db.query_text("resolve_store_inputs"))
 
 
 CURATORS = "whosbehind-curators (ownership.yaml)"
@@ -384,36 +381,37 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     name_of = {}
     for r in names:
         name_of.setdefault(r["id"], r["name"])
-    s = pa.string()
-    _register(con, "resolution_decisions", {
-        "left_id": s, "right_id": s, "left_name": s, "right_name": s, "judgement": s, "decided_by": s,
-        "decided_at": s, "reason": s, "rule": s, "score": pa.float64(), "applied": pa.bool_(), "note": s,
-    }, [(a.decision.left_id, a.decision.right_id, name_of.get(a.decision.left_id), name_of.get(a.decision.right_id),
-         a.decision.judgement.value, a.decision.decided_by, a.decision.decided_at, a.decision.reason,
-         a.decision.decided_by.removeprefix("model:") if not a.decision.curated else "curated",
-         a.decision.score, a.applied, a.note) for a in applied])
+    decision_rows = [(a.decision.left_id, a.decision.right_id, name_of.get(a.decision.left_id),
+                      name_of.get(a.decision.right_id), a.decision.judgement.value, a.decision.decided_by,
+                      a.decision.decided_at, a.decision.reason,
+                      a.decision.decided_by.removeprefix("model:") if not a.decision.curated else "curated",
+                      a.decision.score, a.applied, a.note) for a in applied]
     resolution = []
     for members in clusters.components():
         if len(members) < 2:
             continue
         head = canonical_id(members)
         resolution.extend((m, head) for m in sorted(members) if m != head)
-    _register(con, "resolution", {"org_id": s, "canonical_id": s}, sorted(resolution))
+
     def head_of(org_id: str) -> str:
         return canonical_id(clusters.members(org_id))
 
     link_rows, org_rows = curated_ownership_rows(own, own_ids, head_of)
-    _register(con, "curated_links", {"child_id": s, "child_name": s, "parent_id": s, "parent_name": s,
-                                     "valid_from": s, "valid_to": s, "as_of": s, "grade": s, "citation": s,
-                                     "note": s, "kind": s, "checked": pa.bool_()}, link_rows)
-    _register(con, "curated_organizations", {"org_id": s, "key": s, "name": s, "renamed": pa.bool_(),
-                                             "standalone": pa.bool_(), "note": s}, org_rows)
-    _register(con, "match_names", {c: s for c in (
-        "id", "name", "exact", "core", "tokens", "legal_form", "first_token", "block_a", "block_b", "naics", "agency")},
-        [(r["org_id"], r["name"], r["exact"], r["core"], r["tokens"], r["legal_form"], r["first_token"],
-          r["block_a"], r["block_b"], r["naics"], r["agency"]) for r in records])
-    con.execute(db.query_text("resolve_store_results"))
-    for name in RESULTS:
-        con.unregister(f"incoming_{name}")
+    s, b = "VARCHAR", "BOOLEAN"
+    with ExitStack() as stack:
+        _register(stack, con, "resolution_decisions", {
+            "left_id": s, "right_id": s, "left_name": s, "right_name": s, "judgement": s, "decided_by": s,
+            "decided_at": s, "reason": s, "rule": s, "score": "DOUBLE", "applied": b, "note": s}, decision_rows)
+        _register(stack, con, "resolution", {"org_id": s, "canonical_id": s}, sorted(resolution))
+        _register(stack, con, "curated_links", {
+            "child_id": s, "child_name": s, "parent_id": s, "parent_name": s, "valid_from": s, "valid_to": s,
+            "as_of": s, "grade": s, "citation": s, "note": s, "kind": s, "checked": b}, link_rows)
+        _register(stack, con, "curated_organizations", {
+            "org_id": s, "key": s, "name": s, "renamed": b, "standalone": b, "note": s}, org_rows)
+        _register(stack, con, "match_names", dict.fromkeys((
+            "id", "name", "exact", "core", "tokens", "legal_form", "first_token", "block_a", "block_b", "naics",
+            "agency"), s), [(r["org_id"], r["name"], r["exact"], r["core"], r["tokens"], r["legal_form"],
+                              r["first_token"], r["block_a"], r["block_b"], r["naics"], r["agency"]) for r in records])
+        con.execute(db.query_text("resolve_store_results"))
     # last: a digest stands for results only once they are stored
     con.execute("INSERT INTO resolution_inputs VALUES (?)", [digest])

@@ -414,16 +414,9 @@ def classify(con: duckdb.DuckDBPyConnection, lex: Lexicon | None = None) -> int:
 
 
 def _insert(con: duckdb.DuckDBPyConnection, found: list[tuple[str, str, int, str, str, str]]) -> None:
-    import pyarrow as pa  # DuckDB reads an Arrow table at once (row-by-row inserts are slow)
-
-    cols = list(zip(*found, strict=True))
-    table = pa.table({"award_key": cols[0], "sha256": cols[1], "row_no": cols[2], "product": cols[3],
-                      "role": cols[4], "quote": cols[5]})
-    con.register("product_rows_in", table)
-    try:
+    with db.rows_table(con, "product_rows_in", {"award_key": "VARCHAR", "sha256": "VARCHAR", "row_no": "BIGINT",
+                                                "product": "VARCHAR", "role": "VARCHAR", "quote": "VARCHAR"}, found):
         con.execute("INSERT INTO product_mention_rows SELECT * FROM product_rows_in")
-    finally:
-        con.unregister("product_rows_in")
 
 
 # --- FedRAMP deployment text ----------------------------------------------------------------------------------

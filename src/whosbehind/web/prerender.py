@@ -20,7 +20,6 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 from jinja2.filters import do_urlencode
 
 from whosbehind import jsontext
@@ -83,13 +82,8 @@ def _inputs(con: duckdb.DuckDBPyConnection, batches: list[list[str]]) -> list[li
 def _store(con: duckdb.DuckDBPyConnection, rendered_batches: Iterable[list[tuple[str, str, bytes]]]) -> int:
     done = 0
     for rendered in rendered_batches:
-        con.register("incoming_pages", pa.table({"id": pa.array([r[0] for r in rendered], type=pa.string()),
-                                                 "lang": pa.array([r[1] for r in rendered], type=pa.string()),
-                                                 "body": pa.array([r[2] for r in rendered], type=pa.binary())}))
-        try:
+        with db.rows_table(con, "incoming_pages", {"id": "VARCHAR", "lang": "VARCHAR", "body": "BLOB"}, rendered):
             con.execute(db.query_text("page_store"))
-        finally:
-            con.unregister("incoming_pages")
         done += len(rendered)
     return done // len(i18n.LANGUAGES)
 
