@@ -482,3 +482,50 @@ def test_a_tie_that_loses_a_shown_piece_reads_its_evidence_again(built_db: Path,
     assert build.ingest_into(db_path, [later], then=count).scoped
     assert seen["large ties read whole"] >= 1, seen
     assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []
+
+
+def test_a_new_award_under_another_name_renames_the_awards_the_build_record_keeps(built_db: Path,
+                                                                                  tmp_path: Path) -> None:
+    """One Prime Award Summaries row (bundled Minnesota file) re-cut as a new, later award of the company with the
+    most awards among those the records name in more than one way (its UEI), under another of the names the records
+    give it. The company now goes by that name: the build record of a scoped derive keeps its other awards, which
+    it does not compare again, under the new name, as a record comparing every award does."""
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        org_id, name, other = con.execute(
+            "SELECT o.id, o.name, min(n.name) FILTER (WHERE n.name <> o.name) FROM organizations o "
+            "JOIN org_names n ON n.id = o.id JOIN money m ON m.recipient_id = o.id "
+            "WHERE o.id LIKE 'uei:%' AND o.canonical_id = o.id AND o.id NOT IN (SELECT child_id FROM reported_parents) "
+            "GROUP BY o.id, o.name HAVING count(DISTINCT n.name) > 1 "
+            "ORDER BY count(DISTINCT m.award_key) DESC, o.id LIMIT 1").fetchone()
+    finally:
+        con.close()
+    rows = member_rows(MN_ZIP, MN_SUMMARIES)
+    header, row = rows[0], list(rows[1])
+    row[header.index("recipient_uei")], row[header.index("recipient_duns")] = org_id.removeprefix("uei:"), ""
+    row[header.index("recipient_name")] = row[header.index("recipient_name_raw")] = other
+    row[header.index("award_id_piid")] = "70CDCR18P99999997"
+    row[header.index("contract_award_unique_key")] = "CONT_AWD_70CDCR18P99999997_7012_-NONE-_-NONE-"
+    for column, value in (("award_base_action_date", "9/1/26"), ("award_base_action_date_fiscal_year", "2026"),
+                          ("award_latest_action_date", "9/30/26"), ("award_latest_action_date_fiscal_year", "2026")):
+        row[header.index(column)] = value
+    for column in header:
+        if column.startswith("recipient_parent_"):
+            row[header.index(column)] = ""
+    renamed = write_csv(tmp_path / "renamed.csv", [header, row])
+    kept = {}
+    for scoped in (True, False):
+        path = tmp_path / f"scoped-{scoped}.duckdb"
+        shutil.copy2(built_db, path)
+        con = db.connect(path)
+        try:
+            assert ingest.ingest(con, [renamed], derive=build.derive).scoped is True
+            assert con.execute("SELECT name FROM organizations WHERE id = ?", [org_id]).fetchone()[0] == other
+            changes.record_build(con, "run-test", "ingest", datetime(2026, 12, 1, 12), scoped=scoped)
+            kept[scoped] = con.execute("SELECT * FROM build_state_awards ORDER BY ALL").fetchall()
+            names = con.execute("SELECT DISTINCT recipient_name FROM build_state_awards WHERE recipient_id = ?",
+                                [org_id]).fetchall()
+            assert names == [(other,)], (name, names)
+        finally:
+            con.close()
+    assert kept[True] == kept[False]

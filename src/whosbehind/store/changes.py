@@ -28,5 +28,10 @@ def record_build(con: duckdb.DuckDBPyConnection, build_id: str, command: str,
         baseline = db.has_table(con, "builds") and con.execute("SELECT count(*) FROM builds").fetchone()[0] > 0
         con.execute(db.sql_text("record_derived_awards" if scoped and baseline else "record_every_award"))
         con.execute(db.sql_text("build_changes"))
+        if scoped and baseline and db.has_table(con, "digest_changes", temporary=True):
+            # the state's rows removed and added, summed for the digest (store/digest.py) as the derive's steps do
+            for rows, sign in (("state_awards_gone", -1), ("state_awards_made", 1)):
+                con.execute("INSERT INTO digest_changes BY NAME FROM row_sums(?, 'build_state_awards', ?)",
+                            [rows, sign])
         found = con.execute("SELECT changes FROM builds WHERE build_id = ?", [build_id]).fetchone()
     return int(found[0]) if found else 0

@@ -168,14 +168,27 @@ LEFT JOIN agencies a ON a.id = e.agency_id;
 
 INSERT INTO change_log BY NAME SELECT * FROM new_changes;
 
--- The awards kept as they were (a scoped record) still show their organization under its name of today.
-UPDATE build_state_awards s SET recipient_name = coalesce(o.name, s.recipient_id)
-FROM organizations o
-WHERE NOT (SELECT every_award FROM record_mode)
-  AND o.id = s.recipient_id AND s.recipient_name IS DISTINCT FROM coalesce(o.name, s.recipient_id);
-DELETE FROM build_state_awards
-WHERE in_record_scope(award_key);
-INSERT INTO build_state_awards SELECT * FROM next_awards;
+-- The awards of record_scope are kept again as this build has them; the awards kept as they were (a scoped record)
+-- still show their organization under its name of today. The rows removed and added are kept a moment: a scoped
+-- record adds them to the digest `check` verifies (changes.record_build) instead of reading the state whole.
+CREATE OR REPLACE TEMP TABLE state_awards_gone AS FROM build_state_awards LIMIT 0;
+WITH gone AS (
+    DELETE FROM build_state_awards s
+    WHERE in_record_scope(s.award_key)
+       OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = s.recipient_id
+                  AND s.recipient_name IS DISTINCT FROM coalesce(o.name, s.recipient_id))
+    RETURNING *
+)
+INSERT INTO state_awards_gone FROM gone;
+CREATE OR REPLACE TEMP TABLE state_awards_made AS FROM build_state_awards LIMIT 0;  -- its types: the digest hashes them
+INSERT INTO state_awards_made
+SELECT g.award_key, g.sub_agency_code, g.recipient_id, coalesce(o.name, g.recipient_id) AS recipient_name, g.amount,
+       g.source_rows, g.last_date, g.permalink
+FROM state_awards_gone g JOIN organizations o ON o.id = g.recipient_id
+WHERE NOT in_record_scope(g.award_key)
+UNION ALL
+FROM next_awards;
+INSERT INTO build_state_awards FROM state_awards_made;
 
 INSERT INTO builds
 SELECT t.build_id, t.command, t.built_at, (SELECT build_id FROM previous_build),
