@@ -384,8 +384,9 @@ What is scoped: an ingest whose new files all hold award rows, into tables this 
 (`db.code_fingerprint`), makes again only what the awards those files hold (plus the awards of any DUNS whose
 UEI the new rows change) can change: which copy of a row counts and the `money` rows (steps 100-200), the names
 each award's rows write (200, added up into `org_names`), the records name resolution reads (step 205, kept in
-parts per source file), the product reading and the product ties (430, widened to the awards of a record whose
-family changed), each record's awards per agency and year and a prime award's evidence (300, 500) and the
+parts per source file), the product reading and the product ties with their evidence (430, 500, widened to the
+awards of a record whose family changed), each record's awards per agency and year and a prime award's evidence
+(300, 500) and the
 organizations' awards (500), with the awards of any record resolution moves to another organization; the ties and
 the strongest evidence each shows, for the ties whose evidence changed (500); the family and organization totals
 are brought up to date by what those awards' rows add and take away (added up again whole for a group a record
@@ -395,8 +396,8 @@ the answers those changes can reach (`analysis/answer_scope.py`: the organizatio
 cited evidence differ, and every node whose why-walk can reach such a tie), and renders again the pages of the
 answers that changed. The digest `check` verifies is brought up to date from the rows those steps removed and
 added; the other tables' digests are computed whole. Still made whole on every derive: organizations (200),
-families (220), the totals by record, evidence other than prime awards (made again, then compared) and the lookup
-index. Name resolution (Splink's scoring, the decisions and
+families (220), the totals by record, the evidence of the other kinds (curated claims, FedRAMP, reported
+parents: made again, then compared) and the lookup index. Name resolution (Splink's scoring, the decisions and
 clusters) runs again only when a name, record or reported parent it reads differs from the last derive's
 (`resolve/pipeline.py`, table `resolution_inputs`): rows of known companies usually keep its tables as they are.
 

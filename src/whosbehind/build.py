@@ -83,16 +83,16 @@ def derive(con: duckdb.DuckDBPyConnection, added: Sequence[str] | None = None) -
     """Rebuild every derived table from the raw tables: the same raw rows give the same graph.
 
     ``added``: the sha256 of the files stored since the tables were last derived. When every one holds award
-    rows and the tables were derived by this very code, the derive is scoped (``store/sql/scope_added.sql``):
-    the tables a full derive drops first (``store/sql/scope_full.sql``) are kept, and made again only for the
-    awards those files hold (the money rows, which of them count, the organization each pays, the names each
-    award's rows write, each record's awards per agency and year, the products each award names, a prime
-    award's evidence, each organization's awards) or for those files (the records name resolution reads),
-    widened where a change spreads: a DUNS given another UEI (step 200), a record whose family changed (the
-    product ties, step 430), a record that resolution puts in another organization (step 500); resolution's own
-    tables are made again only when what it reads differs (resolve/pipeline.py); the family and organization
-    totals are brought up to date for the groups those records are in, or added up again when a record joined or
-    left one; the ties and the evidence each shows are made again for the ties whose evidence changed (step 500).
+    rows and the tables were derived by this very code, the derive is scoped (``store/sql/scope_added.sql``): the
+    tables a full derive drops first (``store/sql/scope_full.sql``) are kept, and made again only for the awards
+    those files hold (the money rows, which of them count, the organization each pays, the names each award's rows
+    write, each record's awards per agency and year, the products each award names and their evidence, a prime
+    award's evidence, each organization's awards) or for those files (the records name resolution reads), widened
+    where a change spreads: a DUNS given another UEI (step 200), a record whose family changed (the product ties,
+    step 430), a record that resolution puts in another organization (step 500); resolution's own tables are made
+    again only when what it reads differs (resolve/pipeline.py); the family and organization totals are brought up
+    to date for the groups those records are in, or added up again when a record joined or left one; the ties and
+    the evidence each shows are made again for the ties whose evidence changed (step 500).
     Every other table is derived whole; publishing then computes again only
     the answers those changes can reach (analysis/answer_scope.py). The tables are the same as a full derive's;
     tests/fresh checks that on the bundled data, the benchmark at 2M rows. The steps sum the rows they remove
