@@ -133,7 +133,7 @@ def _run_ingest(
         task = progress.add_task("reading", total=total_input_bytes(paths))
         report = ingest_into(
             db_path, paths, then=then, command=command, derive_all=derive_all,
-            processes=os.cpu_count() or 1,  # pages rendered by a process per core (web/prerender.py)
+            processes=os.cpu_count() or 1,  # this command's entry point guards its work: pages rendered per core
             on_bytes=lambda n: progress.advance(task, n),
             on_file=on_file,
             on_stage=lambda s: progress.update(task, description=s),

@@ -33,8 +33,6 @@ _BASE_QUOTED = do_urlencode(BASE)
 # is kept, and the server puts the dates in on the way out, as it puts in its address.
 DATE_MARKS = {"newest_export": "whosbehind-newest-export-date", "built_at": "whosbehind-build-date"}
 BATCH = 1000
-# Fewer pages than this are rendered here: forking and sending them to other processes would cost more.
-SHARED_FROM = 40
 
 
 def path(org_id: str) -> str:
@@ -52,11 +50,11 @@ def store_pages(con: duckdb.DuckDBPyConnection, *, processes: int = 1) -> int:
     """Render the pages of the answers this build changed (``organization.store_answers``) in every language
     into ``organization_pages``, or every page when the stored ones were rendered by other code; returns how
     many answers' pages were rendered. A page is its answer through the template, so an
-    unchanged answer keeps its page. Rendering is Python through and through (a few milliseconds for a large
-    organization's page). With ``processes`` above one, the pages are shared among that many processes forked from
-    this one once the template is compiled: they only render (none touches DuckDB, whose threads are not forked
-    with them), and start in milliseconds, so that the hundred pages of a small ingest are shared too. If they
-    cannot start, the pages are rendered here."""
+    unchanged answer keeps its page. Rendering is Python through and through (about a millisecond a page). With
+    ``processes`` above one, the batches are shared among that many processes, started afresh ("spawn": DuckDB's
+    threads are not forked into them). Only a program whose main module guards its work (the `whosbehind`
+    command does) may ask for that: each new process imports it. If they cannot start, the pages are rendered
+    here."""
     data_date = dict(DATE_MARKS)
     made_with = db.code_fingerprint()
     before = queries.one(con, "page_made_with")
@@ -64,14 +62,11 @@ def store_pages(con: duckdb.DuckDBPyConnection, *, processes: int = 1) -> int:
     con.execute(db.query_text("page_replace"), {"every": every})
     con.execute(db.query_text("page_made"), {"made_with": made_with})
     ids = [r["id"] for r in queries.rows(con, "page_render_ids", every=every)]
-    shared = processes > 1 and len(ids) >= SHARED_FROM
-    size = min(BATCH, -(-len(ids) // processes)) if shared else BATCH
-    batches = [ids[start:start + size] for start in range(0, len(ids), size)]
-    if shared:
-        _template()  # compiled once, here: the processes forked below start with it
+    batches = [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
+    if processes > 1 and len(batches) > 1:
         try:
             with ProcessPoolExecutor(min(processes, len(batches)),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
                 return _store(con, pool.map(_render_batch, _inputs(con, batches), [data_date] * len(batches)))
         except BrokenProcessPool:
             # what the pool stored before it broke
