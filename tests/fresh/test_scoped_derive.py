@@ -8,6 +8,8 @@ import json
 import re
 import shutil
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -161,17 +163,39 @@ def _merging_row(built_db: Path, path: Path) -> tuple[Path, str, int, str]:
             "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 1").fetchone()
     finally:
         con.close()
+    new_uei = "ZZ" + duns_id.removeprefix("duns:") + "Z"  # 12 characters, as a UEI; held by no record
+    return _summaries_row(path, new_uei, "70CDCR18P99999999", recipient_name=name), duns_id, awards, new_uei
+
+
+def _summaries_row(path: Path, uei: str, piid: str, **values: str) -> Path:
+    """The first row of the bundled Minnesota Prime Award Summaries file, re-cut as an award of its own (``piid``,
+    so that the row counts) paid to ``uei`` with no reported parent, with the other ``values`` given."""
     rows = member_rows(MN_ZIP, MN_SUMMARIES)
     header, row = rows[0], list(rows[1])
-    new_uei = "ZZ" + duns_id.removeprefix("duns:") + "Z"  # 12 characters, as a UEI; held by no record
-    row[header.index("recipient_uei")], row[header.index("recipient_duns")] = new_uei, ""
-    row[header.index("recipient_name")] = name
-    row[header.index("award_id_piid")] = "70CDCR18P99999999"  # an award of its own, so that the row counts
-    row[header.index("contract_award_unique_key")] = "CONT_AWD_70CDCR18P99999999_7012_-NONE-_-NONE-"
+    values = {"recipient_uei": uei, "recipient_duns": "", "award_id_piid": piid,
+              "contract_award_unique_key": f"CONT_AWD_{piid}_7012_-NONE-_-NONE-", **values}
     for column in header:
         if column.startswith("recipient_parent_"):
             row[header.index(column)] = ""
-    return write_csv(path, [header, row]), duns_id, awards, new_uei
+    for column, value in values.items():
+        row[header.index(column)] = value
+    return write_csv(path, [header, row])
+
+
+@contextmanager
+def _recorded(built_db: Path, tmp_path: Path, files: list[Path], *,
+              scoped: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A copy of the built sample with ``files`` ingested (a scoped derive) and the build recorded, comparing the
+    awards made again alone (``scoped``) or every award."""
+    path = tmp_path / f"scoped-{scoped}.duckdb"
+    shutil.copy2(built_db, path)
+    con = db.connect(path)
+    try:
+        assert ingest.ingest(con, files, derive=build.derive).scoped is True
+        changes.record_build(con, "run-test", "ingest", datetime(2026, 12, 1, 12), scoped=scoped)
+        yield con
+    finally:
+        con.close()
 
 
 def test_the_build_record_after_a_scoped_derive_is_the_whole_comparison(built_db: Path, tmp_path: Path) -> None:
@@ -183,19 +207,12 @@ def test_the_build_record_after_a_scoped_derive_is_the_whole_comparison(built_db
     merging, duns_id, awards, _ = _merging_row(built_db, tmp_path / "merged.csv")
     recorded = {}
     for scoped in (True, False):
-        path = tmp_path / f"scoped-{scoped}.duckdb"
-        shutil.copy2(built_db, path)
-        con = db.connect(path)
-        try:
-            assert ingest.ingest(con, [modifications, merging], derive=build.derive).scoped is True
-            changes.record_build(con, "run-test", "ingest", datetime(2026, 12, 1, 12), scoped=scoped)
+        with _recorded(built_db, tmp_path, [modifications, merging], scoped=scoped) as con:
             recorded[scoped] = (
                 con.execute("SELECT * EXCLUDE (build_id) FROM change_log WHERE build_id = 'run-test' "
                             "ORDER BY ALL").fetchall(),
                 con.execute("SELECT * EXCLUDE (permalink) FROM build_state_awards ORDER BY ALL").fetchall(),
                 con.execute("SELECT * FROM builds WHERE build_id = 'run-test'").fetchall())
-        finally:
-            con.close()
     logged = recorded[True][0]
     assert logged == recorded[False][0]
     assert recorded[True][1:] == recorded[False][1:]
@@ -490,42 +507,23 @@ def test_a_new_award_under_another_name_renames_the_awards_the_build_record_keep
     most awards among those the records name in more than one way (its UEI), under another of the names the records
     give it. The company now goes by that name: the build record of a scoped derive keeps its other awards, which
     it does not compare again, under the new name, as a record comparing every award does."""
-    con = duckdb.connect(str(built_db), read_only=True)
-    try:
-        org_id, name, other = con.execute(
-            "SELECT o.id, o.name, min(n.name) FILTER (WHERE n.name <> o.name) FROM organizations o "
-            "JOIN org_names n ON n.id = o.id JOIN money m ON m.recipient_id = o.id "
-            "WHERE o.id LIKE 'uei:%' AND o.canonical_id = o.id AND o.id NOT IN (SELECT child_id FROM reported_parents) "
-            "GROUP BY o.id, o.name HAVING count(DISTINCT n.name) > 1 "
-            "ORDER BY count(DISTINCT m.award_key) DESC, o.id LIMIT 1").fetchone()
-    finally:
-        con.close()
-    rows = member_rows(MN_ZIP, MN_SUMMARIES)
-    header, row = rows[0], list(rows[1])
-    row[header.index("recipient_uei")], row[header.index("recipient_duns")] = org_id.removeprefix("uei:"), ""
-    row[header.index("recipient_name")] = row[header.index("recipient_name_raw")] = other
-    row[header.index("award_id_piid")] = "70CDCR18P99999997"
-    row[header.index("contract_award_unique_key")] = "CONT_AWD_70CDCR18P99999997_7012_-NONE-_-NONE-"
-    for column, value in (("award_base_action_date", "9/1/26"), ("award_base_action_date_fiscal_year", "2026"),
-                          ("award_latest_action_date", "9/30/26"), ("award_latest_action_date_fiscal_year", "2026")):
-        row[header.index(column)] = value
-    for column in header:
-        if column.startswith("recipient_parent_"):
-            row[header.index(column)] = ""
-    renamed = write_csv(tmp_path / "renamed.csv", [header, row])
+    ((org_id, name, other),) = query(
+        built_db,
+        "SELECT o.id, o.name, min(n.name) FILTER (WHERE n.name <> o.name) FROM organizations o "
+        "JOIN org_names n ON n.id = o.id JOIN money m ON m.recipient_id = o.id "
+        "WHERE o.id LIKE 'uei:%' AND o.canonical_id = o.id AND o.id NOT IN (SELECT child_id FROM reported_parents) "
+        "GROUP BY o.id, o.name HAVING count(DISTINCT n.name) > 1 "
+        "ORDER BY count(DISTINCT m.award_key) DESC, o.id LIMIT 1")
+    renamed = _summaries_row(tmp_path / "renamed.csv", org_id.removeprefix("uei:"), "70CDCR18P99999997",
+                             recipient_name=other, recipient_name_raw=other, award_base_action_date="9/1/26",
+                             award_base_action_date_fiscal_year="2026", award_latest_action_date="9/30/26",
+                             award_latest_action_date_fiscal_year="2026")
     kept = {}
     for scoped in (True, False):
-        path = tmp_path / f"scoped-{scoped}.duckdb"
-        shutil.copy2(built_db, path)
-        con = db.connect(path)
-        try:
-            assert ingest.ingest(con, [renamed], derive=build.derive).scoped is True
+        with _recorded(built_db, tmp_path, [renamed], scoped=scoped) as con:
             assert con.execute("SELECT name FROM organizations WHERE id = ?", [org_id]).fetchone()[0] == other
-            changes.record_build(con, "run-test", "ingest", datetime(2026, 12, 1, 12), scoped=scoped)
             kept[scoped] = con.execute("SELECT * FROM build_state_awards ORDER BY ALL").fetchall()
             names = con.execute("SELECT DISTINCT recipient_name FROM build_state_awards WHERE recipient_id = ?",
                                 [org_id]).fetchall()
             assert names == [(other,)], (name, names)
-        finally:
-            con.close()
     assert kept[True] == kept[False]
