@@ -8,8 +8,14 @@
 -- Each rule looks only at rows of one award, so the step is redone for the awards of scope_awards (step 100)
 -- alone: every award on a full derive, the awards of the files just stored on an ingest; others stay.
 
+-- The rows of the awards in scope. Each statement below reads them: on a scoped derive they are read out of the
+-- 2M-row table once, into a temporary table; on a full derive (whole_derive, scope_*.sql) they are every row.
+SELECT CASE WHEN getvariable('whole_derive') IS NULL THEN error('whole_derive is not set (scope_*.sql)') END;
+CREATE OR REPLACE TEMP TABLE scoped_money_rows_read AS
+SELECT m.* FROM money_rows m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
+WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW scoped_money_rows AS
-SELECT m.* FROM money_rows m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key;
+FROM money_rows WHERE getvariable('whole_derive') UNION ALL FROM scoped_money_rows_read;
 
 -- Exact duplicates can only be among rows of one file that agree on award, modification, date and
 -- amount; only those few rows are compared on every published column.
@@ -82,8 +88,10 @@ WHERE a.sha256 <> w.sha256;
 
 -- The awards in scope replace what an earlier derive left of them.
 CREATE TABLE IF NOT EXISTS money_set_aside AS FROM scoped_set_aside LIMIT 0;
+-- (the rows set aside for the awards in scope, once inserted: those of scoped_set_aside)
 CREATE OR REPLACE TEMP VIEW money_set_aside_again AS
-FROM money_set_aside s SEMI JOIN scoped_money_rows m ON s.sha256 = m.sha256 AND s.row_no = m.row_no;
+FROM money_set_aside WHERE getvariable('whole_derive')
+UNION ALL FROM scoped_set_aside WHERE NOT getvariable('whole_derive');
 WITH gone AS (DELETE FROM money_set_aside s USING scoped_money_rows m
               WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no RETURNING s.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money_set_aside', -1);
@@ -91,12 +99,17 @@ INSERT INTO money_set_aside FROM scoped_set_aside;
 INSERT INTO digest_changes BY NAME FROM row_sums('money_set_aside_again', 'money_set_aside', 1);
 
 CREATE TABLE IF NOT EXISTS counted_money AS FROM money_rows LIMIT 0;
+CREATE OR REPLACE TEMP VIEW counted_money_in_scope AS
+SELECT m.* FROM scoped_money_rows m
+WHERE NOT EXISTS (SELECT 1 FROM scoped_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
+-- (the counted rows of the awards in scope, once inserted: a full derive reads the table it filled, a scoped one
+-- the few rows it inserts, read once)
+CREATE OR REPLACE TEMP TABLE counted_money_read AS FROM counted_money_in_scope WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW counted_money_again AS
-FROM counted_money c SEMI JOIN scope_awards a ON c.award_key IS NOT DISTINCT FROM a.award_key;
+FROM counted_money WHERE getvariable('whole_derive') UNION ALL FROM counted_money_read;
 WITH gone AS (DELETE FROM counted_money c USING scope_awards a
               WHERE c.award_key IS NOT DISTINCT FROM a.award_key RETURNING c.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'counted_money', -1);
-INSERT INTO counted_money
-SELECT m.* FROM scoped_money_rows m
-WHERE NOT EXISTS (SELECT 1 FROM scoped_set_aside s WHERE s.sha256 = m.sha256 AND s.row_no = m.row_no);
+INSERT INTO counted_money FROM counted_money_read;
+INSERT INTO counted_money FROM counted_money_in_scope WHERE getvariable('whole_derive');
 INSERT INTO digest_changes BY NAME FROM row_sums('counted_money_again', 'counted_money', 1);

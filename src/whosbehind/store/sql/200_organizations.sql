@@ -49,7 +49,7 @@ WHERE duns_key(m.recipient_duns) IN (SELECT duns FROM moved_duns)
 CREATE OR REPLACE TEMP TABLE scope_awards AS SELECT DISTINCT award_key FROM scope_awards;  -- NULL once too
 
 -- Each money row with the organization it pays (the awards in scope; the others stay as derived).
-CREATE OR REPLACE TEMP VIEW money_in_scope AS
+CREATE OR REPLACE TEMP VIEW money_of_awards_in_scope AS
 SELECT m.*,
        CASE WHEN m.individual THEN 'individuals'
             ELSE coalesce(resolve_org(m.recipient_uei, m.recipient_duns, m.recipient_name, r.uei), 'unknown') END
@@ -60,9 +60,14 @@ FROM counted_money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FRO
 LEFT JOIN duns_to_uei r ON r.duns = duns_key(m.recipient_duns)
 LEFT JOIN duns_to_uei p ON p.duns = duns_key(m.parent_duns);
 
+-- A scoped derive reads them once, into a temporary table (as step 110 does); a full derive, every row.
+CREATE OR REPLACE TEMP TABLE money_read AS FROM money_of_awards_in_scope WHERE NOT getvariable('whole_derive');
+CREATE OR REPLACE TEMP VIEW money_in_scope AS
+FROM money_of_awards_in_scope WHERE getvariable('whole_derive') UNION ALL FROM money_read;
+
 CREATE TABLE IF NOT EXISTS money AS FROM money_in_scope LIMIT 0;
 CREATE OR REPLACE TEMP VIEW money_again AS
-FROM money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key;
+FROM money WHERE getvariable('whole_derive') UNION ALL FROM money_read;
 WITH gone AS (DELETE FROM money m USING scope_awards a WHERE m.award_key IS NOT DISTINCT FROM a.award_key
               RETURNING m.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money', -1);

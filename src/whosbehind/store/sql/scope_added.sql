@@ -9,5 +9,7 @@
 -- Each record's organization and family as the last derive left them: the totals of a group a record joins or
 -- leaves are added up again whole (steps 300 and 500).
 CREATE OR REPLACE TEMP TABLE organizations_before AS SELECT id, canonical_id, family_id FROM organizations;
+-- Steps 110 and 200 read the few rows of the awards in scope once, into temporary tables.
+SET VARIABLE whole_derive = false;
 -- (last: the only statement with a parameter)
 CREATE OR REPLACE TEMP TABLE scope_files AS SELECT sha256 FROM source_files WHERE list_contains($1, sha256);
