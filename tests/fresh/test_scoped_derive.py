@@ -527,3 +527,45 @@ def test_a_new_award_under_another_name_renames_the_awards_the_build_record_keep
                                 [org_id]).fetchall()
             assert names == [(other,)], (name, names)
     assert kept[True] == kept[False]
+
+
+def test_a_maker_that_now_stands_for_another_record_of_its_family_moves_its_named_products(
+        built_db: Path, tmp_path: Path) -> None:
+    """A maker whose products awards name (step 430) is matched, at its best rank, to several records of one family;
+    the record paid most stands for it. One Prime Award Summaries row (bundled Minnesota file) re-cut as a new award
+    to another of those records, larger than all the first one is paid, under the record's DUNS, name and reported
+    parent: that record now stands for the maker, and the family is as it was, so step 430 keeps the product ties.
+    The awards naming the maker's products are paid to others and are not in the file: the scoped derive makes their
+    evidence again all the same (they now tie the new record), as a full derive does."""
+    ((maker, record, name, parent_id, parent_name, paid),) = query(
+        built_db,
+        "WITH best AS (SELECT node_id, min(rank) AS rank FROM node_matches GROUP BY node_id), "
+        "paid AS (SELECT o.canonical_id, sum(m.amount) AS obligated FROM money m "
+        "         JOIN organizations o ON o.id = m.recipient_id GROUP BY 1) "
+        "SELECT c.node_id, r.id, r.name, p.parent_id, po.name, coalesce(w.obligated, 0) "
+        "FROM node_canonical c JOIN best b USING (node_id) "
+        "JOIN node_matches n ON n.node_id = c.node_id AND n.rank = b.rank "
+        "JOIN organizations r ON r.id = n.org_id JOIN organizations now ON now.id = c.canonical_id "
+        "JOIN reported_parents p ON p.child_id = r.id JOIN organizations po ON po.id = p.parent_id "
+        "LEFT JOIN paid w ON w.canonical_id = c.canonical_id "
+        "WHERE c.node_id IN (SELECT maker_node FROM product_mentions WHERE recipient_id <> c.canonical_id) "
+        "AND r.id LIKE 'duns:%' AND r.canonical_id = r.id AND r.id <> c.canonical_id "
+        "AND r.family_id = now.family_id AND (p.parent_id LIKE 'uei:%' OR p.parent_id LIKE 'duns:%') "
+        "ORDER BY c.node_id, r.id LIMIT 1")
+    kind, parent_key = parent_id.split(":", 1)
+    row = _summaries_row(tmp_path / "larger.csv", "", "70CDCR18P99999996", recipient_duns=record.removeprefix("duns:"),
+                         recipient_name=name, recipient_name_raw=name,
+                         **{f"recipient_parent_{kind}": parent_key}, recipient_parent_name=parent_name,
+                         recipient_parent_name_raw=parent_name, total_obligated_amount=str(paid + 1_000_000),
+                         award_base_action_date="9/1/26", award_base_action_date_fiscal_year="2026",
+                         award_latest_action_date="9/30/26", award_latest_action_date_fiscal_year="2026")
+    named = "SELECT count(*) FROM evidence WHERE kind = 'named_in_award' AND source_as_written = ? AND source_id = ?"
+    makers = "SELECT * FROM maker_families ORDER BY ALL"
+    db_path = copy_db(built_db, tmp_path)
+    assert query(db_path, named, maker, record) == [(0,)]
+    families = query(db_path, makers)
+    assert build.ingest_into(db_path, [row]).scoped
+    assert query(db_path, "SELECT canonical_id FROM node_canonical WHERE node_id = ?", maker) == [(record,)]
+    assert query(db_path, makers) == families  # the path under test: step 430 made no product tie again
+    assert query(db_path, named, maker, record)[0][0] > 0
+    assert differs_from_a_full_derive(db_path, tmp_path, built_db) == []
