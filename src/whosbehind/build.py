@@ -104,6 +104,7 @@ def derive(con: duckdb.DuckDBPyConnection, added: Sequence[str] | None = None) -
         answer_scope.begin(con)
         con.execute(db.sql_text("scope_added"), [list(added)])
     else:
+        db.drop_tables_now_views(con)
         con.execute(db.sql_text("scope_full"))
     _run_steps(con, db.FIRST_DERIVE_STEP)
     return scoped

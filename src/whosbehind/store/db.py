@@ -44,11 +44,15 @@ MEMORY_LIMIT = settings.memory_limit()
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
+# 14: the counted money rows are a view (counted_money), no longer a table;
 # 13: the strongest evidence of each tie is chosen by the derive (tie_evidence_shown); 12: the change log keeps
 # the parts of each change's evidence, and the answers carry them; 11: awards counted per record (record_awards,
 # kept per award) in place of family_awards; 10: why-path steps carry their award count;
 # 9: handovers from a person withheld at both ends; 8: contact persons withheld; 7: answers
-DERIVED_LAYOUT = 13
+DERIVED_LAYOUT = 14
+# Tables an earlier layout stored that this one derives as views, of the same name: a full derive (which an earlier
+# layout always takes) drops them first (build.derive), as CREATE OR REPLACE VIEW cannot replace a table.
+TABLES_NOW_VIEWS = ("counted_money",)
 
 
 def default_db_path() -> Path:
@@ -123,6 +127,12 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str, *, temporary: bool = Fa
     ``temporary``, whether this connection has such a temporary table."""
     return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = "
                        "CASE WHEN ? THEN 'temp' ELSE current_database() END", [name, temporary]).fetchone()[0] > 0
+
+
+def drop_tables_now_views(con: duckdb.DuckDBPyConnection) -> None:
+    for name in TABLES_NOW_VIEWS:
+        if has_table(con, name):
+            con.execute(f"DROP TABLE {quote(name)}")
 
 
 def derived_layout(con: duckdb.DuckDBPyConnection) -> int | None:

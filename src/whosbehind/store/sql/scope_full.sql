@@ -2,7 +2,6 @@
 -- the next (scope_added.sql) are dropped first, so each is made anew from the raw rows.
 DROP TABLE IF EXISTS money_rows;
 DROP TABLE IF EXISTS money_set_aside;
-DROP TABLE IF EXISTS counted_money;
 DROP TABLE IF EXISTS money;
 DROP TABLE IF EXISTS money_names;
 DROP TABLE IF EXISTS record_awards;
