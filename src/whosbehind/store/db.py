@@ -50,8 +50,9 @@ MEMORY_LIMIT = settings.memory_limit()
 # kept per award) in place of family_awards; 10: why-path steps carry their award count;
 # 9: handovers from a person withheld at both ends; 8: contact persons withheld; 7: answers
 DERIVED_LAYOUT = 14
-# Tables an earlier layout stored that this one derives as views, of the same name: a full derive (which an earlier
-# layout always takes) drops them first (build.derive), as CREATE OR REPLACE VIEW cannot replace a table.
+# Tables an earlier layout stored that this one derives as views, of the same name: a full derive drops them first
+# (build.derive), as CREATE OR REPLACE VIEW cannot replace a table. An ingest into a file of an earlier layout always
+# derives whole; `build` deriving only the evidence over it (build.derive_evidence) leaves the table until then.
 TABLES_NOW_VIEWS = ("counted_money",)
 
 

@@ -1,6 +1,7 @@
 -- Step 200: organizations from exact identifiers only (UEI, then DUNS, then the name as written).
 -- A DUNS seen beside a UEI on any row belongs to that UEI's organization, so 2018-era DUNS-only rows
 -- join the same company. Private persons are never organizations: their money goes to one bucket.
+SELECT CASE WHEN getvariable('whole_derive') IS NULL THEN error('whole_derive is not set (scope_*.sql)') END;
 
 -- What an earlier derive mapped, to find the DUNS whose UEI this one changes (below).
 CREATE TABLE IF NOT EXISTS duns_to_uei (duns VARCHAR, uei VARCHAR, candidates BIGINT);
@@ -61,13 +62,14 @@ LEFT JOIN duns_to_uei r ON r.duns = duns_key(m.recipient_duns)
 LEFT JOIN duns_to_uei p ON p.duns = duns_key(m.parent_duns);
 
 -- A scoped derive reads them once, into a temporary table (as step 110 does); a full derive, every row.
-CREATE OR REPLACE TEMP TABLE money_read AS FROM money_of_awards_in_scope WHERE NOT getvariable('whole_derive');
+CREATE OR REPLACE TEMP TABLE money_in_scope_read AS
+FROM money_of_awards_in_scope WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW money_in_scope AS
-FROM money_of_awards_in_scope WHERE getvariable('whole_derive') UNION ALL FROM money_read;
+FROM money_of_awards_in_scope WHERE getvariable('whole_derive') UNION ALL FROM money_in_scope_read;
 
 CREATE TABLE IF NOT EXISTS money AS FROM money_in_scope LIMIT 0;
 CREATE OR REPLACE TEMP VIEW money_again AS
-FROM money WHERE getvariable('whole_derive') UNION ALL FROM money_read;
+FROM money WHERE getvariable('whole_derive') UNION ALL FROM money_in_scope_read;
 WITH gone AS (DELETE FROM money m USING scope_awards a WHERE m.award_key IS NOT DISTINCT FROM a.award_key
               RETURNING m.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money', -1);
@@ -76,7 +78,8 @@ INSERT INTO digest_changes BY NAME FROM row_sums('money_again', 'money', 1);
 
 -- The names each award's rows write (recipient, reported parent), kept per award like the money, so that a scoped
 -- derive cleans only the names of the awards in scope; org_names adds them up. money_again: the money rows of
--- the awards in scope, as just inserted (read here after the INSERT above, like its digest capture).
+-- the awards in scope, as just inserted (on a full derive, the table itself: read after the INSERT above, like its
+-- digest capture).
 CREATE OR REPLACE TEMP VIEW money_names_in_scope AS
 SELECT award_key, id, name, count(*) AS n, max(action_date) AS last_seen FROM (
     SELECT award_key, recipient_id AS id, clean_name(recipient_name) AS name, action_date

@@ -1,4 +1,6 @@
--- Every money row is either counted or set aside with a reason: nothing disappears.
+-- Every money row is either counted or set aside with a reason: nothing disappears. The counted rows are the money
+-- rows not set aside (a view, step 110), so the counts add up unless a row is set aside twice or is no money row;
+-- the amounts are then compared with the stored totals and, row by row, with the raw text (reconcile_values).
 SELECT
     (SELECT count(*) FROM money_rows) AS money_rows,
     (SELECT count(*) FROM counted_money) AS counted_rows,
