@@ -167,6 +167,11 @@ def _merging_row(built_db: Path, path: Path) -> tuple[Path, str, int, str]:
     return _summaries_row(path, new_uei, "70CDCR18P99999999", recipient_name=name), duns_id, awards, new_uei
 
 
+# The dates of an award later than every bundled one (a row of _summaries_row), so that its names are the newest.
+LATER_AWARD = {"award_base_action_date": "9/1/26", "award_base_action_date_fiscal_year": "2026",
+               "award_latest_action_date": "9/30/26", "award_latest_action_date_fiscal_year": "2026"}
+
+
 def _summaries_row(path: Path, uei: str, piid: str, **values: str) -> Path:
     """The first row of the bundled Minnesota Prime Award Summaries file, re-cut as an award of its own (``piid``,
     so that the row counts) paid to ``uei`` with no reported parent, with the other ``values`` given."""
@@ -457,22 +462,16 @@ def test_a_company_that_joins_the_family_of_a_reseller_or_maker_moves_the_named_
     and ESCGOV's awards naming IBM products are that family's own contracts, no longer money reaching IBM through
     others. Those awards are not in the ingest's file (the family of the reseller changes, or the maker's);
     a scoped derive makes their product ties again all the same, as a full derive does."""
-    rows = member_rows(MN_ZIP, MN_SUMMARIES)
-    header, row = rows[0], list(rows[1])
-    column = {name: i for i, name in enumerate(header)}
-    values = {"contract_award_unique_key": "CONT_AWD_70CDCR25P99999991_7012_-NONE-_-NONE-",
-              "award_id_piid": "70CDCR25P99999991", "recipient_uei": "", "recipient_duns": child[0],
-              "recipient_name": child[1], "recipient_name_raw": child[1], "recipient_parent_uei": "",
-              "recipient_parent_duns": parent[0], "recipient_parent_name": parent[1],
-              "recipient_parent_name_raw": parent[1], "award_base_action_date": "1/15/25",
-              "award_latest_action_date": "1/15/25", "last_modified_date": "1/15/25", "usaspending_permalink": ""}
-    for name, value in values.items():
-        row[column[name]] = value
+    reported = _summaries_row(tmp_path / "parent.csv", "", "70CDCR25P99999991", recipient_duns=child[0],
+                              recipient_name=child[1], recipient_name_raw=child[1], recipient_parent_duns=parent[0],
+                              recipient_parent_name=parent[1], recipient_parent_name_raw=parent[1],
+                              award_base_action_date="1/15/25", award_latest_action_date="1/15/25",
+                              last_modified_date="1/15/25", usaspending_permalink="")
     db_path = copy_db(built_db, tmp_path)
     named_ibm = ("SELECT count(*) FROM product_mentions WHERE recipient_id = 'duns:136155178' "
                  "AND maker_entity = 'ibm'")
     before = query(db_path, named_ibm)[0][0]
-    assert build.ingest_into(db_path, [write_csv(tmp_path / "parent.csv", [header, row])]).scoped
+    assert build.ingest_into(db_path, [reported]).scoped
     assert query(db_path, "SELECT family_id FROM organizations WHERE id = ?", f"duns:{child[0]}") == [
         (f"duns:{parent[0]}",)]
     assert before > 0 and query(db_path, named_ibm) == [(0,)]
@@ -515,9 +514,7 @@ def test_a_new_award_under_another_name_renames_the_awards_the_build_record_keep
         "GROUP BY o.id, o.name HAVING count(DISTINCT n.name) > 1 "
         "ORDER BY count(DISTINCT m.award_key) DESC, o.id LIMIT 1")
     renamed = _summaries_row(tmp_path / "renamed.csv", org_id.removeprefix("uei:"), "70CDCR18P99999997",
-                             recipient_name=other, recipient_name_raw=other, award_base_action_date="9/1/26",
-                             award_base_action_date_fiscal_year="2026", award_latest_action_date="9/30/26",
-                             award_latest_action_date_fiscal_year="2026")
+                             recipient_name=other, recipient_name_raw=other, **LATER_AWARD)
     kept = {}
     for scoped in (True, False):
         with _recorded(built_db, tmp_path, [renamed], scoped=scoped) as con:
@@ -557,8 +554,7 @@ def test_a_maker_that_now_stands_for_another_record_of_its_family_moves_its_name
                          recipient_name=name, recipient_name_raw=name,
                          **{f"recipient_parent_{kind}": parent_key}, recipient_parent_name=parent_name,
                          recipient_parent_name_raw=parent_name, total_obligated_amount=str(paid + 1_000_000),
-                         award_base_action_date="9/1/26", award_base_action_date_fiscal_year="2026",
-                         award_latest_action_date="9/30/26", award_latest_action_date_fiscal_year="2026")
+                         **LATER_AWARD)
     named = "SELECT count(*) FROM evidence WHERE kind = 'named_in_award' AND source_as_written = ? AND source_id = ?"
     makers = "SELECT * FROM maker_families ORDER BY ALL"
     db_path = copy_db(built_db, tmp_path)
