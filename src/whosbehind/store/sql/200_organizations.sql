@@ -10,13 +10,18 @@ CREATE OR REPLACE TEMP TABLE duns_to_uei_before AS SELECT duns, uei FROM duns_to
 CREATE OR REPLACE TABLE duns_to_uei AS
 SELECT duns, arg_max(uei, (n, uei)) AS uei, count(*) AS candidates  -- equal counts: the same pick every time
 FROM (
-    SELECT lpad(recipient_duns, 9, '0') AS duns, recipient_uei AS uei, count(*) AS n
-    FROM money_rows WHERE recipient_duns IS NOT NULL AND recipient_uei IS NOT NULL AND NOT individual
-    GROUP BY ALL
+    -- (counted by the DUNS as written, then padded: lpad once per value, not once per row)
+    SELECT lpad(duns, 9, '0') AS duns, uei, sum(n)::BIGINT AS n FROM (
+        SELECT recipient_duns AS duns, recipient_uei AS uei, count(*) AS n
+        FROM money_rows WHERE recipient_duns IS NOT NULL AND recipient_uei IS NOT NULL AND NOT individual
+        GROUP BY ALL
+    ) GROUP BY ALL
     UNION ALL
-    SELECT lpad(parent_duns, 9, '0'), parent_uei, count(*)
-    FROM money_rows WHERE parent_duns IS NOT NULL AND parent_uei IS NOT NULL
-    GROUP BY ALL
+    SELECT lpad(duns, 9, '0'), uei, sum(n)::BIGINT FROM (
+        SELECT parent_duns AS duns, parent_uei AS uei, count(*) AS n
+        FROM money_rows WHERE parent_duns IS NOT NULL AND parent_uei IS NOT NULL
+        GROUP BY ALL
+    ) GROUP BY ALL
     UNION ALL
     SELECT lpad(nullif(subawardee_duns, ''), 9, '0'), upper(nullif(subawardee_uei, '')), count(*)
     FROM raw_subawards WHERE nullif(subawardee_duns, '') IS NOT NULL AND nullif(subawardee_uei, '') IS NOT NULL
@@ -43,29 +48,37 @@ SELECT duns FROM (SELECT duns, uei FROM duns_to_uei EXCEPT FROM duns_to_uei_befo
 
 -- A DUNS that now maps to another UEI (or to one for the first time) moves every row that names it: those
 -- rows' awards are derived again too.
-INSERT INTO scope_awards
+CREATE OR REPLACE TEMP TABLE awards_of_moved_duns AS
 SELECT DISTINCT m.award_key FROM counted_money m
+ANTI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
 WHERE duns_key(m.recipient_duns) IN (SELECT duns FROM moved_duns)
    OR duns_key(m.parent_duns) IN (SELECT duns FROM moved_duns);
-CREATE OR REPLACE TEMP TABLE scope_awards AS SELECT DISTINCT award_key FROM scope_awards;  -- NULL once too
+INSERT INTO scope_awards FROM awards_of_moved_duns;
 
--- Each money row with the organization it pays (the awards in scope; the others stay as derived).
-CREATE OR REPLACE TEMP VIEW money_of_awards_in_scope AS
+-- Money rows with the organization each pays.
+CREATE OR REPLACE TEMP MACRO with_payees(rows_of) AS TABLE
 SELECT m.*,
        CASE WHEN m.individual THEN 'individuals'
             ELSE coalesce(resolve_org(m.recipient_uei, m.recipient_duns, m.recipient_name, r.uei), 'unknown') END
            AS recipient_id,
        CASE WHEN m.individual THEN NULL
             ELSE resolve_org(m.parent_uei, m.parent_duns, m.parent_name, p.uei) END AS reported_parent_id
-FROM counted_money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
+FROM query_table(rows_of) m
 LEFT JOIN duns_to_uei r ON r.duns = duns_key(m.recipient_duns)
 LEFT JOIN duns_to_uei p ON p.duns = duns_key(m.parent_duns);
 
--- A scoped derive reads them once, into a temporary table (as step 110 does); a full derive, every row.
+-- The counted rows of the awards in scope (the others stay as derived): those step 110 read and did not set
+-- aside, so that the 2M-row table is not read again, and the rows of the awards a moved DUNS added.
+CREATE OR REPLACE TEMP VIEW counted_money_of_awards_in_scope AS
+SELECT m.* FROM scoped_money_rows_read m ANTI JOIN scoped_set_aside s ON s.sha256 = m.sha256 AND s.row_no = m.row_no
+UNION ALL
+SELECT m.* FROM counted_money m SEMI JOIN awards_of_moved_duns a ON m.award_key IS NOT DISTINCT FROM a.award_key;
+
+-- A scoped derive reads them once, into a temporary table (as step 110 does); a full derive, every counted row.
 CREATE OR REPLACE TEMP TABLE money_in_scope_read AS
-FROM money_of_awards_in_scope WHERE NOT getvariable('whole_derive');
+FROM with_payees('counted_money_of_awards_in_scope') WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW money_in_scope AS
-FROM money_of_awards_in_scope WHERE getvariable('whole_derive') UNION ALL FROM money_in_scope_read;
+FROM with_payees('counted_money') WHERE getvariable('whole_derive') UNION ALL FROM money_in_scope_read;
 
 CREATE TABLE IF NOT EXISTS money AS FROM money_in_scope LIMIT 0;
 CREATE OR REPLACE TEMP VIEW money_again AS
@@ -151,34 +164,38 @@ GROUP BY id, name;
 
 -- Agencies, sub-agencies and offices are organizations too.
 CREATE OR REPLACE TABLE agency_units AS
+WITH codes AS MATERIALIZED (SELECT DISTINCT toptier_code, sub_agency_code FROM money)  -- one read of the money rows
 SELECT DISTINCT 'agency:' || m.toptier_code AS id, coalesce(a.toptier_name, 'agency ' || m.toptier_code) AS name,
        'agency' AS kind, NULL::VARCHAR AS part_of, coalesce(a.toptier_abbreviation, '') AS abbreviation,
        m.toptier_code AS code
-FROM money m LEFT JOIN (SELECT DISTINCT toptier_code, toptier_name, toptier_abbreviation FROM agency_codes) a
+FROM codes m LEFT JOIN (SELECT DISTINCT toptier_code, toptier_name, toptier_abbreviation FROM agency_codes) a
     USING (toptier_code)
 WHERE m.toptier_code IS NOT NULL
 UNION ALL
 SELECT DISTINCT 'agency:' || m.sub_agency_code, coalesce(a.subtier_name, 'sub-agency ' || m.sub_agency_code),
        'sub_agency', 'agency:' || m.toptier_code, coalesce(a.subtier_abbreviation, ''), m.sub_agency_code
-FROM money m LEFT JOIN agency_codes a ON a.subtier_code = m.sub_agency_code
+FROM codes m LEFT JOIN agency_codes a ON a.subtier_code = m.sub_agency_code
 WHERE m.sub_agency_code IS NOT NULL AND m.sub_agency_code <> m.toptier_code
 UNION ALL
--- (the latest row's; equal dates settled by file and row, not by the order the rows happen to be stored in)
-SELECT 'office:' || office_code, arg_max(office_name, (action_date, export_ts, sha256, row_no)), 'office',
-       'agency:' || arg_max(sub_agency_code, (action_date, export_ts, sha256, row_no)), '', office_code
-FROM money WHERE office_code IS NOT NULL GROUP BY office_code;
+-- (the latest row's; equal dates settled by file and row, not by the order the rows happen to be stored in; one
+-- arg_max of both columns: each arg_max compares the four-part key on every row)
+SELECT 'office:' || office_code, latest.office_name, 'office', 'agency:' || latest.sub_agency_code, '', office_code
+FROM (SELECT office_code,
+             arg_max({'office_name': office_name, 'sub_agency_code': sub_agency_code},
+                     (action_date, export_ts, sha256, row_no)) AS latest
+      FROM money WHERE office_code IS NOT NULL GROUP BY office_code);
 
 -- The parent each company reported most recently (self-reported in SAM: grade B).
 CREATE OR REPLACE TABLE reported_parents AS
-SELECT recipient_id AS child_id,
-       arg_max(reported_parent_id, (action_date, export_ts, sha256, row_no)) AS parent_id,
-       arg_max(file_name || ' row ' || row_no, (action_date, export_ts, sha256, row_no)) AS evidence_locator,
-       arg_max(sha256, (action_date, export_ts, sha256, row_no)) AS sha256,
-       max(action_date) AS as_of
-FROM money
-WHERE reported_parent_id IS NOT NULL AND recipient_id NOT IN ('individuals', 'unknown')
-GROUP BY recipient_id
-HAVING arg_max(reported_parent_id, (action_date, export_ts, sha256, row_no)) <> recipient_id;
+SELECT child_id, latest.parent_id, latest.file_name || ' row ' || latest.row_no AS evidence_locator, latest.sha256, as_of
+FROM (SELECT recipient_id AS child_id,
+             arg_max({'parent_id': reported_parent_id, 'file_name': file_name, 'row_no': row_no, 'sha256': sha256},
+                     (action_date, export_ts, sha256, row_no)) AS latest,
+             max(action_date) AS as_of
+      FROM money
+      WHERE reported_parent_id IS NOT NULL AND recipient_id NOT IN ('individuals', 'unknown')
+      GROUP BY recipient_id)
+WHERE latest.parent_id <> child_id;
 
 CREATE OR REPLACE TABLE organizations AS
 WITH ids AS (
