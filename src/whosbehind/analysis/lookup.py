@@ -69,13 +69,20 @@ class Answer:
 
 
 def build_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``lookup_names`` (step 510) with every name of every node and its normalized keys."""
+    """Fill ``lookup_names`` (step 510) with every name of every node and its normalized keys: a name the last
+    derive normalized keeps its keys when this derive is scoped (table ``lookup_keys_before``), the others are
+    normalized here."""
+    kept = {r["name"]: (r["exact"], r["core"], r["first_token"], r["compact"])
+            for r in queries.rows(con, "lookup_kept_keys")}
     rows = []
     for r in queries.rows(con, "lookup_index_names"):
-        key = normalize(r["name"])
-        if not key.exact:
-            continue
-        rows.append((r["node_id"], r["name"], r["source"], key.exact, key.core, key.first_token, key.compact))
+        keys = kept.get(r["name"])
+        if keys is None:
+            key = normalize(r["name"])
+            if not key.exact:
+                continue
+            keys = (key.exact, key.core, key.first_token, key.compact)
+        rows.append((r["node_id"], r["name"], r["source"], *keys))
     columns = ("node_id", "name", "source", "exact", "core", "first_token", "compact")
     with db.rows_table(con, "incoming_lookup_names", dict.fromkeys(columns, "VARCHAR"), rows):
         con.execute(db.query_text("lookup_store_index"))

@@ -8,6 +8,7 @@ DROP TABLE IF EXISTS evidence;
 DROP TABLE IF EXISTS tie_evidence_shown;
 DROP TABLE IF EXISTS ties;
 DROP TABLE IF EXISTS organization_awards;
+DROP TABLE IF EXISTS lookup_names;  -- its names' keys (step 510)
 CREATE OR REPLACE TEMP TABLE scope_awards AS SELECT DISTINCT award_key FROM money;
 -- The organizations stay as they are (steps 200 to 220 do not run); step 500 adds up again the totals of every
 -- organization whole, as after a full derive: none is grouped "before", no award's rows changed (step 300).

@@ -27,6 +27,7 @@ DROP TABLE IF EXISTS resolution_decisions;
 DROP TABLE IF EXISTS resolution;
 DROP TABLE IF EXISTS match_names;
 DROP TABLE IF EXISTS resolution_inputs;
+DROP TABLE IF EXISTS lookup_names;  -- its names' keys (step 510)
 CREATE OR REPLACE TEMP TABLE scope_files AS SELECT sha256 FROM source_files;
 -- Every award is in scope: steps 110 and 200 read the kept tables whole rather than the rows of the awards in scope.
 SET VARIABLE whole_derive = true;
