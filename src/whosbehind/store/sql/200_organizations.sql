@@ -48,11 +48,15 @@ SELECT duns FROM (SELECT duns, uei FROM duns_to_uei EXCEPT FROM duns_to_uei_befo
 
 -- A DUNS that now maps to another UEI (or to one for the first time) moves every row that names it: those
 -- rows' awards are derived again too.
+-- (duns_moved: a constant to these statements and step 205's, so that when no DUNS moved, as in most ingests,
+-- their tests of each row's DUNS are dropped before any row is read)
+SET VARIABLE duns_moved = (SELECT count(*) > 0 FROM moved_duns);
 CREATE OR REPLACE TEMP TABLE awards_of_moved_duns AS
 SELECT DISTINCT m.award_key FROM counted_money m
 ANTI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
-WHERE duns_key(m.recipient_duns) IN (SELECT duns FROM moved_duns)
-   OR duns_key(m.parent_duns) IN (SELECT duns FROM moved_duns);
+WHERE getvariable('duns_moved')
+  AND (duns_key(m.recipient_duns) IN (SELECT duns FROM moved_duns)
+       OR duns_key(m.parent_duns) IN (SELECT duns FROM moved_duns));
 INSERT INTO scope_awards FROM awards_of_moved_duns;
 
 -- Money rows with the organization each pays.

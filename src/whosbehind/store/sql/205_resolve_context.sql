@@ -63,7 +63,8 @@ cleaned AS (
     FROM mentions m JOIN source_files f ON f.sha256 = m._sha256
     LEFT JOIN duns_to_uei d ON d.duns = duns_key(m.duns)
     -- the rows of the files in scope, and those whose DUNS now maps to another UEI (their org_id moves)
-    WHERE m._sha256 IN (SELECT sha256 FROM scope_files) OR duns_key(m.duns) IN (SELECT duns FROM moved_duns)
+    WHERE m._sha256 IN (SELECT sha256 FROM scope_files)
+       OR (getvariable('duns_moved') AND duns_key(m.duns) IN (SELECT duns FROM moved_duns))  -- (step 200)
 )
 SELECT sha256, name, address, city, state, zip5, country, naics_code, agency, uei, duns, org_id,
        -- sorted: list_distinct keeps no order, and a part must be the same whichever derive made it
