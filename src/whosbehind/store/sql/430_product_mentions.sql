@@ -23,14 +23,20 @@ CREATE OR REPLACE TEMP TABLE moved_records AS
 SELECT id FROM (SELECT id, family_id FROM organizations EXCEPT SELECT id, family_id FROM organizations_before)
 UNION
 SELECT id FROM (SELECT id, family_id FROM organizations_before EXCEPT SELECT id, family_id FROM organizations);
+-- (mentions_move: a constant to the statement, so that when no record's family and no maker's changed, as in
+-- most ingests, the money rows are not read to find none)
+SET VARIABLE mentions_move = (SELECT EXISTS (FROM moved_records)
+                                     OR EXISTS (FROM maker_families EXCEPT FROM maker_families_before)
+                                     OR EXISTS (FROM maker_families_before EXCEPT FROM maker_families));
 CREATE OR REPLACE TEMP TABLE mention_scope_awards AS
 SELECT award_key FROM scope_awards
 UNION
 SELECT r.award_key FROM product_mention_rows r
 JOIN money m ON m.award_key = r.award_key AND m.sha256 = r.sha256 AND m.row_no = r.row_no
-WHERE m.recipient_id IN (SELECT id FROM moved_records)
-   OR EXISTS (FROM maker_families EXCEPT FROM maker_families_before)
-   OR EXISTS (FROM maker_families_before EXCEPT FROM maker_families);
+WHERE getvariable('mentions_move')
+  AND (m.recipient_id IN (SELECT id FROM moved_records)
+       OR EXISTS (FROM maker_families EXCEPT FROM maker_families_before)
+       OR EXISTS (FROM maker_families_before EXCEPT FROM maker_families));
 CREATE OR REPLACE TEMP VIEW product_mentions_in_scope AS
 WITH rows AS (
     SELECT r.award_key, r.product, r.role, r.quote, m.*  EXCLUDE (award_key, description)
