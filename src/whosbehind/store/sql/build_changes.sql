@@ -172,7 +172,7 @@ INSERT INTO change_log BY NAME SELECT * FROM new_changes;
 -- still show their organization under its name of today. The rows removed and added are kept a moment: a scoped
 -- record adds them to the digest `check` verifies (changes.record_build) instead of reading the state whole.
 -- (the organizations' names compared once per name kept, not once per award; the rows chosen first, then deleted
--- by row id: a DELETE that tested each row against the organizations and returned the rows took twice as long)
+-- by row id: a DELETE that tested each row against the organizations and returned the rows took three times as long)
 CREATE OR REPLACE TEMP TABLE state_names_renamed AS
 SELECT s.recipient_id, s.recipient_name
 FROM (SELECT DISTINCT recipient_id, recipient_name FROM build_state_awards) s
