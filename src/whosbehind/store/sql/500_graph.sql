@@ -3,6 +3,7 @@
 -- itself when it is no organization's (a cloud product, a system, a facility, a brand known only from
 -- reporting). One evidence table and one ties table hold every kind of tie between those nodes, and totals
 -- are stored for the record as published, the organization and the family.
+SELECT CASE WHEN getvariable('whole_derive') IS NULL THEN error('whole_derive is not set (scope_*.sql)') END;
 
 -- The node each id stood for after the previous derive: evidence and awards of the nodes it no longer stands for
 -- are made again below. (None on a first derive: every award is in scope then.)
@@ -159,9 +160,6 @@ WHERE coalesce(s.canonical_id, i.source_id) <> coalesce(t.canonical_id, i.target
 CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
 -- Kept: the evidence kept per award (evidence_kept_per_award), for the awards out of scope. Everything else is
 -- deleted here and made again.
-CREATE OR REPLACE TEMP VIEW evidence_again AS FROM evidence e
-WHERE NOT evidence_kept_per_award(e.kind, e.source_format, e.award_key)
-   OR EXISTS (SELECT 1 FROM evidence_scope_awards a WHERE a.kind = e.kind AND a.award_key IS NOT DISTINCT FROM e.award_key);
 -- The evidence removed is kept a moment: for the digest, and for the ties whose shown evidence it changes (below).
 CREATE OR REPLACE TEMP TABLE evidence_gone AS FROM evidence LIMIT 0;
 WITH gone AS (DELETE FROM evidence e USING evidence_scope_awards a
@@ -172,6 +170,15 @@ WITH gone AS (DELETE FROM evidence WHERE NOT evidence_kept_per_award(kind, sourc
 INSERT INTO evidence_gone FROM gone;
 INSERT INTO digest_changes BY NAME FROM row_sums('evidence_gone', 'evidence', -1);
 INSERT INTO evidence FROM evidence_in_scope;
+-- The evidence as made again, which the digest and the two comparisons below read: on a scoped derive read out of
+-- the large table once, into a temporary table; on a full or evidence-only derive (whole_derive), every row.
+CREATE OR REPLACE TEMP TABLE evidence_again_read AS FROM evidence e
+WHERE NOT getvariable('whole_derive')
+  AND (NOT evidence_kept_per_award(e.kind, e.source_format, e.award_key)
+       OR EXISTS (SELECT 1 FROM evidence_scope_awards a
+                  WHERE a.kind = e.kind AND a.award_key IS NOT DISTINCT FROM e.award_key));
+CREATE OR REPLACE TEMP VIEW evidence_again AS
+FROM evidence WHERE getvariable('whole_derive') UNION ALL FROM evidence_again_read;
 INSERT INTO digest_changes BY NAME FROM row_sums('evidence_again', 'evidence', 1);
 
 -- The ties whose evidence changed: a piece removed and not made again as it was (evidence_lost), or made and not

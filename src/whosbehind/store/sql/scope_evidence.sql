@@ -10,6 +10,8 @@ DROP TABLE IF EXISTS ties;
 DROP TABLE IF EXISTS organization_awards;
 DROP TABLE IF EXISTS lookup_names;  -- its names' keys (step 510)
 CREATE OR REPLACE TEMP TABLE scope_awards AS SELECT DISTINCT award_key FROM money;
+-- Every award's evidence is made again: step 500 reads the evidence table whole.
+SET VARIABLE whole_derive = true;
 -- The organizations stay as they are (steps 200 to 220 do not run); step 500 adds up again the totals of every
 -- organization whole, as after a full derive: none is grouped "before", no award's rows changed (step 300).
 CREATE OR REPLACE TEMP TABLE organizations_before (id VARCHAR, canonical_id VARCHAR, family_id VARCHAR);
