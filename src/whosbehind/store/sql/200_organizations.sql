@@ -107,12 +107,15 @@ SELECT award_key, id, name, count(*) AS n, max(action_date) AS last_seen FROM (
 ) WHERE id IS NOT NULL AND name IS NOT NULL
 GROUP BY ALL;
 CREATE TABLE IF NOT EXISTS money_names AS FROM money_names_in_scope LIMIT 0;
+-- (made once into a temporary table on a scoped derive, which the insert and the digest read; whole otherwise)
+CREATE OR REPLACE TEMP TABLE money_names_made AS FROM money_names_in_scope WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW money_names_again AS
-FROM money_names n SEMI JOIN scope_awards a ON n.award_key IS NOT DISTINCT FROM a.award_key;
+FROM money_names WHERE getvariable('whole_derive') UNION ALL FROM money_names_made;
 WITH gone AS (DELETE FROM money_names n USING scope_awards a WHERE n.award_key IS NOT DISTINCT FROM a.award_key
               RETURNING n.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money_names', -1);
-INSERT INTO money_names FROM money_names_in_scope;
+INSERT INTO money_names
+FROM money_names_in_scope WHERE getvariable('whole_derive') UNION ALL FROM money_names_made;
 INSERT INTO digest_changes BY NAME FROM row_sums('money_names_again', 'money_names', 1);
 
 -- Subawards, each with the prime recipient and the subrecipient organizations.

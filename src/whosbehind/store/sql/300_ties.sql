@@ -14,7 +14,7 @@ SELECT
     list(m.row_no ORDER BY m.row_no) AS rows, sum(m.amount) AS amount,
     min(m.action_date) AS first_date, max(m.action_date) AS last_date,
     arg_min(m.permalink, m.row_no) AS permalink, 'A' AS grade  -- the file's first row's: a fixed pick
-FROM money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
+FROM money_again m  -- (step 200: the money rows of the awards in scope, as just made)
 WHERE m.sub_agency_code IS NOT NULL
 GROUP BY m.sub_agency_code, m.recipient_id, m.award_key, m.sha256
 UNION ALL
@@ -31,15 +31,18 @@ SELECT
     NULL, p.as_of, p.as_of, NULL, 'B'
 FROM reported_parents p;
 CREATE TABLE IF NOT EXISTS contract_evidence AS FROM contract_evidence_in_scope LIMIT 0;
-CREATE OR REPLACE TEMP VIEW contract_evidence_again AS FROM contract_evidence c
-WHERE c.kind <> 'prime_contract'
-   OR EXISTS (SELECT 1 FROM scope_awards a WHERE a.award_key IS NOT DISTINCT FROM c.award_key);
+-- (made once into a temporary table on a scoped derive, which the insert and the digest read; whole otherwise)
+CREATE OR REPLACE TEMP TABLE contract_evidence_made AS
+FROM contract_evidence_in_scope WHERE NOT getvariable('whole_derive');
+CREATE OR REPLACE TEMP VIEW contract_evidence_again AS
+FROM contract_evidence WHERE getvariable('whole_derive') UNION ALL FROM contract_evidence_made;
 WITH gone AS (DELETE FROM contract_evidence c USING scope_awards a
               WHERE c.kind = 'prime_contract' AND c.award_key IS NOT DISTINCT FROM a.award_key RETURNING c.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'contract_evidence', -1);
 WITH gone AS (DELETE FROM contract_evidence WHERE kind <> 'prime_contract' RETURNING *)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'contract_evidence', -1);
-INSERT INTO contract_evidence FROM contract_evidence_in_scope;
+INSERT INTO contract_evidence
+FROM contract_evidence_in_scope WHERE getvariable('whole_derive') UNION ALL FROM contract_evidence_made;
 INSERT INTO digest_changes BY NAME FROM row_sums('contract_evidence_again', 'contract_evidence', 1);
 
 -- Each record's money per award, sub-agency and fiscal year (one row per distinct award there): rankings count a

@@ -346,13 +346,19 @@ CREATE TABLE IF NOT EXISTS organization_awards AS FROM organization_awards_in_sc
 CREATE OR REPLACE TEMP TABLE scope_holders_before AS
 SELECT DISTINCT organization_id FROM organization_awards w
 SEMI JOIN graph_scope_awards a ON w.award_key IS NOT DISTINCT FROM a.award_key;
+-- The awards made again: on a scoped derive made once into a temporary table, which the insert and the digest read
+-- (not the large table again); on a full derive, every award, inserted then read from the table.
+CREATE OR REPLACE TEMP TABLE organization_awards_made AS
+FROM organization_awards_in_scope WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW organization_awards_again AS
-FROM organization_awards w SEMI JOIN graph_scope_awards a ON w.award_key IS NOT DISTINCT FROM a.award_key;
+FROM organization_awards WHERE getvariable('whole_derive') UNION ALL FROM organization_awards_made;
 WITH gone AS (DELETE FROM organization_awards w USING graph_scope_awards a
               WHERE w.award_key IS NOT DISTINCT FROM a.award_key RETURNING w.*)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'organization_awards', -1);
 -- in organization order, so that reading one organization's awards skips most of the table
-INSERT INTO organization_awards FROM organization_awards_in_scope ORDER BY organization_id;
+INSERT INTO organization_awards
+FROM (FROM organization_awards_in_scope WHERE getvariable('whole_derive') UNION ALL FROM organization_awards_made)
+ORDER BY organization_id;
 INSERT INTO digest_changes BY NAME FROM row_sums('organization_awards_again', 'organization_awards', 1);
 
 -- The evidence touching one node, either side: two equality scans read far less than one scan with OR.
