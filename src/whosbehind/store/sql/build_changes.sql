@@ -184,7 +184,7 @@ WHERE in_record_scope(s.award_key)
    OR EXISTS (SELECT 1 FROM state_names_renamed r
               WHERE r.recipient_id = s.recipient_id AND r.recipient_name IS NOT DISTINCT FROM s.recipient_name);
 DELETE FROM build_state_awards WHERE rowid IN (SELECT state_row FROM state_awards_leaving);
-CREATE OR REPLACE TEMP TABLE state_awards_gone AS SELECT * EXCLUDE (state_row) FROM state_awards_leaving;
+CREATE OR REPLACE TEMP VIEW state_awards_gone AS SELECT * EXCLUDE (state_row) FROM state_awards_leaving;
 CREATE OR REPLACE TEMP TABLE state_awards_made AS FROM build_state_awards LIMIT 0;  -- its types: the digest hashes them
 INSERT INTO state_awards_made
 SELECT g.award_key, g.sub_agency_code, g.recipient_id, coalesce(o.name, g.recipient_id) AS recipient_name, g.amount,
