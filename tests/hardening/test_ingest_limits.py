@@ -6,7 +6,8 @@ Inputs, built here:
   (about 74 MB expanded, under 200 KB compressed: more than 100 times its compressed size);
 - leftovers of a killed run beside the database: `<db>.building`, `<db>.building.tmp/` and
   `<db>.building.work/0_x.csv` (what a kill during a zip ingest leaves);
-- a full disk while the database is first copied (the copy writes half the file, then fails with ENOSPC).
+- a full disk while the database is first copied (the copy writes half the file, then fails with ENOSPC);
+- a failure of what the run loads while the copy is being written (``build.prepare``), half the file copied.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 
 import pytest
@@ -101,5 +103,42 @@ def test_a_full_disk_during_the_first_copy_leaves_no_partial_file(tmp_path, monk
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "disk is full" in lines[0], result.output
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
+    assert cli.db.read_bytes() == before
+
+
+def test_a_failure_while_the_database_is_being_copied_leaves_no_partial_file(tmp_path, monkeypatch):
+    """The copy is written in a thread while the run loads its modules and page template (build.prepare): when
+    that fails with half the file copied, the copy is finished, then thrown away, and the database is as it was."""
+    from whosbehind import build
+    from whosbehind.errors import WhosbehindError
+
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    cli = Cli(tmp_path / "db" / "t.duckdb")
+    assert cli.run("ingest", str(csv_path)).exit_code == 0
+    before = cli.db.read_bytes()
+    half_copied, failed = threading.Event(), threading.Event()
+
+    def copy_in_halves(source, target, *args, **kwargs):
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            dst.write(src.read(os.path.getsize(source) // 2))
+            half_copied.set()
+            failed.wait(30)  # the rest is written after the run has failed
+            dst.write(src.read())
+
+    def failing_prepare():
+        half_copied.wait(30)
+        failed.set()
+        raise WhosbehindError("organization.html: the page template could not be read")
+
+    import whosbehind.store.ingest as ingest_mod
+
+    monkeypatch.setattr(ingest_mod.shutil, "copy2", copy_in_halves)
+    monkeypatch.setattr(build, "prepare", failing_prepare)
+    result = cli.run("ingest", str(write_csv(tmp_path / "again.csv", member_rows(MN_ZIP, UMN_SUMMARIES))))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "page template could not be read" in lines[0], result.output
     assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
     assert cli.db.read_bytes() == before

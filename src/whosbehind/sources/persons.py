@@ -209,6 +209,15 @@ def reads_as_person(name: str | None) -> bool:
     return _parser_says_person(bare)
 
 
+def preload() -> None:
+    """Load the name parser (its model) and the name lists now, not at the first name a query tests."""
+    import probablepeople  # noqa: F401
+
+    _name_lists()
+    strong_given_names()
+    _curated_organizations()
+
+
 def register(con: duckdb.DuckDBPyConnection) -> None:
     """Make ``reads_as_person(VARCHAR) -> BOOLEAN`` callable in SQL on this connection."""
     with contextlib.suppress(duckdb.Error):

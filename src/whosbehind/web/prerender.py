@@ -90,7 +90,7 @@ def _store(con: duckdb.DuckDBPyConnection, rendered_batches: Iterable[list[tuple
 
 def _render_batch(rows: list[tuple[str, bytes]], data_date: dict[str, Any]) -> list[tuple[str, str, bytes]]:
     """(id, language, compressed page) for a batch of (id, compressed answer)."""
-    template = _template()
+    template = template_of_pages()
     out = []
     for org_id, body in rows:
         org = jsontext.loads(zlib.decompress(body))
@@ -102,7 +102,8 @@ def _render_batch(rows: list[tuple[str, bytes]], data_date: dict[str, Any]) -> l
 
 
 @functools.cache
-def _template() -> Any:
+def template_of_pages() -> Any:
+    """organization.html, compiled once per process."""
     from whosbehind.web import templating  # the one template environment, as the server builds it
 
     return templating.environment().get_template("organization.html")
