@@ -10,13 +10,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from whosbehind.analysis import answer_scope, lookup, organization, why
+from whosbehind.analysis import answer_scope, organization, why
 from whosbehind.model import TIE_KIND_TITLES, Grade, IdKind, TieKind
-from whosbehind.store import db, digest, evidence, ingest
+from whosbehind.store import db, digest, ingest
+
+if TYPE_CHECKING:
+    from whosbehind.store import evidence
 
 # Name resolution reads the organizations of step 200 and the records of step 205, and writes the tables step 210
 # reads; the lookup index normalizes the names step 510 gathers.
@@ -50,6 +53,12 @@ def _read_product_names(con: duckdb.DuckDBPyConnection) -> None:
     products.classify(con)
 
 
+def _build_index(con: duckdb.DuckDBPyConnection) -> None:
+    from whosbehind.analysis import lookup  # the name normalizer's tables: loaded by build.prepare meanwhile
+
+    lookup.build_index(con)
+
+
 def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     """The vocabulary of model.py as tables, so that SQL reads the same lists as Python."""
     con.execute("CREATE OR REPLACE TABLE vocabulary_tie_kinds (kind VARCHAR PRIMARY KEY, title VARCHAR NOT NULL)")
@@ -63,7 +72,7 @@ def write_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
 def _after(step: str) -> Callable[[duckdb.DuckDBPyConnection], Any] | None:
     """What runs in Python right after a numbered step."""
     return {RESOLVE_AFTER: _resolve_names, PROVIDERS_AFTER: _match_providers, PRODUCTS_AFTER: _read_product_names,
-            INDEX_AFTER: lookup.build_index}.get(step)
+            INDEX_AFTER: _build_index}.get(step)
 
 
 def _run_steps(con: duckdb.DuckDBPyConnection, first: int) -> None:
@@ -124,6 +133,8 @@ def derive_evidence(con: duckdb.DuckDBPyConnection) -> None:
 
 def load_evidence(con: duckdb.DuckDBPyConnection, **options: Any) -> evidence.EvidenceReport:
     """Load the evidence beyond contracts (default: the bundled files) and derive what depends on it."""
+    from whosbehind.store import evidence  # the evidence loaders: the build's, not an ingest's
+
     fresh = not db.has_table(con, "organizations")
     return evidence.load(con, derive=derive if fresh else derive_evidence, **options)
 
@@ -142,8 +153,10 @@ def publish(con: duckdb.DuckDBPyConnection, *, processes: int = 1, scoped: bool 
 
 def prepare() -> None:
     """Load what a derive and publishing would load the first time they need it: the name parser and its name
-    lists (step 100's person test), name resolution's modules and the page template, which Jinja compiles (about
-    0.4 s in all, measured in a new process). The ingest runs this while it copies the database file."""
+    lists (step 100's person test), the modules of name resolution and of the lookup index, and the page template,
+    which Jinja compiles (0.2-0.3 s in all in a new process). The ingest runs this while it copies the database
+    file."""
+    from whosbehind.analysis import lookup  # noqa: F401  (imported, as _build_index would)
     from whosbehind.resolve import pipeline  # noqa: F401  (imported, as _resolve_names would)
     from whosbehind.sources import contacts, persons  # noqa: F401  (db.connect registers their functions)
     from whosbehind.web import prerender

@@ -7,7 +7,8 @@ Inputs, built here:
 - leftovers of a killed run beside the database: `<db>.building`, `<db>.building.tmp/` and
   `<db>.building.work/0_x.csv` (what a kill during a zip ingest leaves);
 - a full disk while the database is first copied (the copy writes half the file, then fails with ENOSPC);
-- a failure of what the run loads while the copy is being written (``build.prepare``), half the file copied.
+- a failure of what the run loads while the copy is being written (``build.prepare``), half the file copied;
+- a --db that is not a database: a CSV file given the name `t.duckdb`, and a folder of that name.
 """
 
 from __future__ import annotations
@@ -142,3 +143,27 @@ def test_a_failure_while_the_database_is_being_copied_leaves_no_partial_file(tmp
     assert len(lines) == 1 and "page template could not be read" in lines[0], result.output
     assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
     assert cli.db.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_db_path_that_is_not_a_database_is_refused_and_left_as_it_is(tmp_path, kind):
+    """Whether --db is a database is checked while it is copied: refused in one line, left as it was, no copy
+    left beside it."""
+    db = tmp_path / "db" / "t.duckdb"
+    db.parent.mkdir()
+    if kind == "file":
+        db.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))  # a real CSV, not a database
+    else:
+        db.mkdir()
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    result = Cli(db).run("ingest", str(csv_path))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    expected = "not a whosbehind database" if kind == "file" else "is a folder"
+    assert len(lines) == 1 and expected in lines[0] and f"{db}: " in lines[0], result.output  # the path given
+    assert sorted(p.name for p in db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
+    if kind == "file":
+        assert db.read_bytes() == member_bytes(MN_ZIP, UMN_SUMMARIES)
+    else:
+        assert list(db.iterdir()) == []

@@ -7,6 +7,7 @@ swaps it in at the end, so readers (the web server, another CLI) never wait on, 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
@@ -150,12 +151,14 @@ def _ingest_locked(
                  workdir)
     _remove(leftovers)  # from a run that was killed: never part of the database
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    db.check_database_file(db_path)
     if db_path.exists():
         if db_path.with_name(db_path.name + ".wal").exists():
             # Fold the write-ahead log into the file first, so the copy holds everything committed.
+            db.check_database_file(db_path)
             db.connect(db_path).close()
-        _copy_while(db_path, building, prepare)
+        # Whether the file is a database at all is checked while it is copied: one that is not is refused in one
+        # line, and its copy thrown away.
+        _copy_while(db_path, building, functools.partial(_checked_and_prepared, db_path, prepare))
     elif prepare is not None:
         prepare()
     try:
@@ -195,6 +198,12 @@ def _ingest_locked(
         os.replace(building, db_path)
     _remove(leftovers)
     return report
+
+
+def _checked_and_prepared(db_path: Path, prepare: Callable[[], None] | None) -> None:
+    db.check_database_file(db_path)
+    if prepare is not None:
+        prepare()
 
 
 def _copy_while(source: Path, target: Path, work: Callable[[], None] | None) -> None:
