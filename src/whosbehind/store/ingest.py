@@ -206,11 +206,11 @@ def _checked_and_prepared(db_path: Path, prepare: Callable[[], None] | None) -> 
         prepare()
 
 
-def _copy_while(source: Path, target: Path, work: Callable[[], None] | None) -> None:
-    """Copy the database file in a thread while ``work`` runs here. The copy waits on the disk (0.3 to 2 s for
-    the 1 GB file of 2M rows) and the kernel makes it without Python's lock (sendfile), so what the run would
-    otherwise load after it (modules, the page template, the name parser) is loaded meanwhile. A partial copy (a
-    full disk, an error in ``work``) is never left behind."""
+def _copy_while(source: Path, target: Path, work: Callable[[], None]) -> None:
+    """Copy the database file in a thread while ``work`` runs here. The kernel makes the copy without Python's lock
+    (sendfile; 0.3 to 3 s for the 1 GB file of 2M rows, as the memory it writes into is at hand or must be
+    found), so what the run would otherwise load after it (modules, the page template, the name parser) is loaded
+    meanwhile. A partial copy (a full disk, an error in ``work``) is never left behind."""
     failed: list[BaseException] = []
 
     def copy() -> None:
@@ -222,8 +222,7 @@ def _copy_while(source: Path, target: Path, work: Callable[[], None] | None) -> 
     thread = threading.Thread(target=copy, name="copy of the database file", daemon=True)
     thread.start()
     try:
-        if work is not None:
-            work()
+        work()
         thread.join()
     except BaseException:
         thread.join()
