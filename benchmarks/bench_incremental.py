@@ -403,9 +403,9 @@ process, {timed_wall - whole:.2f} s, is starting Python and importing whosbehind
 
 {publishing}
 
-The derive, step by step: (F) full, (I) scoped (`build.derive` given the files just stored):
+The derive, step by step: (F) full, (I') scoped (`build.derive` given the files just stored):
 
-| step | (F) s | (I) s |
+| step | (F) s | (I') s |
 |---|---:|---:|
 {steps}
 
