@@ -54,7 +54,7 @@ def _read_product_names(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _build_index(con: duckdb.DuckDBPyConnection) -> None:
-    from whosbehind.analysis import lookup  # the name normalizer's tables: loaded by build.prepare meanwhile
+    from whosbehind.analysis import lookup  # imported by build.prepare while an ingest copies the file
 
     lookup.build_index(con)
 
@@ -152,10 +152,10 @@ def publish(con: duckdb.DuckDBPyConnection, *, processes: int = 1, scoped: bool 
 
 
 def prepare() -> None:
-    """Load what a derive and publishing would load the first time they need it: the name parser and its name
-    lists (step 100's person test), the modules of name resolution and of the lookup index, and the page template,
-    which Jinja compiles (0.2-0.3 s in all in a new process). The ingest runs this while it copies the database
-    file."""
+    """Load what an ingest would load the first time it needs it: the name parser and its name lists (the person
+    test the stored rows go through), the modules of name resolution and of the lookup index, and the page template,
+    which Jinja compiles (0.2-0.3 s in all in a new process; processes that render pages in parallel compile it
+    again). The ingest runs this while it copies the database file."""
     from whosbehind.analysis import lookup  # noqa: F401  (imported, as _build_index would)
     from whosbehind.resolve import pipeline  # noqa: F401  (imported, as _resolve_names would)
     from whosbehind.sources import contacts, persons  # noqa: F401  (db.connect registers their functions)

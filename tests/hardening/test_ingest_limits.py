@@ -7,7 +7,7 @@ Inputs, built here:
 - leftovers of a killed run beside the database: `<db>.building`, `<db>.building.tmp/` and
   `<db>.building.work/0_x.csv` (what a kill during a zip ingest leaves);
 - a full disk while the database is first copied (the copy writes half the file, then fails with ENOSPC);
-- a failure of what the run loads while the copy is being written (``build.prepare``), half the file copied;
+- a failure of what the run loads while the copy is being written (``build.prepare``);
 - a --db that is not a database: a CSV file given the name `t.duckdb`, and a folder of that name.
 """
 
@@ -110,7 +110,8 @@ def test_a_full_disk_during_the_first_copy_leaves_no_partial_file(tmp_path, monk
 
 def test_a_failure_while_the_database_is_being_copied_leaves_no_partial_file(tmp_path, monkeypatch):
     """The copy is written in a thread while the run loads its modules and page template (build.prepare): when
-    that fails with half the file copied, the copy is finished, then thrown away, and the database is as it was."""
+    that fails with the copy still being written, the run waits for the copy, then throws it away, and the
+    database is as it was."""
     from whosbehind import build
     from whosbehind.errors import WhosbehindError
 
@@ -119,25 +120,26 @@ def test_a_failure_while_the_database_is_being_copied_leaves_no_partial_file(tmp
     cli = Cli(tmp_path / "db" / "t.duckdb")
     assert cli.run("ingest", str(csv_path)).exit_code == 0
     before = cli.db.read_bytes()
-    half_copied, failed = threading.Event(), threading.Event()
+    run_failed, copied = threading.Event(), threading.Event()
 
-    def copy_in_halves(source, target, *args, **kwargs):
+    def copy_once_the_run_failed(source, target, *args, **kwargs):
+        # The copy begins only after the failure: a run that removed it without waiting for it would leave the
+        # file this writes beside the database.
+        assert run_failed.wait(30)
         with open(source, "rb") as src, open(target, "wb") as dst:
-            dst.write(src.read(os.path.getsize(source) // 2))
-            half_copied.set()
-            failed.wait(30)  # the rest is written after the run has failed
             dst.write(src.read())
+        copied.set()
 
     def failing_prepare():
-        half_copied.wait(30)
-        failed.set()
+        run_failed.set()
         raise WhosbehindError("organization.html: the page template could not be read")
 
     import whosbehind.store.ingest as ingest_mod
 
-    monkeypatch.setattr(ingest_mod.shutil, "copy2", copy_in_halves)
+    monkeypatch.setattr(ingest_mod.shutil, "copy2", copy_once_the_run_failed)
     monkeypatch.setattr(build, "prepare", failing_prepare)
     result = cli.run("ingest", str(write_csv(tmp_path / "again.csv", member_rows(MN_ZIP, UMN_SUMMARIES))))
+    assert copied.wait(30)  # the copy ran to its end
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "page template could not be read" in lines[0], result.output
@@ -147,8 +149,8 @@ def test_a_failure_while_the_database_is_being_copied_leaves_no_partial_file(tmp
 
 @pytest.mark.parametrize("kind", ["file", "folder"])
 def test_a_db_path_that_is_not_a_database_is_refused_and_left_as_it_is(tmp_path, kind):
-    """Whether --db is a database is checked while it is copied: refused in one line, left as it was, no copy
-    left beside it."""
+    """Whether --db is a database is checked before anything is copied: refused in one line, naming the path
+    given, left as it was, no copy left beside it."""
     db = tmp_path / "db" / "t.duckdb"
     db.parent.mkdir()
     if kind == "file":

@@ -7,7 +7,6 @@ swaps it in at the end, so readers (the web server, another CLI) never wait on, 
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import threading
@@ -127,8 +126,8 @@ def ingest_into(
     ``then`` runs on the copy after the ingest (the build loads the other evidence there) and says whether it
     derived tables again (so that what a scoped derive changed is no longer all that changed); if it fails, the
     copy is thrown away too, so the database is replaced whole or not at all. ``prepare`` runs while the file is
-    copied (``_copy_while``). One run at a time writes a database: a second one waits for the first's lock
-    (``store/writelock.py``), then refuses.
+    copied (``_copy_while``), or first when there is no database yet. One run at a time writes a database: a second
+    one waits for the first's lock (``store/writelock.py``), then refuses.
     """
     with writelock.writing(db_path, on_wait):
         return _ingest_locked(db_path, paths, then=then, publish=publish, prepare=prepare, **options)
@@ -151,16 +150,15 @@ def _ingest_locked(
                  workdir)
     _remove(leftovers)  # from a run that was killed: never part of the database
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    # Before any copy: a path that is not a database (a CSV, /dev/zero) is refused at once, not copied first.
+    db.check_database_file(db_path)
     if db_path.exists():
         if db_path.with_name(db_path.name + ".wal").exists():
             # Fold the write-ahead log into the file first, so the copy holds everything committed.
-            db.check_database_file(db_path)
             db.connect(db_path).close()
-        # Whether the file is a database at all is checked while it is copied: one that is not is refused in one
-        # line, and its copy thrown away.
-        _copy_while(db_path, building, functools.partial(_checked_and_prepared, db_path, prepare))
+        _copy_while(db_path, building, prepare or (lambda: None))
     elif prepare is not None:
-        prepare()
+        prepare()  # a new database: nothing to copy
     try:
         con = db.connect(building)
     except BaseException:
@@ -200,17 +198,13 @@ def _ingest_locked(
     return report
 
 
-def _checked_and_prepared(db_path: Path, prepare: Callable[[], None] | None) -> None:
-    db.check_database_file(db_path)
-    if prepare is not None:
-        prepare()
-
-
 def _copy_while(source: Path, target: Path, work: Callable[[], None]) -> None:
     """Copy the database file in a thread while ``work`` runs here. The kernel makes the copy without Python's lock
     (sendfile; 0.3 to 3 s for the 1 GB file of 2M rows, as the memory it writes into is at hand or must be
     found), so what the run would otherwise load after it (modules, the page template, the name parser) is loaded
-    meanwhile. A partial copy (a full disk, an error in ``work``) is never left behind."""
+    meanwhile. A partial copy (a full disk, an error in ``work``) is removed once the copy has stopped; if a second
+    interrupt cuts that wait short, the next run removes it with the other leftovers. When both fail, the error of
+    ``work`` is raised."""
     failed: list[BaseException] = []
 
     def copy() -> None:
