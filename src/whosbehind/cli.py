@@ -71,7 +71,9 @@ def user_errors(command: Callable[..., None]) -> Callable[..., None]:
             _error_line(str(exc))
             raise typer.Exit(1) from None
         except OSError as exc:  # a full disk, a file that cannot be read or written
-            where = f"{exc.filename}: " if exc.filename else ""
+            # a copy or a rename names both files (shutil's sendfile copy: the source, then the copy it was writing)
+            where = (f"{exc.filename} -> {exc.filename2}: " if exc.filename and exc.filename2
+                     else f"{exc.filename}: " if exc.filename else "")
             full = " (the disk is full); nothing from this run was stored" if exc.errno == errno.ENOSPC else ""
             _error_line(f"{where}{exc.strerror or exc}{full}")
             raise typer.Exit(1) from None

@@ -94,7 +94,8 @@ def test_a_full_disk_during_the_first_copy_leaves_no_partial_file(tmp_path, monk
     def copy_until_full(source, target, *args, **kwargs):
         with open(source, "rb") as src, open(target, "wb") as dst:
             dst.write(src.read(os.path.getsize(source) // 2))
-        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        # as shutil's sendfile copy raises it: the source file, then the copy it was writing
+        raise OSError(errno.ENOSPC, "No space left on device", str(source), None, str(target))
 
     import whosbehind.store.ingest as ingest_mod
 
@@ -104,6 +105,7 @@ def test_a_full_disk_during_the_first_copy_leaves_no_partial_file(tmp_path, monk
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "disk is full" in lines[0], result.output
+    assert f"{cli.db} -> {cli.db}.building: " in lines[0], result.output  # the copy, not the database, was cut short
     assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
     assert cli.db.read_bytes() == before
 
