@@ -1,5 +1,10 @@
 -- Small helpers every later step uses. Names say what they decide.
 
+-- The steps that read getvariable('whole_derive') (whether every award is in scope) refuse to run without it:
+-- scope_full.sql, scope_added.sql or scope_evidence.sql sets it before the first step.
+CREATE OR REPLACE MACRO require_whole_derive() AS
+    CASE WHEN getvariable('whole_derive') IS NULL THEN error('whole_derive is not set (scope_*.sql)') ELSE true END;
+
 -- An organisation word in a name: a trade name with one of these is a business, even when the
 -- business-type columns say "sole proprietorship".
 CREATE OR REPLACE MACRO has_organisation_word(name) AS regexp_matches(

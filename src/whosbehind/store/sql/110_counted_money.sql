@@ -10,7 +10,7 @@
 
 -- The rows of the awards in scope. Each statement below reads them: on a scoped derive they are read out of the
 -- 2M-row table once, into a temporary table; on a full derive (whole_derive, scope_*.sql) they are every row.
-SELECT CASE WHEN getvariable('whole_derive') IS NULL THEN error('whole_derive is not set (scope_*.sql)') END;
+SELECT require_whole_derive();
 CREATE OR REPLACE TEMP TABLE scoped_money_rows_read AS
 SELECT m.* FROM money_rows m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
 WHERE NOT getvariable('whole_derive');

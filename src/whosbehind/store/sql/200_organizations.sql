@@ -1,7 +1,7 @@
 -- Step 200: organizations from exact identifiers only (UEI, then DUNS, then the name as written).
 -- A DUNS seen beside a UEI on any row belongs to that UEI's organization, so 2018-era DUNS-only rows
 -- join the same company. Private persons are never organizations: their money goes to one bucket.
-SELECT CASE WHEN getvariable('whole_derive') IS NULL THEN error('whole_derive is not set (scope_*.sql)') END;
+SELECT require_whole_derive();
 
 -- What an earlier derive mapped, to find the DUNS whose UEI this one changes (below).
 CREATE TABLE IF NOT EXISTS duns_to_uei (duns VARCHAR, uei VARCHAR, candidates BIGINT);

@@ -3,7 +3,7 @@
 -- itself when it is no organization's (a cloud product, a system, a facility, a brand known only from
 -- reporting). One evidence table and one ties table hold every kind of tie between those nodes, and totals
 -- are stored for the record as published, the organization and the family.
-SELECT CASE WHEN getvariable('whole_derive') IS NULL THEN error('whole_derive is not set (scope_*.sql)') END;
+SELECT require_whole_derive();
 
 -- The node each id stood for after the previous derive: evidence and awards of the nodes it no longer stands for
 -- are made again below. (None on a first derive: every award is in scope then.)
