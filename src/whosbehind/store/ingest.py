@@ -117,7 +117,7 @@ def ingest_into(
     *,
     then: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     publish: Callable[..., None] | None = None,
-    prepare: Callable[[], None] | None = None,
+    prepare: Callable[[], None] = lambda: None,
     on_wait: Callable[[str], None] = lambda s: None,
     **options: Any,
 ) -> IngestReport:
@@ -139,7 +139,7 @@ def _ingest_locked(
     *,
     then: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     publish: Callable[..., None] | None = None,
-    prepare: Callable[[], None] | None = None,
+    prepare: Callable[[], None] = lambda: None,
     **options: Any,
 ) -> IngestReport:
     building = db_path.with_name(db_path.name + ".building")
@@ -156,8 +156,8 @@ def _ingest_locked(
         if db_path.with_name(db_path.name + ".wal").exists():
             # Fold the write-ahead log into the file first, so the copy holds everything committed.
             db.connect(db_path).close()
-        _copy_while(db_path, building, prepare or (lambda: None))
-    elif prepare is not None:
+        _copy_while(db_path, building, prepare)
+    else:
         prepare()  # a new database: nothing to copy
     try:
         con = db.connect(building)
