@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from whosbehind import bundled
+from whosbehind import bundled, settings
 from whosbehind.analysis import ranking, reconcile
 from whosbehind.errors import WhosbehindError
 from whosbehind.jsontext import jsonable
@@ -76,6 +76,10 @@ def user_errors(command: Callable[..., None]) -> Callable[..., None]:
                      else f"{exc.filename}: " if exc.filename else "")
             full = " (the disk is full); nothing from this run was stored" if exc.errno == errno.ENOSPC else ""
             _error_line(f"{where}{exc.strerror or exc}{full}")
+            raise typer.Exit(1) from None
+        except duckdb.OutOfMemoryException:  # a query needed more than the cap, even spilling to disk
+            _error_line(f"DuckDB ran out of memory within its cap of {settings.memory_limit()} "
+                        "(WHOSBEHIND_MEMORY_LIMIT): give it more; the database is as it was")
             raise typer.Exit(1) from None
         except duckdb.IOException as exc:  # DuckDB could not read or write its file (full disk, damaged file)
             _error_line(str(exc).strip().splitlines()[0] + "; nothing from this run was stored")
@@ -357,6 +361,8 @@ def serve_command(
     db_path = _db_path(db_option).resolve()
     if not db_path.exists():
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
+    with duckdb.connect(":memory:") as probe:
+        db.set_memory_limit(probe)  # a cap DuckDB cannot read is refused here, in one line, not at each request
     os.environ["WHOSBEHIND_DB"] = str(db_path)
     if public_url:
         os.environ["WHOSBEHIND_PUBLIC_URL"] = public_url

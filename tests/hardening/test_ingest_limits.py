@@ -8,7 +8,8 @@ Inputs, built here:
   `<db>.building.work/0_x.csv` (what a kill during a zip ingest leaves);
 - a full disk while the database is first copied (the copy writes half the file, then fails with ENOSPC);
 - a failure of what the run loads while the copy is being written (``build.prepare``);
-- a --db that is not a database: a CSV file given the name `t.duckdb`, and a folder of that name.
+- a --db that is not a database: a CSV file given the name `t.duckdb`, and a folder of that name;
+- a memory cap too small for the run (WHOSBEHIND_MEMORY_LIMIT=2MB), and one DuckDB cannot read (`lots`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import zipfile
 
 import pytest
 
-from samples import MN_ZIP, UMN_SUMMARIES, Cli, member_bytes, member_rows, write_csv
+from samples import MN_SUMMARIES, MN_ZIP, UMN_SUMMARIES, Cli, member_bytes, member_rows, write_csv
 
 FILE_NAME = UMN_SUMMARIES.rsplit("/", 1)[-1]
 
@@ -171,3 +172,45 @@ def test_a_db_path_that_is_not_a_database_is_refused_and_left_as_it_is(tmp_path,
         assert db.read_bytes() == member_bytes(MN_ZIP, UMN_SUMMARIES)
     else:
         assert list(db.iterdir()) == []
+
+
+def test_a_memory_cap_too_small_for_the_run_is_one_line_and_loses_nothing(tmp_path, monkeypatch):
+    """DuckDB runs out of memory under WHOSBEHIND_MEMORY_LIMIT part-way through adding a second file: one line that
+    names the cap and the setting, no traceback, and the database as it was, no copy left beside it. A reading
+    command under the same cap gives the same line."""
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    cli = Cli(tmp_path / "db" / "t.duckdb")
+    assert cli.run("ingest", str(csv_path)).exit_code == 0
+    before = cli.db.read_bytes()
+    more = tmp_path / MN_SUMMARIES.rsplit("/", 1)[-1]
+    more.write_bytes(member_bytes(MN_ZIP, MN_SUMMARIES))
+    monkeypatch.setenv("WHOSBEHIND_MEMORY_LIMIT", "2MB")
+    for args in (("ingest", str(more)), ("top",)):
+        result = cli.run(*args)
+        assert result.exit_code == 1, result.output
+        assert result.output.strip().splitlines() == [
+            "error: DuckDB ran out of memory within its cap of 2MB (WHOSBEHIND_MEMORY_LIMIT): give it more; the "
+            "database is as it was"], result.output
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
+    assert cli.db.read_bytes() == before
+    monkeypatch.delenv("WHOSBEHIND_MEMORY_LIMIT")
+    result = cli.run("ingest", str(more))  # with the default cap the same file is added
+    assert result.exit_code == 0, result.output
+
+
+def test_a_memory_cap_duckdb_cannot_read_is_refused_in_one_line(tmp_path, monkeypatch):
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    monkeypatch.setenv("WHOSBEHIND_MEMORY_LIMIT", "lots")
+    cli = Cli(tmp_path / "db" / "t.duckdb")
+    result = cli.run("ingest", str(csv_path))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: WHOSBEHIND_MEMORY_LIMIT is 'lots': give a memory size, such as 1GB or 512MB"], result.output
+    assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb.lock"]  # no database, no copy
+    cli.db.parent.joinpath("t.duckdb").write_bytes(b"")  # serve refuses before it listens, database or not
+    result = cli.run("serve", "--host", "256.0.0.1")  # an address no server could listen on, should it start
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: WHOSBEHIND_MEMORY_LIMIT is 'lots': give a memory size, such as 1GB or 512MB"], result.output

@@ -39,8 +39,7 @@ def step_names(first: int = FIRST_DERIVE_STEP, last: int = 999) -> list[str]:
 
 # Memory stays bounded however large the input: DuckDB spills to disk past this limit. Without it, an
 # ingest runs about a quarter faster but its peak grows with the file (3.9 GB at 2M rows against 1.3 GB;
-# benchmarks/RESULTS.md). WHOSBEHIND_MEMORY_LIMIT sets another cap.
-MEMORY_LIMIT = settings.memory_limit()
+# benchmarks/RESULTS.md). WHOSBEHIND_MEMORY_LIMIT sets another cap, read at each connection (set_memory_limit).
 # The layout of the derived tables (steps 100-490 and name resolution). Raise it whenever a change to them
 # means a database derived before cannot be read as it is: readers then refuse it with one line, and the
 # next `whosbehind build` or `ingest` derives it again from the stored raw rows, new files or not.
@@ -84,7 +83,11 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise WhosbehindError(f"{path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _open_file(path, read_only)
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    try:
+        set_memory_limit(con)
+    except WhosbehindError:
+        con.close()
+        raise
     # Row numbers come from insertion order, so it must be kept.
     con.execute("SET preserve_insertion_order = true")
     if read_only:
@@ -101,6 +104,17 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         persons.register(con)  # reads_as_person(name), which the ingest predicates call
         contacts.register(con)  # without_contacts(text), which steps 100 and 200 call through public_text
     return con
+
+
+def set_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB's memory cap, WHOSBEHIND_MEMORY_LIMIT (default 1GB). DuckDB reads the size itself; a value it cannot
+    read is refused in one line naming the setting."""
+    limit = settings.memory_limit()
+    try:
+        con.execute(f"SET memory_limit = '{limit.replace(chr(39), chr(39) * 2)}'")
+    except (duckdb.ParserException, duckdb.InvalidInputException):
+        raise WhosbehindError(f"WHOSBEHIND_MEMORY_LIMIT is {limit!r}: give a memory size, such as 1GB or 512MB"
+                              ) from None
 
 
 def _open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -130,6 +130,8 @@ def _append_rows(con: duckdb.DuckDBPyConnection, item: CsvInput, detected: Detec
             + f"FROM {source})",
             [item.sha256, run_id],
         )
+    except duckdb.OutOfMemoryException:
+        raise  # the memory cap, not the file: the CLI says so
     except duckdb.Error as exc:
         raise _csv_error(item, exc) from exc
     # Rows were appended in file order, so their row ids are consecutive in that order.

@@ -35,8 +35,11 @@ def _open(path: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
     # process, so connecting to the path again after a swap would still show the old file; attaching
     # from a fresh in-memory instance opens whatever file is at the path now.
     con = duckdb.connect(":memory:")
-    if db.MEMORY_LIMIT:
-        con.execute(f"SET memory_limit = '{db.MEMORY_LIMIT}'")
+    try:
+        db.set_memory_limit(con)
+    except WhosbehindError:
+        con.close()
+        raise
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     con.execute(f"ATTACH {_literal(str(path.resolve()))} AS whosbehind (READ_ONLY)")
