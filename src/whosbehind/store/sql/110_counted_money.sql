@@ -10,10 +10,14 @@
 
 -- The rows of the awards in scope. Each statement below reads them: on a scoped derive they are read out of the
 -- 2M-row table once, into a temporary table; on a full derive (whole_derive, scope_*.sql) they are every row.
+-- Here and wherever a scoped derive reads or deletes the rows of some awards out of a large table, their row ids
+-- are found first from the award key alone, then only those rows are read whole: the awards are spread over
+-- every row group, and reading every column of every row group to keep a few thousand rows takes about twice as
+-- long (benchmarks/RESULTS.md).
 SELECT require_whole_derive();
 CREATE OR REPLACE TEMP TABLE scoped_money_rows_read AS
-SELECT m.* FROM money_rows m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
-WHERE NOT getvariable('whole_derive');
+FROM money_rows WHERE NOT getvariable('whole_derive') AND rowid IN (
+    SELECT m.rowid FROM money_rows m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key);
 CREATE OR REPLACE TEMP VIEW scoped_money_rows AS
 FROM money_rows WHERE getvariable('whole_derive') UNION ALL FROM scoped_money_rows_read;
 

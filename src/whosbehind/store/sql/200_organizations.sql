@@ -87,8 +87,9 @@ FROM with_payees('counted_money') WHERE getvariable('whole_derive') UNION ALL FR
 CREATE TABLE IF NOT EXISTS money AS FROM money_in_scope LIMIT 0;
 CREATE OR REPLACE TEMP VIEW money_again AS
 FROM money WHERE getvariable('whole_derive') UNION ALL FROM money_in_scope_read;
-WITH gone AS (DELETE FROM money m USING scope_awards a WHERE m.award_key IS NOT DISTINCT FROM a.award_key
-              RETURNING m.*)
+WITH gone AS (DELETE FROM money WHERE rowid IN (
+                  SELECT m.rowid FROM money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key)
+              RETURNING *)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money', -1);
 INSERT INTO money FROM money_in_scope;
 INSERT INTO digest_changes BY NAME FROM row_sums('money_again', 'money', 1);
@@ -111,8 +112,9 @@ CREATE TABLE IF NOT EXISTS money_names AS FROM money_names_in_scope LIMIT 0;
 CREATE OR REPLACE TEMP TABLE money_names_made AS FROM money_names_in_scope WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW money_names_again AS
 FROM money_names WHERE getvariable('whole_derive') UNION ALL FROM money_names_made;
-WITH gone AS (DELETE FROM money_names n USING scope_awards a WHERE n.award_key IS NOT DISTINCT FROM a.award_key
-              RETURNING n.*)
+WITH gone AS (DELETE FROM money_names WHERE rowid IN (
+                  SELECT n.rowid FROM money_names n SEMI JOIN scope_awards a ON n.award_key IS NOT DISTINCT FROM a.award_key)
+              RETURNING *)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'money_names', -1);
 INSERT INTO money_names
 FROM money_names_in_scope WHERE getvariable('whole_derive') UNION ALL FROM money_names_made;

@@ -36,8 +36,10 @@ CREATE OR REPLACE TEMP TABLE contract_evidence_made AS
 FROM contract_evidence_in_scope WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW contract_evidence_again AS
 FROM contract_evidence WHERE getvariable('whole_derive') UNION ALL FROM contract_evidence_made;
-WITH gone AS (DELETE FROM contract_evidence c USING scope_awards a
-              WHERE c.kind = 'prime_contract' AND c.award_key IS NOT DISTINCT FROM a.award_key RETURNING c.*)
+WITH gone AS (DELETE FROM contract_evidence WHERE rowid IN (
+                  SELECT c.rowid FROM contract_evidence c SEMI JOIN scope_awards a
+                  ON c.kind = 'prime_contract' AND c.award_key IS NOT DISTINCT FROM a.award_key)
+              RETURNING *)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'contract_evidence', -1);
 WITH gone AS (DELETE FROM contract_evidence WHERE kind <> 'prime_contract' RETURNING *)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'contract_evidence', -1);
@@ -57,8 +59,9 @@ CREATE TABLE IF NOT EXISTS record_awards AS FROM record_awards_in_scope LIMIT 0;
 -- The rows of the awards in scope before and after (kept for the totals below and in step 500; every row after on
 -- a full derive).
 CREATE OR REPLACE TEMP TABLE record_awards_before AS FROM record_awards LIMIT 0;
-WITH gone AS (DELETE FROM record_awards r USING scope_awards a WHERE r.award_key IS NOT DISTINCT FROM a.award_key
-              RETURNING r.*)
+WITH gone AS (DELETE FROM record_awards WHERE rowid IN (
+                  SELECT r.rowid FROM record_awards r SEMI JOIN scope_awards a ON r.award_key IS NOT DISTINCT FROM a.award_key)
+              RETURNING *)
 INSERT INTO record_awards_before FROM gone;
 INSERT INTO digest_changes BY NAME FROM row_sums('record_awards_before', 'record_awards', -1);
 CREATE OR REPLACE TEMP TABLE record_awards_after AS FROM record_awards_in_scope;

@@ -162,19 +162,24 @@ CREATE TABLE IF NOT EXISTS evidence AS FROM evidence_in_scope LIMIT 0;
 -- deleted here and made again.
 -- The evidence removed is kept a moment: for the digest, and for the ties whose shown evidence it changes (below).
 CREATE OR REPLACE TEMP TABLE evidence_gone AS FROM evidence LIMIT 0;
-WITH gone AS (DELETE FROM evidence e USING evidence_scope_awards a
-              WHERE evidence_kept_per_award(e.kind, e.source_format, e.award_key)
-                AND a.kind = e.kind AND e.award_key IS NOT DISTINCT FROM a.award_key RETURNING e.*)
+WITH gone AS (DELETE FROM evidence WHERE rowid IN (
+                  SELECT e.rowid FROM evidence e SEMI JOIN evidence_scope_awards a
+                  ON a.kind = e.kind AND e.award_key IS NOT DISTINCT FROM a.award_key
+                  WHERE evidence_kept_per_award(e.kind, e.source_format, e.award_key))
+              RETURNING *)
 INSERT INTO evidence_gone FROM gone;
-WITH gone AS (DELETE FROM evidence WHERE NOT evidence_kept_per_award(kind, source_format, award_key) RETURNING *)
+WITH gone AS (DELETE FROM evidence WHERE rowid IN (
+                  SELECT rowid FROM evidence WHERE NOT evidence_kept_per_award(kind, source_format, award_key))
+              RETURNING *)
 INSERT INTO evidence_gone FROM gone;
 INSERT INTO digest_changes BY NAME FROM row_sums('evidence_gone', 'evidence', -1);
 INSERT INTO evidence FROM evidence_in_scope;
 -- The evidence as made again, which the digest and the two comparisons below read: on a scoped derive read out of
 -- the large table once, into a temporary table; on a full or evidence-only derive (whole_derive), every row.
-CREATE OR REPLACE TEMP TABLE evidence_again_read AS FROM evidence e
-WHERE NOT getvariable('whole_derive')
-  AND (NOT evidence_kept_per_award(e.kind, e.source_format, e.award_key)
+CREATE OR REPLACE TEMP TABLE evidence_again_read AS FROM evidence
+WHERE NOT getvariable('whole_derive') AND rowid IN (
+    SELECT e.rowid FROM evidence e
+    WHERE NOT evidence_kept_per_award(e.kind, e.source_format, e.award_key)
        OR EXISTS (SELECT 1 FROM evidence_scope_awards a
                   WHERE a.kind = e.kind AND a.award_key IS NOT DISTINCT FROM e.award_key));
 CREATE OR REPLACE TEMP VIEW evidence_again AS
@@ -228,7 +233,10 @@ DELETE FROM tie_evidence_shown s USING ties_again t
 WHERE t.kind = s.kind AND t.source_id = s.source_id AND t.target_id = s.target_id
   AND t.tie_award_key IS NOT DISTINCT FROM s.tie_award_key;
 INSERT INTO tie_evidence_shown
-SELECT e.*, c.n FROM shown_chosen c JOIN evidence_as_tied e ON e.evidence_id = c.evidence_id;
+SELECT e.* EXCLUDE (row_id), c.n FROM shown_chosen c
+JOIN (SELECT *, rowid AS row_id, tie_award_key(kind, award_key) AS tie_award_key FROM evidence
+      WHERE rowid IN (SELECT e.rowid FROM evidence e SEMI JOIN shown_chosen c ON e.evidence_id = c.evidence_id)) e
+    ON e.evidence_id = c.evidence_id;
 
 -- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
 -- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
@@ -336,7 +344,13 @@ FROM (
                     'description': m.description}, (m.action_date, m.sha256, m.row_no)) AS latest,
            sum(m.amount) AS obligated, min(m.action_date) AS first_date, max(m.action_date) AS last_date,
            count(*) AS source_rows, string_agg(DISTINCT m.file_name, '; ' ORDER BY m.file_name) AS files
-    FROM money m JOIN organizations o ON o.id = m.recipient_id
+    -- (a scoped derive reads only its awards' rows whole, found by row id: step 110)
+    FROM (FROM money WHERE getvariable('whole_derive')
+          UNION ALL
+          FROM money WHERE NOT getvariable('whole_derive') AND rowid IN (
+              SELECT m.rowid FROM money m SEMI JOIN graph_scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key)
+    ) m
+    JOIN organizations o ON o.id = m.recipient_id
     SEMI JOIN graph_scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key
     GROUP BY o.canonical_id, m.award_key
 );
@@ -352,8 +366,10 @@ CREATE OR REPLACE TEMP TABLE organization_awards_made AS
 FROM organization_awards_in_scope WHERE NOT getvariable('whole_derive');
 CREATE OR REPLACE TEMP VIEW organization_awards_again AS
 FROM organization_awards WHERE getvariable('whole_derive') UNION ALL FROM organization_awards_made;
-WITH gone AS (DELETE FROM organization_awards w USING graph_scope_awards a
-              WHERE w.award_key IS NOT DISTINCT FROM a.award_key RETURNING w.*)
+WITH gone AS (DELETE FROM organization_awards WHERE rowid IN (
+                  SELECT w.rowid FROM organization_awards w SEMI JOIN graph_scope_awards a
+                  ON w.award_key IS NOT DISTINCT FROM a.award_key)
+              RETURNING *)
 INSERT INTO digest_changes BY NAME FROM row_sums('gone', 'organization_awards', -1);
 -- in organization order, so that reading one organization's awards skips most of the table
 INSERT INTO organization_awards
