@@ -84,6 +84,14 @@ def user_errors(command: Callable[..., None]) -> Callable[..., None]:
         except duckdb.IOException as exc:  # DuckDB could not read or write its file (full disk, damaged file)
             _error_line(str(exc).strip().splitlines()[0] + "; nothing from this run was stored")
             raise typer.Exit(1) from None
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if not first.startswith("Corrupt database file"):
+                raise
+            # blocks of the file no longer match their checksums: nothing can be read from it with confidence
+            _error_line(f"the database file is damaged ({first}); build it again (`whosbehind build`, `whosbehind "
+                        "ingest`) or restore a copy; the database is as it was")
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("interrupted: nothing from this run was stored; the database is as it was")
             raise typer.Exit(130) from None
@@ -199,7 +207,7 @@ def top_command(
     agency: Annotated[str, typer.Option("--agency", help="ICE, CBP, DHS, a code (7012) or a name.")] = "ICE",
     fy: Annotated[int | None, typer.Option("--fy", help="Only this federal fiscal year.")] = None,
     since: Annotated[int | None, typer.Option("--since", help="Only fiscal years from this one on.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many families; 0 lists all.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="How many families; 0 lists all.")] = 20,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Families as they were on this date (YYYY-MM-DD).")]
     = None,
     at_obligation: Annotated[bool, typer.Option(
@@ -254,7 +262,8 @@ def top_command(
 @user_errors
 def lookup_command(
     name: Annotated[str, typer.Argument(help="A name in any spelling, a brand, a system, a UEI, a DUNS or an id.")],
-    limit: Annotated[int, typer.Option("--limit", help="How many awards and subcontracts to list.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=0, max=10_000,
+                                       help="How many awards and subcontracts to list.")] = 10,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -363,12 +372,14 @@ def serve_command(
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
     with duckdb.connect(":memory:") as probe:
         db.set_memory_limit(probe)  # a cap DuckDB cannot read is refused here, in one line, not at each request
+    # likewise the app's own settings, read when it starts, and the server's limits (web/limits.py reads them once)
+    settings.web_cache(), settings.tips_max_mb(), [settings.web_limit(name) for name in settings.WEB_LIMITS]
     os.environ["WHOSBEHIND_DB"] = str(db_path)
     if public_url:
         os.environ["WHOSBEHIND_PUBLIC_URL"] = public_url
-    err.print(f"serving {db_path} on http://{host}:{port}/ (read-only)", highlight=False)
     from whosbehind.web import limits
 
+    err.print(f"serving {db_path} on http://{host}:{port}/ (read-only)", highlight=False)
     # Header deadline, connection cap, no server banner: web/limits.py (the README lists the limits).
     uvicorn.run("whosbehind.web.server:app", host=host, port=port, workers=workers, log_level="warning",
                 access_log=False, **limits.uvicorn_options())
@@ -455,7 +466,7 @@ def why_command(
     name: Annotated[str, typer.Argument(help="An organization, brand or system: exact name, UEI or id.")],
     agency: Annotated[str | None, typer.Option("--agency", help="Focus on this agency (default: ICE, CBP, DHS).")]
     = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many paths to print (JSON lists all).")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="How many paths to print (JSON lists all).")] = 20,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -4,6 +4,7 @@ or a test that sets one sees it; the README lists them.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def focus() -> tuple[str, ...] | None:
 
 def web_cache() -> int:
     """WHOSBEHIND_WEB_CACHE: answers the web keeps per database version, default 2048; 0 keeps none."""
-    return int(_get("WEB_CACHE") or 2048)
+    return int(_number("WEB_CACHE", 2048, whole=True))
 
 
 def public_url() -> str:
@@ -82,7 +83,7 @@ def tips_retention_days_text() -> str | None:
 
 def tips_max_mb() -> int:
     """WHOSBEHIND_TIPS_MAX_MB: the largest tip form, files included, in MB (default 10)."""
-    return int(_get("TIPS_MAX_MB") or 10)
+    return int(_number("TIPS_MAX_MB", 10, whole=True, above=True))
 
 
 def products_lexicon() -> Path | None:
@@ -111,51 +112,60 @@ def fedramp_url() -> str:
 
 def http_timeout() -> float:
     """WHOSBEHIND_HTTP_TIMEOUT: seconds a request may wait for an answer or the next bytes, default 60."""
-    return float(_get("HTTP_TIMEOUT") or 60)
+    return _number("HTTP_TIMEOUT", 60.0, above=True)
 
 
 def http_retries() -> int:
     """WHOSBEHIND_HTTP_RETRIES: how often a 5xx, 429, timeout or cut connection is retried, default 4."""
-    return int(_get("HTTP_RETRIES") or 4)
+    return int(_number("HTTP_RETRIES", 4, whole=True))
 
 
 def http_backoff() -> float:
     """WHOSBEHIND_HTTP_BACKOFF: seconds before the first retry, doubled for each next one, default 2."""
-    return float(_get("HTTP_BACKOFF") or 2)
+    return _number("HTTP_BACKOFF", 2.0)
 
 
 def poll_seconds() -> float:
     """WHOSBEHIND_POLL_SECONDS: seconds between looks at a USAspending download's status, default 15."""
-    return float(_get("POLL_SECONDS") or 15)
+    return _number("POLL_SECONDS", 15.0, above=True)
 
 
 def poll_limit() -> float:
     """WHOSBEHIND_POLL_LIMIT: seconds to wait for a download to be ready before stopping (a later run goes on
     waiting for the same file), default 7200."""
-    return float(_get("POLL_LIMIT") or 7200)
+    return _number("POLL_LIMIT", 7200.0)
 
 
-def _number(name: str, default: float) -> float:
+def _number(name: str, default: float, *, whole: bool = False, above: bool = False, least: float = 0.0) -> float:
+    """A numeric setting: at least ``least`` (above it when ``above``), finite, whole when ``whole``; anything else
+    is refused in one line naming the setting (a negative timeout or a NaN would otherwise reach the code that
+    waits or retries)."""
     value = _get(name)
     if value is None:
         return default
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
+        number = math.nan
+    if (not math.isfinite(number) or number < least or (above and number == least)
+            or (whole and not number.is_integer())):
         from whosbehind.errors import WhosbehindError
 
-        raise WhosbehindError(f"WHOSBEHIND_{name} is {value!r}: give a number") from None
+        kind = "a whole number" if whole else "a number"
+        bound = f"above {least:g}" if above else f"of at least {least:g}"
+        raise WhosbehindError(f"WHOSBEHIND_{name} is {value!r}: give {kind} {bound}")
+    return number
 
 
 def lock_timeout() -> float:
     """WHOSBEHIND_LOCK_TIMEOUT: seconds a second ingest or build waits for the one writing the database, default
     600; 0 refuses at once."""
-    return max(_number("LOCK_TIMEOUT", 600.0), 0.0)
+    return _number("LOCK_TIMEOUT", 600.0)
 
 
 def zip_max_ratio() -> float:
     """WHOSBEHIND_ZIP_MAX_RATIO: how many times its compressed size a zip member may expand to, default 100."""
-    return _number("ZIP_MAX_RATIO", 100.0)
+    return _number("ZIP_MAX_RATIO", 100.0, least=1.0)
 
 
 # The web server's limits (web/limits.py), each WHOSBEHIND_<NAME>, with its default.
@@ -175,4 +185,6 @@ WEB_LIMITS = {
 def web_limit(name: str) -> float:
     """WHOSBEHIND_HEADER_TIMEOUT, _MAX_HEADER_BYTES, _KEEP_ALIVE, _BODY_TIMEOUT, _MAX_BODY, _MAX_UPLOAD,
     _MAX_CONNECTIONS, _CHECK_SLOTS, _CHECK_WAIT: the web server's limits (defaults in WEB_LIMITS)."""
-    return _number(name, WEB_LIMITS[name])
+    # a connection cap and a wait may be 0 (none, no wait); a timeout, a size or a number of slots may not
+    return _number(name, WEB_LIMITS[name], above=name not in ("MAX_CONNECTIONS", "CHECK_WAIT"),
+                   whole=name not in ("HEADER_TIMEOUT", "KEEP_ALIVE", "BODY_TIMEOUT", "CHECK_WAIT"))

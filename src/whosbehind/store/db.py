@@ -110,6 +110,8 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
     """DuckDB's memory cap, WHOSBEHIND_MEMORY_LIMIT (default 1GB). DuckDB reads the size itself; a value it cannot
     read is refused in one line naming the setting."""
     limit = settings.memory_limit()
+    if limit.strip().startswith("-"):  # DuckDB reads a negative size as no cap at all
+        raise WhosbehindError(f"WHOSBEHIND_MEMORY_LIMIT is {limit!r}: give a memory size, such as 1GB or 512MB")
     try:
         con.execute(f"SET memory_limit = '{limit.replace(chr(39), chr(39) * 2)}'")
     except (duckdb.ParserException, duckdb.InvalidInputException):
