@@ -167,7 +167,9 @@ def test_a_db_path_that_is_not_a_database_is_refused_and_left_as_it_is(tmp_path,
     lines = result.output.strip().splitlines()
     expected = "not a whosbehind database" if kind == "file" else "is a folder"
     assert len(lines) == 1 and expected in lines[0] and f"{db}: " in lines[0], result.output  # the path given
-    assert sorted(p.name for p in db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]
+    # a folder is refused before its lock file is made; a file once the lock is held (no other run writes it)
+    left = ["t.duckdb", "t.duckdb.lock"] if kind == "file" else ["t.duckdb"]
+    assert sorted(p.name for p in db.parent.iterdir()) == left
     if kind == "file":
         assert db.read_bytes() == member_bytes(MN_ZIP, UMN_SUMMARIES)
     else:
@@ -214,3 +216,17 @@ def test_a_memory_cap_duckdb_cannot_read_is_refused_in_one_line(tmp_path, monkey
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         "error: WHOSBEHIND_MEMORY_LIMIT is 'lots': give a memory size, such as 1GB or 512MB"], result.output
+
+
+def test_an_empty_db_path_is_refused_as_the_folder_it_names(tmp_path, monkeypatch):
+    """`--db ""` reads as the current folder: refused in one line like any folder, no lock file or copy made."""
+    from pathlib import Path
+
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    monkeypatch.chdir(tmp_path)
+    result = Cli(Path("")).run("ingest", str(csv_path))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: .: is a folder; --db takes a database file (it is created if missing)"], result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [FILE_NAME]

@@ -121,8 +121,7 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
 
 def _open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, with one line instead of a traceback when the path is not a database file."""
-    if path.is_dir():
-        raise WhosbehindError(f"{path}: is a folder; --db takes a database file (it is created if missing)")
+    refuse_folder(path)
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
@@ -131,6 +130,12 @@ def _open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise WhosbehindError(f"{path}: not a whosbehind database (not a DuckDB file); give another --db path"
                                   ) from None
         raise WhosbehindError(f"{path}: cannot open the database: {first}") from None
+
+
+def refuse_folder(path: Path) -> None:
+    """A folder given as the database (``--db ""`` is the current folder) is refused in one line."""
+    if path.is_dir():
+        raise WhosbehindError(f"{path}: is a folder; --db takes a database file (it is created if missing)")
 
 
 def check_database_file(path: Path) -> None:

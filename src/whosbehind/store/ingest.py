@@ -129,6 +129,7 @@ def ingest_into(
     copied (``_copy_while``), or first when there is no database yet. One run at a time writes a database: a second
     one waits for the first's lock (``store/writelock.py``), then refuses.
     """
+    db.refuse_folder(db_path)  # before its lock file and copy are named beside it
     with writelock.writing(db_path, on_wait):
         return _ingest_locked(db_path, paths, then=then, publish=publish, prepare=prepare, **options)
 
