@@ -22,7 +22,7 @@ from rich.text import Text
 
 from whosbehind import bundled, settings
 from whosbehind.analysis import ranking, reconcile
-from whosbehind.errors import WhosbehindError
+from whosbehind.errors import WhosbehindError, first_line
 from whosbehind.jsontext import jsonable
 from whosbehind.model import NOT_OFFICIAL, SAID_AS_REPORTED
 from whosbehind.store import db
@@ -82,10 +82,10 @@ def user_errors(command: Callable[..., None]) -> Callable[..., None]:
                         "(WHOSBEHIND_MEMORY_LIMIT): give it more; the database is as it was")
             raise typer.Exit(1) from None
         except duckdb.IOException as exc:  # DuckDB could not read or write its file (full disk, damaged file)
-            _error_line(str(exc).strip().splitlines()[0] + "; nothing from this run was stored")
+            _error_line(first_line(exc) + "; nothing from this run was stored")
             raise typer.Exit(1) from None
         except duckdb.Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = first_line(exc)
             if not first.startswith("Corrupt database file"):
                 raise
             # blocks of the file no longer match their checksums: nothing can be read from it with confidence
@@ -372,8 +372,7 @@ def serve_command(
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
     with duckdb.connect(":memory:") as probe:
         db.set_memory_limit(probe)  # a cap DuckDB cannot read is refused here, in one line, not at each request
-    # likewise the app's own settings, read when it starts, and the server's limits (web/limits.py reads them once)
-    settings.web_cache(), settings.tips_max_mb(), [settings.web_limit(name) for name in settings.WEB_LIMITS]
+    settings.check_web()  # likewise the web's own settings, read when the app starts or web/limits.py is imported
     os.environ["WHOSBEHIND_DB"] = str(db_path)
     if public_url:
         os.environ["WHOSBEHIND_PUBLIC_URL"] = public_url

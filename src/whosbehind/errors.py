@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (DuckDB adds context lines and hints below it), else its type's name."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class WhosbehindError(Exception):
     """An error whose message is meant for the person at the keyboard, not a stack trace."""
 

@@ -182,6 +182,14 @@ WEB_LIMITS = {
 }
 
 
+def check_web() -> None:
+    """Read every setting of the web app and server, so that `serve` refuses one it cannot use before it listens
+    (the app reads some as it starts, web/limits.py the limits once, as it is imported)."""
+    web_cache(), tips_max_mb()
+    for name in WEB_LIMITS:
+        web_limit(name)
+
+
 def web_limit(name: str) -> float:
     """WHOSBEHIND_HEADER_TIMEOUT, _MAX_HEADER_BYTES, _KEEP_ALIVE, _BODY_TIMEOUT, _MAX_BODY, _MAX_UPLOAD,
     _MAX_CONNECTIONS, _CHECK_SLOTS, _CHECK_WAIT: the web server's limits (defaults in WEB_LIMITS)."""

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from whosbehind import settings
-from whosbehind.errors import WhosbehindError
+from whosbehind.errors import WhosbehindError, first_line
 from whosbehind.sources import SourceFormat, all_formats
 
 SQL = resources.files("whosbehind.store").joinpath("sql")
@@ -110,13 +110,13 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
     """DuckDB's memory cap, WHOSBEHIND_MEMORY_LIMIT (default 1GB). DuckDB reads the size itself; a value it cannot
     read is refused in one line naming the setting."""
     limit = settings.memory_limit()
+    refused = WhosbehindError(f"WHOSBEHIND_MEMORY_LIMIT is {limit!r}: give a memory size, such as 1GB or 512MB")
     if limit.strip().startswith("-"):  # DuckDB reads a negative size as no cap at all
-        raise WhosbehindError(f"WHOSBEHIND_MEMORY_LIMIT is {limit!r}: give a memory size, such as 1GB or 512MB")
+        raise refused
     try:
         con.execute(f"SET memory_limit = '{limit.replace(chr(39), chr(39) * 2)}'")
     except (duckdb.ParserException, duckdb.InvalidInputException):
-        raise WhosbehindError(f"WHOSBEHIND_MEMORY_LIMIT is {limit!r}: give a memory size, such as 1GB or 512MB"
-                              ) from None
+        raise refused from None
 
 
 def _open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -125,7 +125,7 @@ def _open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         if "not a valid DuckDB database file" in first:
             raise WhosbehindError(f"{path}: not a whosbehind database (not a DuckDB file); give another --db path"
                                   ) from None
