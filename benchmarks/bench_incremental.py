@@ -26,6 +26,11 @@ go between this script's markers in ``benchmarks/RESULTS.md``. Times are never a
     python benchmarks/bench_incremental.py                          # 2,000,000 rows + 1,000
     python benchmarks/bench_incremental.py --rows 50000 --identity  # a quick look
     python benchmarks/bench_incremental.py --bundled --identity     # into the bundled build
+    python benchmarks/bench_incremental.py --work /mnt/xfs          # the databases on another file system
+
+The file system the databases are on matters: where it can clone a file (XFS, Btrfs, APFS), the ingest's copy of
+the database is a clone (``ingest.clone_or_copy``); on ext4 it copies the bytes. ``--work`` puts the databases
+(not the generated CSV files) in another folder, and the run's results get a section of their own per file system.
 """
 
 from __future__ import annotations
@@ -48,9 +53,10 @@ PY = sys.executable
 RESULTS = HERE / "RESULTS.md"
 
 
-def markers(bundled: bool) -> tuple[str, str]:
-    """Where each kind of run goes in RESULTS.md: the generated database, or the bundled build."""
-    kind = " bundled" if bundled else ""
+def markers(bundled: bool, work_fs: str | None = None) -> tuple[str, str]:
+    """Where each kind of run goes in RESULTS.md: the generated database, or the bundled build; databases on a file
+    system given with --work get sections of their own."""
+    kind = (" bundled" if bundled else "") + (f" on {work_fs}" if work_fs else "")
     return f"<!-- bench_incremental.py{kind}: begin -->", f"<!-- bench_incremental.py{kind}: end -->"
 
 
@@ -113,7 +119,7 @@ def timed(name, fn, into=parts):
 # The copy runs in a thread while build.prepare loads what the run would load after it (ingest._copy_while): the
 # part is the wall of both; each alone goes beside the publishing parts.
 overlapped = {}
-shutil.copy2 = timed("the copy alone (a thread)", shutil.copy2, overlapped)
+ingest.clone_or_copy = timed("the copy alone (a thread)", ingest.clone_or_copy, overlapped)
 build.prepare = timed("build.prepare alone (modules, page template, name parser)", build.prepare, overlapped)
 ingest._copy_while = timed("copy of the database file (all-or-nothing swap), build.prepare meanwhile",
                            ingest._copy_while)
@@ -213,6 +219,17 @@ def _derived_by_this_code(path: Path, env: dict[str, str]) -> bool:
     return run([PY, "-c", check, str(path)], env=env)[1].stdout.strip() == "True"
 
 
+def file_system(folder: Path) -> str:
+    """The type of the file system a folder is on (ext4, xfs, btrfs, tmpfs), as the mount table names it."""
+    found, best = "unknown", -1
+    for line in Path("/proc/mounts").read_text().splitlines():
+        _, mount, kind, *_ = line.split()
+        mount = mount.replace("\\040", " ")
+        if folder.resolve().is_relative_to(mount) and len(mount) > best:
+            found, best = kind, len(mount)
+    return found
+
+
 def load() -> float:
     return os.getloadavg()[0]
 
@@ -226,15 +243,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bundled", action="store_true",
                         help="into the bundled build (`whosbehind build`: every organization of the sample) instead")
     parser.add_argument("--render", action="store_true", help="only write RESULTS.md again from the last run's JSON")
+    parser.add_argument("--work", type=Path, help="folder for the databases (another file system); default "
+                        "benchmarks/work")
     args = parser.parse_args(argv)
-    output = WORK / ("bench_incremental_bundled.json" if args.bundled else "bench_incremental.json")
+    databases = args.work or WORK
+    work_fs = file_system(args.work) if args.work else None
+    output = WORK / ("bench_incremental" + ("_bundled" if args.bundled else "") + (f"_{work_fs}" if work_fs else "")
+                     + ".json")
     if args.render:
         render(json.loads(output.read_text()))
         return 0
     WORK.mkdir(exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     big, small = WORK / f"inc_{args.rows}.csv", WORK / f"inc_small_{args.small}.csv"
-    base = WORK / ("inc_base_bundled.duckdb" if args.bundled else f"inc_base_{args.rows}.duckdb")
+    databases.mkdir(parents=True, exist_ok=True)
+    base = databases / ("inc_base_bundled.duckdb" if args.bundled else f"inc_base_{args.rows}.duckdb")
     notes: list[str] = []
     if base.exists() and not _derived_by_this_code(base, env):
         # An ingest keeps tables only when this very code derived them, so a base made by an earlier version is
@@ -256,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     size_mb = base.stat().st_size / 1e6
     shape = json.loads(run([PY, "-c", SHAPE_SCRIPT, str(base)])[1].stdout)
 
-    full_db, incr_db = WORK / "inc_full.duckdb", WORK / "inc_incr.duckdb"
+    full_db, incr_db = databases / "inc_full.duckdb", databases / "inc_incr.duckdb"
     settled_copy(base, full_db)
     before = load()
     wall_f, done = run([PY, "-c", DERIVE_SCRIPT, str(full_db)], env=env)
@@ -282,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
 
     identity = None
     if args.identity:
-        again = WORK / "inc_again.duckdb"
+        again = databases / "inc_again.duckdb"
         shutil.copy2(incr_db, again)
         run([PY, "-c", DERIVE_SCRIPT, str(again), "--publish"], env=env)
         a = json.loads(run([PY, "-c", DIGEST_SCRIPT, str(incr_db)], env=env)[1].stdout)
@@ -295,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         "produced": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": " ".join(["python", "benchmarks/bench_incremental.py", *(argv or sys.argv[1:])]),
         "rows": args.rows, "small": args.small, "bundled": args.bundled, "database_mb": round(size_mb),
+        "file_system": file_system(databases), "work_fs": work_fs,
         "full_derive_process_s": round(wall_f, 2), "full_derive_s": round(derive["total"], 2),
         "steps": {k: round(v, 2) for k, v in derive["steps"].items()},
         "ingest_small_s": round(wall_i, 2), "rows_added": report["rows_added"], "derived": report["derived"],
@@ -376,8 +400,10 @@ def render(r: dict) -> None:
                "still read all of `money` (reported parents, agency units, DUNS to UEI) would have to be kept per "
                "record or award, the answers and pages made again from what changed in them rather than whole for "
                "each organization in scope, and the swap done without copying the whole file.")
-    begin, end = markers(r.get("bundled", False))
+    begin, end = markers(r.get("bundled", False), r.get("work_fs"))
     title = "into the bundled build" if r.get("bundled") else f"into {r['rows']:,} generated rows"
+    if r.get("file_system"):  # the ingest's copy is a clone where the file system can make one
+        title += f", databases on {r['file_system']}"
     text = f"""{begin}
 ## Incremental derive (issue 16), {title}
 

@@ -159,6 +159,29 @@ def test_a_copy_the_disk_refuses_is_not_swapped_in(small_db, tmp_path, monkeypat
     assert sorted(p.name for p in small_db.db.parent.iterdir() if ".building" in p.name) == []
 
 
+@pytest.mark.parametrize("file_system", ["clones files", "copies bytes"])
+def test_an_ingest_keeps_who_may_read_the_database(small_db, tmp_path, monkeypatch, file_system):
+    """The ingest builds into a copy of the database: a clone where the file system can make one (XFS, Btrfs,
+    APFS), the bytes copied elsewhere. A database its owner alone may read stays so after the swap either way (a
+    clone is a new file, made with the process's default permissions)."""
+    from whosbehind.store import ingest
+
+    def clone(source, target) -> None:  # what a clone gives: the same bytes in a new file
+        Path(target).write_bytes(Path(source).read_bytes())
+
+    def refused(source, target) -> None:  # ext4, tmpfs: refused without making a file
+        raise OSError("Operation not supported (os error 95)")
+
+    monkeypatch.setattr(ingest.reflink_copy, "reflink", clone if file_system == "clones files" else refused)
+    small_db.db.chmod(0o600)
+    before = _snapshot(small_db.db)
+    path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
+    result = small_db.run("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    assert _snapshot(small_db.db)["source_files"] == before["source_files"] + 1  # the file was stored
+    assert small_db.db.stat().st_mode & 0o777 == 0o600
+
+
 def test_a_summary_without_its_latest_action_date_is_stored(small_db, tmp_path):
     """A Prime Award Summaries row may leave its latest action date empty. A record whose only row is such a one
     (here a real row of the bundled Minnesota file, its address and latest date emptied) has a first date and no
