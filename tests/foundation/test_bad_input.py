@@ -159,6 +159,27 @@ def test_a_copy_the_disk_refuses_is_not_swapped_in(small_db, tmp_path, monkeypat
     assert sorted(p.name for p in small_db.db.parent.iterdir() if ".building" in p.name) == []
 
 
+def test_a_swap_the_file_system_refuses_leaves_nothing_behind(small_db, tmp_path, monkeypatch):
+    """The last step of an ingest puts the updated copy in the old file's place. When that is refused (a file made
+    immutable, a folder made read-only), the run fails in one line, the database is as it was and the copy is gone
+    (it was left beside it, as large as the database)."""
+    path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
+    before = _snapshot(small_db.db)
+
+    def refused(source, target) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "replace", refused)
+    result = small_db.run("ingest", str(path))
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    errors = [line for line in result.output.strip().splitlines() if not line.startswith("stored: ")]
+    assert errors == [f"error: {small_db.db}: the updated database could not take the place of the old one "
+                      "(Operation not permitted); nothing from this run was stored"], result.output
+    assert _snapshot(small_db.db) == before
+    assert sorted(p.name for p in small_db.db.parent.iterdir() if ".building" in p.name) == []
+
+
 @pytest.mark.parametrize("file_system", ["clones files", "copies bytes"])
 def test_an_ingest_keeps_who_may_read_the_database(small_db, tmp_path, monkeypatch, file_system):
     """The ingest builds into a copy of the database: a clone where the file system can make one (XFS, Btrfs,

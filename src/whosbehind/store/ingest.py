@@ -195,7 +195,12 @@ def _ingest_locked(
         _given_up(flushing, leftovers)
         raise
     if report.derived or then is not None or not db_path.exists():
-        os.replace(building, db_path)
+        try:
+            os.replace(building, db_path)
+        except OSError as exc:  # the folder or the file refuses it (read-only, immutable): the old file stays
+            _remove(leftovers)
+            raise WhosbehindError(f"{db_path}: the updated database could not take the place of the old one "
+                                  f"({exc.strerror or exc}); nothing from this run was stored") from None
     _remove(leftovers)
     return report
 
