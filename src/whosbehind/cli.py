@@ -357,15 +357,19 @@ def main() -> None:  # pragma: no cover - console entry point
 @user_errors
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     db_option: DbOption = None,
     public_url: Annotated[str | None, typer.Option("--public-url", help="Base URL printed on pages and PDFs.")] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Server processes.")] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes.")] = 1,
 ) -> None:
     """Web pages, JSON API and downloads over the database, read-only (a rebuild swapped in is picked up)."""
     import os
 
     import uvicorn
+
+    if not host.strip():  # the server would listen on every interface: that is asked for by name, not by omission
+        raise WhosbehindError("--host '': give an address to listen on, such as 127.0.0.1 (this machine only) or "
+                              "0.0.0.0 (every interface)")
 
     db_path = _db_path(db_option).resolve()
     if not db_path.exists():

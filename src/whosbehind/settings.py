@@ -75,10 +75,10 @@ def tips_dir() -> Path:
     return Path(value) if value else data_dir() / "tips"
 
 
-def tips_retention_days_text() -> str | None:
-    """WHOSBEHIND_TIPS_RETENTION_DAYS: days a tip is kept unless a moderator keeps it (default 90; checked by
-    tips.store.retention_days)."""
-    return _get("TIPS_RETENTION_DAYS")
+def tips_retention_days() -> int:
+    """WHOSBEHIND_TIPS_RETENTION_DAYS: days a tip is kept unless a moderator keeps it, default 90, at most a century
+    (a date that far ahead is one the tip line can still write)."""
+    return int(_number("TIPS_RETENTION_DAYS", 90, whole=True, least=1, most=36_500))
 
 
 def tips_max_mb() -> int:
@@ -136,10 +136,11 @@ def poll_limit() -> float:
     return _number("POLL_LIMIT", 7200.0)
 
 
-def _number(name: str, default: float, *, whole: bool = False, above: bool = False, least: float = 0.0) -> float:
-    """A numeric setting: at least ``least`` (above it when ``above``), finite, whole when ``whole``; anything else
-    is refused in one line naming the setting (a negative timeout or a NaN would otherwise reach the code that
-    waits or retries)."""
+def _number(name: str, default: float, *, whole: bool = False, above: bool = False, least: float = 0.0,
+            most: float = math.inf) -> float:
+    """A numeric setting: at least ``least`` (above it when ``above``), at most ``most``, finite, whole when
+    ``whole``; anything else is refused in one line naming the setting (a negative timeout or a NaN would otherwise
+    reach the code that waits or retries)."""
     value = _get(name)
     if value is None:
         return default
@@ -147,13 +148,16 @@ def _number(name: str, default: float, *, whole: bool = False, above: bool = Fal
         number = float(value)
     except ValueError:
         number = math.nan
-    if (not math.isfinite(number) or number < least or (above and number == least)
+    if (not math.isfinite(number) or number < least or (above and number == least) or number > most
             or (whole and not number.is_integer())):
         from whosbehind.errors import WhosbehindError
 
         kind = "a whole number" if whole else "a number"
         bound = f"above {least:g}" if above else f"of at least {least:g}"
-        raise WhosbehindError(f"WHOSBEHIND_{name} is {value!r}: give {kind} {bound}")
+        if math.isfinite(most):
+            bound += f" and at most {most:,g}"
+        shown = value if len(value) <= 40 else value[:40] + "..."  # the line stays one line
+        raise WhosbehindError(f"WHOSBEHIND_{name} is {shown!r}: give {kind} {bound}")
     return number
 
 
@@ -185,7 +189,7 @@ WEB_LIMITS = {
 def check_web() -> None:
     """Read every setting of the web app and server, so that `serve` refuses one it cannot use before it listens
     (the app reads some as it starts, web/limits.py the limits once, as it is imported)."""
-    web_cache(), tips_max_mb()
+    web_cache(), tips_max_mb(), tips_retention_days()
     for name in WEB_LIMITS:
         web_limit(name)
 

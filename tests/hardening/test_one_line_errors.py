@@ -146,6 +146,19 @@ def test_a_full_disk_gives_one_line(markup_db, tmp_path, monkeypatch):
     assert markup_db.db.read_bytes() == before
 
 
+def test_a_list_with_a_cell_too_long_for_a_name_gives_one_line(markup_db, tmp_path):
+    """`match --file` and `watch add --file` read a list of names; a cell past the csv module's 131,072 characters
+    (a file that is not such a list) was its field-limit traceback."""
+    names = tmp_path / "vendors.csv"
+    names.write_text("name\nGEO GROUP\n" + "x" * 200_000 + "\n")
+    for args in (["match", "--file", str(names), "--agency", "ICE"], ["watch", "add", "council", "--file", str(names)]):
+        result = markup_db.run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.output.strip().splitlines()
+        assert lines == [f"error: {names}: line 3: not a list of names (field larger than field limit (131072))"], \
+            (args, result.output)
+
+
 def test_markup_in_names_and_arguments_is_printed_as_text(markup_db):
     result = markup_db.run("match", "[/] X", "--agency", "ICE")
     assert result.exit_code == 0, result.output

@@ -107,7 +107,39 @@ def test_purge_deletes_tips_past_retention(env: dict[str, str], tmp_path: Path) 
     assert result.exit_code == 0 and result.stdout.strip() == "1 tip(s) deleted"
     assert len(store.list_tips()) == 1
     bad = run({**env, "WHOSBEHIND_TIPS_RETENTION_DAYS": "soon"}, "purge")
-    assert bad.exit_code == 1 and "not a whole number" in bad.output
+    assert bad.exit_code == 1
+    assert bad.output.strip() == ("error: WHOSBEHIND_TIPS_RETENTION_DAYS is 'soon': give a whole number of at least 1 "
+                                  "and at most 36,500")
+
+
+def _one_line(result) -> str:
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    return lines[0]
+
+
+def test_paths_the_tip_line_cannot_use_fail_in_one_line(env: dict[str, str], tmp_path: Path) -> None:
+    """A tips folder that is a file or holds another kind of file, a key that is a folder or not text, and a folder
+    for a tip's files that is a file were tracebacks."""
+    totp = setup_moderator(env, tmp_path)
+    store = TipStore(Path(env["WHOSBEHIND_TIPS_DIR"]))
+    _, tip_id = store.submit("a tip", [])
+    assert run(env, "login", "desk1", "--code", totp.now(), input=f"{PASSWORD}\n").exit_code == 0
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(bytes(range(256)))
+    assert "photo.jpg: not a private key" in _one_line(run(env, "read", tip_id, "--key", str(binary)))
+    assert _one_line(run(env, "read", tip_id, "--key", str(tmp_path))) == f"error: {tmp_path}: Is a directory"
+    key = tmp_path / "config" / "whosbehind" / "tips-moderator.key"
+    line = _one_line(run(env, "read", tip_id, "--key", str(key), "--save-files", str(binary)))
+    assert line == f"error: {binary}: File exists"
+    line = _one_line(run({**env, "WHOSBEHIND_TIPS_DIR": str(binary)}, "purge"))
+    assert line.startswith(f"error: {binary}: not a folder"), line
+    other = tmp_path / "other-tips"
+    other.mkdir()
+    TipStore(other).tips_path.write_bytes(bytes(range(256)) * 64)
+    line = _one_line(run({**env, "WHOSBEHIND_TIPS_DIR": str(other)}, "purge"))
+    assert line.startswith("error: the tip store cannot be read (file is not a database)"), line
 
 
 def test_a_passphrase_protected_key_reads_only_with_its_passphrase(env: dict[str, str], tmp_path: Path) -> None:

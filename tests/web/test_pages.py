@@ -102,6 +102,15 @@ def test_check_a_list_by_paste_and_by_upload(client: TestClient) -> None:
     assert client.post("/check", files={"file": ("x.csv", b"\xff\xfe\x00bad", "text/csv")}).status_code == 400
 
 
+def test_a_list_with_a_cell_too_long_for_a_name_is_refused_not_a_server_error(client: TestClient) -> None:
+    """A file that is not a list of names (one cell past the csv module's 131,072 characters) is a 400 that says
+    which line, not a 500."""
+    upload = "name\nPALANTIR USG INC\n" + "x" * 200_000 + "\n"
+    got = client.post("/check", files={"file": ("vendors.csv", upload, "text/csv")})
+    assert got.status_code == 400
+    assert "line 3: not a list of names" in got.text
+
+
 def test_html_in_a_name_is_escaped_everywhere(html_db: Path, html_org_id: str) -> None:
     app = create_app(html_db)
     with TestClient(app) as c:

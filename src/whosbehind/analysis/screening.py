@@ -82,7 +82,11 @@ def names_in_csv(text: str) -> list[str]:
     name header, else the first column of every row, without the spaces around them. One name per data row, an
     empty one too, so that a screened row's number is its row in the person's spreadsheet. The CLI, watchlists
     and the web's check-a-list read a file with this one reading."""
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell past the csv module's 131,072 characters: a file that is not a list of names
+        raise WhosbehindError(f"line {reader.line_num}: not a list of names ({exc})") from None
     if not rows:
         return []
     header = [h.strip().lower() for h in rows[0]]
@@ -102,7 +106,10 @@ def read_names(path: Path) -> list[str]:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         raise WhosbehindError(f"{path}: not UTF-8 text; save the list as a UTF-8 CSV") from None
-    names = names_in_csv(text)
+    try:
+        names = names_in_csv(text)
+    except WhosbehindError as exc:
+        raise WhosbehindError(f"{path}: {exc}") from None
     if not names:
         raise WhosbehindError(f"{path}: empty file")
     return names

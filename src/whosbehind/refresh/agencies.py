@@ -38,6 +38,8 @@ def _codes() -> list[dict[str, str]]:
 def find(term: str) -> RefreshAgency:
     """ICE, CBP, DHS, or a toptier (070) or subtier (7012) code."""
     want = term.strip().upper()
+    if not want:  # it would match the first agency without an abbreviation
+        raise WhosbehindError("--agency '': empty; give ICE, CBP, DHS or a code like 7012 or 070")
     rows = _codes()
     for r in rows:
         if want in (r["toptier_code"], (r["toptier_abbreviation"] or "").upper()):

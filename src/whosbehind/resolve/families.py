@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from whosbehind.errors import WhosbehindError
 from whosbehind.model import OFFICIAL_OR_REPORTED
 from whosbehind.sources import curated
 
@@ -244,7 +245,7 @@ def _citations(entry: dict[str, Any], where: str, sources: dict[str, str] | None
 
 def read_ownership(text: str, source: str = "ownership.yaml") -> Ownership:
     """Parse and check the curated ownership file; a bad entry is an error naming the entry, never skipped."""
-    doc = curated.read_yaml(text) or {}
+    doc = _document(text, source)
     sources: dict[str, str] = {}
     for i, c in enumerate(doc.get("sources") or [], start=1):
         if not c.get("key"):
@@ -303,7 +304,7 @@ class Brand:
 
 
 def read_brands(text: str, source: str = "brands.yaml") -> list[Brand]:
-    doc = curated.read_yaml(text) or {}
+    doc = _document(text, source)
     out = []
     for i, e in enumerate(doc.get("brands") or [], start=1):
         where = f"{source} entry {i}"
@@ -320,13 +321,30 @@ def curated_text(name: str) -> str:
 
     folder = settings.curated_dir()
     if folder:
+        if not (folder / name).is_file():
+            raise WhosbehindError(f"{folder / name}: no such file (WHOSBEHIND_CURATED names a folder holding "
+                                  "ownership.yaml, brands.yaml and decisions.csv)")
         return (folder / name).read_text("utf-8")
     return CURATED.joinpath(name).read_text("utf-8")
 
 
-def ownership() -> Ownership:
-    from whosbehind.errors import WhosbehindError
+def _document(text: str, source: str) -> dict[str, Any]:
+    """A curated YAML file's mapping; a file YAML cannot read, or one that is not a mapping, is a ValueError naming
+    the file and where (the callers make it one line)."""
+    import yaml
 
+    try:
+        doc = curated.read_yaml(text) or {}
+    except yaml.YAMLError as exc:
+        mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None) or str(exc)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ValueError(f"{source}: not valid YAML{where}: {' '.join(problem.split())}") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{source}: not a mapping of sections (organizations, brands, ...)")
+    return doc
+
+
+def ownership() -> Ownership:
     try:
         return read_ownership(curated_text("ownership.yaml"))
     except ValueError as exc:  # one readable line, the database unchanged (the build is one transaction)
@@ -334,7 +352,10 @@ def ownership() -> Ownership:
 
 
 def brands() -> list[Brand]:
-    return read_brands(curated_text("brands.yaml"))
+    try:
+        return read_brands(curated_text("brands.yaml"))
+    except ValueError as exc:  # as ownership(): one readable line
+        raise WhosbehindError(str(exc)) from None
 
 
 def family_as_of(con: Any, org_ids: list[str], day: date | str) -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -34,6 +35,13 @@ def _errors(command: Callable[..., None]) -> Callable[..., None]:
         except WhosbehindError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except OSError as exc:  # --tips-dir naming a file, --key a folder, --save-files a file, a full disk
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
+        except sqlite3.DatabaseError as exc:  # the tip store's file is something else (or damaged)
+            typer.echo(f"error: the tip store cannot be read ({exc}); check --tips-dir", err=True)
+            raise typer.Exit(1) from None
 
     return run
 
@@ -41,7 +49,11 @@ def _errors(command: Callable[..., None]) -> Callable[..., None]:
 def _store(tips_dir: Path | None) -> Any:
     from whosbehind.tips.store import TipStore, default_tips_dir
 
-    return TipStore(tips_dir or default_tips_dir())
+    folder = tips_dir or default_tips_dir()
+    if folder.exists() and not folder.is_dir():
+        raise WhosbehindError(f"{folder}: not a folder (--tips-dir or WHOSBEHIND_TIPS_DIR names the tip store's "
+                              "folder)")
+    return TipStore(folder)
 
 
 def _session_file() -> Path:
@@ -72,7 +84,10 @@ def _private_key(key: str | None) -> bytes:
         path = Path(key) if key else _default_key_file()
         if not path.exists():
             raise WhosbehindError(f"{path}: no private key there (make one with `whosbehind tips keygen`)")
-        text = path.read_text("ascii")
+        try:
+            text = path.read_text("ascii")
+        except UnicodeDecodeError:
+            raise WhosbehindError(f"{path}: not a private key (`tips keygen` writes one as text)") from None
     passphrase = typer.prompt("passphrase of your private key", hide_input=True) if crypto.is_protected(text) else None
     return crypto.parse_private_key(text, passphrase)
 
@@ -271,7 +286,7 @@ def keep(
 @app.command("purge")
 @_errors
 def purge(
-    days: Annotated[int | None, typer.Option("--days", min=1, help="Retention in days (default: "
+    days: Annotated[int | None, typer.Option("--days", min=1, max=36_500, help="Retention in days (default: "
                                              "$WHOSBEHIND_TIPS_RETENTION_DAYS, else 90).")] = None,
     tips_dir: TipsDir = None,
 ) -> None:

@@ -30,7 +30,6 @@ from whosbehind import settings
 from whosbehind.errors import WhosbehindError
 from whosbehind.tips import codenames, crypto
 
-DEFAULT_RETENTION_DAYS = 90
 MAX_MESSAGE_CHARS = 20_000
 MAX_REPLY_CHARS = 5_000
 SESSION_HOURS = 8
@@ -74,14 +73,7 @@ def default_tips_dir() -> Path:
 
 
 def retention_days() -> int:
-    raw = settings.tips_retention_days_text() or str(DEFAULT_RETENTION_DAYS)
-    try:
-        days = int(raw)
-    except ValueError:
-        raise WhosbehindError(f"WHOSBEHIND_TIPS_RETENTION_DAYS={raw!r}: not a whole number of days") from None
-    if days < 1:
-        raise WhosbehindError(f"WHOSBEHIND_TIPS_RETENTION_DAYS={days}: must be at least 1")
-    return days
+    return settings.tips_retention_days()
 
 
 def _today() -> date:
