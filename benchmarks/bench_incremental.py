@@ -39,6 +39,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -221,11 +223,11 @@ def _derived_by_this_code(path: Path, env: dict[str, str]) -> bool:
 
 def file_system(folder: Path) -> str:
     """The type of the file system a folder is on (ext4, xfs, btrfs, tmpfs), as the mount table names it."""
-    found, best = "unknown", -1
+    found, best, where = "unknown", -1, folder.resolve()
     for line in Path("/proc/mounts").read_text().splitlines():
         _, mount, kind, *_ = line.split()
-        mount = mount.replace("\\040", " ")
-        if folder.resolve().is_relative_to(mount) and len(mount) > best:
+        mount = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), mount)  # spaces and tabs come as octal escapes
+        if where.is_relative_to(mount) and len(mount) > best:
             found, best = kind, len(mount)
     return found
 
@@ -288,7 +290,11 @@ def main(argv: list[str] | None = None) -> int:
 
     settled_copy(base, incr_db)
     before = load()
+    # what (I) writes to the file system (the kernel's count of the bytes a process dirties, 512-byte blocks): the
+    # whole database when the ingest copies the file, what the run changes when it clones it
+    blocks = resource.getrusage(resource.RUSAGE_CHILDREN).ru_oublock
     wall_i, done = run([PY, "-m", "whosbehind", "ingest", str(small), "--db", str(incr_db), "--json"], env=env)
+    written_mb = (resource.getrusage(resource.RUSAGE_CHILDREN).ru_oublock - blocks) * 512 / 1e6
     report = json.loads(done.stdout)
     load_i = (before, load())
 
@@ -321,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         "file_system": file_system(databases), "work_fs": work_fs,
         "full_derive_process_s": round(wall_f, 2), "full_derive_s": round(derive["total"], 2),
         "steps": {k: round(v, 2) for k, v in derive["steps"].items()},
-        "ingest_small_s": round(wall_i, 2), "rows_added": report["rows_added"], "derived": report["derived"],
+        "ingest_small_s": round(wall_i, 2), "ingest_written_mb": round(written_mb),
+        "rows_added": report["rows_added"], "derived": report["derived"],
         "scoped": report["scoped"], "ingest_parts": {k: round(v, 2) for k, v in timed["parts"].items()},
         "ingest_steps": {k: round(v, 2) for k, v in timed["steps"].items()},
         "publishing_parts": {k: round(v, 2) for k, v in timed["publishing"].items()},
@@ -366,7 +373,8 @@ def render(r: dict) -> None:
     what = "the bundled build's database" if r.get("bundled") else f"the {r['rows']:,}-row database"
     full = f"full derive of {what} ({r['database_mb']:,} MB), process"
     small = (f"`whosbehind ingest` of a {r['small']:,}-row file into a copy of it ({r['rows_added']:,} rows added, "
-             f"derived: {r['derived']}, scoped: {r.get('scoped')})")
+             f"derived: {r['derived']}, scoped: {r.get('scoped')}"
+             + (f"; {r['ingest_written_mb']:,} MB written" if "ingest_written_mb" in r else "") + ")")
     ratio = (f"{r['ingest_small_s']:.1f} s / {r['full_derive_process_s']:.1f} s = "
              f"{100 * r['ratio']:.0f}%: {met}")
     pub, answers, shape = r.get("publishing_parts", {}), r.get("answers", {}), r.get("shape", {})

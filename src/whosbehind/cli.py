@@ -368,8 +368,8 @@ def serve_command(
     import uvicorn
 
     if not host.strip():  # the server would listen on every interface: that is asked for by name, not by omission
-        raise WhosbehindError("--host '': give an address to listen on, such as 127.0.0.1 (this machine only) or "
-                              "0.0.0.0 (every interface)")
+        raise WhosbehindError(f"--host {host!r}: give an address to listen on, such as 127.0.0.1 (this machine "
+                              "only) or 0.0.0.0 (every interface)")
 
     db_path = _db_path(db_option).resolve()
     if not db_path.exists():

@@ -77,7 +77,7 @@ def tips_dir() -> Path:
 
 def tips_retention_days() -> int:
     """WHOSBEHIND_TIPS_RETENTION_DAYS: days a tip is kept unless a moderator keeps it, default 90, at most a century
-    (a date that far ahead is one the tip line can still write)."""
+    (a bound of sense: a billion days is past the last date Python can write)."""
     return int(_number("TIPS_RETENTION_DAYS", 90, whole=True, least=1, most=36_500))
 
 
@@ -156,8 +156,9 @@ def _number(name: str, default: float, *, whole: bool = False, above: bool = Fal
         bound = f"above {least:g}" if above else f"of at least {least:g}"
         if math.isfinite(most):
             bound += f" and at most {most:,g}"
-        shown = value if len(value) <= 40 else value[:40] + "..."  # the line stays one line
-        raise WhosbehindError(f"WHOSBEHIND_{name} is {shown!r}: give {kind} {bound}")
+        # a value pasted by mistake may be thousands of characters long: its start is enough to recognise it
+        shown = repr(value) if len(value) <= 40 else f"{value[:40]!r}... ({len(value):,} characters)"
+        raise WhosbehindError(f"WHOSBEHIND_{name} is {shown}: give {kind} {bound}")
     return number
 
 

@@ -181,7 +181,7 @@ def test_a_swap_the_file_system_refuses_leaves_nothing_behind(small_db, tmp_path
 
 
 @pytest.mark.parametrize("file_system", ["clones files", "copies bytes"])
-def test_an_ingest_keeps_who_may_read_the_database(small_db, tmp_path, monkeypatch, file_system):
+def test_an_ingest_keeps_who_may_read_the_database(small_db, tmp_path, monkeypatch, request, file_system):
     """The ingest builds into a copy of the database: a clone where the file system can make one (XFS, Btrfs,
     APFS), the bytes copied elsewhere. A database its owner alone may read stays so after the swap either way (a
     clone is a new file, made with the process's default permissions)."""
@@ -195,6 +195,8 @@ def test_an_ingest_keeps_who_may_read_the_database(small_db, tmp_path, monkeypat
 
     monkeypatch.setattr(ingest.reflink_copy, "reflink", clone if file_system == "clones files" else refused)
     small_db.db.chmod(0o600)
+    umask = os.umask(0o022)  # a new file is readable by others unless its permissions are copied
+    request.addfinalizer(lambda: os.umask(umask))
     before = _snapshot(small_db.db)
     path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
     result = small_db.run("ingest", str(path))

@@ -51,7 +51,7 @@ def test_a_refresh_setting_it_cannot_use_is_refused_before_anything_is_fetched(s
 
 @pytest.mark.parametrize(("term", "wanted"), [
     ("", "--agency '': empty; give ICE, CBP, DHS or a code like 7012 or 070"),
-    ("  ", "--agency '': empty; give ICE, CBP, DHS or a code like 7012 or 070"),
+    ("  ", "--agency '  ': empty; give ICE, CBP, DHS or a code like 7012 or 070"),
     ("Nowhere", "--agency 'Nowhere': not an agency USAspending knows (give ICE, CBP, DHS or a code like 7012 or 070)"),
 ])
 def test_an_agency_refresh_cannot_name_is_refused_before_anything_is_fetched(small_db, monkeypatch, term, wanted):
@@ -96,7 +96,8 @@ def test_a_retention_no_date_can_hold_is_refused_by_the_tip_line_in_one_line(tmp
 def test_a_very_long_setting_is_shortened_in_its_line(small_db, monkeypatch):
     monkeypatch.setenv("WHOSBEHIND_WEB_CACHE", "9" * 5000)
     line = _one_error_line(Cli(small_db).run("serve", "--host", "256.0.0.1"))
-    assert line == f"error: WHOSBEHIND_WEB_CACHE is '{'9' * 40}...': give a whole number of at least 0"
+    assert line == (f"error: WHOSBEHIND_WEB_CACHE is '{'9' * 40}'... (5,000 characters): give a whole number of at "
+                    "least 0")
 
 
 def test_a_negative_memory_cap_is_refused_rather_than_read_as_none(small_db, monkeypatch):
@@ -144,6 +145,22 @@ def test_an_address_or_port_serve_cannot_use_is_refused_before_it_listens(small_
         assert "Invalid value for" in result.output and "Traceback" not in result.output
 
 
+@pytest.fixture
+def curated_read_afresh():
+    """The person test keeps the curated organizations it read (and its decisions) for the process: read them from
+    the folder under test, and from the packaged files again afterwards."""
+    from whosbehind.sources import persons
+
+    def clear() -> None:
+        persons._curated_organizations.cache_clear()
+        persons.reads_as_person.cache_clear()
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.mark.usefixtures("curated_read_afresh")
 @pytest.mark.parametrize("broken", ["ownership.yaml not YAML", "ownership.yaml a list", "brands.yaml not YAML",
                                     "decisions.csv missing"])
 def test_a_curated_folder_a_build_cannot_read_is_refused_in_one_line(tmp_path, monkeypatch, broken):

@@ -132,14 +132,14 @@ def test_paths_the_tip_line_cannot_use_fail_in_one_line(env: dict[str, str], tmp
     assert _one_line(run(env, "read", tip_id, "--key", str(tmp_path))) == f"error: {tmp_path}: Is a directory"
     key = tmp_path / "config" / "whosbehind" / "tips-moderator.key"
     line = _one_line(run(env, "read", tip_id, "--key", str(key), "--save-files", str(binary)))
-    assert line == f"error: {binary}: File exists"
+    assert line == f"error: {binary}: not a folder (--save-files names the folder the files go to)"
     line = _one_line(run({**env, "WHOSBEHIND_TIPS_DIR": str(binary)}, "purge"))
     assert line.startswith(f"error: {binary}: not a folder"), line
     other = tmp_path / "other-tips"
     other.mkdir()
     TipStore(other).tips_path.write_bytes(bytes(range(256)) * 64)
     line = _one_line(run({**env, "WHOSBEHIND_TIPS_DIR": str(other)}, "purge"))
-    assert line.startswith("error: the tip store cannot be read (file is not a database)"), line
+    assert line == "error: the tip store: file is not a database; check --tips-dir", line
 
 
 def test_a_passphrase_protected_key_reads_only_with_its_passphrase(env: dict[str, str], tmp_path: Path) -> None:

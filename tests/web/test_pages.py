@@ -108,7 +108,7 @@ def test_a_list_with_a_cell_too_long_for_a_name_is_refused_not_a_server_error(cl
     upload = "name\nPALANTIR USG INC\n" + "x" * 200_000 + "\n"
     got = client.post("/check", files={"file": ("vendors.csv", upload, "text/csv")})
     assert got.status_code == 400
-    assert "line 3: not a list of names" in got.text
+    assert "line 3: a cell longer than 131,072 characters is not a name" in got.text
 
 
 def test_html_in_a_name_is_escaped_everywhere(html_db: Path, html_org_id: str) -> None:

@@ -82,11 +82,18 @@ def names_in_csv(text: str) -> list[str]:
     name header, else the first column of every row, without the spaces around them. One name per data row, an
     empty one too, so that a screened row's number is its row in the person's spreadsheet. The CLI, watchlists
     and the web's check-a-list read a file with this one reading."""
-    reader = csv.reader(io.StringIO(text))
+    # newline="": the csv module reads the line endings itself (a list saved with CR alone, as old Excel for Mac
+    # does, is read too)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)
-    except csv.Error as exc:  # a cell past the csv module's 131,072 characters: a file that is not a list of names
-        raise WhosbehindError(f"line {reader.line_num}: not a list of names ({exc})") from None
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            problem = (f"a cell longer than {csv.field_size_limit():,} characters is not a name; is this a list of "
+                       "names?")
+        else:
+            problem = f"not readable as CSV ({exc})"
+        raise WhosbehindError(f"line {reader.line_num}: {problem}") from None
     if not rows:
         return []
     header = [h.strip().lower() for h in rows[0]]

@@ -39,7 +39,7 @@ def find(term: str) -> RefreshAgency:
     """ICE, CBP, DHS, or a toptier (070) or subtier (7012) code."""
     want = term.strip().upper()
     if not want:  # it would match the first agency without an abbreviation
-        raise WhosbehindError("--agency '': empty; give ICE, CBP, DHS or a code like 7012 or 070")
+        raise WhosbehindError(f"--agency {term!r}: empty; give ICE, CBP, DHS or a code like 7012 or 070")
     rows = _codes()
     for r in rows:
         if want in (r["toptier_code"], (r["toptier_abbreviation"] or "").upper()):

@@ -328,19 +328,26 @@ def curated_text(name: str) -> str:
     return CURATED.joinpath(name).read_text("utf-8")
 
 
+def curated_document(name: str) -> dict[str, Any]:
+    """A curated YAML file's mapping (``curated_text``), for a reader that needs only part of it."""
+    return _document(curated_text(name), name)
+
+
 def _document(text: str, source: str) -> dict[str, Any]:
-    """A curated YAML file's mapping; a file YAML cannot read, or one that is not a mapping, is a ValueError naming
-    the file and where (the callers make it one line)."""
+    """A curated YAML file's mapping; a file YAML cannot read, or one that is not a mapping, is one line naming the
+    file and where (its entries are checked by the reader of each file)."""
     import yaml
 
     try:
-        doc = curated.read_yaml(text) or {}
+        doc = curated.read_yaml(text)
     except yaml.YAMLError as exc:
         mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None) or str(exc)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ValueError(f"{source}: not valid YAML{where}: {' '.join(problem.split())}") from None
+        raise WhosbehindError(f"{source}: not valid YAML{where}: {' '.join(problem.split())}") from None
+    if doc is None:  # an empty file
+        return {}
     if not isinstance(doc, dict):
-        raise ValueError(f"{source}: not a mapping of sections (organizations, brands, ...)")
+        raise WhosbehindError(f"{source}: not a mapping of sections (organizations, brands, ...)")
     return doc
 
 

@@ -146,15 +146,9 @@ def _parser_says_person(text: str) -> bool:
 def _curated_organizations() -> frozenset[str]:
     """Names the curated ownership file (reviewed like code) holds as organizations, listed or unresolved:
     a company known by a founder's name ("CAP GEMINI") is not taken for a person."""
-    import yaml
+    from whosbehind.resolve.families import curated_document
 
-    from whosbehind.resolve.families import curated_text
-    from whosbehind.sources.curated import read_yaml
-
-    try:
-        doc = read_yaml(curated_text("ownership.yaml")) or {}
-    except (OSError, yaml.YAMLError):
-        return frozenset()
+    doc = curated_document("ownership.yaml")  # a file that cannot be read is one line, as the build would give it
     names = [o.get("name") for key in ("organizations", "unresolved") for o in (doc.get(key) or [])
              if isinstance(o, dict)]
     return frozenset(" ".join(str(n).upper().split()) for n in names if n)

@@ -7,6 +7,7 @@ swaps it in at the end, so readers (the web server, another CLI) never wait on, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -198,7 +199,8 @@ def _ingest_locked(
         try:
             os.replace(building, db_path)
         except OSError as exc:  # the folder or the file refuses it (read-only, immutable): the old file stays
-            _remove(leftovers)
+            with contextlib.suppress(OSError):  # a folder that refuses the rename may refuse the removal too
+                _remove(leftovers)
             raise WhosbehindError(f"{db_path}: the updated database could not take the place of the old one "
                                   f"({exc.strerror or exc}); nothing from this run was stored") from None
     _remove(leftovers)
@@ -244,7 +246,8 @@ def clone_or_copy(source: Path, target: Path) -> None:
     except OSError:  # "Operation not supported" (or another device): copy instead
         shutil.copy2(source, target)
     else:
-        shutil.copymode(source, target)  # as copy2 keeps it: a database readable by its owner alone stays so
+        shutil.copystat(source, target)  # as copy2: its permissions (one readable by its owner alone stays so),
+        # extended attributes (ACLs: the web server's user may be given read access that way) and times
 
 
 class _BackgroundFlush:

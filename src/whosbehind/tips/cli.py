@@ -35,12 +35,16 @@ def _errors(command: Callable[..., None]) -> Callable[..., None]:
         except WhosbehindError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
-        except OSError as exc:  # --tips-dir naming a file, --key a folder, --save-files a file, a full disk
+        except OSError as exc:  # --key naming a folder, a file that cannot be written, a full disk
             where = f"{exc.filename}: " if exc.filename else ""
             typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
             raise typer.Exit(1) from None
-        except sqlite3.DatabaseError as exc:  # the tip store's file is something else (or damaged)
-            typer.echo(f"error: the tip store cannot be read ({exc}); check --tips-dir", err=True)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.IntegrityError):  # the code's own mistake, not the person's
+                raise
+            # the tip store's file is something else or damaged ("file is not a database"), or is locked
+            hint = "; check --tips-dir" if "not a database" in str(exc) else ""
+            typer.echo(f"error: the tip store: {exc}{hint}", err=True)
             raise typer.Exit(1) from None
 
     return run
@@ -203,6 +207,8 @@ def read(
     handle = _signed_in(store)
     content = store.read(tip_id, handle, _private_key(key))
     if save_files:
+        if save_files.exists() and not save_files.is_dir():
+            raise WhosbehindError(f"{save_files}: not a folder (--save-files names the folder the files go to)")
         save_files.mkdir(parents=True, exist_ok=True)
         for a in content.attachments:
             (save_files / a.name).write_bytes(a.content)

@@ -3,7 +3,7 @@
 -- pattern, parameter 1); Python then reads those awards with the full rules. A scoped derive finds the rows of its
 -- awards by row id first (as step 110 does, and says why); a full derive reads every row.
 WITH scoped AS (
-    FROM money WHERE getvariable('whole_derive')
+    FROM money WHERE require_whole_derive() AND getvariable('whole_derive')
     UNION ALL
     FROM money WHERE NOT getvariable('whole_derive') AND rowid IN (
         SELECT m.rowid FROM money m SEMI JOIN scope_awards a ON m.award_key IS NOT DISTINCT FROM a.award_key)
