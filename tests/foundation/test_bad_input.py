@@ -137,45 +137,32 @@ def test_same_file_twice_changes_nothing(small_db, tmp_path):
     assert _snapshot(small_db.db) == once
 
 
-def test_a_copy_the_disk_refuses_is_not_swapped_in(small_db, tmp_path, monkeypatch):
-    """An ingest builds into a copy of the database, written to disk while the rows are derived. When the disk
-    refuses it (an I/O error on fsync), the run fails in one line and the database is as it was."""
+@pytest.mark.parametrize(("refusing", "problem"), [
+    # the copy is written to disk while the rows are derived: an I/O error on fsync
+    ("fsync", "the updated copy of the database could not be written to disk (Input/output error)"),
+    # the last step puts the copy in the old file's place: a file made immutable, a folder made read-only (the copy
+    # was left beside the database, as large as it)
+    ("replace", "the updated database could not take the place of the old one (Operation not permitted)"),
+])
+def test_a_copy_or_swap_the_disk_refuses_leaves_the_database_as_it_was(small_db, tmp_path, monkeypatch, refusing,
+                                                                        problem):
+    """An ingest builds into a copy of the database and swaps it in at the end. When the disk refuses either, the
+    run fails in one line, the database is as it was and no copy is left behind."""
     path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
     before = _snapshot(small_db.db)
+    error = OSError(errno.EIO, "Input/output error") if refusing == "fsync" else PermissionError(
+        errno.EPERM, "Operation not permitted")
 
-    def refused(fd: int) -> None:
-        raise OSError(errno.EIO, "Input/output error")
+    def refused(*args) -> None:
+        raise error
 
-    monkeypatch.setattr(os, "fsync", refused)
+    monkeypatch.setattr(os, refusing, refused)
     result = small_db.run("ingest", str(path))
     monkeypatch.undo()
     assert result.exit_code == 1
     # the file's own line, then one line for the error, no traceback
     errors = [line for line in result.output.strip().splitlines() if not line.startswith("stored: ")]
-    assert len(errors) == 1, result.output
-    assert errors[0] == (f"error: {small_db.db}: the updated copy of the database could not be written to disk "
-                         "(Input/output error); nothing from this run was stored")
-    assert _snapshot(small_db.db) == before
-    assert sorted(p.name for p in small_db.db.parent.iterdir() if ".building" in p.name) == []
-
-
-def test_a_swap_the_file_system_refuses_leaves_nothing_behind(small_db, tmp_path, monkeypatch):
-    """The last step of an ingest puts the updated copy in the old file's place. When that is refused (a file made
-    immutable, a folder made read-only), the run fails in one line, the database is as it was and the copy is gone
-    (it was left beside it, as large as the database)."""
-    path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
-    before = _snapshot(small_db.db)
-
-    def refused(source, target) -> None:
-        raise PermissionError(errno.EPERM, "Operation not permitted")
-
-    monkeypatch.setattr(os, "replace", refused)
-    result = small_db.run("ingest", str(path))
-    monkeypatch.undo()
-    assert result.exit_code == 1
-    errors = [line for line in result.output.strip().splitlines() if not line.startswith("stored: ")]
-    assert errors == [f"error: {small_db.db}: the updated database could not take the place of the old one "
-                      "(Operation not permitted); nothing from this run was stored"], result.output
+    assert errors == [f"error: {small_db.db}: {problem}; nothing from this run was stored"], result.output
     assert _snapshot(small_db.db) == before
     assert sorted(p.name for p in small_db.db.parent.iterdir() if ".building" in p.name) == []
 

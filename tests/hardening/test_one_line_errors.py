@@ -15,7 +15,6 @@ Inputs, each built here from the 2025-03-28 University of Minnesota award summar
 from __future__ import annotations
 
 import errno
-import json
 import zipfile
 from pathlib import Path
 
@@ -158,15 +157,6 @@ def test_a_list_with_a_cell_too_long_for_a_name_gives_one_line(markup_db, tmp_pa
         lines = result.output.strip().splitlines()
         assert lines == [f"error: {names}: line 3: a cell longer than 131,072 characters is not a name; is this a "
                          "list of names?"], (args, result.output)
-
-
-def test_a_list_saved_with_carriage_returns_alone_is_read(markup_db, tmp_path):
-    """A list saved as old Excel for Mac saves CSV (lines ended by CR alone) is a list of names like another."""
-    names = tmp_path / "vendors.csv"
-    names.write_bytes(b"name\rGEO GROUP\rnobody at all\r")
-    result = markup_db.run("match", "--file", str(names), "--agency", "ICE", "--json")
-    assert result.exit_code == 0, result.output
-    assert [row["input"] for row in json.loads(result.stdout)] == ["GEO GROUP", "nobody at all"]
 
 
 def test_markup_in_names_and_arguments_is_printed_as_text(markup_db):

@@ -102,6 +102,15 @@ def test_check_a_list_by_paste_and_by_upload(client: TestClient) -> None:
     assert client.post("/check", files={"file": ("x.csv", b"\xff\xfe\x00bad", "text/csv")}).status_code == 400
 
 
+def test_a_list_saved_with_carriage_returns_alone_is_checked(client: TestClient) -> None:
+    """A list saved as old Excel for Mac saves CSV (lines ended by CR alone) is uploaded as it is: the names are read
+    from it as from another list (the csv module refused it: a new-line character in an unquoted field)."""
+    got = client.post("/check.csv", files={"file": ("vendors.csv", b"name\rPALANTIR USG INC\rnobody at all\r",
+                                                    "text/csv")})
+    assert got.status_code == 200, got.text
+    assert [r["input"] for r in csv.DictReader(io.StringIO(got.text))] == ["PALANTIR USG INC", "nobody at all"]
+
+
 def test_a_list_with_a_cell_too_long_for_a_name_is_refused_not_a_server_error(client: TestClient) -> None:
     """A file that is not a list of names (one cell past the csv module's 131,072 characters) is a 400 that says
     which line, not a 500."""
