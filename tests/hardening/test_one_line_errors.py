@@ -123,6 +123,26 @@ def test_a_db_that_is_not_a_database_gives_one_line(tmp_path, target):
         assert db.read_text() == "hello\n"
 
 
+def test_an_ingest_into_a_duckdb_file_of_something_else_is_refused_and_adds_nothing(tmp_path):
+    """A DuckDB file a person keeps for other work (here a table of fund holdings) given as --db by mistake: the
+    ingest added whosbehind's tables to it. Now one line, and the file is as it was."""
+    import duckdb
+
+    db = tmp_path / "holdings.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE holdings (name VARCHAR, shares INTEGER)")
+        con.execute("INSERT INTO holdings VALUES ('GEO GROUP', 100)")
+    before = db.read_bytes()
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    result = Cli(db).run("ingest", str(csv_path))
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        f"error: {db}: a DuckDB file of something else (tables holdings), not a whosbehind database; give another "
+        "--db path"]
+    assert db.read_bytes() == before
+
+
 def test_a_full_disk_gives_one_line(markup_db, tmp_path, monkeypatch):
     names = write_csv(tmp_path / "names.csv", [["name"], ["GEO GROUP"]])
     result = markup_db.run("match", "--file", str(names), "-o", "/dev/full", "--agency", "ICE")

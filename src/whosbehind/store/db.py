@@ -139,9 +139,21 @@ def refuse_folder(path: Path) -> None:
 
 
 def check_database_file(path: Path) -> None:
-    """Refuse, in one line, a path that is not a DuckDB database before anything is built from it."""
-    if path.exists():
-        _open_file(path, read_only=True).close()
+    """Refuse, in one line, a path that is not a whosbehind database before anything is built from it: a file that
+    is not DuckDB's, or a DuckDB file of something else (tables, none of them whosbehind's), which an ingest would
+    otherwise fill with its own tables."""
+    if not path.exists():
+        return
+    con = _open_file(path, read_only=True)
+    try:
+        tables = sorted(r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall())
+    finally:
+        con.close()
+    if tables and "source_files" not in tables:  # every whosbehind database has it (001_schema.sql)
+        shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
+        raise WhosbehindError(f"{path}: a DuckDB file of something else (tables {shown}), not a whosbehind "
+                              "database; give another --db path")
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str, *, temporary: bool = False) -> bool:
