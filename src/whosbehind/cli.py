@@ -22,7 +22,7 @@ from rich.text import Text
 
 from whosbehind import bundled, settings
 from whosbehind.analysis import ranking, reconcile
-from whosbehind.errors import WhosbehindError, first_line
+from whosbehind.errors import WhosbehindError, first_line, os_error_text
 from whosbehind.jsontext import jsonable
 from whosbehind.model import NOT_OFFICIAL, SAID_AS_REPORTED
 from whosbehind.store import db
@@ -71,11 +71,8 @@ def user_errors(command: Callable[..., None]) -> Callable[..., None]:
             _error_line(str(exc))
             raise typer.Exit(1) from None
         except OSError as exc:  # a full disk, a file that cannot be read or written
-            # a copy or a rename names both files (shutil's sendfile copy: the source, then the copy it was writing)
-            where = (f"{exc.filename} -> {exc.filename2}: " if exc.filename and exc.filename2
-                     else f"{exc.filename}: " if exc.filename else "")
             full = " (the disk is full); nothing from this run was stored" if exc.errno == errno.ENOSPC else ""
-            _error_line(f"{where}{exc.strerror or exc}{full}")
+            _error_line(os_error_text(exc) + full)
             raise typer.Exit(1) from None
         except duckdb.OutOfMemoryException:  # a query needed more than the cap, even spilling to disk
             _error_line(f"DuckDB ran out of memory within its cap of {settings.memory_limit()} "

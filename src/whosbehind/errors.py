@@ -9,6 +9,14 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def os_error_text(exc: OSError) -> str:
+    """What went wrong with which file: a copy or a rename names both files (shutil's sendfile copy: the source,
+    then the copy it was writing)."""
+    where = (f"{exc.filename} -> {exc.filename2}: " if exc.filename and exc.filename2
+             else f"{exc.filename}: " if exc.filename else "")
+    return f"{where}{exc.strerror or exc}"
+
+
 class WhosbehindError(Exception):
     """An error whose message is meant for the person at the keyboard, not a stack trace."""
 

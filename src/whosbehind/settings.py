@@ -75,10 +75,13 @@ def tips_dir() -> Path:
     return Path(value) if value else data_dir() / "tips"
 
 
+MAX_TIPS_RETENTION_DAYS = 36_500  # `tips purge --days` has the same bound
+
+
 def tips_retention_days() -> int:
     """WHOSBEHIND_TIPS_RETENTION_DAYS: days a tip is kept unless a moderator keeps it, default 90, at most a century
     (a bound of sense: a billion days is past the last date Python can write)."""
-    return int(_number("TIPS_RETENTION_DAYS", 90, whole=True, least=1, most=36_500))
+    return int(_number("TIPS_RETENTION_DAYS", 90, whole=True, least=1, most=MAX_TIPS_RETENTION_DAYS))
 
 
 def tips_max_mb() -> int:

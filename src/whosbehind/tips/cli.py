@@ -14,7 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from whosbehind.errors import WhosbehindError
+from whosbehind import settings
+from whosbehind.errors import WhosbehindError, os_error_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="The anonymous tip line: keys, moderators, reading and answering tips, retention.")
@@ -36,8 +37,7 @@ def _errors(command: Callable[..., None]) -> Callable[..., None]:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
         except OSError as exc:  # --key naming a folder, a file that cannot be written, a full disk
-            where = f"{exc.filename}: " if exc.filename else ""
-            typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            typer.echo(f"error: {os_error_text(exc)}", err=True)
             raise typer.Exit(1) from None
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.IntegrityError):  # the code's own mistake, not the person's
@@ -292,8 +292,9 @@ def keep(
 @app.command("purge")
 @_errors
 def purge(
-    days: Annotated[int | None, typer.Option("--days", min=1, max=36_500, help="Retention in days (default: "
-                                             "$WHOSBEHIND_TIPS_RETENTION_DAYS, else 90).")] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, max=settings.MAX_TIPS_RETENTION_DAYS,
+                                             help="Retention in days (default: $WHOSBEHIND_TIPS_RETENTION_DAYS, "
+                                                  "else 90).")] = None,
     tips_dir: TipsDir = None,
 ) -> None:
     """Delete the tips older than the retention period that no moderator kept, and destroy their keys.
