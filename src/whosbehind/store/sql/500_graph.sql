@@ -111,10 +111,12 @@ WITH items AS (
            file_name || ' rows ' || array_to_string(rows, ' ') AS locator,
            permalink AS url, sha256, file_name, source_format, rows, NULL AS quote, amount, first_date, last_date,
            award_key, NULL AS claim_id, NULL AS status, NULL AS note
-    FROM contract_evidence c
-    WHERE c.kind <> 'prime_contract'
-       OR EXISTS (SELECT 1 FROM evidence_scope_awards a WHERE a.kind = 'prime_contract'
-                  AND a.award_key IS NOT DISTINCT FROM c.award_key)
+    FROM contract_evidence
+    WHERE rowid IN (  -- found by kind and award, then read by row id (filtered as read, every column was read)
+        SELECT c.rowid FROM contract_evidence c
+        WHERE c.kind <> 'prime_contract'
+           OR EXISTS (SELECT 1 FROM evidence_scope_awards a WHERE a.kind = 'prime_contract'
+                      AND a.award_key IS NOT DISTINCT FROM c.award_key))
     UNION ALL
     SELECT 'parent', child_as_written, parent_as_written, grade,
            CASE source WHEN 'usaspending' THEN 'USAspending recipient parent fields (self-reported to SAM)'
@@ -232,50 +234,51 @@ CREATE OR REPLACE TEMP TABLE shown_chosen AS FROM strongest_evidence('shown_cand
 DELETE FROM tie_evidence_shown s USING ties_again t
 WHERE t.kind = s.kind AND t.source_id = s.source_id AND t.target_id = s.target_id
   AND t.tie_award_key IS NOT DISTINCT FROM s.tie_award_key;
-INSERT INTO tie_evidence_shown
-SELECT e.* EXCLUDE (row_id), c.n FROM shown_chosen c
-JOIN (SELECT *, rowid AS row_id, tie_award_key(kind, award_key) AS tie_award_key FROM evidence
-      WHERE rowid IN (SELECT e.rowid FROM evidence e SEMI JOIN shown_chosen c ON e.evidence_id = c.evidence_id)) e
-    ON e.evidence_id = c.evidence_id;
+-- The chosen pieces are read by row id first: joined in one statement, DuckDB read every column of every piece.
+CREATE OR REPLACE TEMP TABLE shown_rows AS
+SELECT *, tie_award_key(kind, award_key) AS tie_award_key FROM evidence
+WHERE rowid IN (SELECT e.rowid FROM evidence e SEMI JOIN shown_chosen c ON e.evidence_id = c.evidence_id);
+INSERT INTO tie_evidence_shown SELECT e.*, c.n FROM shown_chosen c JOIN shown_rows e ON e.evidence_id = c.evidence_id;
 
 -- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
 -- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
 -- figure, not added across its citations. Kept from one derive to the next with the evidence, made again for
 -- ties_again; an agency's parts (part_of, from agency_units) are made again whole.
+-- Each tie made again is numbered, and its pieces are added up by that number: grouping most of the evidence (the
+-- ties of a large organization) by four text keys, and by the award too to count awards, took most of this step.
+CREATE OR REPLACE TEMP TABLE ties_again_numbered AS SELECT row_number() OVER () AS tie_no, * FROM ties_again;
 CREATE OR REPLACE TEMP VIEW ties_in_scope AS
-WITH tied AS MATERIALIZED (
-    SELECT kind, source_id, target_id, tie_award_key, grade, amount, award_key, first_date, last_date, status, note
+WITH tied AS MATERIALIZED (  -- ties_again is distinct: each piece joins one tie at most
+    SELECT t.tie_no, e.grade, e.amount, e.award_key, e.first_date, e.last_date, e.status, e.note
     FROM evidence_as_tied e
-    SEMI JOIN ties_again t ON t.kind = e.kind AND t.source_id = e.source_id AND t.target_id = e.target_id
+    JOIN ties_again_numbered t ON t.kind = e.kind AND t.source_id = e.source_id AND t.target_id = e.target_id
           AND t.tie_award_key IS NOT DISTINCT FROM e.tie_award_key
 ),
 -- Added up in three parts: DuckDB's distinct aggregates over all of a large tie's pieces cost several times the
 -- plain ones, and only a few kinds have words (a status, a product's role) to list.
 plain AS (
-    SELECT kind, source_id, target_id, tie_award_key, min(grade) AS grade,
-           CASE WHEN kind IN ('prime_contract', 'subcontract', 'named_in_award') THEN sum(amount) ELSE max(amount) END
-               AS amount,
+    SELECT tie_no, min(grade) AS grade, sum(amount) AS amount_sum, max(amount) AS amount_max,
            count(*) AS evidence_count, min(first_date) AS first_date, max(last_date) AS last_date
-    FROM tied GROUP BY kind, source_id, target_id, tie_award_key
+    FROM tied GROUP BY tie_no
 ),
 awards AS (
-    SELECT kind, source_id, target_id, tie_award_key, count(award_key) AS awards
-    FROM (SELECT DISTINCT kind, source_id, target_id, tie_award_key, award_key FROM tied)
-    GROUP BY kind, source_id, target_id, tie_award_key
+    SELECT tie_no, count(award_key) AS awards FROM (SELECT DISTINCT tie_no, award_key FROM tied) GROUP BY tie_no
 ),
 words AS (
-    SELECT kind, source_id, target_id, tie_award_key, string_agg(DISTINCT status, '; ' ORDER BY status) AS status,
-           CASE WHEN kind = 'named_in_award' THEN string_agg(DISTINCT note, '; ' ORDER BY note) END AS role
+    SELECT tie_no, string_agg(DISTINCT status, '; ' ORDER BY status) AS status,
+           string_agg(DISTINCT note, '; ' ORDER BY note) AS notes
     FROM tied WHERE status IS NOT NULL OR note IS NOT NULL
-    GROUP BY kind, source_id, target_id, tie_award_key
+    GROUP BY tie_no
 )
-SELECT p.kind, p.source_id, p.target_id, p.grade, p.amount, a.awards, p.evidence_count, p.first_date, p.last_date,
-       w.status, p.tie_award_key AS award_key, w.role
+SELECT t.kind, t.source_id, t.target_id, p.grade,
+       CASE WHEN t.kind IN ('prime_contract', 'subcontract', 'named_in_award') THEN p.amount_sum ELSE p.amount_max END
+           AS amount,
+       a.awards, p.evidence_count, p.first_date, p.last_date, w.status, t.tie_award_key AS award_key,
+       CASE WHEN t.kind = 'named_in_award' THEN w.notes END AS role
 FROM plain p
-JOIN awards a ON a.kind = p.kind AND a.source_id = p.source_id AND a.target_id = p.target_id
-     AND a.tie_award_key IS NOT DISTINCT FROM p.tie_award_key
-LEFT JOIN words w ON w.kind = p.kind AND w.source_id = p.source_id AND w.target_id = p.target_id
-     AND w.tie_award_key IS NOT DISTINCT FROM p.tie_award_key;
+JOIN ties_again_numbered t USING (tie_no)
+JOIN awards a USING (tie_no)
+LEFT JOIN words w USING (tie_no);
 CREATE TABLE IF NOT EXISTS ties AS FROM ties_in_scope LIMIT 0;
 DELETE FROM ties t USING ties_again a
 WHERE a.kind = t.kind AND a.source_id = t.source_id AND a.target_id = t.target_id

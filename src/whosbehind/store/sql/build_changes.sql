@@ -55,10 +55,19 @@ ALTER TABLE change_log ADD COLUMN IF NOT EXISTS quoted VARCHAR;              -- 
 CREATE OR REPLACE TEMP MACRO in_record_scope(key) AS
     (SELECT every_award FROM record_mode) OR key IN (SELECT award_key FROM record_scope);
 
--- The awards of record_scope as kept by the previous build, the rest kept as they are.
+-- The rows of the awards of record_scope, in the tables of every award (money, and build_state_awards: the awards as
+-- the previous build kept them, the rest kept as they are): found by the award key alone, then read by row id
+-- (filtered as they were read, every column of every row was read).
+CREATE OR REPLACE TEMP VIEW money_in_record_scope AS
+FROM money WHERE getvariable('record_every_award')
+UNION ALL
+FROM money WHERE NOT getvariable('record_every_award') AND rowid IN (
+    SELECT rowid FROM money WHERE award_key IN (SELECT award_key FROM record_scope));
 CREATE OR REPLACE TEMP VIEW state_awards_in_scope AS
-SELECT * FROM build_state_awards
-WHERE in_record_scope(award_key);
+FROM build_state_awards WHERE getvariable('record_every_award')
+UNION ALL
+FROM build_state_awards WHERE NOT getvariable('record_every_award') AND rowid IN (
+    SELECT rowid FROM build_state_awards WHERE award_key IN (SELECT award_key FROM record_scope));
 
 -- This build's awards (those of record_scope): one row per award and sub-agency, paid to the (canonical)
 -- organization that received its latest action.
@@ -69,9 +78,8 @@ FROM (
     SELECT award_key, sub_agency_code, arg_max(recipient_id, (action_date, row_no)) AS recipient_id,
            sum(amount) AS amount, count(*) AS source_rows, max(action_date) AS last_date,
            any_value(permalink) AS permalink
-    FROM money
+    FROM money_in_record_scope
     WHERE award_key IS NOT NULL
-      AND in_record_scope(award_key)
     GROUP BY award_key, sub_agency_code
 ) m
 LEFT JOIN organizations o ON o.id = m.recipient_id
@@ -179,10 +187,11 @@ FROM (SELECT DISTINCT recipient_id, recipient_name FROM build_state_awards) s
 JOIN organizations o ON o.id = s.recipient_id
 WHERE s.recipient_name IS DISTINCT FROM coalesce(o.name, s.recipient_id);
 CREATE OR REPLACE TEMP TABLE state_awards_leaving AS
-SELECT s.rowid AS state_row, s.* FROM build_state_awards s
-WHERE in_record_scope(s.award_key)
-   OR EXISTS (SELECT 1 FROM state_names_renamed r
-              WHERE r.recipient_id = s.recipient_id AND r.recipient_name IS NOT DISTINCT FROM s.recipient_name);
+SELECT rowid AS state_row, * FROM build_state_awards
+WHERE rowid IN (SELECT s.rowid FROM build_state_awards s
+                WHERE in_record_scope(s.award_key)
+                   OR EXISTS (SELECT 1 FROM state_names_renamed r WHERE r.recipient_id = s.recipient_id
+                              AND r.recipient_name IS NOT DISTINCT FROM s.recipient_name));
 DELETE FROM build_state_awards WHERE rowid IN (SELECT state_row FROM state_awards_leaving);
 CREATE OR REPLACE TEMP VIEW state_awards_gone AS SELECT * EXCLUDE (state_row) FROM state_awards_leaving;
 CREATE OR REPLACE TEMP TABLE state_awards_made AS FROM build_state_awards LIMIT 0;  -- its types: the digest hashes them
