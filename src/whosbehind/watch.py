@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ import duckdb
 from whosbehind.analysis import changes as changes_mod
 from whosbehind.analysis.screening import read_names
 from whosbehind.errors import WhosbehindError
-from whosbehind.store import db, digest, writelock
+from whosbehind.store import db, digest, ingest, writelock
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 CSV_FIELDS = ("entry", "change", "kind", "organization_id", "organization_name", "agency_id", "agency_name",
@@ -45,29 +43,26 @@ def add(db_path: Path, name: str, file: Path) -> dict[str, Any]:
         raise WhosbehindError(f"{file}: no names in it")
     if not db_path.exists():
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
-    building = db_path.with_name(db_path.name + ".watch")
+    found: dict[str, Any] = {}
+
+    def keep(con: duckdb.DuckDBPyConnection) -> bool:
+        kept, withheld = _organization_names(con, entries)
+        if not kept:
+            raise WhosbehindError(f"{file}: every name in it reads as a private person's name; a watchlist "
+                                  "keeps organizations only")
+        with db.transaction(con):
+            con.execute(db.sql_text("watchlists"))
+            con.execute("DELETE FROM watchlists WHERE name = ?", [name])
+            now = datetime.now().replace(microsecond=0)
+            con.executemany("INSERT INTO watchlists VALUES (?, ?, ?, ?)",
+                            [[name, i, e["entry"], now] for i, e in enumerate(kept, start=1)])
+            digest.record(con)  # `whosbehind check` verifies the tables against what this run wrote
+        found.update(entries=kept, withheld=withheld)
+        return True
+
     with writelock.writing(db_path):  # one writer at a time, as for an ingest
-        shutil.copy2(db_path, building)
-        try:
-            con = db.connect(building)
-            try:
-                kept, withheld = _organization_names(con, entries)
-                if not kept:
-                    raise WhosbehindError(f"{file}: every name in it reads as a private person's name; a watchlist "
-                                          "keeps organizations only")
-                with db.transaction(con):
-                    con.execute(db.sql_text("watchlists"))
-                    con.execute("DELETE FROM watchlists WHERE name = ?", [name])
-                    now = datetime.now().replace(microsecond=0)
-                    con.executemany("INSERT INTO watchlists VALUES (?, ?, ?, ?)",
-                                    [[name, i, e["entry"], now] for i, e in enumerate(kept, start=1)])
-                    digest.record(con)  # `whosbehind check` verifies the tables against what this run wrote
-            finally:
-                con.close()
-            os.replace(building, db_path)
-        finally:
-            building.unlink(missing_ok=True)
-    return {"watchlist": name, "entries": kept, "withheld": withheld}
+        ingest.in_a_copy(db_path, keep)
+    return {"watchlist": name, **found}
 
 
 def _organization_names(con: duckdb.DuckDBPyConnection, listed: list[str]) -> tuple[list[dict[str, Any]], int]:

@@ -158,3 +158,17 @@ def test_refresh_families_stores_answers_and_derives_families(server: str, built
     assert cli.run("check").exit_code == 0
     bad = cli.run("refresh-families", "--only", "sec")
     assert bad.exit_code == 1 and "--only must be gleif or usaspending" in bad.output
+
+
+def test_a_refresh_whose_registry_fails_leaves_the_database_byte_for_byte(built: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy2(built.db, db)
+    before = db.read_bytes()
+    result = Cli(db).run("refresh-families", "--only", "gleif", "--lei", APPLE_ENERGY,
+                         "--gleif-url", "http://127.0.0.1:9", "--cache", str(tmp_path / "cache"))  # nothing listens
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "http://127.0.0.1:9/" in lines[0] and "tries" in lines[0], result.output
+    # the run worked on a copy, thrown away: the database was not even opened for writing
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("copy.duckdb.")] in ([], ["copy.duckdb.lock"])

@@ -8,8 +8,6 @@ reference, curated ownership).
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from whosbehind.sources.registries import GleifClient, RegistryLink, UsaspendingRecipientClient
-from whosbehind.store import changes, db, digest, queries, writelock
+from whosbehind.store import changes, db, digest, ingest, queries, writelock
 
 
 @dataclass
@@ -58,13 +56,9 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
 
 def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: UsaspendingRecipientClient | None,
                     ueis: list[str] | None, leis: list[str] | None, limit: int) -> RefreshReport:
-    building = db_path.with_name(db_path.name + ".refreshing")
-    building.unlink(missing_ok=True)
-    db.connect(db_path).close()  # fold a write-ahead log into the file before copying it
-    shutil.copy2(db_path, building)
     report = RefreshReport()
-    con = db.connect(building)
-    try:
+
+    def work(con: duckdb.DuckDBPyConnection) -> bool:
         db.check_layout(con, db_path)
         report.asked_ueis = list(ueis) if ueis else (_default_ueis(con, limit) if usaspending else [])
         report.asked_leis = list(leis) if leis else (_default_leis(con) if gleif else [])
@@ -94,10 +88,8 @@ def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: Us
         with db.transaction(con):
             build.publish(con)
             digest.record(con)  # what `check` verifies the derived tables against
-    except BaseException:
-        con.close()
-        building.unlink(missing_ok=True)
-        raise
-    con.close()
-    os.replace(building, db_path)
+        return True
+
+    # on a copy, swapped in when everything is stored and derived; a registry that fails leaves the file as it was
+    ingest.in_a_copy(db_path, work)
     return report

@@ -2,7 +2,8 @@
 
 If anything fails (a bad file, a kill, a full disk), the transaction is never committed and the database
 is exactly as it was before the run. :func:`ingest_into` also builds into a copy of the database file and
-swaps it in at the end, so readers (the web server, another CLI) never wait on, or see, a half-built file.
+swaps it in at the end, so readers (the web server, another CLI) never wait on, or see, a half-built file
+(:func:`in_a_copy`, through which `refresh-families` and `watch add` write too).
 """
 
 from __future__ import annotations
@@ -145,17 +146,48 @@ def _ingest_locked(
     prepare: Callable[[], None] = lambda: None,
     **options: Any,
 ) -> IngestReport:
-    building = db_path.with_name(db_path.name + ".building")
     # Zip members are extracted beside the database, where the next run finds (and removes) what a killed run
-    # left; DuckDB spills to <file>.tmp.
+    # left.
     workdir = db_path.with_name(db_path.name + ".building.work")
+    reports: list[IngestReport] = []
+
+    def work(con: duckdb.DuckDBPyConnection) -> bool:
+        report = ingest(con, paths, workdir=workdir, **options)
+        reports.append(report)
+        derived_again = then(con) if then is not None else False
+        if report.derived or then is not None:
+            from whosbehind.store import changes  # every build is recorded, with what changed since the last
+
+            # after a scoped derive (and no other derive), only the awards it made again are compared, and only
+            # the answers they may change are made again
+            scoped = report.scoped and not derived_again
+            changes.record_build(con, report.run_id, options.get("command", "ingest"), scoped=scoped)
+            if publish is not None:
+                publish(con, scoped=scoped)  # build.publish: the answers, with what this build changed
+            digest.record(con)  # what `check` verifies the derived tables against
+        return report.derived or then is not None
+
+    in_a_copy(db_path, work, prepare=prepare, also_remove=(workdir,))
+    return reports[0]
+
+
+def in_a_copy(db_path: Path, work: Callable[[duckdb.DuckDBPyConnection], bool], *,
+              prepare: Callable[[], None] = lambda: None, also_remove: tuple[Path, ...] = ()) -> None:
+    """Run ``work`` on a copy of the database (``<db>.building``) and put the copy in its place when ``work`` says it
+    changed something (a new database always takes its place) and the copy has reached the disk; the database is
+    otherwise left as it was, byte for byte, and the copy removed (``also_remove`` too, after a success or a
+    failure). Every run that writes a database goes through here, under its write lock (``store/writelock.py``).
+    ``prepare`` runs while the file is copied (``_copy_while``), or first when there is no database yet."""
+    building = db_path.with_name(db_path.name + ".building")
+    # DuckDB spills to <file>.tmp.
     leftovers = (building, building.with_name(building.name + ".wal"), building.with_name(building.name + ".tmp"),
-                 workdir)
+                 *also_remove)
     _remove(leftovers)  # from a run that was killed: never part of the database
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # Before any copy: a path that is not a database (a CSV, /dev/zero) is refused at once, not copied first.
     db.check_database_file(db_path)
-    if db_path.exists():
+    existed = db_path.exists()
+    if existed:
         if db_path.with_name(db_path.name + ".wal").exists():
             # Fold the write-ahead log into the file first, so the copy holds everything committed.
             db.connect(db_path).close()
@@ -172,18 +204,7 @@ def _ingest_locked(
     # starts once connected: a commit while it runs waits behind it (connect writes the macros: 0.2-0.3 s at 2M rows).
     flushing = _BackgroundFlush(building, db_path) if building.exists() else None
     try:
-        report = ingest(con, paths, workdir=workdir, **options)
-        derived_again = then(con) if then is not None else False
-        if report.derived or then is not None:
-            from whosbehind.store import changes  # every build is recorded, with what changed since the last
-
-            # after a scoped derive (and no other derive), only the awards it made again are compared, and only
-            # the answers they may change are made again
-            scoped = report.scoped and not derived_again
-            changes.record_build(con, report.run_id, options.get("command", "ingest"), scoped=scoped)
-            if publish is not None:
-                publish(con, scoped=scoped)  # build.publish: the answers, with what this build changed
-            digest.record(con)  # what `check` verifies the derived tables against
+        changed = work(con)
     except BaseException:
         con.close()
         _given_up(flushing, leftovers)
@@ -195,7 +216,7 @@ def _ingest_locked(
     except BaseException:
         _given_up(flushing, leftovers)
         raise
-    if report.derived or then is not None or not db_path.exists():
+    if changed or not existed:
         try:
             os.replace(building, db_path)
         except OSError as exc:  # the folder or the file refuses it (read-only, immutable): the old file stays
@@ -204,7 +225,6 @@ def _ingest_locked(
             raise WhosbehindError(f"{db_path}: the updated database could not take the place of the old one "
                                   f"({exc.strerror or exc}); nothing from this run was stored") from None
     _remove(leftovers)
-    return report
 
 
 def _copy_while(source: Path, target: Path, work: Callable[[], None]) -> None:
