@@ -76,3 +76,18 @@ def test_check_command_fails_on_a_bad_claim(evidence_cli, tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert "unknown object 'nowhere'" in result.output
     assert evidence_cli.run("check").exit_code == 0
+
+
+def test_a_claim_file_that_is_not_text_or_not_a_file_is_a_problem_named_by_its_file(evidence_cli, tmp_path: Path
+                                                                                   ) -> None:
+    """A spreadsheet saved as .yaml by mistake, and a folder named like a claim file: each is one problem naming the
+    file (they were a UnicodeDecodeError and an IsADirectoryError traceback), and `check` says so in its report."""
+    folder = _copy_claims(tmp_path)
+    (folder / "exported.yaml").write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U\xff")
+    (folder / "drafts.yaml").mkdir()
+    problems = curated.load(folder).problems
+    assert "exported.yaml: not UTF-8 text (byte 14: invalid start byte)" in problems, problems
+    assert any(p.startswith("drafts.yaml: cannot be read (") for p in problems), problems
+    result = evidence_cli.run("check", env={"WHOSBEHIND_CLAIMS": str(folder)})
+    assert result.exit_code == 1
+    assert "exported.yaml: not UTF-8 text" in result.output and "Traceback" not in result.output

@@ -7,13 +7,14 @@ Inputs, each built here from the 2025-03-28 University of Minnesota award summar
 - method.zip: the file stored in a zip whose member names compression method 99 (unknown);
 - cr-only.csv: the file with every line ending changed to a lone CR;
 - a folder holding x.csv, a symbolic link to itself;
-- --db naming a folder, and --db naming a text file;
+- --db naming a folder, a text file, a SQLite database, or a DuckDB file of something else;
 - a full disk: writing `match --file -o /dev/full`, and an ingest whose zip extraction fails with ENOSPC;
 - the file with every row's recipient_name changed to `[/] ACME [b]LLC`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import zipfile
 from pathlib import Path
@@ -121,6 +122,29 @@ def test_a_db_that_is_not_a_database_gives_one_line(tmp_path, target):
         assert len(lines) == 1 and str(db) in lines[0], (args, result.output)
     if target == "text file":
         assert db.read_text() == "hello\n"
+
+
+def test_a_sqlite_database_given_as_db_is_named_as_one_and_left_as_it_was(tmp_path):
+    """A SQLite file (another tool's database) given as --db: DuckDB read it as SQLite through an extension it
+    tried to download, and the line said the download failed. Now one line says what the file is, read from its
+    first bytes, before DuckDB opens it."""
+    import sqlite3
+
+    db = tmp_path / "vendors.sqlite"
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        con.execute("CREATE TABLE vendors (name TEXT)")
+        con.execute("INSERT INTO vendors VALUES ('GEO GROUP')")
+        con.commit()
+    before = db.read_bytes()
+    csv_path = tmp_path / FILE_NAME
+    csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
+    for args in (("top",), ("ingest", str(csv_path)), ("check",), ("lookup", "GEO GROUP")):
+        result = Cli(db).run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.strip().splitlines() == [
+            f"error: {db}: not a whosbehind database (a SQLite database, not a DuckDB file); give another --db path"
+        ], (args, result.output)
+    assert db.read_bytes() == before
 
 
 def test_an_ingest_into_a_duckdb_file_of_something_else_is_refused_and_adds_nothing(tmp_path):

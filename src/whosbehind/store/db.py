@@ -122,6 +122,7 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
 def _open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, with one line instead of a traceback when the path is not a database file."""
     refuse_folder(path)
+    refuse_other_files(path)
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
@@ -130,6 +131,23 @@ def _open_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise WhosbehindError(f"{path}: not a whosbehind database (not a DuckDB file); give another --db path"
                                   ) from None
         raise WhosbehindError(f"{path}: cannot open the database: {first}") from None
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 11 of every DuckDB database file
+
+
+def refuse_other_files(path: Path) -> None:
+    """A file that is not a DuckDB database, told by its first bytes, is refused in one line before DuckDB opens it:
+    DuckDB would read a SQLite file through an extension it downloads (and say that the download failed)."""
+    if not path.is_file():
+        return  # no file yet (a new database), or a device DuckDB reports on
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if not head or head[8:12] == DUCKDB_MAGIC:
+        return  # an empty file is DuckDB's to judge
+    what = "a SQLite database, not a DuckDB file" if head == SQLITE_HEADER else "not a DuckDB file"
+    raise WhosbehindError(f"{path}: not a whosbehind database ({what}); give another --db path")
 
 
 def refuse_folder(path: Path) -> None:
