@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
@@ -325,6 +326,32 @@ def test_database_derived_by_another_version_is_503_with_what_to_do(
     assert "derived by another version" in answers[0].json()["error"]
     assert "whosbehind ingest" in answers[0].json()["error"]
     assert len(opened) == 1  # the refused file is not reopened on every request
+
+
+@pytest.mark.parametrize("damage", ["headers zeroed", "a SQLite file"])
+def test_a_damaged_or_foreign_database_is_503_with_what_it_is(built_db: Path, tmp_path: Path, damage: str) -> None:
+    """The server's file damaged on disk (both database headers zeroed), or another program's database put at its
+    path: every request answered 500. Now 503 with one line saying what is wrong, as for a missing file."""
+    import sqlite3
+
+    db = tmp_path / "served.duckdb"
+    if damage == "headers zeroed":
+        shutil.copyfile(built_db, db)
+        with db.open("r+b") as handle:
+            handle.seek(4096)
+            handle.write(bytes(8192))
+        expected = "Corrupt database file"
+    else:
+        with contextlib.closing(sqlite3.connect(db)) as con:
+            con.execute("CREATE TABLE vendors (name TEXT)")
+        expected = "a SQLite database, not a DuckDB file"
+    app = create_app(db)
+    with TestClient(app) as c:
+        answers = [c.get("/api/search", params={"q": "geo"}), c.get("/org/uei:ZR5UNQJ7KDN4")]
+    assert [r.status_code for r in answers] == [503, 503], [r.text[:300] for r in answers]
+    error = answers[0].json()["error"]
+    assert error.startswith("the database: ") and expected in error and str(tmp_path) not in error  # no server path
+    assert expected in html.unescape(answers[1].text)
 
 
 def test_organization_answer_names_the_organization_a_record_was_merged_into(client: TestClient) -> None:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from whosbehind.errors import WhosbehindError
+from whosbehind.errors import WhosbehindError, first_line
 from whosbehind.store import db
 
 T = TypeVar("T")
@@ -27,7 +27,8 @@ _MISSING = object()
 
 
 class DatabaseMissing(WhosbehindError):
-    """The database file is not there (yet)."""
+    """The database file is not there (yet), cannot be read, or holds tables of another version: served as 503
+    with its line."""
 
 
 def _open(path: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
@@ -42,7 +43,13 @@ def _open(path: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
         raise
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    con.execute(f"ATTACH {_literal(str(path.resolve()))} AS whosbehind (READ_ONLY)")
+    try:
+        db.refuse_other_files(path)  # a SQLite or text file at the path: DuckDB would try to read it otherwise
+        con.execute(f"ATTACH {_literal(str(path.resolve()))} AS whosbehind (READ_ONLY)")
+    except (WhosbehindError, duckdb.Error) as exc:  # damaged, or not a database: served as 503 with this line
+        con.close()
+        text = str(exc) if isinstance(exc, WhosbehindError) else f"{path}: cannot be read: {first_line(exc)}"
+        raise DatabaseMissing(text) from None
     _prepare(con)
     try:
         db.check_layout(con, path)
