@@ -159,11 +159,12 @@ def test_an_ingest_into_a_duckdb_file_of_something_else_is_refused_and_adds_noth
     before = db.read_bytes()
     csv_path = tmp_path / FILE_NAME
     csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
-    result = Cli(db).run("ingest", str(csv_path))
-    assert result.exit_code == 1, result.output
-    assert result.output.strip().splitlines() == [
-        f"error: {db}: a DuckDB file of something else (tables holdings), not a whosbehind database; give another "
-        "--db path"]
+    for args in (("ingest", str(csv_path)), ("top",), ("check",)):  # the readers said "never derived: ingest"
+        result = Cli(db).run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.strip().splitlines() == [
+            f"error: {db}: a DuckDB file of something else (tables holdings), not a whosbehind database; give "
+            "another --db path"], (args, result.output)
     assert db.read_bytes() == before
 
 

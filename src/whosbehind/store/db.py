@@ -164,14 +164,22 @@ def check_database_file(path: Path) -> None:
         return
     con = _open_file(path, read_only=True)
     try:
-        tables = sorted(r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall())
+        foreign = other_tables(con, path)
     finally:
         con.close()
+    if foreign:
+        raise WhosbehindError(foreign)
+
+
+def other_tables(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """The line refusing a DuckDB file of something else (tables, none of them whosbehind's), or None."""
+    tables = sorted(r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall())
     if tables and "source_files" not in tables:  # every whosbehind database has it (001_schema.sql)
         shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
-        raise WhosbehindError(f"{path}: a DuckDB file of something else (tables {shown}), not a whosbehind "
-                              "database; give another --db path")
+        return (f"{path}: a DuckDB file of something else (tables {shown}), not a whosbehind database; give "
+                "another --db path")
+    return None
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str, *, temporary: bool = False) -> bool:
@@ -199,6 +207,9 @@ def check_layout(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     layout = derived_layout(con)
     if layout == DERIVED_LAYOUT:
         return
+    foreign = other_tables(con, path) if layout is None else None
+    if foreign:  # not a whosbehind database at all: an ingest would refuse it too
+        raise StaleDatabase(foreign)
     made = "were never derived" if layout is None else f"were derived by another version (layout {layout})"
     raise StaleDatabase(f"{path}: its organizations, ties and totals {made}; this version reads layout "
                         f"{DERIVED_LAYOUT}. Run `whosbehind ingest` again with a file it already holds (nothing "
