@@ -86,7 +86,7 @@ def test_a_claim_file_that_is_not_text_or_not_a_file_is_a_problem_named_by_its_f
     (folder / "exported.yaml").write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U\xff")
     (folder / "drafts.yaml").mkdir()
     problems = curated.load(folder).problems
-    assert "exported.yaml: not UTF-8 text (byte 14: invalid start byte)" in problems, problems
+    assert "exported.yaml: not UTF-8 text (byte 15: invalid start byte)" in problems, problems
     assert any(p.startswith("drafts.yaml: cannot be read (") for p in problems), problems
     result = evidence_cli.run("check", env={"WHOSBEHIND_CLAIMS": str(folder)})
     assert result.exit_code == 1

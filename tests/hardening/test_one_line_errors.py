@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import zipfile
 from pathlib import Path
 
@@ -106,11 +107,13 @@ def markup_db(tmp_path_factory) -> Cli:
     return cli
 
 
-@pytest.mark.parametrize("target", ["folder", "text file"])
+@pytest.mark.parametrize("target", ["folder", "text file", "pipe"])
 def test_a_db_that_is_not_a_database_gives_one_line(tmp_path, target):
     db = tmp_path / "not-a-db"
     if target == "folder":
         db.mkdir()
+    elif target == "pipe":  # DuckDB waited on it for ever
+        os.mkfifo(db)
     else:
         db.write_text("hello\n")
     csv_path = tmp_path / FILE_NAME
@@ -156,6 +159,7 @@ def test_an_ingest_into_a_duckdb_file_of_something_else_is_refused_and_adds_noth
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE holdings (name VARCHAR, shares INTEGER)")
         con.execute("INSERT INTO holdings VALUES ('GEO GROUP', 100)")
+        con.execute("CREATE TABLE organizations (name VARCHAR)")  # a name whosbehind uses too
     before = db.read_bytes()
     csv_path = tmp_path / FILE_NAME
     csv_path.write_bytes(member_bytes(MN_ZIP, UMN_SUMMARIES))
@@ -163,8 +167,8 @@ def test_an_ingest_into_a_duckdb_file_of_something_else_is_refused_and_adds_noth
         result = Cli(db).run(*args)
         assert result.exit_code == 1, (args, result.output)
         assert result.output.strip().splitlines() == [
-            f"error: {db}: a DuckDB file of something else (tables holdings), not a whosbehind database; give "
-            "another --db path"], (args, result.output)
+            f"error: {db}: a DuckDB file of something else (tables holdings, organizations), not a whosbehind "
+            "database; give another --db path"], (args, result.output)
     assert db.read_bytes() == before
 
 

@@ -354,6 +354,32 @@ def test_a_damaged_or_foreign_database_is_503_with_what_it_is(built_db: Path, tm
     assert expected in html.unescape(answers[1].text)
 
 
+def test_a_database_another_program_holds_for_writing_is_503_until_it_lets_go(built_db: Path, tmp_path: Path
+                                                                               ) -> None:
+    """Another program (the duckdb shell, a script) holds the served file open for writing: 503 with a line that
+    does not show that program or its process id, and the page comes back once it has closed the file."""
+    import subprocess
+    import sys
+
+    db = shutil.copyfile(built_db, tmp_path / "served.duckdb")
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        app = create_app(db)
+        with TestClient(app) as c:
+            busy = c.get("/api/search", params={"q": "geo"})
+            holder.kill()
+            holder.wait()
+            back = c.get("/api/search", params={"q": "geo"})
+    finally:
+        holder.kill()
+    assert busy.status_code == 503, busy.text[:300]
+    assert "another program holds it open for writing" in busy.json()["error"]
+    assert "PID" not in busy.text and sys.executable not in busy.text
+    assert back.status_code == 200 and back.json()  # not refused again from memory
+
+
 def test_organization_answer_names_the_organization_a_record_was_merged_into(client: TestClient) -> None:
     merged = client.get("/api/organizations/name:THE GEO GROUP, INC.").json()
     geo = client.get("/api/organizations/duns:612706465").json()

@@ -50,6 +50,7 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
         from whosbehind.errors import WhosbehindError
 
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
+    db.refuse_folder(db_path)  # before its lock file is made beside it
     with writelock.writing(db_path):
         return _refresh_locked(db_path, gleif=gleif, usaspending=usaspending, ueis=ueis, leis=leis, limit=limit)
 
@@ -91,5 +92,5 @@ def _refresh_locked(db_path: Path, *, gleif: GleifClient | None, usaspending: Us
         return True
 
     # on a copy, swapped in when everything is stored and derived; a registry that fails leaves the file as it was
-    ingest.in_a_copy(db_path, work)
+    ingest.in_a_copy(db_path, work, also_remove=(db_path.with_name(db_path.name + ".refreshing"),))  # (older copy)
     return report

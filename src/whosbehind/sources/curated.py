@@ -237,7 +237,7 @@ def load(directory: Path | None = None) -> Curated:
             out.problems.append(f"{path.name}: not valid YAML: {exc}")
             continue
         except UnicodeDecodeError as exc:  # a binary file, or text saved in another encoding
-            out.problems.append(f"{path.name}: not UTF-8 text (byte {exc.start}: {exc.reason})")
+            out.problems.append(f"{path.name}: not UTF-8 text (byte {exc.start + 1}: {exc.reason})")
             continue
         except OSError as exc:  # a folder named *.yaml, a file that may not be read
             out.problems.append(f"{path.name}: cannot be read ({exc.strerror or exc})")

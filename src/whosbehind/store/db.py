@@ -11,6 +11,7 @@ import functools
 import hashlib
 import platform
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata, resources
@@ -141,6 +142,9 @@ def refuse_other_files(path: Path) -> None:
     """A file that is not a DuckDB database, told by its first bytes, is refused in one line before DuckDB opens it:
     DuckDB would read a SQLite file through an extension it downloads (and say that the download failed)."""
     if not path.is_file():
+        mode = path.stat().st_mode if path.exists() else 0
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):  # DuckDB would wait on a pipe for ever
+            raise WhosbehindError(f"{path}: not a whosbehind database (a pipe or socket); give another --db path")
         return  # no file yet (a new database), or a device DuckDB reports on
     with path.open("rb") as handle:
         head = handle.read(16)
@@ -207,7 +211,7 @@ def check_layout(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     layout = derived_layout(con)
     if layout == DERIVED_LAYOUT:
         return
-    foreign = other_tables(con, path) if layout is None else None
+    foreign = other_tables(con, path)  # another program's tables (one may be called organizations)
     if foreign:  # not a whosbehind database at all: an ingest would refuse it too
         raise StaleDatabase(foreign)
     made = "were never derived" if layout is None else f"were derived by another version (layout {layout})"

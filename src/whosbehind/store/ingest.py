@@ -146,8 +146,8 @@ def _ingest_locked(
     prepare: Callable[[], None] = lambda: None,
     **options: Any,
 ) -> IngestReport:
-    # Zip members are extracted beside the database, where the next run finds (and removes) what a killed run
-    # left.
+    # Zip members are extracted beside the database, where the next run finds (and removes, in_a_copy) what a
+    # killed run left.
     workdir = db_path.with_name(db_path.name + ".building.work")
     reports: list[IngestReport] = []
 
@@ -167,7 +167,7 @@ def _ingest_locked(
             digest.record(con)  # what `check` verifies the derived tables against
         return report.derived or then is not None
 
-    in_a_copy(db_path, work, prepare=prepare, also_remove=(workdir,))
+    in_a_copy(db_path, work, prepare=prepare)
     return reports[0]
 
 
@@ -179,8 +179,8 @@ def in_a_copy(db_path: Path, work: Callable[[duckdb.DuckDBPyConnection], bool], 
     failure). Every run that writes a database goes through here, under its write lock (``store/writelock.py``).
     ``prepare`` runs while the file is copied (``_copy_while``), or first when there is no database yet."""
     building = db_path.with_name(db_path.name + ".building")
-    # DuckDB spills to <file>.tmp.
-    leftovers = (building, building.with_name(building.name + ".wal"), building.with_name(building.name + ".tmp"),
+    # DuckDB spills to <file>.tmp; an ingest extracts zip members into <file>.work.
+    leftovers = (building, *(building.with_name(building.name + end) for end in (".wal", ".tmp", ".work")),
                  *also_remove)
     _remove(leftovers)  # from a run that was killed: never part of the database
     db_path.parent.mkdir(parents=True, exist_ok=True)

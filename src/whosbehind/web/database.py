@@ -28,7 +28,13 @@ _MISSING = object()
 
 class DatabaseMissing(WhosbehindError):
     """The database file is not there (yet), cannot be read, or holds tables of another version: served as 503
-    with its line."""
+    with its line. ``lasting``: the file itself is the cause, so it is refused again without being opened until
+    another file takes its place; otherwise (a lock another program holds, permissions) it is opened again on the
+    next request."""
+
+    def __init__(self, message: str, *, lasting: bool = True) -> None:
+        super().__init__(message)
+        self.lasting = lasting
 
 
 def _open(path: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
@@ -46,10 +52,21 @@ def _open(path: Path, threads: int | None) -> duckdb.DuckDBPyConnection:
     try:
         db.refuse_other_files(path)  # a SQLite or text file at the path: DuckDB would try to read it otherwise
         con.execute(f"ATTACH {_literal(str(path.resolve()))} AS whosbehind (READ_ONLY)")
-    except (WhosbehindError, duckdb.Error) as exc:  # damaged, or not a database: served as 503 with this line
+    except WhosbehindError as exc:  # not a DuckDB file
         con.close()
-        text = str(exc) if isinstance(exc, WhosbehindError) else f"{path}: cannot be read: {first_line(exc)}"
-        raise DatabaseMissing(text) from None
+        raise DatabaseMissing(str(exc)) from None
+    except OSError as exc:  # its permissions changed while serving: 503 until it can be read again
+        con.close()
+        raise DatabaseMissing(f"{path}: cannot be read ({exc.strerror or exc})", lasting=False) from None
+    except duckdb.Error as exc:
+        con.close()
+        text = first_line(exc)
+        if "Corrupt database file" in text or "not a valid DuckDB database file" in text:
+            raise DatabaseMissing(f"{path}: cannot be read: {text}") from None
+        if "Could not set lock" in text:  # DuckDB's text names the other program and its process id: not shown
+            raise DatabaseMissing(f"{path}: another program holds it open for writing; try again when it has "
+                                  "closed it", lasting=False) from None
+        raise
     _prepare(con)
     try:
         db.check_layout(con, path)
@@ -100,13 +117,15 @@ class ReadOnlyDatabase:
         it)."""
         identity = identity or self._file_identity()
         if identity != self._identity:
-            # A file refused once (derived by another version) is refused again without reopening it.
+            # A file refused for what it holds (derived by another version, damaged, not a database) is refused
+            # again without reopening it, until another file takes its place.
             if self._refused is not None and self._refused[0] == identity:
                 raise self._refused[1]
             try:
                 base = _open(self.path, self.threads)
             except DatabaseMissing as exc:
-                self._refused = (identity, exc)
+                if exc.lasting:
+                    self._refused = (identity, exc)
                 raise
             for con in self._idle:
                 con.close()

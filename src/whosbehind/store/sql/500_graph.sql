@@ -239,6 +239,7 @@ CREATE OR REPLACE TEMP TABLE shown_rows AS
 SELECT *, tie_award_key(kind, award_key) AS tie_award_key FROM evidence
 WHERE rowid IN (SELECT e.rowid FROM evidence e SEMI JOIN shown_chosen c ON e.evidence_id = c.evidence_id);
 INSERT INTO tie_evidence_shown SELECT e.*, c.n FROM shown_chosen c JOIN shown_rows e ON e.evidence_id = c.evidence_id;
+DROP TABLE shown_rows;  -- every shown piece, whole, on a full derive: not kept for the rest of the run
 
 -- One tie per kind and pair of nodes; a product named in awards is one tie per award (its award_key and role).
 -- Money kinds add their evidence's amounts (each award-file record once); a claim's amount is the claim's own
