@@ -60,7 +60,6 @@ def add(db_path: Path, name: str, file: Path) -> dict[str, Any]:
         found.update(entries=kept, withheld=withheld)
         return True
 
-    db.refuse_folder(db_path)  # before its lock file is made beside it
     with writelock.writing(db_path):  # one writer at a time, as for an ingest
         ingest.in_a_copy(db_path, keep, also_remove=(db_path.with_name(db_path.name + ".watch"),))  # (older copy)
     return {"watchlist": name, **found}

@@ -50,7 +50,6 @@ def refresh(db_path: Path, *, gleif: GleifClient | None, usaspending: Usaspendin
         from whosbehind.errors import WhosbehindError
 
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
-    db.refuse_folder(db_path)  # before its lock file is made beside it
     with writelock.writing(db_path):
         return _refresh_locked(db_path, gleif=gleif, usaspending=usaspending, ueis=ueis, leis=leis, limit=limit)
 

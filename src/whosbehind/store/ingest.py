@@ -132,7 +132,6 @@ def ingest_into(
     copied (``_copy_while``), or first when there is no database yet. One run at a time writes a database: a second
     one waits for the first's lock (``store/writelock.py``), then refuses.
     """
-    db.refuse_folder(db_path)  # before its lock file and copy are named beside it
     with writelock.writing(db_path, on_wait):
         return _ingest_locked(db_path, paths, then=then, publish=publish, prepare=prepare, **options)
 
@@ -148,7 +147,7 @@ def _ingest_locked(
 ) -> IngestReport:
     # Zip members are extracted beside the database, where the next run finds (and removes, in_a_copy) what a
     # killed run left.
-    workdir = db_path.with_name(db_path.name + ".building.work")
+    workdir = _building(db_path, ".work")
     reports: list[IngestReport] = []
 
     def work(con: duckdb.DuckDBPyConnection) -> bool:
@@ -178,10 +177,9 @@ def in_a_copy(db_path: Path, work: Callable[[duckdb.DuckDBPyConnection], bool], 
     otherwise left as it was, byte for byte, and the copy removed (``also_remove`` too, after a success or a
     failure). Every run that writes a database goes through here, under its write lock (``store/writelock.py``).
     ``prepare`` runs while the file is copied (``_copy_while``), or first when there is no database yet."""
-    building = db_path.with_name(db_path.name + ".building")
+    building = _building(db_path)
     # DuckDB spills to <file>.tmp; an ingest extracts zip members into <file>.work.
-    leftovers = (building, *(building.with_name(building.name + end) for end in (".wal", ".tmp", ".work")),
-                 *also_remove)
+    leftovers = (building, *(_building(db_path, end) for end in (".wal", ".tmp", ".work")), *also_remove)
     _remove(leftovers)  # from a run that was killed: never part of the database
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # Before any copy: a path that is not a database (a CSV, /dev/zero) is refused at once, not copied first.
@@ -225,6 +223,11 @@ def in_a_copy(db_path: Path, work: Callable[[duckdb.DuckDBPyConnection], bool], 
             raise WhosbehindError(f"{db_path}: the updated database could not take the place of the old one "
                                   f"({exc.strerror or exc}); nothing from this run was stored") from None
     _remove(leftovers)
+
+
+def _building(db_path: Path, end: str = "") -> Path:
+    """The copy a run writes into (``<db>.building``), or a file or folder named after it."""
+    return db_path.with_name(f"{db_path.name}.building{end}")
 
 
 def _copy_while(source: Path, target: Path, work: Callable[[], None]) -> None:

@@ -16,6 +16,7 @@ from filelock import FileLock, Timeout
 
 from whosbehind import settings
 from whosbehind.errors import WhosbehindError
+from whosbehind.store import db
 
 
 class DatabaseBusy(WhosbehindError):
@@ -32,7 +33,9 @@ def lock_timeout() -> float:
 
 @contextmanager
 def writing(db_path: Path, on_wait: Callable[[str], None] = lambda s: None) -> Iterator[None]:
-    """Hold the write lock of ``db_path`` while the body runs; wait for another writer, then refuse."""
+    """Hold the write lock of ``db_path`` while the body runs; wait for another writer, then refuse. A folder given
+    as the database is refused first, before a lock file is made beside it."""
+    db.refuse_folder(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path(db_path)))
     try:

@@ -51,11 +51,11 @@ ALTER TABLE change_log ADD COLUMN IF NOT EXISTS parent_name VARCHAR;         -- 
 ALTER TABLE change_log ADD COLUMN IF NOT EXISTS link_source VARCHAR;         -- ... and where the link comes from
 ALTER TABLE change_log ADD COLUMN IF NOT EXISTS quoted VARCHAR;              -- a claim's summary, a link's citation
 
--- Whether an award's state is compared and kept again by this record; and the same as a variable, which DuckDB
--- plans by (the views below read one branch or the other).
-CREATE OR REPLACE TEMP MACRO in_record_scope(key) AS
-    (SELECT every_award FROM record_mode) OR key IN (SELECT award_key FROM record_scope);
+-- Whether this record compares and keeps every award, as a variable DuckDB plans by (the views below read one
+-- branch or the other); and whether it does so for an award.
 SET VARIABLE record_every_award = (SELECT every_award FROM record_mode);
+CREATE OR REPLACE TEMP MACRO in_record_scope(key) AS
+    getvariable('record_every_award') OR key IN (SELECT award_key FROM record_scope);
 
 -- The rows of the awards of record_scope, in the tables of every award (money, and build_state_awards: the awards as
 -- the previous build kept them, the rest kept as they are): found by the award key alone, then read by row id
