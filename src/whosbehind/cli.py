@@ -403,9 +403,9 @@ def match_command(
     if (name is None) == (file is None):
         raise WhosbehindError("give a NAME or --file names.csv (one of the two)")
     with _reading(db_option) as con:
-        codes = tuple(ranking.find_agency(con, a).code for a in (agency or ["ICE", "CBP", "DHS"]))
+        agencies = screening.focus(con, agency)
         names = screening.read_names(file) if file is not None else [name or ""]
-        rows = screening.screen(con, names, focus_codes=codes)
+        rows = screening.screen(con, names, agencies=agencies)
         found = lookup.scored(con, lookup.lookup(con, name)) if name is not None else None
     if file is not None:
         if output is not None:
@@ -422,7 +422,8 @@ def match_command(
     row = rows[0]
     result.update(match={"id": found.id, "name": found.name} if found.found else None,
                   focus_ties={k: row[k] for k in ("tied", "strongest_kind", "strongest_grade", "strongest_agency",
-                                                  "obligated", "family_obligated")} if found.found else None,
+                                                  "obligated", "family_obligated", "agencies")}
+                  if found.found else None,
                   **{k: (found.match or {}).get(k) for k in ("score", "rule", "explanation", "matched_name",
                                                               "brand", "scored")})
     if as_json:

@@ -130,7 +130,7 @@ def match(console: Console, answer: dict[str, Any]) -> None:
         console.print(Text(f"  {e['feature']}: {e['level']}{values}{weight}"))
     ties = answer.get("focus_ties")
     if ties:
-        console.print(Text(f"ties to the agencies in focus: {ties['tied']}"
+        console.print(Text(f"ties to {ties['agencies']}: {ties['tied']}"
                            + (f"; strongest: {ties['strongest_kind']} (grade {ties['strongest_grade']})"
                               if ties["tied"] == "yes" else "")
                            + f"; family obligated {money(ties['family_obligated'])}"))

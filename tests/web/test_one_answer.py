@@ -414,3 +414,67 @@ def test_a_list_is_read_the_same_by_the_cli_and_the_web(client: TestClient, buil
     assert [(r["row"], r["input"], r["id"]) for r in cli_rows] == [(r["row"], r["input"], r["id"]) for r in web_rows]
     named = [r for r in cli_rows if r["input"]]  # a blank row stays a row: the numbers are the spreadsheet's
     assert [r["input"] for r in named][:2] == ["GEO Group", "CoreCivic"] and all(r["id"] for r in named)
+
+
+@pytest.mark.parametrize(("agency", "code"), [("ICE", "7012"), ("CBP", "7014")])
+def test_a_list_screened_for_one_agency_counts_that_agency_on_every_face(client: TestClient, built: Cli,
+                                                                         tmp_path: Path, agency: str,
+                                                                         code: str) -> None:
+    src = tmp_path / "names.csv"
+    src.write_text("name\n" + "\n".join(f'"{q}"' for q in QUERIES) + "\n", encoding="utf-8")
+    out = tmp_path / "screened.csv"
+    assert built.run("match", "--file", str(src), "-o", str(out), "--agency", agency).exit_code == 0
+    faces = {"match --file": list(csv.DictReader(out.open(encoding="utf-8")))}
+    api = client.post("/api/check", json=QUERIES, params={"agency": agency}).json()
+    assert [a["abbreviation"] for a in api["agencies"]] == [agency]
+    faces["/api/check"] = [{k: "" if v is None else str(v) for k, v in r.items()} for r in api["items"]]
+    web = client.post("/check.csv", data={"names": "\n".join(QUERIES), "agency": code})
+    faces["/check.csv"] = list(csv.DictReader(web.text.splitlines()))
+    agency_name = client.get(f"/api/agencies/{code}", params={"limit": 1}).json()["name"]
+    compared = ("id", "family_id", "tied", "strongest_kind", "strongest_grade", "strongest_agency", "agencies")
+    for i, q in enumerate(QUERIES):
+        cli, api_row, web_row = (faces[f][i] for f in faces)
+        assert [{k: r[k] for k in compared} for r in (api_row, web_row)] == [{k: cli[k] for k in compared}] * 2, q
+        assert len({Decimal(r[k] or 0) for r in (cli, api_row, web_row) for k in ("family_obligated",)}) == 1, q
+        assert cli["agencies"] == agency, q
+        if not cli["id"]:
+            continue
+        # the figures are the organization page's for that agency alone
+        page = client.get(f"/api/organizations/{cli['id']}").json()
+        own = sum((Decimal(str(t["obligated"])) for t in page["totals"] if code in (t["sub_agency_code"],
+                                                                                      t["toptier_code"])), Decimal(0))
+        family = sum((Decimal(str(t["obligated"])) for t in page["family"]["by_agency"] if t["agency_code"] == code),
+                     Decimal(0))
+        assert (Decimal(cli["obligated"]), Decimal(cli["family_obligated"])) == (own, family), q
+        # a tie to that agency only: money it obligated to the organization itself is one (grade A)
+        assert cli["strongest_agency"] in ("", agency_name), q
+        if own:
+            assert (cli["tied"], cli["strongest_grade"]) == ("yes", "A"), q
+    # the table's headings on the page say which agency it counts
+    page = client.post("/check", data={"names": "GEO Group", "agency": code}).text
+    assert f"tied to {agency}<" in page and f"family obligated by {agency}<" in page
+    assert f'<option value="{code}" selected>' in page
+
+
+def test_an_agency_screening_does_not_know_is_refused_in_one_line(client: TestClient) -> None:
+    for response in (client.post("/api/check", json=["GEO Group"], params={"agency": "Nowhere Agency"}),
+                     client.post("/check", data={"names": "GEO Group", "agency": "Nowhere Agency"})):
+        assert response.status_code == 400
+        assert "no agency matches 'Nowhere Agency'" in html.unescape(response.text)
+
+
+def test_screening_for_one_agency_and_for_all_three_can_differ(client: TestClient) -> None:
+    by_focus = {agency: client.post("/api/check", json=QUERIES, params={"agency": agency} if agency else {}).json()
+                for agency in ("ICE", "CBP", None)}
+    for i, q in enumerate(QUERIES):
+        ice, cbp, every = (by_focus[a]["items"][i] for a in ("ICE", "CBP", None))
+        assert every["agencies"] == "ICE, CBP, DHS"
+        if every["id"]:
+            # DHS is ICE's and CBP's parent: all three count the money of every DHS office, each row once (a
+            # deobligation too: a family's net CBP money may be below zero)
+            by_agency = client.get(f"/api/organizations/{every['id']}").json()["family"]["by_agency"]
+            dhs = sum((Decimal(str(t["obligated"])) for t in by_agency if t["toptier_code"] == "070"), Decimal(0))
+            assert Decimal(str(every["family_obligated"])) == dhs, q
+            assert every["tied"] == "yes" or "yes" not in (ice["tied"], cbp["tied"]), q
+    assert any(r_ice["tied"] != r_cbp["tied"] for r_ice, r_cbp in zip(by_focus["ICE"]["items"],
+                                                                          by_focus["CBP"]["items"], strict=True))

@@ -1,20 +1,23 @@
 """Screening a list of names (a council's vendors, a fund's holdings): one table for every face.
 
 CLI `match --file`, the web's check-a-list page and its CSV, and the API's `/api/check` all return these rows.
-Each name goes through the one lookup; "not found" and "found, no ties" are different answers.
+Each name goes through the one lookup; "not found" and "found, no ties" are different answers. Ties and money are
+counted to the agencies in focus (``focus``: ICE, CBP and DHS unless the person names others), which every row
+names, so a saved table says what its "tied" and amounts are about.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
 
-from whosbehind.analysis import lookup, organization, why
+from whosbehind.analysis import lookup, organization, ranking, why
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import safe_csv
 from whosbehind.resolve import match
@@ -22,28 +25,67 @@ from whosbehind.store import queries
 from whosbehind.web.formatting import org_path
 
 FIELDS = ("row", "input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
-          "strongest_grade", "strongest_agency", "obligated", "family_obligated", "page", "note")
+          "strongest_grade", "strongest_agency", "obligated", "family_obligated", "page", "note", "agencies")
 RESULT_WORDS = {"found": "found", "list": "several candidates", "not_found": "not found",
                 "withheld": match.WITHHELD}
 
 
+# ICE, CBP, DHS: organization.DEFAULT_FOCUS_CODES, with the names a person knows them by
+DEFAULT_FOCUS = tuple(zip(("ICE", "CBP", "DHS"), organization.DEFAULT_FOCUS_CODES, strict=True))
+MAX_FOCUS = 20
+
+
+def focus(con: duckdb.DuckDBPyConnection, terms: Sequence[str] | None = None) -> tuple[ranking.Agency, ...]:
+    """The agencies a screening counts ties and money to: each term read as `--agency` reads it
+    (``ranking.find_agency``: an abbreviation, a code or part of a name; one line when it is not one agency), ICE,
+    CBP and DHS when none is given (those of them this database has no record of are named by their abbreviation:
+    a list is screened the same way whatever the database holds); an agency named twice counts once."""
+    given = [t for t in (terms or ()) if t.strip()]
+    if len(given) > MAX_FOCUS:
+        raise WhosbehindError(f"at most {MAX_FOCUS} agencies at a time")
+    if not given:
+        return tuple(_known(con, abbreviation, code) for abbreviation, code in DEFAULT_FOCUS)
+    chosen: dict[str, ranking.Agency] = {}
+    for term in given:
+        agency = ranking.find_agency(con, term)
+        chosen.setdefault(agency.code, agency)
+    return tuple(chosen.values())
+
+
+def _known(con: duckdb.DuckDBPyConnection, abbreviation: str, code: str) -> ranking.Agency:
+    try:
+        return ranking.find_agency(con, code)
+    except WhosbehindError:
+        return ranking.Agency(f"agency:{code}", abbreviation, code, abbreviation)
+
+
+def focus_label(agencies: Sequence[ranking.Agency]) -> str:
+    """How a row and a page's headings name the agencies in focus: "ICE, CBP, DHS"."""
+    return ", ".join(a.abbreviation or a.name for a in agencies)
+
+
 def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
-           focus_codes: tuple[str, ...] = organization.DEFAULT_FOCUS_CODES) -> list[dict[str, Any]]:
+           agencies: Sequence[ranking.Agency] | None = None) -> list[dict[str, Any]]:
+    """One row per name (``FIELDS``), its ties and money counted to ``agencies`` (``focus``; ICE, CBP and DHS when
+    not given)."""
+    agencies = tuple(agencies) if agencies is not None else focus(con)
+    focus_codes = tuple(a.code for a in agencies)
     answers = lookup.lookup_many(con, names)
-    focus = tuple(sorted(f"agency:{c}" for c in focus_codes))
+    focus_heads = tuple(sorted(f"agency:{c}" for c in focus_codes))
     focus_ids = organization.focus_ids(con, focus_codes)
     strongest: dict[str, list[dict[str, Any]]] = {}  # per organization: its page's "Tied to ... through"
     family_money: dict[str, Decimal] = {}
     rows = []
     for i, a in enumerate(answers, start=1):
         row: dict[str, Any] = dict.fromkeys(FIELDS, "")
-        row.update(row=i, input=a.query, result=RESULT_WORDS[a.status], note=a.reason, rule=a.basis or "")
+        row.update(row=i, input=a.query, result=RESULT_WORDS[a.status], note=a.reason, rule=a.basis or "",
+                   agencies=focus_label(agencies))
         if a.found and a.id and a.family:
             family_id = a.family["id"]
             # The paths from the organization itself, as its page has them: a family member's tie through its
             # parent is as strong as its weakest step, the link to that parent included.
             if a.id not in strongest:
-                paths = why.paths_from(con, a.id, focus=focus, evidence=False)["paths"]
+                paths = why.paths_from(con, a.id, focus=focus_heads, evidence=False)["paths"]
                 strongest[a.id] = organization.strongest(paths)
             if family_id not in family_money:
                 family_money[family_id] = _family_money(con, family_id, focus_ids)
@@ -123,7 +165,7 @@ def read_names(path: Path) -> list[str]:
 
 
 TEXT_FIELDS = {"input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
-               "strongest_grade", "strongest_agency", "page", "note"}
+               "strongest_grade", "strongest_agency", "page", "note", "agencies"}
 
 
 def write_csv(rows: list[dict[str, Any]], handle: TextIO, *, base_url: str = "") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -155,21 +156,27 @@ def api_top(request: Request, agency: str = "ICE",
 
 
 @router.post("/check", summary="Screen a list of vendor names", tags=["search"])
-def api_check(request: Request, names: list[str]) -> Response:
+def api_check(request: Request, names: list[str],
+              agency: Annotated[list[str] | None, Query(max_length=100, description=(
+                  "Agencies in focus, as `match --agency` reads them (ICE, CBP, DHS, a code or part of a name); "
+                  "repeat for several. Default: ICE, CBP and DHS."))] = None) -> Response:
     """One row per name, the table `whosbehind match --file` writes: found, several candidates or not found;
-    the organization and family; whether the family has ties to ICE, CBP or DHS and the strongest one's kind
-    and grade; the money obligated by those agencies; the page."""
+    the organization and family; whether the family has ties to the agencies in focus (`agency`: ICE, CBP and DHS
+    unless given) and the strongest one's kind and grade; the money obligated by those agencies; the page.
+    `agencies` names the agencies in focus, in every row and, with their ids and codes, beside the rows."""
     if len(names) > 5000:
         raise WhosbehindError("at most 5000 names per request")
     with limits.check_slot(), db(request).connection() as con:
-        return json_response({"items": _screen_rows(con, names)})
+        agencies = screening.focus(con, agency)
+        return json_response({"agencies": [dataclasses.asdict(a) for a in agencies],
+                              "items": _screen_rows(con, names, agencies)})
 
 
-def _screen_rows(con: Any, names: list[str]) -> list[dict[str, Any]]:
+def _screen_rows(con: Any, names: list[str], agencies: tuple[ranking.Agency, ...]) -> list[dict[str, Any]]:
     """Each distinct name looked up once (web/limits.py), one row per name of the list in its order, an empty
     one too ("not found"), as `match --file` numbers them."""
     cleaned = [(n or "").strip() for n in names]
-    by_name = {r["input"]: r for r in screening.screen(con, list(dict.fromkeys(cleaned)))}
+    by_name = {r["input"]: r for r in screening.screen(con, list(dict.fromkeys(cleaned)), agencies=agencies)}
     rows = [dict(by_name[n]) for n in cleaned]
     for i, row in enumerate(rows, start=1):
         row["row"] = i

@@ -265,31 +265,55 @@ def _names(text: str | None, upload: UploadFile | None) -> list[str]:
     return names
 
 
-def _screen(request: Request, names: list[str]) -> list[dict[str, Any]]:
-    # One list at a time (web/limits.py); a name listed twice is looked up once.
+def _screen(request: Request, names: list[str], agency: list[str] | None) -> tuple[list[dict[str, Any]], str]:
+    """The rows of a list, their ties and money counted to the agencies chosen (as `match --agency`), and how the
+    table's headings name those agencies. One list at a time (web/limits.py); a name listed twice is looked up
+    once."""
     from whosbehind.web.api import _screen_rows
 
     with limits.check_slot(), request.app.state.db.connection() as con:
-        return _screen_rows(con, names)
+        agencies = screening.focus(con, agency)
+        return _screen_rows(con, names, agencies), screening.focus_label(agencies)
+
+
+def _focus_choices(request: Request) -> list[tuple[str, str]]:
+    """What the form offers as (value, label): ICE, CBP and DHS together, the default of every face, then each of
+    them, and each agency the site's home page ranks (WHOSBEHIND_FOCUS), alone."""
+    def build(con: Any) -> list[tuple[str, str]]:
+        together = screening.focus(con)
+        alone = list(together) + [a for a in focus_agencies(con, request.app.state.focus) if a not in together]
+        return [("", screening.focus_label(together))] + [(a.code, a.abbreviation or a.name) for a in alone]
+
+    return request.app.state.db.held(("check_focus", request.app.state.focus), build)
+
+
+def _check_page(request: Request, rows: list[dict[str, Any]] | None, names_text: str, agency: list[str] | None,
+                label: str | None = None) -> HTMLResponse:
+    choices = _focus_choices(request)
+    chosen = next((v for v in (agency or []) if v.strip()), "")
+    return render(request, "check.html", rows=rows, names_text=names_text, choices=choices, chosen=chosen,
+                  agencies_label=label or choices[0][1])
 
 
 @router.get("/check", response_class=HTMLResponse)
 def check_form(request: Request) -> HTMLResponse:
-    return render(request, "check.html", rows=None, names_text="")
+    return _check_page(request, None, "", None)
 
 
 @router.post("/check", response_class=HTMLResponse)
 def check_post(request: Request, names: Annotated[str | None, Form()] = None,
-               file: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
+               file: Annotated[UploadFile | None, File()] = None,
+               agency: Annotated[list[str] | None, Form(max_length=100)] = None) -> HTMLResponse:
     listed = _names(names, file)
-    rows = _screen(request, listed)
-    return render(request, "check.html", rows=rows, names_text="\n".join(listed))
+    rows, label = _screen(request, listed, agency)
+    return _check_page(request, rows, "\n".join(listed), agency, label)
 
 
 @router.post("/check.csv")
 def check_csv(request: Request, names: Annotated[str | None, Form()] = None,
-              file: Annotated[UploadFile | None, File()] = None) -> Response:
-    rows = _screen(request, _names(names, file))
+              file: Annotated[UploadFile | None, File()] = None,
+              agency: Annotated[list[str] | None, Form(max_length=100)] = None) -> Response:
+    rows, _label = _screen(request, _names(names, file), agency)
     base = request.app.state.public_url or str(request.base_url).rstrip("/")
     out = io.StringIO()
     screening.write_csv(rows, out, base_url=base)
