@@ -43,26 +43,26 @@ def add(db_path: Path, name: str, file: Path) -> dict[str, Any]:
         raise WhosbehindError(f"{file}: no names in it")
     if not db_path.exists():
         raise WhosbehindError(f"{db_path}: no database yet; run `whosbehind build` or `whosbehind ingest` first")
-    found: dict[str, Any] = {}
-
-    def keep(con: duckdb.DuckDBPyConnection) -> bool:
-        kept, withheld = _organization_names(con, entries)
+    with writelock.writing(db_path):  # one writer at a time, as for an ingest
+        # Read before the copy of the database file (ingest.in_a_copy): a list refused is refused without one.
+        with db.connect(db_path, read_only=True) as con:
+            kept, withheld = _organization_names(con, entries)
         if not kept:
             raise WhosbehindError(f"{file}: every name in it reads as a private person's name; a watchlist "
                                   "keeps organizations only")
-        with db.transaction(con):
-            con.execute(db.sql_text("watchlists"))
-            con.execute("DELETE FROM watchlists WHERE name = ?", [name])
-            now = datetime.now().replace(microsecond=0)
-            con.executemany("INSERT INTO watchlists VALUES (?, ?, ?, ?)",
-                            [[name, i, e["entry"], now] for i, e in enumerate(kept, start=1)])
-            digest.record(con)  # `whosbehind check` verifies the tables against what this run wrote
-        found.update(entries=kept, withheld=withheld)
-        return True
 
-    with writelock.writing(db_path):  # one writer at a time, as for an ingest
+        def keep(con: duckdb.DuckDBPyConnection) -> bool:
+            with db.transaction(con):
+                con.execute(db.sql_text("watchlists"))
+                con.execute("DELETE FROM watchlists WHERE name = ?", [name])
+                now = datetime.now().replace(microsecond=0)
+                con.executemany("INSERT INTO watchlists VALUES (?, ?, ?, ?)",
+                                [[name, i, e["entry"], now] for i, e in enumerate(kept, start=1)])
+                digest.record(con)  # `whosbehind check` verifies the tables against what this run wrote
+            return True
+
         ingest.in_a_copy(db_path, keep, also_remove=(db_path.with_name(db_path.name + ".watch"),))  # (older copy)
-    return {"watchlist": name, **found}
+    return {"watchlist": name, "entries": kept, "withheld": withheld}
 
 
 def _organization_names(con: duckdb.DuckDBPyConnection, listed: list[str]) -> tuple[list[dict[str, Any]], int]:

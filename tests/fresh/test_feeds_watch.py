@@ -338,3 +338,17 @@ def test_a_private_persons_name_on_a_watchlist_is_never_kept(web: TestClient, wa
     only_people.write_text("name\nJohn Smith\n")
     refused = watched.run("watch", "add", "nobody-but-people", "--file", str(only_people))
     assert refused.exit_code == 1 and "private person" in refused.output and "John Smith" not in refused.output
+
+
+def test_a_list_of_persons_alone_is_refused_before_the_database_is_copied(watched: Cli, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from whosbehind.store import ingest
+
+    copies: list[Path] = []
+    monkeypatch.setattr(ingest, "clone_or_copy", lambda source, target: copies.append(source))
+    only_people = tmp_path / "people_only.csv"
+    only_people.write_text("name\nJohn Smith\nMaria Garcia\n")
+    before = db_digest(watched.db)
+    refused = watched.run("watch", "add", "people-only", "--file", str(only_people))
+    assert refused.exit_code == 1 and "private person" in refused.output
+    assert copies == [] and db_digest(watched.db) == before
