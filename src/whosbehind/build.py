@@ -153,9 +153,10 @@ def publish(con: duckdb.DuckDBPyConnection, *, processes: int = 1, scoped: bool 
 
 def prepare() -> None:
     """Load what an ingest would load the first time it needs it: the name parser and its name lists (the person
-    test the stored rows go through), the modules of name resolution and of the lookup index, and the page template,
-    which Jinja compiles (0.2-0.3 s in all in a new process; processes that render pages in parallel compile it
-    again). The ingest runs this while it copies the database file."""
+    test the stored rows go through), the modules of name resolution and of the lookup index, the page template,
+    which Jinja compiles, and what DuckDB loads to call a Python function (0.2-0.4 s in all in a new process;
+    processes that render pages in parallel compile the template again). The ingest runs this while it copies the
+    database file."""
     from whosbehind.analysis import lookup  # noqa: F401  (imported, as _build_index would)
     from whosbehind.resolve import pipeline  # noqa: F401  (imported, as _resolve_names would)
     from whosbehind.sources import contacts, persons  # noqa: F401  (db.connect registers their functions)
@@ -163,6 +164,10 @@ def prepare() -> None:
 
     persons.preload()
     prerender.template_of_pages()
+    # DuckDB imports numpy the first time a Python function is registered (0.1 s), which db.connect does: here,
+    # on a connection of no file, while the copy runs.
+    with duckdb.connect() as con:
+        persons.register(con)
 
 
 def ingest_into(db_path: Path, paths: list[Path], *, processes: int = 1, **options: Any) -> ingest.IngestReport:
