@@ -1,3 +1,3 @@
-from whosbehind.cli import app
+from whosbehind.cli import main
 
-app()
+main()

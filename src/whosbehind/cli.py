@@ -346,8 +346,30 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         raise typer.Exit(1)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    sys.exit(app())
+# The usage error of the click Typer runs on (its own copy since Typer 0.2x), and the error it derives from: Typer
+# exports BadParameter alone of them.
+_UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+_CommandLineError: type[Exception] = _UsageError.__mro__[1]
+
+
+def main() -> None:
+    """The `whosbehind` command. A mistake in the command line itself (a missing argument, a value that is not a
+    number, an option or a command that does not exist) is one line naming the command and where its help is, as
+    every other error is (``user_errors``), rather than Typer's usage text in a frame."""
+    try:
+        code = app(standalone_mode=False)
+    except _CommandLineError as exc:
+        message = exc.format_message()  # type: ignore[attr-defined]
+        if message:  # (no arguments at all: the help was printed, with nothing to add)
+            ctx = getattr(exc, "ctx", None)
+            where = f"{ctx.command_path}: " if ctx is not None else ""
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            _error_line(f"{where}{message.rstrip('.')}{hint}")
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    except typer.Abort:
+        _error_line("aborted")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 @app.command("serve")

@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -221,3 +223,20 @@ def test_markup_in_names_and_arguments_is_printed_as_text(markup_db):
     result = markup_db.run("match", MARKUP_NAME, "--agency", "ICE")
     assert result.exit_code == 0, result.output
     assert MARKUP_NAME in result.output
+
+
+@pytest.mark.parametrize(("argv", "command", "said"), [
+    (["top", "--fy", "abc"], "whosbehind top", "Invalid value for '--fy'"),
+    (["ingest"], "whosbehind ingest", "Missing argument"),
+    (["match", "GEO Group", "--bogus"], "whosbehind match", "No such option: --bogus"),
+    (["nosuch"], "whosbehind", "No such command 'nosuch'"),
+])
+def test_a_mistake_in_the_command_line_is_one_line(argv: list[str], command: str, said: str, tmp_path: Path) -> None:
+    # the command as installed (pyproject's console script), as a person runs it
+    script = Path(sys.executable).with_name("whosbehind")
+    done = subprocess.run([str(script), *argv], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "WHOSBEHIND_DB": str(tmp_path / "none.duckdb"), "COLUMNS": "80"})
+    assert done.returncode == 2 and done.stdout == "", done
+    assert done.stderr.count("\n") == 1, done.stderr  # one line, however narrow the terminal
+    assert done.stderr.startswith(f"error: {command}: {said}"), done.stderr
+    assert done.stderr.rstrip().endswith(f"(see `{command} --help`)"), done.stderr
