@@ -346,10 +346,9 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
         raise typer.Exit(1)
 
 
-# The usage error of the click Typer runs on (its own copy since Typer 0.2x), and the error it derives from: Typer
-# exports BadParameter alone of them.
-_UsageError: type[Exception] = typer.BadParameter.__mro__[1]
-_CommandLineError: type[Exception] = _UsageError.__mro__[1]
+# The error of the click Typer runs on (its own copy since Typer 0.2x, click itself before) that every mistake in a
+# command line derives from: Typer exports BadParameter alone of them.
+_CommandLineError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 def main() -> None:
@@ -359,17 +358,33 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except _CommandLineError as exc:
-        message = exc.format_message()  # type: ignore[attr-defined]
-        if message:  # (no arguments at all: the help was printed, with nothing to add)
-            ctx = getattr(exc, "ctx", None)
-            where = f"{ctx.command_path}: " if ctx is not None else ""
-            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-            _error_line(f"{where}{message.rstrip('.')}{hint}")
+        if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments at all: the help, as Typer shows it
+            exc.show()  # type: ignore[attr-defined]
+        else:
+            command = _command_path(getattr(exc, "ctx", None))
+            message = exc.format_message().rstrip(".")  # type: ignore[attr-defined]
+            _error_line(f"{command}: {message} (see `{command} --help`)")
         sys.exit(exc.exit_code)  # type: ignore[attr-defined]
     except typer.Abort:
         _error_line("aborted")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _command_path(ctx: Any) -> str:
+    """The command a mistake was made in ("whosbehind top"). The parser's own errors (an option missing its value)
+    carry no context: the command is then read from the words typed."""
+    if ctx is not None:
+        return str(ctx.command_path)
+    group: Any = typer.main.get_command(app)
+    path = [Path(sys.argv[0]).name if not sys.argv[0].endswith("__main__.py") else "python -m whosbehind"]
+    for word in sys.argv[1:]:
+        command = getattr(group, "commands", {}).get(word)
+        if word.startswith("-") or command is None:
+            break
+        path.append(word)
+        group = command
+    return " ".join(path)
 
 
 @app.command("serve")

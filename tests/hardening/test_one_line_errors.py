@@ -227,6 +227,8 @@ def test_markup_in_names_and_arguments_is_printed_as_text(markup_db):
 
 @pytest.mark.parametrize(("argv", "command", "said"), [
     (["top", "--fy", "abc"], "whosbehind top", "Invalid value for '--fy'"),
+    (["top", "--fy"], "whosbehind top", "Option '--fy' requires an argument"),  # the parser's: no context
+    (["tips", "keygen", "--bogus"], "whosbehind tips keygen", "No such option: --bogus"),
     (["ingest"], "whosbehind ingest", "Missing argument"),
     (["match", "GEO Group", "--bogus"], "whosbehind match", "No such option: --bogus"),
     (["nosuch"], "whosbehind", "No such command 'nosuch'"),

@@ -454,13 +454,49 @@ def test_a_list_screened_for_one_agency_counts_that_agency_on_every_face(client:
     page = client.post("/check", data={"names": "GEO Group", "agency": code}).text
     assert f"tied to {agency}<" in page and f"family obligated by {agency}<" in page
     assert f'<option value="{code}" selected>' in page
+    # the choice shown is the one the table counts, however the agency was named (its CSV button sends it)
+    named = client.post("/check", data={"names": "GEO Group", "agency": agency.lower()}).text
+    assert f'<option value="{code}" selected>' in named
+    both = client.post("/check", data={"names": "GEO Group", "agency": ["7012", "7014"]}).text
+    assert '<option value="7012,7014" selected>ICE, CBP</option>' in both and "tied to ICE or CBP<" in both
 
 
 def test_an_agency_screening_does_not_know_is_refused_in_one_line(client: TestClient) -> None:
-    for response in (client.post("/api/check", json=["GEO Group"], params={"agency": "Nowhere Agency"}),
-                     client.post("/check", data={"names": "GEO Group", "agency": "Nowhere Agency"})):
-        assert response.status_code == 400
-        assert "no agency matches 'Nowhere Agency'" in html.unescape(response.text)
+    said = "no agency matches 'Nowhere Agency' in this database"
+    api = client.post("/api/check", json=["GEO Group"], params={"agency": "Nowhere Agency"})
+    assert api.status_code == 400 and api.json()["error"].startswith(said) and "\n" not in api.json()["error"]
+    for path in ("/check", "/check.csv"):
+        page = client.post(path, data={"names": "GEO Group", "agency": "Nowhere Agency"})
+        assert page.status_code == 400 and said in html.unescape(page.text), path
+    too_long = client.post("/api/check", json=["GEO Group"], params={"agency": "x" * 101})
+    assert too_long.status_code == 400 and "x" * 101 not in too_long.text
+
+
+def test_a_database_without_cbp_records_is_screened_for_the_agencies_it_holds(html_db: Path, tmp_path: Path) -> None:
+    from whosbehind.web.app import create_app
+
+    held = {r[0] for r in query(html_db, "SELECT code FROM agency_units WHERE kind IN ('agency', 'sub_agency')")}
+    assert "7014" not in held and "7012" in held  # the Minnesota rows are ICE's
+    names = tmp_path / "names.csv"
+    names.write_text("name\nVista Outdoor Sales\n", encoding="utf-8")
+    out = tmp_path / "screened.csv"
+    assert Cli(html_db).run("match", "--file", str(names), "-o", str(out)).exit_code == 0
+    cli_row = next(csv.DictReader(out.open(encoding="utf-8")))
+    with TestClient(create_app(html_db)) as web:
+        api = web.post("/api/check", json=["Vista Outdoor Sales"]).json()
+        # the default is those of ICE, CBP and DHS this database holds: no agency named that it has no record of
+        assert {a["code"] for a in api["agencies"]} == held & {"7012", "7014", "070"}
+        assert api["items"][0]["agencies"] == cli_row["agencies"] and "CBP" not in cli_row["agencies"]
+        assert api["items"][0]["id"] == cli_row["id"] != "" and api["items"][0]["tied"] == cli_row["tied"] == "yes"
+        # every choice the form offers can be chosen
+        form = web.get("/check").text
+        offered = re.findall(r'<option value="([^"]*)"', form)
+        assert offered and "7014" not in offered
+        for value in offered:
+            chosen = web.post("/check", data={"names": "Vista Outdoor Sales", "agency": value})
+            assert chosen.status_code == 200 and f'<option value="{value}" selected>' in chosen.text, value
+        refused = web.post("/api/check", json=["Vista Outdoor Sales"], params={"agency": "CBP"})
+        assert refused.status_code == 400 and "no agency matches 'CBP'" in refused.json()["error"]
 
 
 def test_screening_for_one_agency_and_for_all_three_can_differ(client: TestClient) -> None:

@@ -33,18 +33,25 @@ RESULT_WORDS = {"found": "found", "list": "several candidates", "not_found": "no
 # ICE, CBP, DHS: organization.DEFAULT_FOCUS_CODES, with the names a person knows them by
 DEFAULT_FOCUS = tuple(zip(("ICE", "CBP", "DHS"), organization.DEFAULT_FOCUS_CODES, strict=True))
 MAX_FOCUS = 20
+MAX_TERM = 100  # characters of one agency's name as given
 
 
 def focus(con: duckdb.DuckDBPyConnection, terms: Sequence[str] | None = None) -> tuple[ranking.Agency, ...]:
     """The agencies a screening counts ties and money to: each term read as `--agency` reads it
-    (``ranking.find_agency``: an abbreviation, a code or part of a name; one line when it is not one agency), ICE,
-    CBP and DHS when none is given (those of them this database has no record of are named by their abbreviation:
-    a list is screened the same way whatever the database holds); an agency named twice counts once."""
-    given = [t for t in (terms or ()) if t.strip()]
+    (``ranking.find_agency``: an abbreviation, a code or part of a name; one line when it is not one agency), an
+    agency named twice counted once. When none is given: those of ICE, CBP and DHS this database holds records of
+    (all three, named by their abbreviations, when it holds none of them: every name is then "no")."""
+    if isinstance(terms, str):
+        raise TypeError("focus takes a list of agencies, not one string")
+    given = [t.strip() for t in (terms or ()) if t.strip()]
     if len(given) > MAX_FOCUS:
         raise WhosbehindError(f"at most {MAX_FOCUS} agencies at a time")
+    if any(len(t) > MAX_TERM for t in given):
+        raise WhosbehindError(f"an agency is named in at most {MAX_TERM} characters")
     if not given:
-        return tuple(_known(con, abbreviation, code) for abbreviation, code in DEFAULT_FOCUS)
+        known = [a for a in (_known(con, code) for _, code in DEFAULT_FOCUS) if a is not None]
+        return tuple(known) or tuple(ranking.Agency(f"agency:{code}", abbreviation, code, abbreviation)
+                                     for abbreviation, code in DEFAULT_FOCUS)
     chosen: dict[str, ranking.Agency] = {}
     for term in given:
         agency = ranking.find_agency(con, term)
@@ -52,11 +59,11 @@ def focus(con: duckdb.DuckDBPyConnection, terms: Sequence[str] | None = None) ->
     return tuple(chosen.values())
 
 
-def _known(con: duckdb.DuckDBPyConnection, abbreviation: str, code: str) -> ranking.Agency:
+def _known(con: duckdb.DuckDBPyConnection, code: str) -> ranking.Agency | None:
     try:
         return ranking.find_agency(con, code)
     except WhosbehindError:
-        return ranking.Agency(f"agency:{code}", abbreviation, code, abbreviation)
+        return None
 
 
 def focus_label(agencies: Sequence[ranking.Agency]) -> str:
@@ -67,7 +74,7 @@ def focus_label(agencies: Sequence[ranking.Agency]) -> str:
 def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
            agencies: Sequence[ranking.Agency] | None = None) -> list[dict[str, Any]]:
     """One row per name (``FIELDS``), its ties and money counted to ``agencies`` (``focus``; ICE, CBP and DHS when
-    not given)."""
+    not given, those of them the database holds records of)."""
     agencies = tuple(agencies) if agencies is not None else focus(con)
     focus_codes = tuple(a.code for a in agencies)
     answers = lookup.lookup_many(con, names)

@@ -157,9 +157,9 @@ def api_top(request: Request, agency: str = "ICE",
 
 @router.post("/check", summary="Screen a list of vendor names", tags=["search"])
 def api_check(request: Request, names: list[str],
-              agency: Annotated[list[str] | None, Query(max_length=100, description=(
+              agency: Annotated[list[str] | None, Query(description=(
                   "Agencies in focus, as `match --agency` reads them (ICE, CBP, DHS, a code or part of a name); "
-                  "repeat for several. Default: ICE, CBP and DHS."))] = None) -> Response:
+                  "repeat for several (at most 20). Default: ICE, CBP and DHS."))] = None) -> Response:
     """One row per name, the table `whosbehind match --file` writes: found, several candidates or not found;
     the organization and family; whether the family has ties to the agencies in focus (`agency`: ICE, CBP and DHS
     unless given) and the strongest one's kind and grade; the money obligated by those agencies; the page.

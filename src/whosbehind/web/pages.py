@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from whosbehind import jsontext
-from whosbehind.analysis import screening, views
+from whosbehind.analysis import ranking, screening, views
 from whosbehind.analysis.organization import RECENT_CHANGES
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
@@ -265,34 +265,48 @@ def _names(text: str | None, upload: UploadFile | None) -> list[str]:
     return names
 
 
-def _screen(request: Request, names: list[str], agency: list[str] | None) -> tuple[list[dict[str, Any]], str]:
-    """The rows of a list, their ties and money counted to the agencies chosen (as `match --agency`), and how the
-    table's headings name those agencies. One list at a time (web/limits.py); a name listed twice is looked up
-    once."""
+def _screen(request: Request, names: list[str],
+            agency: list[str] | None) -> tuple[list[dict[str, Any]], tuple[ranking.Agency, ...]]:
+    """The rows of a list, their ties and money counted to the agencies chosen (``screening.focus``, as
+    `match --agency` reads them), and those agencies. One list at a time (web/limits.py); a name listed twice is
+    looked up once."""
     from whosbehind.web.api import _screen_rows
 
     with limits.check_slot(), request.app.state.db.connection() as con:
-        agencies = screening.focus(con, agency)
-        return _screen_rows(con, names, agencies), screening.focus_label(agencies)
+        agencies = screening.focus(con, _chosen_terms(agency))
+        return _screen_rows(con, names, agencies), agencies
 
 
-def _focus_choices(request: Request) -> list[tuple[str, str]]:
-    """What the form offers as (value, label): ICE, CBP and DHS together, the default of every face, then each of
-    them, and each agency the site's home page ranks (WHOSBEHIND_FOCUS), alone."""
-    def build(con: Any) -> list[tuple[str, str]]:
+def _chosen_terms(agency: list[str] | None) -> list[str]:
+    """The agencies the form sent: one value of its choice may name several, by their codes ("7012,7014")."""
+    return [term for value in agency or [] for term in value.split(",")]
+
+
+def _focus_choices(request: Request) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    """The codes of the default agencies, and what the form offers as (value, label): those agencies together
+    (ICE, CBP and DHS, as on every face), then each agency of them and of those the home page ranks
+    (WHOSBEHIND_FOCUS) that this database holds records of, alone."""
+    def build(con: Any) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
         together = screening.focus(con)
-        alone = list(together) + [a for a in focus_agencies(con, request.app.state.focus) if a not in together]
-        return [("", screening.focus_label(together))] + [(a.code, a.abbreviation or a.name) for a in alone]
+        terms = (*(abbreviation for abbreviation, _ in screening.DEFAULT_FOCUS), *request.app.state.focus)
+        alone = list({a.code: a for a in focus_agencies(con, terms)}.values())
+        return (tuple(a.code for a in together),
+                [("", screening.focus_label(together))] + [(a.code, a.abbreviation or a.name) for a in alone])
 
     return request.app.state.db.held(("check_focus", request.app.state.focus), build)
 
 
-def _check_page(request: Request, rows: list[dict[str, Any]] | None, names_text: str, agency: list[str] | None,
-                label: str | None = None) -> HTMLResponse:
-    choices = _focus_choices(request)
-    chosen = next((v for v in (agency or []) if v.strip()), "")
+def _check_page(request: Request, rows: list[dict[str, Any]] | None, names_text: str,
+                agencies: tuple[ranking.Agency, ...] | None) -> HTMLResponse:
+    default, choices = _focus_choices(request)
+    codes = tuple(a.code for a in agencies) if agencies is not None else default
+    # the choice shown is the one the table counts, so the form's CSV button sends what the table shows
+    chosen = "" if codes == default else ",".join(codes)
+    if agencies is not None and chosen not in {value for value, _ in choices}:
+        choices = [*choices, (chosen, screening.focus_label(agencies))]
+    names = [a.abbreviation or a.name for a in agencies] if agencies is not None else []
     return render(request, "check.html", rows=rows, names_text=names_text, choices=choices, chosen=chosen,
-                  agencies_label=label or choices[0][1])
+                  agency_names=names)
 
 
 @router.get("/check", response_class=HTMLResponse)
@@ -303,17 +317,17 @@ def check_form(request: Request) -> HTMLResponse:
 @router.post("/check", response_class=HTMLResponse)
 def check_post(request: Request, names: Annotated[str | None, Form()] = None,
                file: Annotated[UploadFile | None, File()] = None,
-               agency: Annotated[list[str] | None, Form(max_length=100)] = None) -> HTMLResponse:
+               agency: Annotated[list[str] | None, Form()] = None) -> HTMLResponse:
     listed = _names(names, file)
-    rows, label = _screen(request, listed, agency)
-    return _check_page(request, rows, "\n".join(listed), agency, label)
+    rows, agencies = _screen(request, listed, agency)
+    return _check_page(request, rows, "\n".join(listed), agencies)
 
 
 @router.post("/check.csv")
 def check_csv(request: Request, names: Annotated[str | None, Form()] = None,
               file: Annotated[UploadFile | None, File()] = None,
-              agency: Annotated[list[str] | None, Form(max_length=100)] = None) -> Response:
-    rows, _label = _screen(request, _names(names, file), agency)
+              agency: Annotated[list[str] | None, Form()] = None) -> Response:
+    rows, _agencies = _screen(request, _names(names, file), agency)
     base = request.app.state.public_url or str(request.base_url).rstrip("/")
     out = io.StringIO()
     screening.write_csv(rows, out, base_url=base)
