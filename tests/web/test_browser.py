@@ -167,3 +167,28 @@ def test_money_through_resellers_is_shown_apart_with_its_recipients(chromium, li
     assert page.inner_text("#total-obligated") == money(answer["obligated"])
     page.screenshot(path=str(shots / f"through-others-{name.split()[0]}.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_an_amount_below_zero_stays_on_one_line_on_a_phone(chromium, live, lang: str) -> None:
+    import httpx
+
+    # families whose net CBP money is below zero (CBP took back more than it obligated)
+    names = ["CoreCivic", "GEO Group", "Palantir", "Motorola Solutions", "Deloitte", "CACI", "Leidos", "Akima"]
+    rows = httpx.post(f"{live.url}/api/check", json=names, params={"agency": "CBP"}).json()["items"]
+    negative = [r["input"] for r in rows if r["id"] and r["family_obligated"] < 0]
+    assert negative, rows
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live.url}/check?lang={lang}")
+    page.fill("#names", "\n".join(negative))
+    page.select_option("#agency", "7014")
+    page.locator("form.check button").first.click()
+    page.wait_for_selector("#screening td.num")
+    # each amount's text, as the browser lays it out: the lines it takes (the cell's label is CSS, not text)
+    laid_out = page.evaluate("""() => [...document.querySelectorAll('#screening td.num')].map(td => {
+        const range = document.createRange(); range.selectNodeContents(td);
+        return [td.textContent, new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+    })""")
+    assert laid_out and all(lines == 1 for _text, lines in laid_out), laid_out
+    assert any(text.startswith("−") for text, _lines in laid_out), laid_out
+    page.close()

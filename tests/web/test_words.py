@@ -64,11 +64,12 @@ def test_language_is_chosen_by_query_then_cookie_then_browser() -> None:
 
 
 def test_amounts_are_written_one_way() -> None:
-    assert money(Decimal("-7678.20")) == "−$7,678.20"
-    assert money(Decimal("-3497.06")) == "−$3,497.06"
+    # the minus sign joined to the amount (U+2060, no line break between them)
+    assert money(Decimal("-7678.20")) == "−\u2060$7,678.20"
+    assert money(Decimal("-3497.06")) == "−\u2060$3,497.06"
     assert short_money(Decimal("41550000")) == "$41.5M" or short_money(Decimal("41550000")) == "$41.6M"
     assert short_money(Decimal("143510000")) == "$143.5M"
-    assert short_money(Decimal("-2500000000")) == "−$2.50B"
+    assert short_money(Decimal("-2500000000")) == "−\u2060$2.50B"
 
 
 def test_spanish_organization_page_is_marked_spanish(client) -> None:

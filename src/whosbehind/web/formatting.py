@@ -196,12 +196,17 @@ def web_url(value: Any) -> str:
     return ""
 
 
+def _sign(value: Decimal) -> str:
+    """The minus sign of an amount below zero, joined to the dollar sign after it (U+2060): a browser may otherwise
+    break the line between the two signs, leaving "−" at the end of one line and the amount on the next."""
+    return "−\u2060" if value < 0 else ""
+
+
 def money(value: Any) -> str:
     if value is None:
         return "—"
     value = Decimal(value)
-    sign = "−" if value < 0 else ""
-    return f"{sign}${abs(value):,.2f}"
+    return f"{_sign(value)}${abs(value):,.2f}"
 
 
 def short_money(value: Any) -> str:
@@ -210,7 +215,7 @@ def short_money(value: Any) -> str:
     if value is None:
         return "—"
     value = Decimal(value)
-    sign = "−" if value < 0 else ""
+    sign = _sign(value)
     v = abs(value)
     if v >= Decimal(10) ** 9:
         return f"{sign}${v / Decimal(10) ** 9:,.2f}" + _("B")
