@@ -473,6 +473,16 @@ def test_an_agency_screening_does_not_know_is_refused_in_one_line(client: TestCl
     assert too_long.status_code == 400 and "x" * 101 not in too_long.text
 
 
+@pytest.mark.parametrize("typed", ["%", "_", "Customs%Border"])
+def test_a_percent_sign_or_underscore_in_an_agency_is_text_not_a_wildcard(client: TestClient, built: Cli,
+                                                                           typed: str) -> None:
+    said = f"no agency matches {typed!r} in this database"
+    assert said in client.post("/api/check", json=["GEO Group"], params={"agency": typed}).json()["error"]
+    assert said in client.get("/api/top", params={"agency": typed}).json()["error"]
+    result = built.run("top", "--agency", typed)
+    assert result.exit_code == 1 and said in result.output
+
+
 def test_a_database_without_cbp_records_is_screened_for_the_agencies_it_holds(html_db: Path, tmp_path: Path) -> None:
     from whosbehind.web.app import create_app
 
