@@ -347,14 +347,18 @@ def check_command(db_option: DbOption = None, as_json: JsonOption = False) -> No
 
 
 # The error of the click Typer runs on (its own copy since Typer 0.2x, click itself before) that every mistake in a
-# command line derives from: Typer exports BadParameter alone of them.
-_CommandLineError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+# command line derives from: Typer exports BadParameter alone of them. None if a later Typer has no such class.
+_CommandLineError: type[Exception] | None = next(
+    (c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"), None)
 
 
 def main() -> None:
     """The `whosbehind` command. A mistake in the command line itself (a missing argument, a value that is not a
     number, an option or a command that does not exist) is one line naming the command and where its help is, as
     every other error is (``user_errors``), rather than Typer's usage text in a frame."""
+    if _CommandLineError is None:  # a Typer whose errors are not click's: as Typer shows them
+        app()
+        return
     try:
         code = app(standalone_mode=False)
     except _CommandLineError as exc:
