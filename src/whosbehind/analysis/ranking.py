@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,22 @@ class Agency:
     name: str
     code: str
     abbreviation: str
+
+    @property
+    def label(self) -> str:
+        """How a heading or a list names it: its abbreviation (ICE), else its name."""
+        return self.abbreviation or self.name
+
+
+def known_agencies(con: duckdb.DuckDBPyConnection, terms: Sequence[str]) -> list[Agency]:
+    """The agency each term names (``find_agency``), leaving out the terms this database has no agency for."""
+    found = []
+    for term in terms:
+        try:
+            found.append(find_agency(con, term))
+        except WhosbehindError:
+            continue
+    return found
 
 
 def find_agency(con: duckdb.DuckDBPyConnection, term: str) -> Agency:

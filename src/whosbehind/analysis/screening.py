@@ -49,7 +49,7 @@ def focus(con: duckdb.DuckDBPyConnection, terms: Sequence[str] | None = None) ->
     if any(len(t) > MAX_TERM for t in given):
         raise WhosbehindError(f"an agency is named in at most {MAX_TERM} characters")
     if not given:
-        known = [a for a in (_known(con, code) for _, code in DEFAULT_FOCUS) if a is not None]
+        known = ranking.known_agencies(con, [code for _, code in DEFAULT_FOCUS])
         return tuple(known) or tuple(ranking.Agency(f"agency:{code}", abbreviation, code, abbreviation)
                                      for abbreviation, code in DEFAULT_FOCUS)
     chosen: dict[str, ranking.Agency] = {}
@@ -59,16 +59,9 @@ def focus(con: duckdb.DuckDBPyConnection, terms: Sequence[str] | None = None) ->
     return tuple(chosen.values())
 
 
-def _known(con: duckdb.DuckDBPyConnection, code: str) -> ranking.Agency | None:
-    try:
-        return ranking.find_agency(con, code)
-    except WhosbehindError:
-        return None
-
-
 def focus_label(agencies: Sequence[ranking.Agency]) -> str:
     """How a row and a page's headings name the agencies in focus: "ICE, CBP, DHS"."""
-    return ", ".join(a.abbreviation or a.name for a in agencies)
+    return ", ".join(a.label for a in agencies)
 
 
 def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,

@@ -183,16 +183,6 @@ def _screen_rows(con: Any, names: list[str], agencies: tuple[ranking.Agency, ...
     return rows
 
 
-def focus_agencies(con: Any, terms: tuple[str, ...]) -> list[ranking.Agency]:
-    found = []
-    for term in terms:
-        try:
-            found.append(ranking.find_agency(con, term))
-        except WhosbehindError:
-            continue
-    return found
-
-
 # --- exports ------------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,6 @@ from whosbehind.analysis.organization import RECENT_CHANGES
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
 from whosbehind.web import answers, charts, feeds, i18n, limits, prerender
-from whosbehind.web.api import focus_agencies
 from whosbehind.web.formatting import org_path
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +51,7 @@ def public_url(request: Request) -> str:
 def home(request: Request) -> HTMLResponse:
     def build(con: Any) -> list[dict[str, Any]]:
         out = []
-        for agency in focus_agencies(con, request.app.state.focus):
+        for agency in ranking.known_agencies(con, request.app.state.focus):
             out.append(views.agency(con, agency.code, limit=10))
         return out
 
@@ -289,9 +288,9 @@ def _focus_choices(request: Request) -> tuple[tuple[str, ...], list[tuple[str, s
     def build(con: Any) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
         together = screening.focus(con)
         terms = (*(abbreviation for abbreviation, _ in screening.DEFAULT_FOCUS), *request.app.state.focus)
-        alone = list({a.code: a for a in focus_agencies(con, terms)}.values())
+        alone = list({a.code: a for a in ranking.known_agencies(con, terms)}.values())
         return (tuple(a.code for a in together),
-                [("", screening.focus_label(together))] + [(a.code, a.abbreviation or a.name) for a in alone])
+                [("", screening.focus_label(together))] + [(a.code, a.label) for a in alone])
 
     return request.app.state.db.held(("check_focus", request.app.state.focus), build)
 
@@ -304,7 +303,7 @@ def _check_page(request: Request, rows: list[dict[str, Any]] | None, names_text:
     chosen = "" if codes == default else ",".join(codes)
     if agencies is not None and chosen not in {value for value, _ in choices}:
         choices = [*choices, (chosen, screening.focus_label(agencies))]
-    names = [a.abbreviation or a.name for a in agencies] if agencies is not None else []
+    names = [a.label for a in agencies] if agencies is not None else []
     return render(request, "check.html", rows=rows, names_text=names_text, choices=choices, chosen=chosen,
                   agency_names=names)
 
