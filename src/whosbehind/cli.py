@@ -454,7 +454,7 @@ def match_command(
                 screening.write_csv(rows, handle)
             err.print(f"{len(rows):,} names screened; written to {output}", highlight=False, markup=False)
         elif as_json:
-            _print_json([{k: v for k, v in r.items()} for r in rows])
+            _print_json(screening.as_json(agencies, rows))
         else:
             screening.write_csv(rows, sys.stdout)
         return

@@ -162,7 +162,7 @@ def test_no_cli_answer_names_a_labelled_person(built, persons, tmp_path):
     write_csv(names, [["name"], *[[n] for n in persons.names]])
     screened = built.run("match", "--file", str(names), "--json")
     assert screened.exit_code == 0, screened.output
-    rows = json.loads(screened.output)
+    rows = json.loads(screened.output)["items"]
     assert [(r["id"], r["candidates"], r["note"].startswith(WITHHELD)) for r in rows] == [
         ("", [], True)] * len(persons.names)
     for row in rows:

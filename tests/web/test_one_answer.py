@@ -429,6 +429,8 @@ def test_a_list_screened_for_one_agency_counts_that_agency_on_every_face(client:
     api = client.post("/api/check", json=QUERIES, params={"agency": agency}).json()
     assert [a["abbreviation"] for a in api["agencies"]] == [agency]
     faces["/api/check"] = [{k: "" if v is None else str(v) for k, v in r.items()} for r in api["items"]]
+    # the CLI's JSON is the API's answer, agencies and rows alike
+    assert json.loads(built.run("match", "--file", str(src), "--agency", agency, "--json").output) == api
     web = client.post("/check.csv", data={"names": "\n".join(QUERIES), "agency": code})
     faces["/check.csv"] = list(csv.DictReader(web.text.splitlines()))
     agency_name = client.get(f"/api/agencies/{code}", params={"limit": 1}).json()["name"]

@@ -9,6 +9,7 @@ names, so a saved table says what its "tied" and amounts are about.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -102,6 +103,12 @@ def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
         row["candidates"] = a.candidates
         rows.append(row)
     return rows
+
+
+def as_json(agencies: Sequence[ranking.Agency], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A screened list as `match --file --json` and `POST /api/check` give it: the agencies in focus, with their
+    ids and codes, beside the rows."""
+    return {"agencies": [dataclasses.asdict(a) for a in agencies], "items": rows}
 
 
 def _org_money(con: duckdb.DuckDBPyConnection, org_id: str, focus: set[str]) -> Decimal:

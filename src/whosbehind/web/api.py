@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -168,8 +167,7 @@ def api_check(request: Request, names: list[str],
         raise WhosbehindError("at most 5000 names per request")
     with limits.check_slot(), db(request).connection() as con:
         agencies = screening.focus(con, agency)
-        return json_response({"agencies": [dataclasses.asdict(a) for a in agencies],
-                              "items": _screen_rows(con, names, agencies)})
+        return json_response(screening.as_json(agencies, _screen_rows(con, names, agencies)))
 
 
 def _screen_rows(con: Any, names: list[str], agencies: tuple[ranking.Agency, ...]) -> list[dict[str, Any]]:
