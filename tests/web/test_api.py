@@ -398,3 +398,31 @@ def test_organization_family_as_of_a_day(client: TestClient) -> None:
     assert client.get("/api/organizations/duns:797470549", params={"as_of": "nope"}).status_code == 422
     page = client.get("/org/duns:797470549", params={"as_of": "2015-01-01"}).text
     assert 'id="family-as-of"' in page and "2015-01-01" in page
+
+
+def test_answers_computed_at_the_same_time_are_each_right(built_db: Path) -> None:
+    """A served site answers many people at once. Why-paths read evidence through the graph the process keeps; a
+    request once swapped the connection that graph read with, so another request running at that moment failed
+    with 500 ("connection is busy"). Twelve uncached why-path answers and twelve dated organization answers, asked
+    all at once, equal the answers asked one by one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = create_app(built_db)
+    try:
+        with TestClient(app) as client:
+            ranked = client.get("/api/top", params={"agency": "ICE", "limit": 12}).json()
+            top = [r["id"] for r in ranked["items"]]
+            urls = [("/api/why", {"q": i}) for i in top] + [(f"/api/organizations/{i}", {"as_of": "2019-01-01"})
+                                                             for i in top]
+            with ThreadPoolExecutor(len(urls)) as pool:
+                together = list(pool.map(lambda u: client.get(u[0], params=u[1]), urls))
+        assert [r.status_code for r in together] == [200] * len(urls), [r.text[:200] for r in together]
+    finally:
+        app.state.db.close()
+    app = create_app(built_db)  # a new process's answers, one at a time, none cached
+    try:
+        with TestClient(app) as client:
+            alone = [client.get(u, params=p).json() for u, p in urls]
+    finally:
+        app.state.db.close()
+    assert [r.json() for r in together] == alone

@@ -51,12 +51,12 @@ class Edge:
 
 
 class Graph:
-    """The ties of one database, read once and kept while the file does not change."""
+    """The ties of one database, read once and kept while the file does not change. It holds no connection: the
+    server's requests share it, each reading evidence with its own (``paths_from_many``)."""
 
     _kept: ClassVar[dict[tuple[str, float], Graph]] = {}
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con = con
         self.names: dict[str, str] = {}
         self.kinds: dict[str, str] = {}
         self.forward: dict[str, list[Edge]] = defaultdict(list)
@@ -83,7 +83,6 @@ class Graph:
         if graph is None:
             cls._kept.clear()
             graph = cls._kept[key] = cls(con)
-        graph.con = con
         return graph
 
     @classmethod
@@ -136,7 +135,7 @@ def paths_from_many(con: duckdb.DuckDBPyConnection, starts: list[str], *, focus:
         unique = {tuple(e.stored for e in p): p for p in raw_paths}
         chosen_of[start] = (_diverse(graph, list(unique.values())), len(unique))
     keys = {e.stored for chosen, _n in chosen_of.values() for p in chosen for e in p}
-    cited = _evidence(graph, keys) if evidence else {}
+    cited = _evidence(con, keys) if evidence else {}
     out = {}
     for start, (chosen, total) in chosen_of.items():
         paths = [_describe(graph, p, cited) for p in chosen]
@@ -364,17 +363,18 @@ def _claim_text(kind: str, a: str, b: str, evidence: list[dict[str, Any]], e: Ed
     return text + (f" Caveat: {caveat}" if caveat else "")
 
 
-def _evidence(graph: Graph, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+def _evidence(con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str, str]]
+              ) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     """The strongest five pieces of evidence of each tie on the paths, read at once, with the official records
     each curated claim links to."""
     if not keys:
         return {}
     ordered = sorted(keys)
-    rows = queries.rows(graph.con, "why_evidence", kinds=[k[0] for k in ordered], sources=[k[1] for k in ordered],
+    rows = queries.rows(con, "why_evidence", kinds=[k[0] for k in ordered], sources=[k[1] for k in ordered],
                         targets=[k[2] for k in ordered])
     claims = sorted({r["claim_id"] for r in rows if r["claim_id"]})
     records: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in queries.rows(graph.con, "why_claim_records", claims=claims) if claims else []:
+    for r in queries.rows(con, "why_claim_records", claims=claims) if claims else []:
         records[r.pop("claim_id")].append(r)
     out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
