@@ -46,7 +46,7 @@ class TieKind(StrEnum):
     SUBCONTRACT = "subcontract"  # prime -> subrecipient (subaward reports)
     OFFERS = "offers"  # cloud provider -> cloud product (FedRAMP Marketplace)
     CLOUD_AUTHORIZATION = "cloud_authorization"  # cloud product -> agency that authorized or reuses it
-    RUNS_ON = "runs_on"  # cloud product -> the product it runs on (FedRAMP leveraged systems)
+    RUNS_ON = "runs_on"  # cloud product -> the product it is built on or leverages (FedRAMP Marketplace)
     HOSTING = "hosting"  # company -> system it hosts
     SUPPLY = "supply"  # company -> agency or system it supplies
     FINANCING = "financing"  # bank -> company it finances
@@ -71,7 +71,7 @@ TIE_KIND_TITLES = {
     TieKind.SUBCONTRACT: "Subcontracts",
     TieKind.OFFERS: "FedRAMP cloud products offered",
     TieKind.CLOUD_AUTHORIZATION: "FedRAMP authorizations",
-    TieKind.RUNS_ON: "Cloud products running on others",
+    TieKind.RUNS_ON: "Cloud products built on or leveraging others",
     TieKind.HOSTING: "Hosting",
     TieKind.SUPPLY: "Supply",
     TieKind.FINANCING: "Financing",

@@ -138,12 +138,33 @@ def test_palantir_federal_cloud_service_runs_on_aws_govcloud_and_azure_governmen
     node, name, text, pointer, grade = high[AWS_GOVCLOUD]
     assert (node, name, grade) == (f"fedramp:{AWS_GOVCLOUD}", "AWS GovCloud", "A")
     assert "AWS GovCloud" in text and pointer.endswith("/service_desc")
-    assert AWS_EAST_WEST not in high  # "AWS GovCloud" is not read as AWS East/West too
-    # the Marketplace's leveraged systems are runs-on links as well
-    assert PFCS_MODERATE in high and high[PFCS_MODERATE][2].startswith("leveraged system")
+    # A product's leveraged_systems are the systems that leverage it: AWS US East/West's own record lists PFCS High
+    # among the systems leveraging it, and that is cited (its record, not Palantir's).
+    node, name, text, pointer, grade = high[AWS_EAST_WEST]
+    assert name == "AWS US East/West" and text.startswith("leveraging system: Palantir Federal Cloud Service - High")
+    listing = con.execute("SELECT product_id FROM raw_fedramp_leveraged WHERE pointer = ? AND leveraged_id = ?",
+                          [pointer, PFCS_HIGH]).fetchall()
+    assert listing == [(AWS_EAST_WEST,)]
     moderate = {r[0] for r in con.execute("SELECT host_product_id FROM fedramp_runs_on WHERE product_id = ?",
                                           [PFCS_MODERATE]).fetchall()}
-    assert moderate == {AWS_EAST_WEST}
+    assert {AWS_EAST_WEST, "F1603087869", PFCS_HIGH} <= moderate  # its description; the Azure and High records
+    # ... and never the other way round: AWS lists some 200 systems leveraging it and runs on none of them
+    assert con.execute("SELECT count(*) FROM fedramp_runs_on WHERE product_id IN (?, ?)",
+                       [AWS_GOVCLOUD, AWS_EAST_WEST]).fetchone()[0] == 0
+
+
+def test_a_provider_is_not_tied_to_an_agency_by_a_platform_that_lists_its_product_as_leveraging_it(built) -> None:
+    """The American Heart Association's research platform is listed by Google Workspace among the systems that
+    leverage it. Read backwards, Google Workspace "ran on" the platform, and every agency that authorized Google
+    Workspace (DHS, CBP, ICE) became the association's, grade A: FedRAMP providers were tied to immigration
+    enforcement that way and no other (289 in the bundled build)."""
+    said = built.run("why", "American Heart Association")
+    assert said.exit_code == 0, said.output
+    assert "No path to" in said.output
+    paths = built.json("why", "PALANTIR TECHNOLOGIES INC.")["paths"]
+    hosted = [s["text"] for p in paths for s in p["steps"] if s["kind"] == "runs_on"]
+    # Palantir's own cloud runs on the big clouds; no other provider's product is said to run on Palantir's
+    assert all(t.startswith("The FedRAMP Marketplace lists Palantir Federal Cloud Service") for t in hosted), hosted
 
 
 def test_reading_descriptions_follows_the_context_rules() -> None:

@@ -85,6 +85,50 @@ def test_spanish_organization_page_is_marked_spanish(client) -> None:
     assert '<html lang="en">' in english and "Tied to U.S. Immigration and Customs Enforcement through:" in english
 
 
+def _switch_link(html: str, lang: str) -> str:
+    return re.search(rf'<a href="([^"]*)" lang="{lang}" hreflang="{lang}"', html)[1].replace("&amp;", "&")
+
+
+def test_the_language_switch_keeps_what_was_asked_and_leads_back_to_english(client) -> None:
+    """A Spanish visitor's choice is kept in a cookie, so a link to the English page must say so; and a search, a
+    filter or a page of rows is the same page in the other language (the link once led to the bare path: the
+    search lost, /changes?agency=... refused)."""
+    try:
+        spanish = client.get("/search", params={"q": "geo", "list": "1", "lang": "es"}).text
+        assert '<html lang="es">' in spanish and client.cookies.get("lang") == "es"
+        back = _switch_link(spanish, "en")
+        assert back == "/search?q=geo&list=1&lang=en"
+        english = client.get(back)
+        assert '<html lang="en">' in english.text and "THE GEO GROUP" in english.text
+        assert client.cookies.get("lang") == "en"  # and kept so for the next pages
+        changes = client.get("/changes", params={"agency": "7012"})
+        assert changes.status_code == 200
+        in_spanish = client.get(_switch_link(changes.text, "es"))
+        assert in_spanish.status_code == 200 and '<html lang="es">' in in_spanish.text
+        # the tip line follows the same choice, its site header and footer too
+        tip = client.get("/tip").text
+        assert '<html lang="es">' in tip and "Revisar una lista" in tip and "Check a list" not in tip
+        assert 'href="/tip?lang=en"' in tip
+        assert '<html lang="en">' in client.get("/tip?lang=en").text
+    finally:
+        client.cookies.clear()
+
+
+def test_a_records_own_words_on_a_spanish_page_are_marked_english(client) -> None:
+    """An award's description, a quote and a claim's summary are shown as published, in English: on a Spanish page
+    they are marked so (a screen reader reads them with English sounds, a translator leaves them be)."""
+    html = client.get("/org/duns:612706465", params={"lang": "es"}).text
+    client.cookies.clear()
+    described = re.findall(r'data-label="[^"]*"><span lang="en">([^<]+)</span></td>', html)
+    assert described and all(d == d.upper() for d in described)  # USAspending's descriptions, as published
+    assert '<span lang="en">' not in client.get("/org/duns:612706465").text  # an English page marks none
+
+
+def test_a_date_in_a_table_stays_on_one_line(client) -> None:
+    html = client.get("/org/duns:612706465/evidence").text
+    assert re.search(r'<span class="nowrap">\d{4}-\d{2}-\d{2}</span> to <span class="nowrap">', html)
+
+
 def test_pages_have_a_favicon_and_no_command_line_wording(client) -> None:
     for path in ("/", "/org/duns:612706465", "/methodology", "/agency/7012", "/check"):
         html = client.get(path).text

@@ -331,7 +331,7 @@ def _step(graph: Graph, e: Edge, evidence: list[dict[str, Any]]) -> dict[str, An
     elif kind == "cloud_authorization":
         step["text"] = f"The FedRAMP Marketplace lists {b} as having authorized or reused {a}{when} (grade {e.grade})."
     elif kind == "runs_on":
-        step["text"] = f"The FedRAMP Marketplace lists {b} as running on {a} (grade {e.grade})."
+        step["text"] = f"The FedRAMP Marketplace lists {b} as built on or leveraging {a} (grade {e.grade})."
     elif kind == "detention_facility":
         step["text"] = f"{a} is on {b}'s detention facility list ({cited}){when}."
     elif kind == "named_in_award":

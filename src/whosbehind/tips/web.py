@@ -32,6 +32,7 @@ from whosbehind.tips.store import (
     retention_days,
 )
 from whosbehind.tips.text import pick_lang, tr
+from whosbehind.web import i18n
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -136,7 +137,8 @@ def _render(request: Request, template: str, lang: str, status_code: int = 200, 
     context.update(lang=lang, t=t, max_files=MAX_FILES, max_mb=max_body_bytes() // (1024 * 1024),
                    max_chars=MAX_MESSAGE_CHARS, honeypot=HONEYPOT)
     context.setdefault("days", retention_days())
-    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+    with i18n.use(lang):  # the site's header and footer (base.html) in the page's language too
+        return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 def _form_page(request: Request, lang: str, status_code: int = 200, error: str | None = None,
@@ -150,13 +152,13 @@ def _form_page(request: Request, lang: str, status_code: int = 200, error: str |
 
 @router.get("/tip", response_class=HTMLResponse)
 async def tip_form(request: Request) -> HTMLResponse:
-    lang = pick_lang(request.query_params.get("lang"))
+    lang = pick_lang(i18n.for_request(request))
     return await run_in_threadpool(_form_page, request, lang)
 
 
 @router.post("/tip", response_class=HTMLResponse)
 async def tip_submit(request: Request) -> HTMLResponse:
-    lang = pick_lang(request.query_params.get("lang"))
+    lang = pick_lang(i18n.for_request(request))
     t = tr(lang)
     limit = max_body_bytes()
     try:
@@ -208,13 +210,13 @@ async def tip_submit(request: Request) -> HTMLResponse:
 
 @router.get("/tip/status", response_class=HTMLResponse)
 async def status_form(request: Request) -> HTMLResponse:
-    lang = pick_lang(request.query_params.get("lang"))
+    lang = pick_lang(i18n.for_request(request))
     return _render(request, "tip_status.html", lang, status=None, error=None)
 
 
 @router.post("/tip/status", response_class=HTMLResponse)
 async def status_check(request: Request) -> HTMLResponse:
-    lang = pick_lang(request.query_params.get("lang"))
+    lang = pick_lang(i18n.for_request(request))
     try:
         form = await _read_form(request, 4096)
     except (TooLarge, MultiPartException, HTTPException):

@@ -33,7 +33,8 @@ GRADES = {
 # The titles of tie kinds (analysis.organization.KIND_TITLES), marked here so the catalog holds them.
 KIND_WORDS = (
     N_("Prime contracts"), N_("Products named in awards to others"), N_("Subcontracts"),
-    N_("FedRAMP cloud products offered"), N_("FedRAMP authorizations"), N_("Cloud products running on others"),
+    N_("FedRAMP cloud products offered"), N_("FedRAMP authorizations"),
+    N_("Cloud products built on or leveraging others"),
     N_("Hosting"), N_("Supply"), N_("Financing"), N_("Detention facility operation"),
     N_("On ICE's detention facility list"), N_("Sales pitches"), N_("Partnerships"), N_("Systems used"),
     N_("Brands and businesses"), N_("Parent companies and subsidiaries"),
@@ -97,6 +98,11 @@ def change_evidence(change: dict[str, Any]) -> Markup:
     if not quoted:
         return Markup.escape(text)
     return Markup.escape(text) + Markup(": ") + _as_published(source_text(quoted))
+
+
+def source_words(value: Any) -> Markup:
+    """A record's own words on a page (``source_text``), marked as English on a page in another language."""
+    return _as_published(source_text(value))
 
 
 def _as_published(words: str) -> Markup:
@@ -246,6 +252,12 @@ def day(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def day_cell(value: Any) -> Markup:
+    """A date for a table or a sentence: kept on one line, as a browser would break it at a hyphen in a narrow
+    column ("2021-12-" above "20")."""
+    return Markup('<span class="nowrap">%s</span>') % day(value)
 
 
 def grade_label(grade: str | None) -> str:

@@ -116,11 +116,13 @@ def for_request(request: Any) -> str:
                   request.headers.get("accept-language"))
 
 
-def with_lang(url: str, lang: str) -> str:
-    """An address of this site in a language: ``?lang=es`` added (or replaced), nothing for the default."""
+def with_lang(url: str, lang: str, *, switch: bool = False) -> str:
+    """An address of this site in a language: ``?lang=es`` added (or replaced), nothing for the default. A link that
+    switches language (``switch``) names the default too: a person who chose Spanish has it kept in a cookie, and
+    only ``?lang=en`` brings them back to English."""
     base, _, query = url.partition("?")
     params = [p for p in query.split("&") if p and not p.startswith("lang=")]
-    if lang != DEFAULT:
+    if lang != DEFAULT or switch:
         params.append("lang=" + lang)
     return base + ("?" + "&".join(params) if params else "")
 

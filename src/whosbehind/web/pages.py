@@ -33,6 +33,10 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     context.setdefault("data_date", database.held("data_date", views.data_date))  # one per database version
     context.setdefault("page_url", public_url(request))
     context.setdefault("path", request.url.path)
+    # the address the language switch leads to: this page with what was asked (a search, a filter, a page of
+    # rows) in the other language; a form's answer (POST) leads to the form
+    query = request.url.query if request.method == "GET" else ""
+    context.setdefault("here", request.url.path + ("?" + query if query else ""))
     with i18n.use(lang):
         return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 

@@ -25,14 +25,14 @@ def environment() -> jinja2.Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     # the same text as the extension's _ and ngettext, called directly
     env.globals.update({"_": i18n.template_gettext, "ngettext": i18n.template_ngettext})
-    env.filters.update(money=formatting.money, day=formatting.day,
+    env.filters.update(money=formatting.money, day=formatting.day, day_cell=formatting.day_cell,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path, web_url=formatting.web_url)
     env.filters.update({name: _in_the_request_language(f) for name, f in (
         ("short_money", formatting.short_money), ("kind_title", formatting.kind_title),
         ("agency_label", formatting.agency_label), ("agency_html", formatting.agency_html),
         ("grade_label", formatting.grade_label),
-        ("grade_help", formatting.grade_help), ("source_text", formatting.source_text),
+        ("grade_help", formatting.grade_help), ("source_text", formatting.source_words),
         ("status_label", formatting.status_label), ("change_label", formatting.change_label),
         ("basis_label", formatting.basis_label),
         ("change_evidence", formatting.change_evidence))})

@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS raw_curated_citations (
 CREATE TABLE IF NOT EXISTS raw_curated_records (
     claim_id VARCHAR NOT NULL, type VARCHAR NOT NULL, record_id VARCHAR NOT NULL, note VARCHAR NOT NULL
 );
--- FedRAMP: the systems a product leverages (Products[].leveraged_systems[]) and its own description
+-- FedRAMP: the systems that leverage a product (Products[].leveraged_systems[], as its record lists them) and its own description
 -- (Products[].service_desc, deployment_model), which says where it is deployed. Read by step 430.
 CREATE TABLE IF NOT EXISTS raw_fedramp_leveraged (
     sha256 VARCHAR NOT NULL, snapshot_date DATE NOT NULL, product_id VARCHAR NOT NULL, leveraged_id VARCHAR,

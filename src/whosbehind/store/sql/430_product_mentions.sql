@@ -61,17 +61,20 @@ CREATE TABLE IF NOT EXISTS product_mentions AS FROM product_mentions_in_scope LI
 DELETE FROM product_mentions p USING mention_scope_awards a WHERE p.award_key = a.award_key;
 INSERT INTO product_mentions FROM product_mentions_in_scope ORDER BY award_key, maker_entity, sha256;
 
--- FedRAMP "runs on": the Marketplace's leveraged systems (Products[].leveraged_systems) and the hosts its
--- description says a product is deployed on (resolve/products.py reads service_desc into
+-- FedRAMP "runs on": a product built on or leveraging another, from the Marketplace's leveraged systems and from
+-- the hosts a product's description says it is deployed on (resolve/products.py reads service_desc into
 -- fedramp_deployment_mentions). Grade A: the listing itself. The latest snapshot that states each link is cited.
+-- A product's leveraged_systems are the systems that leverage it, not those it leverages: AWS US East/West lists
+-- 201 of them (Palantir Federal Cloud Service among them), while Palantir's own list names none of AWS's. So the
+-- system listed is the one that runs on (or uses) the product whose record lists it.
 CREATE OR REPLACE TABLE fedramp_runs_on AS
 WITH leveraged AS (
-    SELECT l.product_id, l.leveraged_id AS host_product_id, 'fedramp:' || l.leveraged_id AS host_node,
-           coalesce(p.cso, l.leveraged_cso, l.leveraged_id) AS host_name,
-           'leveraged system: ' || coalesce(l.leveraged_cso, l.leveraged_id)
+    SELECT l.leveraged_id AS product_id, l.product_id AS host_product_id, 'fedramp:' || l.product_id AS host_node,
+           coalesce(p.cso, l.product_id) AS host_name,
+           'leveraging system: ' || coalesce(l.leveraged_cso, l.leveraged_id)
                || coalesce(' (' || l.leveraged_csp || ')', '') AS text,
            l.pointer, l.sha256, l.snapshot_date
-    FROM raw_fedramp_leveraged l LEFT JOIN fedramp_products p ON p.product_id = l.leveraged_id
+    FROM raw_fedramp_leveraged l LEFT JOIN fedramp_products p ON p.product_id = l.product_id
     WHERE l.leveraged_id IS NOT NULL AND l.leveraged_id <> l.product_id
 ),
 deployed AS (

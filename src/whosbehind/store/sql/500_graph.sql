@@ -107,6 +107,7 @@ WITH items AS (
                WHEN 'prime_award_summaries' THEN 'prime award summaries' WHEN 'transactions_2018' THEN
                '2018-era transaction export' WHEN 'api_transactions' THEN 'transaction list'
                WHEN 'subawards' THEN 'subaward reports (self-reported by the prime)'
+               WHEN 'usaspending recipient_parent fields' THEN 'recipient parent fields (self-reported to SAM)'
                ELSE source_format END AS source_name,
            file_name || ' rows ' || array_to_string(rows, ' ') AS locator,
            permalink AS url, sha256, file_name, source_format, rows, NULL AS quote, amount, first_date, last_date,
@@ -138,7 +139,8 @@ WITH items AS (
     FROM product_mentions p
     SEMI JOIN evidence_scope_awards a ON a.kind = 'named_in_award' AND a.award_key = p.award_key
     UNION ALL
-    -- A cloud product the FedRAMP Marketplace lists as running on another (leveraged system, deployment text).
+    -- A cloud product the FedRAMP Marketplace lists as built on or leveraging another (a leveraging system the
+    -- other's record lists, or its own deployment text).
     SELECT 'runs_on', product_node, host_node, grade, 'FedRAMP Marketplace data.json', pointer,
            'https://marketplace.fedramp.gov/products/' || product_id, sha256, NULL, NULL, NULL, text, NULL,
            snapshot_date, snapshot_date, NULL, NULL, 'as of ' || snapshot_date, NULL
