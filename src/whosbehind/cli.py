@@ -259,8 +259,10 @@ def top_command(
 @user_errors
 def lookup_command(
     name: Annotated[str, typer.Argument(help="A name in any spelling, a brand, a system, a UEI, a DUNS or an id.")],
-    limit: Annotated[int, typer.Option("--limit", min=0, max=10_000,
-                                       help="How many awards and subcontracts to list.")] = 10,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=0, max=10_000,
+        help="How many awards and subcontracts to list (default: 10 awards and 20 subcontracts, as the page and the "
+             "API list them).")] = None,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -269,7 +271,8 @@ def lookup_command(
     from whosbehind.analysis import organization
 
     with _reading(db_option) as con:
-        found = organization.for_query(con, name, awards=limit, subcontracts=limit)
+        lists = {} if limit is None else {"awards": limit, "subcontracts": limit}
+        found = organization.for_query(con, name, **lists)
     if as_json:
         _print_json(found)
     elif found["status"] != "found":
