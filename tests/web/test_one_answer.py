@@ -528,3 +528,12 @@ def test_screening_for_one_agency_and_for_all_three_can_differ(client: TestClien
             assert every["tied"] == "yes" or "yes" not in (ice["tied"], cbp["tied"]), q
     assert any(r_ice["tied"] != r_cbp["tied"] for r_ice, r_cbp in zip(by_focus["ICE"]["items"],
                                                                           by_focus["CBP"]["items"], strict=True))
+
+
+def test_a_company_named_like_a_person_is_answered_when_the_curated_list_holds_it(built: Cli) -> None:
+    """J.D. POWER, paid by CBP for vehicle valuation data, reads as initials and a surname: the rows were counted
+    under individual recipients and the name refused as a person's. The curated ownership file holds it as an
+    organization, so it is found, with its CBP money, on every face."""
+    answer = built.json("match", "J.D. Power")
+    assert answer["status"] == "found" and answer["name"] == "J.D. POWER", answer.get("reason")
+    assert answer["focus_ties"]["tied"] == "yes" and Decimal(str(answer["focus_ties"]["obligated"])) > 0
