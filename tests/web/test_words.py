@@ -124,6 +124,19 @@ def test_a_records_own_words_on_a_spanish_page_are_marked_english(client) -> Non
     assert '<span lang="en">' not in client.get("/org/duns:612706465").text  # an English page marks none
 
 
+def test_where_evidence_comes_from_reads_in_the_pages_language(client) -> None:
+    """The sources the build names evidence by are the tool's own words: a Spanish page gives them in Spanish, in
+    the why-paths, the ties and the evidence pages; a publication's title stays as published, marked English."""
+    english = client.get("/org/duns:612706465").text
+    spanish = client.get("/org/duns:612706465", params={"lang": "es"}).text
+    client.cookies.clear()
+    assert "USAspending transaction list" in english and "lista de transacciones de USAspending" not in english
+    assert "lista de transacciones de USAspending" in spanish and "USAspending transaction list" not in spanish
+    assert "detention facility list (FOIA)" not in spanish
+    titles = re.findall(r'<span lang="en">(Popular Information, [^<]+)</span>', spanish)
+    assert titles, "a reporting source's title, as published"
+
+
 def test_a_date_in_a_table_stays_on_one_line(client) -> None:
     html = client.get("/org/duns:612706465/evidence").text
     assert re.search(r'<span class="nowrap">\d{4}-\d{2}-\d{2}</span> to <span class="nowrap">', html)

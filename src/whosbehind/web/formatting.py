@@ -100,6 +100,31 @@ def change_evidence(change: dict[str, Any]) -> Markup:
     return Markup.escape(text) + Markup(": ") + _as_published(source_text(quoted))
 
 
+# The sources the build names evidence by (store/sql/500_graph.sql: evidence.source_name), in the page's language;
+# any other source is a publication's own title, shown as published.
+SOURCE_NAMES = frozenset({
+    N_("USAspending transaction list"), N_("USAspending prime award transactions"),
+    N_("USAspending prime award summaries"), N_("USAspending 2018-era transaction export"),
+    N_("USAspending subaward reports (self-reported by the prime)"),
+    N_("USAspending recipient parent fields (self-reported to SAM)"),
+    N_("USAspending award description (the official record names the product; not a contract with its maker)"),
+    N_("FedRAMP Marketplace data.json"), N_("ICE detention facility list (FOIA)"),
+    N_("GLEIF level 2 relationship records"), N_("curated ownership"),
+})
+
+
+def source_label(value: Any) -> Markup:
+    """An evidence's source as a page names it: the build's words for it in the page's language, a publication's
+    title as published."""
+    text = "" if value is None else str(value)
+    return Markup.escape(_(text)) if text in SOURCE_NAMES else _as_published(text)
+
+
+def sources_label(value: Any) -> Markup:
+    """A why-step's sources ("; "-joined, analysis/why.py), each as ``source_label``."""
+    return Markup("; ").join(source_label(part) for part in str(value or "").split("; "))
+
+
 def source_words(value: Any) -> Markup:
     """A record's own words on a page (``source_text``), marked as English on a page in another language."""
     return _as_published(source_text(value))

@@ -33,6 +33,7 @@ def environment() -> jinja2.Environment:
         ("agency_label", formatting.agency_label), ("agency_html", formatting.agency_html),
         ("grade_label", formatting.grade_label),
         ("grade_help", formatting.grade_help), ("source_text", formatting.source_words),
+        ("source_label", formatting.source_label), ("sources_label", formatting.sources_label),
         ("status_label", formatting.status_label), ("change_label", formatting.change_label),
         ("basis_label", formatting.basis_label),
         ("change_evidence", formatting.change_evidence))})
