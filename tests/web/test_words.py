@@ -137,6 +137,17 @@ def test_where_evidence_comes_from_reads_in_the_pages_language(client) -> None:
     assert titles, "a reporting source's title, as published"
 
 
+def test_the_api_page_reads_in_spanish_and_marks_the_schemas_english(client) -> None:
+    """The page that lists the downloads and endpoints is in the page's language; what each endpoint does is the
+    OpenAPI schema's own English summary, marked so."""
+    spanish = client.get("/api", params={"lang": "es"}).text
+    client.cookies.clear()
+    assert "API y descargas de datos" in spanish and "API and data downloads" not in spanish
+    assert "Puntos de acceso" in spanish and ">organizaciones</a>" in spanish
+    assert re.search(r'<td data-label="qué hace" lang="en">Screen a list of vendor names</td>', spanish)
+    assert 'lang="en">Screen a list' not in client.get("/api").text
+
+
 def test_a_date_in_a_table_stays_on_one_line(client) -> None:
     html = client.get("/org/duns:612706465/evidence").text
     assert re.search(r'<span class="nowrap">\d{4}-\d{2}-\d{2}</span> to <span class="nowrap">', html)
