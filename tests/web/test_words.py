@@ -148,6 +148,18 @@ def test_the_api_page_reads_in_spanish_and_marks_the_schemas_english(client) -> 
     assert 'lang="en">Screen a list' not in client.get("/api").text
 
 
+def test_a_name_not_found_shows_no_empty_labels_on_a_phone(client) -> None:
+    """A phone shows each checked name as a block of labelled values; a name found nowhere has no organization,
+    family, tie or money to show, so those cells are marked empty (hidden on a phone) rather than shown as labels
+    with nothing after them."""
+    html = client.post("/check", data={"names": "GEO Group\nNothing Such Incorporated Anywhere"}).text
+    rows = re.findall(r"<tr><td data-label=\"your name\">(.*?)</tr>", html, flags=re.S)
+    found, missing = rows
+    assert found.startswith("GEO Group") and 'class="empty"' not in found and " empty" not in found
+    assert missing.startswith("Nothing Such")
+    assert missing.count('class="empty"') == 3 and 'class="num empty"' in missing
+
+
 def test_a_date_in_a_table_stays_on_one_line(client) -> None:
     html = client.get("/org/duns:612706465/evidence").text
     assert re.search(r'<span class="nowrap">\d{4}-\d{2}-\d{2}</span> to <span class="nowrap">', html)
