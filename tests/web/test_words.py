@@ -137,6 +137,25 @@ def test_where_evidence_comes_from_reads_in_the_pages_language(client) -> None:
     assert titles, "a reporting source's title, as published"
 
 
+def test_every_source_the_build_names_has_its_spanish(built_db) -> None:
+    """Each source name the build writes on evidence (store/sql: 420, 500) is one the pages know as the tool's own
+    words (formatting.SOURCE_NAMES) and say in Spanish; only a curated claim's publication is shown as published.
+    A source renamed in SQL alone would otherwise read in English on every Spanish page, marked as a title."""
+    import duckdb
+
+    from whosbehind.web.formatting import SOURCE_NAMES
+
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        named = {r[0] for r in con.execute(
+            "SELECT DISTINCT source_name FROM evidence WHERE claim_id IS NULL").fetchall()}
+        titles = {r[0] for r in con.execute(
+            "SELECT DISTINCT source_name FROM evidence WHERE claim_id IS NOT NULL").fetchall()}
+    assert len(named) >= 10 and sorted(named - SOURCE_NAMES) == []
+    assert titles and not titles & SOURCE_NAMES
+    with i18n.use("es"):
+        assert [n for n in named if i18n.gettext(n) == n] == []
+
+
 def test_the_api_page_reads_in_spanish_and_marks_the_schemas_english(client) -> None:
     """The page that lists the downloads and endpoints is in the page's language; what each endpoint does is the
     OpenAPI schema's own English summary, marked so."""
