@@ -141,7 +141,22 @@ def test_form_in_english_and_spanish(tip_client: TestClient) -> None:
     assert "What is kept, and what is not" in en.text
     assert "Qué se guarda y qué no" in es.text and "90 días" in es.text
     sent = submit(tip_client, lang="es")
-    assert '<html lang="es">' in sent.text and "Tu nombre en clave" in sent.text
+    assert '<html lang="es">' in sent.text and "Su nombre en clave" in sent.text
+
+
+def test_the_spanish_tip_pages_address_the_reader_as_the_site_does(tip_client: TestClient) -> None:
+    """The site speaks to its reader as "usted" (web/locales); the tip pages, written in the same catalog, do too,
+    from the form to its errors and the status page: no "tú" form in what they say."""
+    codename = CODENAME.search(submit(tip_client).text).group(1)
+    pages = [tip_client.get("/tip?lang=es"), submit(tip_client, lang="es"),
+             tip_client.post("/tip?lang=es", data={"lang": "es", "message": " "}),
+             tip_client.post("/tip/status?lang=es", data={"lang": "es", "codename": codename}),
+             tip_client.post("/tip/status?lang=es", data={"lang": "es", "codename": "no such words"})]
+    said = " ".join(re.sub(r"<[^>]+>", " ", p.text) for p in pages)
+    assert "Su mensaje" in said and "Anótelo" in said and "Estado de su pista" in said and "Revise" in said
+    informal = re.findall(r"\b(?:tu|tus|trabajas|sabes|puedes|necesitas|uses|usa|envíes|revisa|vuelve|anótalo|"
+                          r"guárdalo|enviaste|consulta|deja)\b", said, flags=re.IGNORECASE)
+    assert informal == []
 
 
 def test_wrong_codename_is_refused_on_the_status_page(tip_client: TestClient) -> None:

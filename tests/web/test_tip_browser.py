@@ -23,7 +23,8 @@ def test_tip_with_javascript_off_codename_status_and_reply(chromium, tmp_path: P
         page.on("request", lambda r: requests.append(r.url))
         page.goto(server.url + "/tip?lang=es")
         assert page.get_attribute("html", "lang") == "es"
-        page.click("text=In English")
+        page.click(".lang-switch a[hreflang=en]")  # the language named in itself, as the site's header names it
+        assert page.inner_text(".lang-switch") == "Español"
         assert page.get_attribute("html", "lang") == "en"
         assert page.locator("script").count() == 0
         page.fill("#message", "The reseller renewed the case-system hosting order 4471 for the agency.")

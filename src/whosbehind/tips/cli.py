@@ -220,13 +220,12 @@ def read(
             "replies": [{"written_on": r.written_on, "kind": r.kind, "text": r.text} for r in content.replies],
         }, indent=2, ensure_ascii=False))
         return
-    from whosbehind.tips.text import tr
+    from whosbehind.tips.scrub import WHAT_WAS_DONE
 
-    t = tr("en")
     typer.echo(f"tip {content.id}, received {content.received_on}\n\n{content.message}\n")
     for a in content.attachments:
-        cleaned = t(a.cleaned) + "; " if a.cleaned else ""
-        typer.echo(f"file {a.name} ({len(a.content):,} bytes, {a.media_type}): {cleaned}{t(a.not_removed)}")
+        cleaned = WHAT_WAS_DONE[a.cleaned] + "; " if a.cleaned else ""
+        typer.echo(f"file {a.name} ({len(a.content):,} bytes, {a.media_type}): {cleaned}{WHAT_WAS_DONE[a.not_removed]}")
     for r in content.replies:
         typer.echo(f"\n[{r.kind} {r.written_on}] {r.text}")
 

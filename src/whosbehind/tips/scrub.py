@@ -23,14 +23,28 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from whosbehind.web.i18n import N_
+
 
 @dataclass
 class Scrubbed:
     content: bytes
     media_type: str
     name: str
-    cleaned: str        # a key of text.STRINGS: what was removed, "" when nothing
-    not_removed: str    # a key of text.STRINGS: what could not be
+    cleaned: str        # a key of WHAT_WAS_DONE: what was removed, "" when nothing
+    not_removed: str    # a key of WHAT_WAS_DONE: what could not be
+
+
+# What was and was not removed from a file, by the key a tip stores (the page translates it, tips/web.py).
+WHAT_WAS_DONE = {
+    "cleaned_image": N_("hidden details removed (location, camera, time)"),
+    "cleaned_pdf": N_("document details removed (author, program, dates)"),
+    "cleaned_office": N_("document properties removed (author, company, dates)"),
+    "left_image": N_("what the picture itself shows is unchanged"),
+    "left_pdf": N_("not removed: images and fonts inside the PDF, and what its pages show"),
+    "left_office": N_("not removed: comments, tracked changes, and images inside the document"),
+    "left_other": N_("we could not remove anything from this kind of file: it is stored as you sent it"),
+}
 
 
 MAX_PIXELS = 40_000_000  # larger images are not decoded (memory); they are stored as sent, and the person told

@@ -31,8 +31,9 @@ from whosbehind.tips.store import (
     default_tips_dir,
     retention_days,
 )
-from whosbehind.tips.text import pick_lang, tr
 from whosbehind.web import i18n
+from whosbehind.web.i18n import N_
+from whosbehind.web.i18n import gettext as _
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -48,10 +49,16 @@ SECURITY_HEADERS = {
 }
 MAX_FILES = 5
 FAILED_PAGE = ('<!doctype html><html lang="en"><title>Tip not stored</title><p>Something went wrong: nothing was '
-               'stored. Please try again later.</p><p lang="es">Algo salió mal: no se guardó nada. Vuelve a intentarlo '
+               'stored. Please try again later.</p><p lang="es">Algo salió mal: no se guardó nada. Vuelva a intentarlo '
                'más tarde.</p></html>')
 log = logging.getLogger("whosbehind.tips")
 HONEYPOT = "website"
+# A tip's status (tips/store.py) as its page says it.
+STATUS_WORDS = {"received": N_("received, not read yet"), "read": N_("read by a moderator"),
+                "replied": N_("a moderator replied"), "linked": N_("checked against a public record")}
+BAD_FORM = N_("The form could not be read. Please send it again.")
+TOO_MANY = N_("Too many tips are arriving right now. Please try again in a few minutes.")
+CLOSED = N_("The tip line is not open yet.")
 
 
 def max_body_bytes() -> int:
@@ -132,12 +139,22 @@ def tip_limits(request: Request) -> Limits:
     return state.tip_limits
 
 
+def _lang(value: str | None) -> str:
+    """A language the pages are written in (the form's hidden field may say anything)."""
+    return value if value in i18n.LANGUAGES else i18n.DEFAULT
+
+
+def _say(lang: str, message: str, **values: object) -> str:
+    """One of the tip pages' sentences in the page's language (web/locales), its %(name)s placeholders filled."""
+    with i18n.use(lang):
+        return _(message) % values if values else _(message)
+
+
 def _render(request: Request, template: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    t = tr(lang)
-    context.update(lang=lang, t=t, max_files=MAX_FILES, max_mb=max_body_bytes() // (1024 * 1024),
+    context.update(lang=lang, status_words=STATUS_WORDS, max_files=MAX_FILES, max_mb=max_body_bytes() // (1024 * 1024),
                    max_chars=MAX_MESSAGE_CHARS, honeypot=HONEYPOT)
     context.setdefault("days", retention_days())
-    with i18n.use(lang):  # the site's header and footer (base.html) in the page's language too
+    with i18n.use(lang):  # the page, with the site's header and footer (base.html), in its language
         return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -152,40 +169,40 @@ def _form_page(request: Request, lang: str, status_code: int = 200, error: str |
 
 @router.get("/tip", response_class=HTMLResponse)
 async def tip_form(request: Request) -> HTMLResponse:
-    lang = pick_lang(i18n.for_request(request))
-    return await run_in_threadpool(_form_page, request, lang)
+    return await run_in_threadpool(_form_page, request, i18n.for_request(request))
 
 
 @router.post("/tip", response_class=HTMLResponse)
 async def tip_submit(request: Request) -> HTMLResponse:
-    lang = pick_lang(i18n.for_request(request))
-    t = tr(lang)
+    lang = i18n.for_request(request)
     limit = max_body_bytes()
     try:
         form = await _read_form(request, limit)
     except (TooLarge, HTTPException) as exc:  # the server's own body limits raise HTTPException (413, 408)
         if isinstance(exc, HTTPException) and exc.status_code != 413:
-            return await run_in_threadpool(_form_page, request, lang, 400, t("bad_form"))
-        return await run_in_threadpool(_form_page, request, lang, 413, t("bad_size", mb=limit // (1024 * 1024)))
+            return await run_in_threadpool(_form_page, request, lang, 400, _say(lang, BAD_FORM))
+        return await run_in_threadpool(_form_page, request, lang, 413, _say(
+            lang, N_("The tip is too large (at most %(mb)s MB with its files)."), mb=limit // (1024 * 1024)))
     except MultiPartException as exc:
-        text = t("bad_files", files=MAX_FILES) if "files" in str(exc).lower() else t("bad_form")
+        text = (_say(lang, N_("Too many files (at most %(files)s)."), files=MAX_FILES)
+                if "files" in str(exc).lower() else _say(lang, BAD_FORM))
         return await run_in_threadpool(_form_page, request, lang, 400, text)
-    lang = pick_lang(str(form.get("lang") or lang))
-    t = tr(lang)
+    lang = _lang(str(form.get("lang") or lang))
     message = str(form.get("message") or "")
     uploads = [f for f in form.getlist("attachment") if isinstance(f, UploadFile) and f.filename]
     files = [(f.filename or "", await f.read()) for f in uploads]
     await form.close()
     if not message.strip():
-        return await run_in_threadpool(_form_page, request, lang, 400, t("bad_empty"), message)
-    if len(message) > MAX_MESSAGE_CHARS:
-        return await run_in_threadpool(_form_page, request, lang, 400, t("bad_long", chars=MAX_MESSAGE_CHARS),
+        return await run_in_threadpool(_form_page, request, lang, 400, _say(lang, N_("The message is empty.")),
                                        message)
+    if len(message) > MAX_MESSAGE_CHARS:
+        return await run_in_threadpool(_form_page, request, lang, 400, _say(
+            lang, N_("The message is too long (at most %(chars)s characters)."), chars=MAX_MESSAGE_CHARS), message)
     if form.get(HONEYPOT):
         # A robot filled the hidden field: it gets a page that looks the same and nothing is stored.
         return _render(request, "tip_sent.html", lang, codename=codenames.new_codename(), files=[])
     if not tip_limits(request).submissions.take():
-        return await run_in_threadpool(_form_page, request, lang, 429, t("too_many"), message)
+        return await run_in_threadpool(_form_page, request, lang, 429, _say(lang, TOO_MANY), message)
 
     def store_it() -> tuple[str, list[Attachment]]:
         cleaned = []
@@ -200,34 +217,33 @@ async def tip_submit(request: Request) -> HTMLResponse:
     try:
         codename, cleaned = await run_in_threadpool(store_it)
     except TipLineClosed:
-        return await run_in_threadpool(_form_page, request, lang, 503, t("closed"), message)
+        return await run_in_threadpool(_form_page, request, lang, 503, _say(lang, CLOSED), message)
     except WhosbehindError:
-        return await run_in_threadpool(_form_page, request, lang, 400, t("bad_form"), message)
-    shown = [{"name": a.name, "cleaned": t(a.cleaned) if a.cleaned else "", "not_removed": t(a.not_removed)}
-             for a in cleaned]
+        return await run_in_threadpool(_form_page, request, lang, 400, _say(lang, BAD_FORM), message)
+    shown = [{"name": a.name, "cleaned": _say(lang, scrub.WHAT_WAS_DONE[a.cleaned]) if a.cleaned else "",
+              "not_removed": _say(lang, scrub.WHAT_WAS_DONE[a.not_removed])} for a in cleaned]
     return _render(request, "tip_sent.html", lang, codename=codename, files=shown)
 
 
 @router.get("/tip/status", response_class=HTMLResponse)
 async def status_form(request: Request) -> HTMLResponse:
-    lang = pick_lang(i18n.for_request(request))
-    return _render(request, "tip_status.html", lang, status=None, error=None)
+    return _render(request, "tip_status.html", i18n.for_request(request), status=None, error=None)
 
 
 @router.post("/tip/status", response_class=HTMLResponse)
 async def status_check(request: Request) -> HTMLResponse:
-    lang = pick_lang(i18n.for_request(request))
+    lang = i18n.for_request(request)
     try:
         form = await _read_form(request, 4096)
     except (TooLarge, MultiPartException, HTTPException):
-        return _render(request, "tip_status.html", pick_lang(lang), 400, status=None, error=tr(lang)("bad_form"))
-    lang = pick_lang(str(form.get("lang") or lang))
-    t = tr(lang)
+        return _render(request, "tip_status.html", lang, 400, status=None, error=_say(lang, BAD_FORM))
+    lang = _lang(str(form.get("lang") or lang))
     codename = codenames.normalize(str(form.get("codename") or ""))
     limits = tip_limits(request)
     if not limits.status_checks.take() or not limits.per_codename.take(codename):
-        return _render(request, "tip_status.html", lang, 429, status=None, error=t("too_many"))
+        return _render(request, "tip_status.html", lang, 429, status=None, error=_say(lang, TOO_MANY))
     status = await run_in_threadpool(tips_store(request).status, codename) if codename else None
     if status is None:
-        return _render(request, "tip_status.html", lang, 403, status=None, error=t("wrong_codename"))
+        return _render(request, "tip_status.html", lang, 403, status=None, error=_say(
+            lang, N_("No tip has this codename. Check the words and try again.")))
     return _render(request, "tip_status.html", lang, status=status, error=None)

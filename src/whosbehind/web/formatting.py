@@ -13,13 +13,8 @@ from markupsafe import Markup
 from whosbehind.analysis.organization import KIND_TITLES
 from whosbehind.model import LookupBasis
 from whosbehind.sources import contacts
-from whosbehind.web.i18n import current, ngettext, pgettext
+from whosbehind.web.i18n import N_, current, ngettext, pgettext
 from whosbehind.web.i18n import gettext as _
-
-
-def N_(message: str) -> str:  # marks a string for the catalog; translated where shown
-    return message
-
 
 GRADES = {
     "A": (N_("official record"), N_("an official record with a stable identifier (e.g. a USAspending award)")),

@@ -62,6 +62,11 @@ def use(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def N_(message: str) -> str:
+    """Marks a string for the catalog where it is defined (Babel extracts ``N_``); it is translated where shown."""
+    return message
+
+
 def gettext(message: str) -> str:
     return translations(current()).gettext(message)
 
