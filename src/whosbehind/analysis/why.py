@@ -405,6 +405,15 @@ def claim_problems() -> list[str]:
         return [str(exc)]
 
 
+def _whose(path: dict[str, Any]) -> str:
+    """Whose tie a path shows, and whether the agency deals with the organization itself: a FedRAMP path from a
+    provider to an agency that uses another product built on its own is its own tie, but not a direct one."""
+    if not path["own"]:
+        return f"the {path['relation']} tie ({path['tie_of_name']}), not its own"
+    steps = len(path["steps"])
+    return "own tie" if steps == 1 else f"own tie, indirect: {steps} steps"
+
+
 def render(found: dict[str, Any], *, limit: int = 20) -> str:
     """Plain text: one block per path, weakest grade first said, steps in order."""
     lines = [f"{found['query']}: " + "; ".join(f"{m['name']} ({m['id']})" for m in found["matched"])
@@ -414,7 +423,7 @@ def render(found: dict[str, Any], *, limit: int = 20) -> str:
         return "\n".join(lines)
     lines.append(f"{found['paths_total']} path(s) to an agency in focus; showing {min(limit, len(found['paths']))}.")
     for i, p in enumerate(found["paths"][:limit], 1):
-        who = "own tie" if p["own"] else f"the {p['relation']} tie ({p['tie_of_name']}), not its own"
+        who = _whose(p)
         flag = "; includes a claim that is not established" if p["disputed"] else ""
         lines.append(f"\n{i}. {p['agency_name']} - path grade {p['grade']} ({who}{flag})")
         for s in p["steps"]:
