@@ -167,6 +167,21 @@ def test_a_provider_is_not_tied_to_an_agency_by_a_platform_that_lists_its_produc
     assert all(t.startswith("The FedRAMP Marketplace lists Palantir Federal Cloud Service") for t in hosted), hosted
 
 
+def test_a_provider_is_not_the_reseller_whose_uei_its_fedramp_record_gives(built, con) -> None:
+    """Qualtrics' FedRAMP record (F1606097904A) gives Carahsoft's UEI, the reseller's, and Consensus Cloud
+    Solutions' gives Accenture Federal's: neither provider is that company. Qualtrics is no name of Carahsoft, whose
+    answer lists no Qualtrics product; a provider whose record gives its own UEI (Motorola Solutions) is still the
+    company of that UEI."""
+    matched = built.json("match", "Qualtrics")
+    assert "CARAHSOFT" not in (matched["name"] or "") and "Qualtrics" in matched["name"], matched
+    carahsoft = built.json("lookup", "CARAHSOFT TECHNOLOGY CORP")
+    assert "Qualtrics" not in str(carahsoft)
+    providers = dict(con.execute("SELECT node_id, org_id FROM node_matches WHERE node_id LIKE 'fedramp-csp:%' "
+                                 "AND basis LIKE '%UEI in the FedRAMP record%'").fetchall())
+    assert providers.get("fedramp-csp:MOTOROLA SOLUTIONS") == "uei:HFK9V1G2B513"
+    assert not {"fedramp-csp:QUALTRICS, LLC", "fedramp-csp:CONSENSUS CLOUD SOLUTIONS"} & providers.keys()
+
+
 def test_reading_descriptions_follows_the_context_rules() -> None:
     lex = products.load_lexicon()
 

@@ -65,9 +65,15 @@ SELECT 'curated:' || id, name, kind, 'curated' FROM raw_curated_entities;
 CREATE OR REPLACE TABLE node_matches AS
 WITH keys AS (SELECT 'curated:' || entity_id AS node_id, key_type, value FROM raw_curated_entity_keys),
 matches AS (
-    -- FedRAMP providers: the UEI the product record gives, else the exact name.
+    -- FedRAMP providers: the UEI the product record gives, else the exact name. The UEI is taken only where the
+    -- organization of that UEI has a name holding the first word of the provider's: some records give the UEI of
+    -- the reseller or integrator that sponsored the authorization ("Qualtrics, LLC" with Carahsoft's,
+    -- "Consensus Cloud Solutions" with Accenture Federal's), which would make the provider that company.
     SELECT DISTINCT p.provider_id AS node_id, 'uei:' || p.uei AS org_id, 'UEI in the FedRAMP record' AS basis, 1 AS rank
     FROM fedramp_products p WHERE p.uei IS NOT NULL AND 'uei:' || p.uei IN (SELECT id FROM organizations)
+      AND EXISTS (SELECT 1 FROM org_names n WHERE n.id = 'uei:' || p.uei
+                  AND list_contains(regexp_split_to_array(clean_name(n.name), '[^A-Z0-9]+'),
+                                    regexp_extract(clean_name(p.csp), '^(THE )?([A-Z0-9]+)', 2)))
     UNION ALL
     SELECT DISTINCT p.provider_id, n.id, 'exact name', 2
     FROM fedramp_products p JOIN org_names n ON n.name = clean_name(p.csp)
