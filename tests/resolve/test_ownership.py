@@ -151,6 +151,22 @@ def test_one_legal_name_joins_registrations_unless_they_report_different_parents
     assert ("uei:A1", "uei:B2") in shared
 
 
+def test_a_name_a_parent_field_gave_a_registration_does_not_make_it_that_company(built: Cli) -> None:
+    """A subaward's parent field once gave Deloitte & Touche's name to the registration Deloitte Consulting's rows
+    report as their parent; Sprint's rows report as their parent, under Sprint's own name, the DUNS Hoover's gives
+    SoftBank Group. Joined by those names, Deloitte & Touche answered with Deloitte Consulting's $293M at ICE as
+    its own, and SoftBank answered as Sprint itself. Each is its own organization: Deloitte & Touche with its own
+    ICE awards, SoftBank as Sprint's reported parent, whose tie is its subsidiary's."""
+    touche = built.json("why", "Deloitte & Touche LLP", "--agency", "ICE")
+    assert "TOUCHE" in touche["matched"][0]["name"] and touche["family"]["name"] == "DELOITTE LLP"
+    own = [p for p in touche["paths"] if p["own"]]
+    assert own and all("DELOITTE CONSULTING" not in s["text"] for p in own for s in p["steps"])
+    softbank = built.json("why", "SoftBank")
+    assert softbank["matched"][0]["name"] == "SOFTBANK GROUP CORP."
+    assert softbank["paths"] and not any(p["own"] for p in softbank["paths"])
+    assert all(p["relation"] == "subsidiary's" and "SPRINT" in p["tie_of_name"] for p in softbank["paths"])
+
+
 def test_a_former_name_another_company_uses_today_is_not_the_renamed_company() -> None:
     from whosbehind.resolve.pipeline import curated_ownership_ids
 

@@ -218,6 +218,25 @@ def context_decisions(records: list[dict[str, Any]], model: dict[str, Any],
     return [found[pair] for pair in sorted(found) if pair not in vetoed]
 
 
+def names_that_join(names: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The names (rows of query ``resolve_names``) that may make two registrations one organization by name alone
+    (the same legal name, a curated organization's name). Set aside:
+
+    - a name a registration's rows seldom write (``minor``): a subaward's parent field once gave Deloitte &
+      Touche's name to the registration Deloitte Consulting's rows report as their parent, which made the two firms
+      one;
+    - the names the records give a registration that a reference file (Hoover's, GLEIF) names as another company:
+      Sprint's rows report as their parent, under Sprint's own name, the DUNS Hoover's gives SoftBank Group, which
+      made SoftBank a name of Sprint (the reference's own name stays: it joins what it names).
+    """
+    elsewhere: dict[str, set[str]] = defaultdict(set)
+    for r in names:
+        if r.get("in_records") is False:
+            elsewhere[r["id"]].add(normalize(r["name"]).core)
+    return [r for r in names if not r.get("minor")
+            and (r.get("in_records") is False or not elsewhere[r["id"]] - {normalize(r["name"]).core})]
+
+
 def same_legal_name_decisions(names: list[dict[str, Any]], parents: dict[str, set[str]],
                               known_ids: set[str] | None = None) -> list[Decision]:
     """One organization under several registrations: identified organizations (UEI, DUNS) written under the
@@ -225,14 +244,15 @@ def same_legal_name_decisions(names: list[dict[str, Any]], parents: dict[str, se
     "CACI INC. - FEDERAL") are one organization, as when a company took a UEI in 2022 beside its DUNS or
     registered a second office.
 
-    Not for a name without a legal form or a generic one ("FOUR LLC"): those need the context rules. Kept apart
-    when the records show two companies: each reports a parent, and no parent is shared. Different states are
+    Not for a name without a legal form or a generic one ("FOUR LLC"): those need the context rules, nor for a name
+    ``names_that_join`` sets aside. Kept apart when the records show two companies: each reports a parent, and no
+    parent is shared. Different states are
     not enough (in the bundled records every same legal name found in two states with no state in common is
     one company: Federal Prison Industries, Harris, L-3, Ernst & Young, FedEx; benchmarks/RESULTS.md). A person
     keeps two apart with a negative line in ``curated/decisions.csv``.
     """
     by_key: dict[str, dict[str, str]] = defaultdict(dict)
-    for r in names:
+    for r in names_that_join(names):
         org = r["id"]
         if not is_identifier_id(org) or org.startswith("lei:") or (known_ids is not None and org not in known_ids):
             continue
@@ -366,7 +386,9 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     own = families.ownership()
     # The organizations of the records, and those a curated brand names (a brand reaches its owner's family).
     in_records = set(companies) | {b.owner_id for b in families.brands()}
-    own_ids = curated_ownership_ids(own, records, in_records)
+    joining = {id(r) for r in names_that_join(names)}
+    own_ids = curated_ownership_ids(own, [rec for rec, r in zip(records, names, strict=True) if id(r) in joining],
+                                    in_records)
     curated = curated_ownership_decisions(own, own_ids) + read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}
     parents: dict[str, set[str]] = defaultdict(set)

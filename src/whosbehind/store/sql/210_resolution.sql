@@ -43,6 +43,18 @@ FROM (
 ) latest
 WHERE o.id = latest.canonical_id;
 
+-- A registration the records know only as another's reported parent, under the name it has in a reference file
+-- (Hoover's): the parent field of a child's rows often repeats the child's own name (Sprint's rows give, under
+-- Sprint's name, the DUNS Hoover's gives SoftBank Group), so the reference's name is the better one to show.
+UPDATE organizations o SET name = upper(r.name)
+FROM (SELECT id, min(name) AS name FROM reference_names WHERE source = 'hoovers' GROUP BY id) r
+WHERE o.id = r.id AND o.kind = 'company'
+  AND o.id NOT IN (SELECT canonical_id FROM organizations WHERE canonical_id <> id)
+  AND o.canonical_id = o.id
+  AND o.id NOT IN (SELECT recipient_id FROM money WHERE recipient_id IS NOT NULL)
+  AND o.id NOT IN (SELECT sub_id FROM subawards WHERE sub_id IS NOT NULL)
+  AND o.id NOT IN (SELECT prime_id FROM subawards WHERE prime_id IS NOT NULL);
+
 -- A company renamed is shown under the name curated ownership gives it today (Leidos Holdings, not "SAIC INC.",
 -- the name its subsidiaries still reported in 2017); every name it was written under stays in org_names.
 UPDATE organizations o SET name = upper(c.name)
