@@ -1,6 +1,6 @@
 """The persons an award description names as its contacts are withheld on every face (sources/contacts.py).
 
-The labels (benchmarks/privacy/contacts_labels.csv) point at 200 description cells of the bundled archives and
+The labels (benchmarks/privacy/contacts_labels.csv) point at 213 description cells of the bundled archives and
 give, as offsets, every name, e-mail address and phone number in them; the text is read back from the archive,
 so no name is written in this repository. A failure names the table, file and row, never the person.
 """

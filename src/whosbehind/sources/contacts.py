@@ -58,13 +58,17 @@ PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?(?:\(?\d{3}\)\s?\d{3}[\s.-]?\d{4}|\d
                    r"|(?<=[\s,;(])[2-9]\d{2}[2-9]\d{6}(?!\d)", re.IGNORECASE)
 
 # Words that cannot be part of a name: grammar, what follows a name in these records, the markers and the verbs
-# of a handover, agencies and offices, placeholders.
+# of a handover, agencies and offices, placeholders, and what else follows a role ("POC INFORMATION", "COR DUTIES").
 _STOP = ("AND|OR|FOR|TO|FROM|OF|THE|IS|IN|ON|AT|WITH|AS|BY|WILL|SHALL|HAS|WAS|ARE|BE|AN|EMAIL|E-MAIL|PHONE|TEL|"
          "TELEPHONE|CELL|FAX|OFFICE|NAMES?|CHANGE|CHANGES|UPDATE|ASSIGNMENT|APPROVER|A?POC|T?POC|A?COR|A?COTR|"
          "ATTN|ATL|PRIMARY|SECONDARY|ALTERNATE|ALT|CONTRACTING|REPRESENTATIVE|OFFICER'?S?|CLOSEOUT|MODIFICATION|"
          "MOD|NEW|ONLY|WHO|PERIOD|POP|AMB|BPA|ORDER|APPOINT(?:S|ED)?|REMOVE[SD]?|ADD(?:S|ED)?|ASSIGN(?:S|ED)?|"
          "DESIGNATE[SD]?|EXERCISE[SD]?|REPLACE[SD]?|DHS|ICE|HSI|ERO|CBP|FLETC|OAQ|OCIO|OPLA|FPS|USCIS|TSA|FEMA|"
-         "TBD|N/A|NA|SEE|NONE|PENDING|SAME")
+         "TBD|N/A|NA|SEE|NONE|PENDING|SAME|INFORMATION|INFO|DUTIES|APPOINTMENT|NOMINATION|DESIGNATION|DELEGATION|"
+         "LETTER|REVIEW|POINTS?|OBLIGATIONS?|PURCHASE|THERE|TEMP|QUES|QUESTIONS?|LEFT|CONTACT|DETAILS|ROLE|FUNDING|"
+         "FUNDS|INVOICES?|CERTIFICATION|TRAINING|REP[A-Z]*TATIVES?|REPS?|EFFECTIVE|HEREBY|UPDATED|CHANGED|WITHIN|"
+         "UNDER|BACK|EXTEND|SIGNED|BEING|CORRECTION|ADMIN|SPECIALIST|MANAGER|CO|DEOB[A-Z]*|DE-OBLIGAT[A-Z]*|CASH|"
+         "WEBVIEW|A?ISSIGNMENT|PERSON")
 _TOKEN_BODY = rf"(?!(?:{_STOP})\b)[A-Z][A-Z'.]*(?:-[A-Z][A-Z'.]*)*"
 _TOKEN = rf"(?<![A-Z0-9'.]){_TOKEN_BODY}"  # a word's start: not inside "STE.210" or "AGENCY'S"
 _WORDS = rf"(?:(?:MR|MRS|MS|MSS|MISS|DR)\.?\s+)?{_TOKEN}(?:(?:\s*[&/]\s*|\s+){_TOKEN}){{0,3}}"
@@ -108,6 +112,27 @@ FROM_PERSON_TO = re.compile(rf"\bFROM\s+{re.escape(WITHHELD_NAME)}\s+TO\s+(?=(?P
 # ("... TO JANE 'JJ' DOE AT [e-mail withheld]"): everything between TO and AT.
 FROM_PERSON_TO_CONTACT = re.compile(rf"\bFROM\s+{re.escape(WITHHELD_NAME)}\s+TO\s+(?P<name>[^\s,;.\[][^,;.\[]{{0,40}}?)"
                                     r"(?=\s+AT\s+\[(?:e-mail|phone) withheld\])", re.IGNORECASE)
+# Whoever holds a contact role named right after it, however rare the name ("NEW COR, ALESHIRE", "ALT COR LESHON
+# SAYE", "OFM POC IS SHANG-JEO GAUBLOMME", "INVOICE APPROVER, KELLEY MURIENTE", "REMOVE CONTRACTING OFFICER, DARNELL
+# FLOWERS, AS ..."): every word up to a word that cannot be part of a name is withheld. Not after a dash ("CHANGE COR -
+# BROADCOM HW MAINTENANCE").
+# A role that is also a sentence's subject ("ONLY THE CONTRACTING OFFICER CAN MAKE ...", "CHANGE IPP APPROVER SO A
+# FINAL DEOBLIGATION ...") is followed by its holder only after a comma, a colon or IS.
+_HOLDER_ROLE = (r"(?:(?:CONTRACTING\s+OFFICER'?S?\s+REPRESENTATIVE|A?COR|A?COTR|A?POC|TPOC)\b\s*(?:\bIS\s+)?[:;,]*|"
+                r"(?:CONTRACTING\s+OFFICER|CONTRACT\s+SPECIALIST|APPROVER)\b\s*(?:\bIS\s+|[:;,]+))")
+ROLE_HOLDER = re.compile(rf"\b{_HOLDER_ROLE}\s*(?P<name>{_WORDS})", re.IGNORECASE)
+# A role handed from someone to someone ("CHANGE COR FROM MALENA TO BRADLEY", "... REPRESENTATIVE FROM DARAN E.
+# STEELE TO ..."): both ends are persons, however their names read.
+FROM_TO = re.compile(rf"\bFROM\s+(?P<name>{_WORDS})(?=\s+TO\s)", re.IGNORECASE)
+TO_FROM_WITHHELD = re.compile(rf"\bFROM\s+\[name withheld\]\s+TO\s+(?P<name>{_WORDS})", re.IGNORECASE)
+# Someone added to, or removed from, a role: everything between the verb and "AS <role>" ("ADDITION OF KATHLEEN
+# 'KATIE' ... AS PRIMARY CONTRACTING OFFICER REPRESENTATIVE").
+ADDED_AS = re.compile(r"\b(?:ADDITION\s+OF|ADD(?:S|ED|ING)?|APPOINT(?:S|ED|ING|MENT\s+OF)?|REMOV(?:E[SD]?|AL\s+OF|ING)|"
+                      r"DESIGNAT(?:E[SD]?|ION\s+OF|ING)|ASSIGN(?:S|ED|ING|MENT\s+OF)?)\s+"
+                      r"(?P<name>[^\s,;.\[][^,;.\[]{0,40}?)"
+                      rf"(?=\s+AS\s+(?:(?:THE|AN?|NEW|PRIMARY|SECONDARY|ALTERNATE|ALT)\s+)*{_ROLE}\b)", re.IGNORECASE)
+# Any word with an @ in it is an e-mail address, cut off or not ("JOHN.P.MEEHAN@ICE.").
+EMAIL_CUT = re.compile(r"[A-Z0-9._%+'-]+@[A-Z0-9.-]*", re.IGNORECASE)
 APPOINTED = re.compile(rf"\b(?:APPOINT(?:S|ED)?|ADD(?:S|ED)?|REMOVE[SD]?|DESIGNATE[SD]?|ASSIGN(?:S|ED)?)\s+"
                        rf"(?P<name>{_WORDS})(?=\s+(?:AS|FROM|TO)\b)", re.IGNORECASE)
 # Where the words end a sentence (or precede AS, TO, FROM), the name parser's reading is enough: a name the given-name
@@ -250,6 +275,22 @@ def _after_colon(m: re.Match[str]) -> bool:
     return ":" in m["gap"] or ("-" in m["gap"] and not changed)
 
 
+def _not_a_holder(m: re.Match[str]) -> bool:
+    """Words after a role that are no one's name: each a common English word that the census lists do not hold as
+    a name ("EFFECTIVE IMMEDIATELY", "CLIMATE CONTROL CONTAINERS"), or with a business or place word among them
+    ("MONGODB ENTERPRISES", "ESSEX COUNTY JAIL"). A name the lists hold ("BRADLEY") makes them a name, and so do
+    one or two rare words (surnames such as "ALESHIRE"); more words than that are a phrase ("INCORPORATE SENSITIVE
+    BUT UNCLASSIFIED")."""
+    from whosbehind.resolve.names import is_common_word  # word frequencies, read on the first call
+
+    words = [w for w in (w.strip(".,'\"").upper() for w in m["name"].split()) if len(w) > 1]
+    if not words or any(w in BUSINESS_WORDS or w in PLACE_WORDS for w in words):
+        return True
+    if any(is_given_name(w) or is_surname(w) for w in words):
+        return False
+    return len(words) > 2 or all(is_common_word(w.lower()) for w in words)
+
+
 def _street(m: re.Match[str]) -> bool:
     """DR. after a house number and a street name is the street's: "100 REDHILL DR. BLUE ASH"."""
     return m["title"].upper().startswith("DR") and re.search(r"\d+\s+\S+\s+$", m.string[:m.start()]) is not None
@@ -261,6 +302,7 @@ def without_contacts(text: str | None) -> str | None:
     if not text:
         return text
     text = EMAIL.sub(WITHHELD_EMAIL, text)
+    text = EMAIL_CUT.sub(WITHHELD_EMAIL, text)
     text = LOCAL_PART.sub(lambda m: WITHHELD_EMAIL if is_given_name(m["given"].upper()) else m[0], text)
     text = PHONE.sub(WITHHELD_PHONE, text)
     text = _withhold(text, MARKER, always=_after_colon)
@@ -268,7 +310,7 @@ def without_contacts(text: str | None) -> str | None:
     text = _withhold(text, TITLED, always=lambda m: not m["title"].upper().startswith("DR"), skip=_street)
     text = _withhold(text, NAMED_ROLE, from_end=True)
     text = _withhold(text, BEFORE_CONTACT, from_end=True, alone=True)
-    text = _withhold(text, AFTER_NAME)
+    text = _withhold(text, AFTER_NAME, alone=True)
     text = _free_standing(text)
     if not ROLE.search(text):  # a handover names a role: "ADD A CLIN TO THE ORDER" hands nothing over
         return text
@@ -279,7 +321,12 @@ def without_contacts(text: str | None) -> str | None:
     text = _withhold(text, HANDED_TO, skip=lambda m: not ROLE_BEFORE.search(m.string, 0, m.start()),
                      parser=lambda m: m["lead"].upper() != "WITH", surname_first=False)
     text = _withhold(text, FROM_PERSON_TO_CONTACT, always=lambda m: True)
-    return _withhold(text, FROM_PERSON_TO, parser_alone=True, surname_first=False)
+    text = _withhold(text, FROM_PERSON_TO, parser_alone=True, surname_first=False)
+    # what is left beside a role is its holder, however the name reads
+    text = _withhold(text, ADDED_AS, always=lambda m: True, skip=_not_a_holder)
+    text = _withhold(text, ROLE_HOLDER, always=lambda m: True, skip=_not_a_holder)
+    text = _withhold(text, FROM_TO, always=lambda m: True, skip=_not_a_holder)
+    return _withhold(text, TO_FROM_WITHHELD, always=lambda m: True, skip=_not_a_holder)
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
