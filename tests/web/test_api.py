@@ -193,6 +193,23 @@ def test_whole_graph_exports_agree_with_the_database(client: TestClient, built_d
     assert client.get("/api/export/ties.xlsx").status_code == 422
 
 
+def test_a_download_after_any_page_is_served(built_db: Path) -> None:
+    """Every request borrows a connection from the server's pool; a page that read the first row of a result
+    (the agency page counts its changes) left it unfinished, and the next table download on that connection
+    failed with 500 ("connection has an unfinished result"). The pool hands connections back finished."""
+    app = create_app(built_db)
+    try:
+        with TestClient(app) as fresh:
+            for page in ("/agency/ICE", "/feeds/agency/ICE", "/org/duns:612706465", "/changes?agency=ICE"):
+                assert fresh.get(page).status_code == 200, page
+                for table in ("organizations", "evidence"):
+                    for fmt in ("csv", "parquet"):
+                        got = fresh.get(f"/api/export/{table}.{fmt}")
+                        assert got.status_code == 200 and got.content, (page, table, fmt, got.text[:200])
+    finally:
+        app.state.db.close()
+
+
 def test_followthemoney_export(client: TestClient, built_db: Path) -> None:
     lines = client.get("/api/export/graph.ftm.jsonl").text.splitlines()
     entities = [json.loads(line) for line in lines]

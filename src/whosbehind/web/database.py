@@ -9,6 +9,7 @@ cached from the old one are dropped, and connections still busy on the old file 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections import OrderedDict
@@ -157,6 +158,10 @@ class ReadOnlyDatabase:
         try:
             yield con
         finally:
+            # A request that read only the first rows of a result (fetchone) leaves it unfinished, and DuckDB then
+            # refuses the next request's relational query (export/tables.py) on this connection: end it here.
+            with contextlib.suppress(duckdb.Error):
+                con.abort()
             with self._lock:
                 if generation == self.generation and len(self._idle) < 64:
                     self._idle.append(con)
