@@ -144,6 +144,45 @@ def test_one_pager_cites_its_figures_and_prints_its_url(client: TestClient) -> N
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
+def test_a_leaflets_ties_in_words_are_whole_sentences_that_say_whose_tie_and_which_agency(client: TestClient) -> None:
+    """The one-pager's "strongest ties, in words" were cut at 240 characters of HTML: in Spanish the cut fell inside
+    a date's markup and dropped the end date and the grade; Palantir's partner path lost the words saying it is
+    AWS's tie, not Palantir's, and the agency. Each line is now whole steps, says whose tie it is, and ends on the
+    step that names its agency."""
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.open.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert self.open and self.open.pop() == tag, tag
+
+    def lines(url: str) -> list[str]:
+        page = client.get(url).text
+        client.cookies.clear()
+        return re.findall(r"<li>(.*?)</li>", page.split('<ol class="paths">', 1)[1].split("</ol>", 1)[0], re.S)
+
+    geo = lines("/org/duns:612706465/onepager?lang=es")
+    assert geo
+    for line in geo:
+        tags = Tags()
+        tags.feed(line)
+        assert tags.open == [], line
+        text = re.sub(r"<[^>]+>", "", line)
+        assert re.search(r"del \d{4}-\d{2}-\d{2} al \d{4}-\d{2}-\d{2} \(grado A\)", text), text
+    partner = [re.sub(r"<[^>]+>", "", line) for line in lines(f"/org/{PALANTIR}/onepager")
+               if "partner" in line]
+    assert partner and all("not PALANTIR TECHNOLOGIES INC.'s own" in t for t in partner)
+    agencies = (r"U\.S\. Customs and Border Protection|U\.S\. Immigration and Customs Enforcement|Homeland Security"
+                r"|\bDHS\b")
+    assert all(re.search(agencies, t) for t in partner), partner
+
+
 def test_records_joined_by_a_curated_merge_are_one_organization(client: TestClient) -> None:
     # CoreCivic: its DUNS-era record and the name-only record that a curated decision merged into it.
     html = re.sub(r"\s+", " ", client.get("/org/duns:159734151").text)
