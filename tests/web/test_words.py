@@ -295,3 +295,13 @@ def test_a_leaflets_why_line_cites_in_the_pages_language_a_step_that_names_no_re
         client.cookies.clear()
     assert "los registros citados en su evidencia" in spanish and "the records named in its evidence" not in spanish
     assert "the records named in its evidence" in english
+
+
+def test_what_changed_asked_for_nothing_in_particular_shows_the_first_agency_in_focus(client) -> None:
+    """/changes with no organization, agency or watchlist answered 400 with an English line on a Spanish page;
+    it leads to the changes of the first agency in focus, in the language asked for."""
+    got = client.get("/changes", params={"lang": "es"}, follow_redirects=False)
+    assert got.status_code == 303 and got.headers["location"] == "/changes?agency=ICE&lang=es"
+    page = client.get("/changes", params={"lang": "es"})
+    client.cookies.clear()
+    assert page.status_code == 200 and '<html lang="es">' in page.text and "give one of" not in page.text

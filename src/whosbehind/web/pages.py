@@ -183,9 +183,13 @@ def changes_list(request: Request,
                  organization: Annotated[str | None, Query(max_length=300)] = None,
                  agency: Annotated[str | None, Query(max_length=100)] = None,
                  watchlist: Annotated[str | None, Query(max_length=64)] = None,
-                 page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+                 page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     """Every change of an organization's family, an agency or a watchlist (a page's "what changed" shows the
-    newest few), a page at a time."""
+    newest few), a page at a time. Asked with none of them, the changes of the first agency in focus."""
+    if not (organization or agency or watchlist):
+        first = request.app.state.focus[0]
+        return RedirectResponse(i18n.with_lang(f"/changes?agency={quote(first)}", i18n.for_request(request)),
+                                status_code=303)
     kind, key = feeds.one_scope(organization=organization, agency=agency, watchlist=watchlist)
     size = feeds.CHANGES_PER_PAGE
     found = request.app.state.db.cached(
