@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from samples import Cli, query
 from whosbehind.model import GRADE_RANK, NOT_OFFICIAL, SAID_AS_REPORTED
+from whosbehind.web import i18n, templating
 from whosbehind.web.formatting import money, org_path
 
 QUERIES = [
@@ -350,7 +351,7 @@ def test_a_ranking_says_what_a_family_holds_only_by_a_reported_link(client: Test
         assert shown == expected.get(r["id"], {}), r["name"]
     flagged = [r for r in ranked[:50] if r["linked"]]  # the agency page lists 50 families
     assert any(r["linked"][0]["obligated"] == r["obligated"] for r in flagged)  # all of it through such a link
-    assert any(part["grade"] == "E" for r in flagged for part in r["linked"])  # and one inferred
+    inferred_family = next(r for r in ranked if any(part["grade"] == "E" for part in r["linked"]))  # and one inferred
     api = client.get("/api/top", params={"agency": "CBP", "limit": 50}).json()["items"]
     assert [(r["id"], r["linked"]) for r in api] == [(r["id"], r["linked"]) for r in ranked[:50]]
     table = built.run("top", "--agency", "CBP", "--limit", "50").output
@@ -369,6 +370,12 @@ def test_a_ranking_says_what_a_family_holds_only_by_a_reported_link(client: Test
         for note, part in zip(notes, parts, strict=True):
             assert money(Decimal(str(part["obligated"]))) in note, (lang, part)
             assert (reported if part["grade"] in SAID_AS_REPORTED else inferred) in note, (lang, part)
+        # the family with an inferred link ranks below the page's 50: its line, as the page's macro writes it
+        with i18n.use(lang):
+            note = templating.environment().from_string(
+                "{% from 'macros.html' import linked_note %}{{ linked_note(f) }}").render(f=inferred_family)
+        part = next(p for p in inferred_family["linked"] if p["grade"] == "E")
+        assert inferred in note and money(Decimal(str(part["obligated"]))) in note, (lang, note)
 
 
 def test_not_found_and_found_without_ties_are_different_answers(client: TestClient) -> None:

@@ -378,17 +378,18 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         return
     for table in (*RESULTS, "resolution_inputs"):
         con.execute(f"DELETE FROM {table}")
+    # Only the names that may join registrations are matched (names_that_join): a name set aside would make a
+    # name-only record match a registration it does not name (Centerra's name-only rows and the parent DUNS its
+    # registration reports under its own name, which Hoover's gives A&M Capital).
     records = [scoring.record(str(i), r["id"], r["name"], naics=r["naics"], agency=r["agency"])
-               for i, r in enumerate(names)]
+               for i, r in enumerate(names_that_join(names))]
     model = scoring.load_model()
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
     placed = [scoring.context_record(str(i), r["org_id"], r) for i, r in enumerate(context_rows)]
     own = families.ownership()
     # The organizations of the records, and those a curated brand names (a brand reaches its owner's family).
     in_records = set(companies) | {b.owner_id for b in families.brands()}
-    joining = {id(r) for r in names_that_join(names)}
-    own_ids = curated_ownership_ids(own, [rec for rec, r in zip(records, names, strict=True) if id(r) in joining],
-                                    in_records)
+    own_ids = curated_ownership_ids(own, records, in_records)
     curated = curated_ownership_decisions(own, own_ids) + read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}
     parents: dict[str, set[str]] = defaultdict(set)
