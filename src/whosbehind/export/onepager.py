@@ -24,7 +24,7 @@ class Layout:
 
 
 LAYOUTS = (Layout(0, awards=5, products=3), Layout(1, awards=5, products=3), Layout(2, awards=3, products=2),
-           Layout(3, awards=3, products=1))
+           Layout(3, awards=3, products=1), Layout(3, awards=1, products=1))
 
 
 def pdf(html_in: Callable[[Layout], str]) -> bytes:
