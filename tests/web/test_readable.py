@@ -166,7 +166,7 @@ def test_spanish_one_pager_pdf_of_geo_group_renders(live, tmp_path: Path) -> Non
     text = " ".join(subprocess.run(["pdftotext", "-f", "1", "-l", "1", "geo-es.pdf", "-"], cwd=tmp_path,
                                    capture_output=True, text=True, check=True).stdout.split())
     assert "THE GEO GROUP, INC." in text
-    assert "Vinculada a" in text and "grado A" in text          # the strongest ties, in Spanish, with grades
+    assert "Vinculada con" in text and "grado A" in text         # the strongest ties, in Spanish, with grades
     assert "lang=es" in text                                      # the page's address, in the same language
     info = subprocess.run(["pdfinfo", "geo-es.pdf"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in info                           # a one-page leaflet

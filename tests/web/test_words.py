@@ -75,7 +75,7 @@ def test_amounts_are_written_one_way() -> None:
 def test_spanish_organization_page_is_marked_spanish(client) -> None:
     html = client.get("/org/duns:612706465", params={"lang": "es"}).text
     assert '<html lang="es">' in html
-    assert "Vinculada a Servicio de Inmigración y Control de Aduanas (ICE) mediante:" in html
+    assert "Vinculada con el Servicio de Inmigración y Control de Aduanas (ICE) mediante:" in html
     assert "Pedir una corrección" in html
     assert client.cookies.get("lang") == "es"   # the choice is kept for the next pages
     spanish_again = client.get("/methodology").text
@@ -305,3 +305,38 @@ def test_what_changed_asked_for_nothing_in_particular_shows_the_first_agency_in_
     page = client.get("/changes", params={"lang": "es"})
     client.cookies.clear()
     assert page.status_code == 200 and '<html lang="es">' in page.text and "give one of" not in page.text
+
+
+def test_a_family_link_says_its_source_in_the_pages_language(client) -> None:
+    """The family list named each link's source by its code ("usaspending", "curated") on every page; a Spanish
+    page says it in Spanish, and the link's citation (a record's locator, a document's title) is marked English."""
+    spanish = client.get("/org/duns:612706465", params={"lang": "es"}).text
+    client.cookies.clear()
+    english = client.get("/org/duns:612706465").text
+    members = spanish.split('class="members"', 1)[1].split("</ul>", 1)[0]
+    assert not re.search(r"; (?:usaspending|curated|gleif|inferred)\b", members)
+    assert "matriz declarada (USAspending)" in members or "propiedad documentada" in members
+    assert re.search(r'<span class="cite"><span lang="en">', members)
+    listed = english.split('class="members"', 1)[1].split("</ul>", 1)[0]
+    assert "reported parent (USAspending)" in listed or "curated ownership" in listed
+
+
+def test_a_spanish_sentence_names_an_agency_with_its_article(client) -> None:
+    """ "muestran que Servicio de Inmigración… comprometió", "Vinculada a Departamento…": a Spanish sentence names
+    the agencies in focus with their article, on the page and the one-pager."""
+    for url in ("/org/duns:612706465", "/org/duns:612706465/onepager"):
+        text = re.sub(r"<[^>]+>", "", client.get(url, params={"lang": "es"}).text)
+        client.cookies.clear()
+        assert "que el Servicio de Inmigración y Control de Aduanas (ICE) comprometió" in text, url
+        assert "Vinculada con el Servicio de Inmigración y Control de Aduanas (ICE) mediante" in text, url
+        assert not re.search(r"\b(?:que|a) (?:Servicio|Oficina|Departamento) de", text), url
+
+
+def test_counts_carry_separators_and_a_single_year_is_written_once(client) -> None:
+    """ "2594 families" beside "$3,126,750,309.43", and "2026–2026" for a family paid in one year: every count is
+    written with separators, a span of one year as that year."""
+    for url in ("/", "/agency/7012"):
+        text = re.sub(r"<[^>]+>", "", client.get(url).text)
+        counts = re.findall(r"to ([\d,]+) families of organizations", text)
+        assert counts and all(int(c.replace(",", "")) < 1000 or "," in c for c in counts), (url, counts)
+        assert not [y for y in re.findall(r"\b(\d{4})–(\d{4})\b", text) if y[0] == y[1]], url

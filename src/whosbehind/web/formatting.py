@@ -120,6 +120,22 @@ def sources_label(value: Any) -> Markup:
     return Markup("; ").join(source_label(part) for part in str(value or "").split("; "))
 
 
+# Where a family link comes from (family_links.source), as the family list names it.
+LINK_SOURCES = {"usaspending": N_("reported parent (USAspending)"), "gleif": N_("GLEIF"),
+                "curated": N_("curated ownership"), "inferred": N_("inferred by whosbehind")}
+
+
+def link_source(value: Any) -> str:
+    """A family link's source in the page's language (the code itself for one this list does not know)."""
+    text = str(value or "")
+    return _(LINK_SOURCES[text]) if text in LINK_SOURCES else text
+
+
+def link_citation(value: Any) -> Markup:
+    """A family link's citation (a record's locator or a document's title), as published, in English."""
+    return _as_published(str(value or ""))
+
+
 def source_words(value: Any) -> Markup:
     """A record's own words on a page (``source_text``), marked as English on a page in another language."""
     return _as_published(source_text(value))
@@ -205,6 +221,19 @@ def agency_label(name: str | None) -> str:
     return _(name) if name else "—"
 
 
+def agency_named(name: str | None) -> str:
+    """An agency's name as a sentence names it: in Spanish with its article ("que el Servicio de Inmigración y
+    Control de Aduanas (ICE) comprometió", "vinculada con la Oficina de Aduanas y Protección Fronteriza (CBP)"),
+    for the agencies in focus; any other as ``agency_label``."""
+    in_a_sentence = {
+        "U.S. Immigration and Customs Enforcement": pgettext("agency in a sentence",
+                                                             "U.S. Immigration and Customs Enforcement"),
+        "U.S. Customs and Border Protection": pgettext("agency in a sentence", "U.S. Customs and Border Protection"),
+        "Department of Homeland Security": pgettext("agency in a sentence", "Department of Homeland Security"),
+    }
+    return in_a_sentence.get(name or "") or agency_label(name)
+
+
 def agency_html(name: str | None) -> Markup:
     """An agency's name in the page's language; a name with no translation stays in English, marked so (screen
     readers read it with an English voice). For the text of a page, not an attribute or a title."""
@@ -272,6 +301,18 @@ def day(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def count(value: Any) -> str:
+    """A whole number as every figure is written: with thousands separators ("2,594")."""
+    return "—" if value is None else f"{int(value):,}"
+
+
+def years(first: Any, last: Any) -> str:
+    """A span of fiscal years: one year once ("2026", not "2026–2026")."""
+    if first is None and last is None:
+        return "—"
+    return str(first if last is None or first == last else f"{first}–{last}" if first is not None else last)
 
 
 def day_cell(value: Any) -> Markup:

@@ -25,24 +25,26 @@ def environment() -> jinja2.Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     # the same text as the extension's _ and ngettext, called directly
     env.globals.update({"_": i18n.template_gettext, "ngettext": i18n.template_ngettext})
-    env.filters.update(money=formatting.money, day=formatting.day, day_cell=formatting.day_cell,
+    env.filters.update(money=formatting.money, day=formatting.day, day_cell=formatting.day_cell, count=formatting.count,
                        org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path, web_url=formatting.web_url)
     env.filters.update({name: _in_the_request_language(f) for name, f in (
         ("short_money", formatting.short_money), ("kind_title", formatting.kind_title),
         ("agency_label", formatting.agency_label), ("agency_html", formatting.agency_html),
+        ("agency_named", formatting.agency_named),
         ("grade_label", formatting.grade_label),
         ("grade_help", formatting.grade_help), ("source_text", formatting.source_words),
         ("source_label", formatting.source_label), ("sources_label", formatting.sources_label),
         ("status_label", formatting.status_label), ("change_label", formatting.change_label),
-        ("basis_label", formatting.basis_label),
+        ("basis_label", formatting.basis_label), ("link_source", formatting.link_source),
+        ("link_citation", formatting.link_citation),
         ("change_evidence", formatting.change_evidence))})
     env.globals.update(kind_titles=KIND_TITLES, grades=formatting.GRADES, said_as_reported=SAID_AS_REPORTED,
                        basis=LookupBasis,
                        bars_by_year=charts.bars_by_year,
                        years_title=charts.years_title, network_title=charts.network_title,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
-                       qr_svg=formatting.qr_svg, feed_path=formatting.feed_path,
+                       qr_svg=formatting.qr_svg, feed_path=formatting.feed_path, years=formatting.years,
                        changes_path=formatting.changes_path)
     return env
 
