@@ -163,9 +163,13 @@ def test_a_published_parent_link_is_worded_as_reported(evidence_cli, built_db) -
 
 def test_a_path_through_other_products_is_not_called_a_direct_tie(evidence_cli) -> None:
     """New Relic reaches ICE only because products ICE reused are built on or leverage New Relic's: its own tie, but
-    the text says it is indirect, with its number of steps; a contract ICE signed with GEO is its own, direct."""
+    the text says it is indirect, with its number of steps; GEO's contracts and the facilities it operates for ICE
+    are its own, direct, though a facility's path has two steps."""
     text = evidence_cli.run("why", "New Relic", "--agency", "ICE").stdout
     headers = [line for line in text.splitlines() if " - path grade " in line]
     assert headers and all("(own tie, indirect: 3 steps)" in h for h in headers), headers
     geo = evidence_cli.run("why", "GEO GROUP", "--agency", "ICE").stdout
     assert "path grade A (own tie)" in geo
+    # its contracts, and the facilities it operates (two steps: operator, facility), are its own, direct
+    assert "operates" in geo.lower() or "facility" in geo.lower()
+    assert "indirect" not in geo

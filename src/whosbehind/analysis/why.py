@@ -405,13 +405,20 @@ def claim_problems() -> list[str]:
         return [str(exc)]
 
 
+# Steps through something another organization makes or runs: a system built on or leveraging a product, a system a
+# company hosts, a product named in another company's award.
+THROUGH_OTHERS = frozenset({"runs_on", "hosting", "named_in_award"})
+
+
 def _whose(path: dict[str, Any]) -> str:
     """Whose tie a path shows, and whether the agency deals with the organization itself: a FedRAMP path from a
-    provider to an agency that uses another product built on its own is its own tie, but not a direct one."""
+    provider to an agency that uses another product built on its own is its own tie, but an indirect one; its own
+    product authorized, a facility it operates, a contract seen from the parent agency (part_of) are direct."""
     if not path["own"]:
         return f"the {path['relation']} tie ({path['tie_of_name']}), not its own"
-    steps = len(path["steps"])
-    return "own tie" if steps == 1 else f"own tie, indirect: {steps} steps"
+    if not any(s["kind"] in THROUGH_OTHERS for s in path["steps"]):
+        return "own tie"
+    return f"own tie, indirect: {len(path['steps'])} steps"
 
 
 def render(found: dict[str, Any], *, limit: int = 20) -> str:

@@ -225,13 +225,14 @@ def names_that_join(names: list[dict[str, Any]]) -> list[dict[str, Any]]:
     - a name a registration's rows seldom write (``minor``): a subaward's parent field once gave Deloitte &
       Touche's name to the registration Deloitte Consulting's rows report as their parent, which made the two firms
       one;
-    - the names the records give a registration that a reference file (Hoover's, GLEIF) names as another company:
-      Sprint's rows report as their parent, under Sprint's own name, the DUNS Hoover's gives SoftBank Group, which
-      made SoftBank a name of Sprint (the reference's own name stays: it joins what it names).
+    - the names the records give a registration known only from parent fields (no row pays it) that Hoover's list
+      of parents names as another company: Sprint's rows report as their parent, under Sprint's own name, the DUNS
+      Hoover's gives SoftBank Group, which made SoftBank a name of Sprint (the reference's own name stays: it joins
+      what it names). A registration some row pays keeps the names its rows give it.
     """
     elsewhere: dict[str, set[str]] = defaultdict(set)
     for r in names:
-        if r.get("in_records") is False:
+        if r.get("in_records") is False and r.get("paid") is False:
             elsewhere[r["id"]].add(normalize(r["name"]).core)
     return [r for r in names if not r.get("minor")
             and (r.get("in_records") is False or not elsewhere[r["id"]] - {normalize(r["name"]).core})]

@@ -124,15 +124,14 @@ ROLE_HOLDER = re.compile(rf"\b{_HOLDER_ROLE}\s*(?P<name>{_WORDS})", re.IGNORECAS
 # A role handed from someone to someone ("CHANGE COR FROM MALENA TO BRADLEY", "... REPRESENTATIVE FROM DARAN E.
 # STEELE TO ..."): both ends are persons, however their names read.
 FROM_TO = re.compile(rf"\bFROM\s+(?P<name>{_WORDS})(?=\s+TO\s)", re.IGNORECASE)
-TO_FROM_WITHHELD = re.compile(rf"\bFROM\s+\[name withheld\]\s+TO\s+(?P<name>{_WORDS})", re.IGNORECASE)
 # Someone added to, or removed from, a role: everything between the verb and "AS <role>" ("ADDITION OF KATHLEEN
 # 'KATIE' ... AS PRIMARY CONTRACTING OFFICER REPRESENTATIVE").
 ADDED_AS = re.compile(r"\b(?:ADDITION\s+OF|ADD(?:S|ED|ING)?|APPOINT(?:S|ED|ING|MENT\s+OF)?|REMOV(?:E[SD]?|AL\s+OF|ING)|"
                       r"DESIGNAT(?:E[SD]?|ION\s+OF|ING)|ASSIGN(?:S|ED|ING|MENT\s+OF)?)\s+"
                       r"(?P<name>[^\s,;.\[][^,;.\[]{0,40}?)"
                       rf"(?=\s+AS\s+(?:(?:THE|AN?|NEW|PRIMARY|SECONDARY|ALTERNATE|ALT)\s+)*{_ROLE}\b)", re.IGNORECASE)
-# Any word with an @ in it is an e-mail address, cut off or not ("JOHN.P.MEEHAN@ICE.").
-EMAIL_CUT = re.compile(r"[A-Z0-9._%+'-]+@[A-Z0-9.-]*", re.IGNORECASE)
+# A word with a letter and then an @ is an e-mail address, cut off or not ("JOHN.P.MEEHAN@ICE."; not "10@$45.00").
+EMAIL_CUT = re.compile(r"[A-Z0-9._%+'-]*[A-Z][A-Z0-9._%+'-]*@[A-Z0-9.-]*", re.IGNORECASE)
 APPOINTED = re.compile(rf"\b(?:APPOINT(?:S|ED)?|ADD(?:S|ED)?|REMOVE[SD]?|DESIGNATE[SD]?|ASSIGN(?:S|ED)?)\s+"
                        rf"(?P<name>{_WORDS})(?=\s+(?:AS|FROM|TO)\b)", re.IGNORECASE)
 # Where the words end a sentence (or precede AS, TO, FROM), the name parser's reading is enough: a name the given-name
@@ -278,17 +277,19 @@ def _after_colon(m: re.Match[str]) -> bool:
 def _not_a_holder(m: re.Match[str]) -> bool:
     """Words after a role that are no one's name: each a common English word that the census lists do not hold as
     a name ("EFFECTIVE IMMEDIATELY", "CLIMATE CONTROL CONTAINERS"), or with a business or place word among them
-    ("MONGODB ENTERPRISES", "ESSEX COUNTY JAIL"). A name the lists hold ("BRADLEY") makes them a name, and so do
-    one or two rare words (surnames such as "ALESHIRE"); more words than that are a phrase ("INCORPORATE SENSITIVE
-    BUT UNCLASSIFIED")."""
+    ("MONGODB ENTERPRISES", "ESSEX COUNTY JAIL"), or more than two words that do not begin with a given name (a
+    phrase: "INCORPORATE SENSITIVE BUT UNCLASSIFIED"). A name the lists hold ("BRADLEY") makes them a name, and so
+    do one or two rare words (surnames such as "ALESHIRE")."""
     from whosbehind.resolve.names import is_common_word  # word frequencies, read on the first call
 
     words = [w for w in (w.strip(".,'\"").upper() for w in m["name"].split()) if len(w) > 1]
     if not words or any(w in BUSINESS_WORDS or w in PLACE_WORDS for w in words):
         return True
+    if len(words) > 2 and not is_given_name(words[0]):  # a phrase, whatever census surname it holds ("BUT")
+        return True
     if any(is_given_name(w) or is_surname(w) for w in words):
         return False
-    return len(words) > 2 or all(is_common_word(w.lower()) for w in words)
+    return all(is_common_word(w.lower()) for w in words)
 
 
 def _street(m: re.Match[str]) -> bool:
@@ -325,8 +326,10 @@ def without_contacts(text: str | None) -> str | None:
     # what is left beside a role is its holder, however the name reads
     text = _withhold(text, ADDED_AS, always=lambda m: True, skip=_not_a_holder)
     text = _withhold(text, ROLE_HOLDER, always=lambda m: True, skip=_not_a_holder)
-    text = _withhold(text, FROM_TO, always=lambda m: True, skip=_not_a_holder)
-    return _withhold(text, TO_FROM_WITHHELD, always=lambda m: True, skip=_not_a_holder)
+    # a role handed from someone to someone, the role named just before ("CHANGE COR FROM ... TO ...")
+    text = _withhold(text, FROM_TO, always=lambda m: True,
+                     skip=lambda m: _not_a_holder(m) or not ROLE_BEFORE.search(m.string, 0, m.start()))
+    return _withhold(text, FROM_PERSON_TO, always=lambda m: True, skip=_not_a_holder)
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:

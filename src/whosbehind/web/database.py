@@ -160,8 +160,10 @@ class ReadOnlyDatabase:
         finally:
             # A request that read only the first rows of a result (fetchone) leaves it unfinished, and DuckDB then
             # refuses the next request's relational query (export/tables.py) on this connection: end it here.
-            with contextlib.suppress(duckdb.Error):
-                con.abort()
+            finish = getattr(con, "abort", None)  # DuckDB 2 (1.x has no such state to end)
+            if finish is not None:
+                with contextlib.suppress(duckdb.Error):
+                    finish()
             with self._lock:
                 if generation == self.generation and len(self._idle) < 64:
                     self._idle.append(con)

@@ -303,7 +303,7 @@ def day(value: Any) -> str:
     return str(value)
 
 
-def count(value: Any) -> str:
+def thousands(value: Any) -> str:
     """A whole number as every figure is written: with thousands separators ("2,594")."""
     return "—" if value is None else f"{int(value):,}"
 

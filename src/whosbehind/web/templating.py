@@ -25,8 +25,8 @@ def environment() -> jinja2.Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     # the same text as the extension's _ and ngettext, called directly
     env.globals.update({"_": i18n.template_gettext, "ngettext": i18n.template_ngettext})
-    env.filters.update(money=formatting.money, day=formatting.day, day_cell=formatting.day_cell, count=formatting.count,
-                       org_path=formatting.org_path, agency_path=formatting.agency_path,
+    env.filters.update(money=formatting.money, day=formatting.day, day_cell=formatting.day_cell,
+                       thousands=formatting.thousands, org_path=formatting.org_path, agency_path=formatting.agency_path,
                        evidence_path=formatting.evidence_path, web_url=formatting.web_url)
     env.filters.update({name: _in_the_request_language(f) for name, f in (
         ("short_money", formatting.short_money), ("kind_title", formatting.kind_title),

@@ -206,6 +206,14 @@ FROM (SELECT recipient_id AS child_id,
       GROUP BY recipient_id)
 WHERE latest.parent_id <> child_id;
 
+-- The registrations some row names as its recipient (prime or sub): the others are known only from parent fields,
+-- whose names a child's rows wrote (resolution sets such names aside where a reference file names the registration
+-- otherwise: queries/resolve_names.sql; step 210 names it as the reference does).
+CREATE OR REPLACE TEMP VIEW paid_registrations AS
+SELECT recipient_id AS id FROM money WHERE recipient_id IS NOT NULL
+UNION SELECT sub_id FROM subawards WHERE sub_id IS NOT NULL
+UNION SELECT prime_id FROM subawards WHERE prime_id IS NOT NULL;
+
 CREATE OR REPLACE TABLE organizations AS
 WITH ids AS (
     SELECT id FROM org_names

@@ -51,9 +51,7 @@ FROM (SELECT id, min(name) AS name FROM reference_names WHERE source = 'hoovers'
 WHERE o.id = r.id AND o.kind = 'company'
   AND o.id NOT IN (SELECT canonical_id FROM organizations WHERE canonical_id <> id)
   AND o.canonical_id = o.id
-  AND o.id NOT IN (SELECT recipient_id FROM money WHERE recipient_id IS NOT NULL)
-  AND o.id NOT IN (SELECT sub_id FROM subawards WHERE sub_id IS NOT NULL)
-  AND o.id NOT IN (SELECT prime_id FROM subawards WHERE prime_id IS NOT NULL);
+  AND o.id NOT IN (SELECT id FROM paid_registrations);
 
 -- A company renamed is shown under the name curated ownership gives it today (Leidos Holdings, not "SAIC INC.",
 -- the name its subsidiaries still reported in 2017); every name it was written under stays in org_names.

@@ -73,7 +73,7 @@ matches AS (
     FROM fedramp_products p WHERE p.uei IS NOT NULL AND 'uei:' || p.uei IN (SELECT id FROM organizations)
       AND EXISTS (SELECT 1 FROM org_names n WHERE n.id = 'uei:' || p.uei
                   AND list_contains(regexp_split_to_array(clean_name(n.name), '[^A-Z0-9]+'),
-                                    regexp_extract(clean_name(p.csp), '^(THE )?([A-Z0-9]+)', 2)))
+                                    nullif(regexp_extract(clean_name(p.csp), '^(THE )?([A-Z0-9]+)', 2), '')))
     UNION ALL
     SELECT DISTINCT p.provider_id, n.id, 'exact name', 2
     FROM fedramp_products p JOIN org_names n ON n.name = clean_name(p.csp)

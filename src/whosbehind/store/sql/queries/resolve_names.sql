@@ -1,6 +1,7 @@
 -- Every name of every company (and of reference entities: GLEIF, Hoover's, curated), with the industry and
 -- agency it is most often paid under: the input of name resolution. Sorted, so builds are reproducible.
--- in_records: the records write the name (a reference file alone may name a registration otherwise); minor: under a
+-- in_records: the records write the name (a reference file alone may name a registration otherwise); paid: some row
+-- names the registration as its recipient (else its names are what children's parent fields wrote); minor: under a
 -- tenth of the rows that name the registration write this name, and not the latest (a parent field that once wrote
 -- another company's name for it; a company renamed is written under its new name last), which names_that_join sets
 -- aside (resolve/pipeline.py).
@@ -22,7 +23,7 @@ names AS (
     SELECT id, clean_name(name), false, false FROM reference_names
 )
 SELECT n.id, n.name, b.naics, b.agency, bool_or(n.in_records) AS in_records,
-       bool_and(n.minor) AS minor
+       bool_and(n.minor) AS minor, n.id IN (SELECT id FROM paid_registrations) AS paid
 FROM names n LEFT JOIN best b USING (id)
 WHERE n.name IS NOT NULL
 GROUP BY n.id, n.name, b.naics, b.agency
