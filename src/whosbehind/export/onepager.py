@@ -3,7 +3,8 @@ stylesheet the browser gets (``web/static/onepager.css``).
 
 A leaflet is one sheet. An organization with many ties, products and sources is laid out again, tighter
 (``LAYOUTS``: smaller type, then fewer awards and FedRAMP products, the leaflet saying how many more awards and
-products its page has), until it fits on one page; the tightest layout is kept, with a warning in the log, when even it does not.
+products its page has), until it fits on one page; the tightest layout is kept, with a warning in the log, when
+even it does not.
 """
 
 from __future__ import annotations
