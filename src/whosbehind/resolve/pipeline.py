@@ -245,15 +245,15 @@ def same_legal_name_decisions(names: list[dict[str, Any]], parents: dict[str, se
     "CACI INC. - FEDERAL") are one organization, as when a company took a UEI in 2022 beside its DUNS or
     registered a second office.
 
-    Not for a name without a legal form or a generic one ("FOUR LLC"): those need the context rules, nor for a name
-    ``names_that_join`` sets aside. Kept apart when the records show two companies: each reports a parent, and no
-    parent is shared. Different states are
-    not enough (in the bundled records every same legal name found in two states with no state in common is
-    one company: Federal Prison Industries, Harris, L-3, Ernst & Young, FedEx; benchmarks/RESULTS.md). A person
-    keeps two apart with a negative line in ``curated/decisions.csv``.
+    ``names`` are those that may join registrations (``names_that_join``). Not for a name without a legal form or a
+    generic one ("FOUR LLC"): those need the context rules. Kept apart when the records show two companies: each
+    reports a parent, and no parent is shared. Different states are not enough (in the bundled records every same
+    legal name found in two states with no state in common is one company: Federal Prison Industries, Harris, L-3,
+    Ernst & Young, FedEx; benchmarks/RESULTS.md). A person keeps two apart with a negative line in
+    ``curated/decisions.csv``.
     """
     by_key: dict[str, dict[str, str]] = defaultdict(dict)
-    for r in names_that_join(names):
+    for r in names:
         org = r["id"]
         if not is_identifier_id(org) or org.startswith("lei:") or (known_ids is not None and org not in known_ids):
             continue
@@ -382,8 +382,9 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     # Only the names that may join registrations are matched (names_that_join): a name set aside would make a
     # name-only record match a registration it does not name (Centerra's name-only rows and the parent DUNS its
     # registration reports under its own name, which Hoover's gives A&M Capital).
+    joining = names_that_join(names)
     records = [scoring.record(str(i), r["id"], r["name"], naics=r["naics"], agency=r["agency"])
-               for i, r in enumerate(names_that_join(names))]
+               for i, r in enumerate(joining)]
     model = scoring.load_model()
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
     placed = [scoring.context_record(str(i), r["org_id"], r) for i, r in enumerate(context_rows)]
@@ -398,7 +399,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         parents[r["child_id"]].add(r["parent_id"])
     context = context_decisions(placed, model, known)
     held = {d.pair for d in context}
-    context += [d for d in same_legal_name_decisions(names, parents, known) if d.pair not in held]
+    context += [d for d in same_legal_name_decisions(joining, parents, known) if d.pair not in held]
     decisions = curated + model_decisions(pairs, curated, context)
     clusters, applied = build_clusters(decisions)
 
