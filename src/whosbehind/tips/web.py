@@ -139,11 +139,6 @@ def tip_limits(request: Request) -> Limits:
     return state.tip_limits
 
 
-def _lang(value: str | None) -> str:
-    """A language the pages are written in (the form's hidden field may say anything)."""
-    return value if value in i18n.LANGUAGES else i18n.DEFAULT
-
-
 def _say(lang: str, message: str, **values: object) -> str:
     """One of the tip pages' sentences in the page's language (web/locales), its %(name)s placeholders filled."""
     with i18n.use(lang):
@@ -187,7 +182,7 @@ async def tip_submit(request: Request) -> HTMLResponse:
         text = (_say(lang, N_("Too many files (at most %(files)s)."), files=MAX_FILES)
                 if "files" in str(exc).lower() else _say(lang, BAD_FORM))
         return await run_in_threadpool(_form_page, request, lang, 400, text)
-    lang = _lang(str(form.get("lang") or lang))
+    lang = i18n.choose(str(form.get("lang") or lang), None, None)  # the form may say anything
     message = str(form.get("message") or "")
     uploads = [f for f in form.getlist("attachment") if isinstance(f, UploadFile) and f.filename]
     files = [(f.filename or "", await f.read()) for f in uploads]
@@ -237,7 +232,7 @@ async def status_check(request: Request) -> HTMLResponse:
         form = await _read_form(request, 4096)
     except (TooLarge, MultiPartException, HTTPException):
         return _render(request, "tip_status.html", lang, 400, status=None, error=_say(lang, BAD_FORM))
-    lang = _lang(str(form.get("lang") or lang))
+    lang = i18n.choose(str(form.get("lang") or lang), None, None)  # the form may say anything
     codename = codenames.normalize(str(form.get("codename") or ""))
     limits = tip_limits(request)
     if not limits.status_checks.take() or not limits.per_codename.take(codename):
