@@ -340,3 +340,6 @@ def test_counts_carry_separators_and_a_single_year_is_written_once(client) -> No
         counts = re.findall(r"to ([\d,]+) families of organizations", text)
         assert counts and all(int(c.replace(",", "")) < 1000 or "," in c for c in counts), (url, counts)
         assert not [y for y in re.findall(r"\b(\d{4})–(\d{4})\b", text) if y[0] == y[1]], url
+    # a registration paid in one fiscal year, in the records line of its organization's page (Johns Hopkins)
+    page = re.sub(r"<[^>]+>", "", client.get("/org/duns:001910777").text)
+    assert re.search(r"FY\d{4}[);]", page) and not re.search(r"FY(\d{4})–\1\b", page)
