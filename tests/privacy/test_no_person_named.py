@@ -294,3 +294,18 @@ def test_a_database_ingested_under_the_earlier_rules_is_classified_again(tmp_pat
         counts.append(con.execute("SELECT count(*), sum(amount) FROM money WHERE individual").fetchone())
         con.close()
     assert counts[0] == counts[1]
+
+
+def test_a_listed_company_typed_is_a_company_but_a_recipient_so_named_stays_withheld():
+    """What a person types may name a listed company ("Morgan Stanley", "Charles Schwab", "JP Morgan"); a recipient
+    of the records written so, with no legal form, may be a person of that name, and stays withheld. Only a listed
+    company's whole name counts: "Stanley Black" begins STANLEY BLACK & DECKER but may be anyone's name."""
+    from whosbehind.sources.persons import names_a_listed_company, reads_as_person
+
+    for typed in ("Morgan Stanley", "Charles Schwab", "Johnson & Johnson", "Eli Lilly", "JP Morgan",
+                  "J P Morgan Chase"):
+        assert names_a_listed_company(typed), typed
+    for record in ("MORGAN STANLEY", "CHARLES SCHWAB", "PHILIP MORRIS"):
+        assert reads_as_person(record), record
+    for person in ("Stanley Black", "Charles", "John Smith", "Philip Morrison", "Morgan"):
+        assert not names_a_listed_company(person), person

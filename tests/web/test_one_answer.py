@@ -115,6 +115,34 @@ def test_a_short_name_like_a_persons_that_begins_a_curated_company_is_looked_up(
         assert r.status_code == 404 and "person" in r.json()["error"], (person, r.text)
 
 
+def test_a_fund_s_holdings_named_like_persons_are_looked_up_as_companies(client: TestClient, built: Cli,
+                                                                         tmp_path: Path) -> None:
+    """A pension fund screens its holdings: "Goldman Sachs", "Charles Schwab" and "Johnson & Johnson" read as
+    persons' names to the name parser, but they are listed companies. They are looked up (here: not found, as
+    no record pays them), never answered as a private person's name; "JP Morgan" is JPMorgan Chase, the bank the
+    curated claims hold. On every face: lookup, check a list on the API and the CLI. A person's name is still
+    refused on each."""
+    holdings = ["Goldman Sachs", "Morgan Stanley", "Charles Schwab", "Johnson & Johnson", "Eli Lilly", "JP Morgan"]
+    persons = ["John Smith", "Maria Garcia"]
+    for name in holdings:
+        r = client.get("/api/lookup", params={"q": name})
+        assert "person" not in r.text, (name, r.text)
+        assert (r.status_code, "no organization" in r.text) in ((404, True), (200, False)), (name, r.text)
+    jpm = client.get("/api/lookup", params={"q": "JP Morgan"}).json()
+    assert jpm["status"] == "found" and jpm["id"] == "curated:jpmorgan-chase", jpm
+    rows = client.post("/api/check", json=holdings + persons).json()["items"]
+    src = tmp_path / "holdings.csv"
+    src.write_text("name\n" + "\n".join(f'"{n}"' for n in holdings + persons) + "\n", encoding="utf-8")
+    cli = json.loads(built.run("match", "--file", str(src), "--json").output)["items"]
+    for face in (rows, cli):
+        said = {row["input"]: (row["result"], "person" in row["note"]) for row in face}
+        assert said["JP Morgan"] == ("found", False), said
+        assert all(said[n] == ("not found", False) for n in holdings[:-1]), said
+        assert all(said[n] == ("not found", True) for n in persons), said
+    for person in persons:
+        assert "person" in client.get("/api/lookup", params={"q": person}).json()["error"], person
+
+
 def test_one_common_word_names_no_company(client: TestClient, answers: dict[str, dict]) -> None:
     """A council's list says "Chase" for JPMorgan Chase: the one name here that begins with the word, a county
     jail, must not answer it (with a tie to ICE), nor a small vendor answer "Apollo" or "Liberty"."""

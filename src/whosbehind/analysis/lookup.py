@@ -398,12 +398,13 @@ def _leading_words(core: str, joined: str) -> str | None:
 
 
 def _reads_as_person(con: duckdb.DuckDBPyConnection, key: NameKey) -> bool:
-    """Words that read as a private person's name ("Joecorley" as JOE CORLEY), unless they begin a curated name:
-    as the matcher does for a name typed so (resolve/match.py), never looked up."""
+    """Words that read as a private person's name ("Joecorley" as JOE CORLEY), unless they begin a curated name or
+    name a listed company: as the matcher does for a name typed so (resolve/match.py), never looked up."""
     from whosbehind.resolve import match as matcher
-    from whosbehind.sources.persons import reads_as_person
+    from whosbehind.sources.persons import names_a_listed_company, reads_as_person
 
-    return reads_as_person(key.core) and not matcher.begins_a_curated_name(con, key)
+    return (reads_as_person(key.core) and not matcher.begins_a_curated_name(con, key)
+            and not names_a_listed_company(key.core))
 
 
 def _begins_with(name: str, word: str) -> bool:

@@ -18,7 +18,7 @@ import duckdb
 from whosbehind.resolve import scoring
 from whosbehind.resolve.decisions import Judgement
 from whosbehind.resolve.names import NameKey, is_common_word, normalize
-from whosbehind.sources.persons import is_given_name, reads_as_person
+from whosbehind.sources.persons import is_given_name, names_a_listed_company, reads_as_person
 from whosbehind.store import queries
 
 
@@ -161,11 +161,12 @@ def match_names(
     # A name that reads as a private person's, and that no organization answers or begins with ("Booz Allen"
     # begins BOOZ ALLEN HAMILTON INC) is never matched or named; nor is one that begins with a company's own
     # first word, no first name, as a product's name does ("Palantir Foundry"), or a curated name ("Peter Kiewit":
-    # PETER KIEWIT SONS', INC., which blocking may not score).
+    # PETER KIEWIT SONS', INC., which blocking may not score), nor a listed company's ("Goldman Sachs").
     for i, r in enumerate(results):
         if r is not None and r.rule == "no-match" and reads_as_person(names[i]) and not any(
                 _words(c["name"]).startswith(_words(names[i])) for c in r.candidates) and not _company_first(
-                names[i], r.candidates) and not begins_a_curated_name(con, keys[i]):
+                names[i], r.candidates) and not begins_a_curated_name(con, keys[i]) and not names_a_listed_company(
+                names[i]):
             results[i] = withheld_person(names[i])
     final = [r for r in results if r is not None]
     if focus_codes:

@@ -154,6 +154,42 @@ def _curated_organizations() -> frozenset[str]:
     return frozenset(" ".join(str(n).upper().split()) for n in names if n)
 
 
+@lru_cache(maxsize=1)
+def _listed_companies() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The names of the companies in the major stock indices (S&P 500, 600 and 100, Nasdaq 100, Dow Jones, FTSE 100,
+    DAX, CAC 40, Nikkei 225 …, as the pytickersymbols package lists them), each as its words without business
+    words ("Eli Lilly and Company": ELI LILLY), the same words joined (ELILILLY), and the first of them ("JPMORGAN")."""
+    from pytickersymbols import PyTickerSymbols
+
+    cores: set[str] = set()
+    for stock in PyTickerSymbols().get_all_stocks():
+        words = _core_words(str(stock.get("name") or ""))
+        if len(words) >= 2:
+            cores.add(" ".join(words))
+    return (frozenset(cores), frozenset(core.replace(" ", "") for core in cores),
+            frozenset(core.split(" ", 1)[0] for core in cores))
+
+
+def _core_words(name: str) -> list[str]:
+    return [w for w in WORD.findall(" ".join(name.upper().split())) if w not in BUSINESS_WORDS and w != "AND"]
+
+
+def names_a_listed_company(typed: str) -> bool:
+    """Whether words a person typed name a listed company (``_listed_companies``) though they read as a person's:
+    "Goldman Sachs", "Charles Schwab", "Johnson & Johnson", "Eli Lilly", or "JP Morgan" (its words joined make
+    the first word of JPMORGAN CHASE, and no one's name). Such a text is looked up as a company's name, and a
+    record holds no private person's name to find (persons are withheld before anything is stored). The records
+    themselves are never read so: a recipient listed as "PHILIP MORRIS" with no legal form may be a person, and
+    stays withheld (``reads_as_person``)."""
+    words = _core_words(typed)
+    if len(words) < 2:
+        return False
+    cores, joined_cores, first_words = _listed_companies()
+    joined = "".join(words)
+    return (" ".join(words) in cores or joined in joined_cores
+            or (joined in first_words and not is_given_name(joined) and joined not in _name_lists()[1]))
+
+
 # A last name, a comma and a first name, as a sole proprietor's own name is listed ("DOE, JANE FARRIER SERVICE").
 _SURNAME_COMMA_GIVEN = re.compile(r"([A-Z][A-Z'-]+)\s*,\s*([A-Z]+)\b(.*)")
 
@@ -210,6 +246,7 @@ def preload() -> None:
     _name_lists()
     strong_given_names()
     _curated_organizations()
+    _listed_companies()
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
