@@ -160,6 +160,28 @@ def test_the_spanish_tip_pages_address_the_reader_as_the_site_does(tip_client: T
     assert informal == []
 
 
+def test_a_codename_is_given_in_the_sender_s_language(tip_client: TestClient) -> None:
+    """A Spanish speaker gets Spanish words to note down (eight of the BIP-39 Spanish list, about as many codenames
+    as seven English words give), and the status page opens with them typed with or without their accents, in any
+    case, in either language."""
+    import unicodedata
+
+    from whosbehind.tips import codenames
+
+    sent = submit(tip_client, lang="es")
+    codename = re.search(r'id="codename">([^<]+)</p>', sent.text).group(1)
+    words = codename.split(" ")
+    assert len(words) == 8 and set(words) <= set(codenames.wordlist("es")), codename
+    assert not set(words) & set(codenames.wordlist("en")), codename
+    bare = "".join(c for c in unicodedata.normalize("NFKD", codename) if not unicodedata.combining(c))
+    for typed, lang in ((codename, "es"), (bare.upper(), "es"), ("-".join(bare.split()), "en")):
+        right = tip_client.post(f"/tip/status?lang={lang}", data={"lang": lang, "codename": typed})
+        assert right.status_code == 200, (typed, right.text[-300:])
+    # the English form still gives seven English words
+    english = CODENAME.search(submit(tip_client).text).group(1).split(" ")
+    assert len(english) == 7 and set(english) <= set(codenames.wordlist("en"))
+
+
 def test_wrong_codename_is_refused_on_the_status_page(tip_client: TestClient) -> None:
     codename = CODENAME.search(submit(tip_client).text).group(1)
     wrong = tip_client.post("/tip/status", data={"codename": codename.rsplit(" ", 1)[0] + " zzz"})
@@ -216,7 +238,7 @@ def test_image_upload_page_lists_files_by_neutral_name(tip_client: TestClient) -
 def test_an_unexpected_error_logs_its_class_only_and_stores_nothing(
         moderated: Moderated, tip_client: TestClient, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    def broken(message: str, attachments: list) -> None:
+    def broken(message: str, attachments: list, **options: str) -> None:
         raise RuntimeError(f"could not store {message!r}")
 
     monkeypatch.setattr(moderated.store, "submit", broken)

@@ -283,8 +283,10 @@ class TipStore:
 
     # -- the person who sends a tip --------------------------------------------------------------------
 
-    def submit(self, message: str, attachments: list[Attachment], *, today: date | None = None) -> tuple[str, str]:
-        """Encrypt and store a tip; returns (codename, tip id). The plaintext stays in memory."""
+    def submit(self, message: str, attachments: list[Attachment], *, today: date | None = None,
+               lang: str = "en") -> tuple[str, str]:
+        """Encrypt and store a tip; returns (codename, tip id), the codename's words in the sender's language. The
+        plaintext stays in memory."""
         if not message.strip():
             raise WhosbehindError("the message is empty")
         if len(message) > MAX_MESSAGE_CHARS:
@@ -292,7 +294,7 @@ class TipStore:
         moderators = self.moderator_keys()
         if not moderators:
             raise TipLineClosed("the tip line is not open yet: no moderator key is registered")
-        codename = codenames.new_codename()
+        codename = codenames.new_codename(lang)
         derived = self._derive(codename)
         source_public = crypto.public_of(derived.seed)
         tip_key = crypto.new_tip_key()

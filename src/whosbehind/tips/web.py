@@ -195,7 +195,7 @@ async def tip_submit(request: Request) -> HTMLResponse:
             lang, N_("The message is too long (at most %(chars)s characters)."), chars=MAX_MESSAGE_CHARS), message)
     if form.get(HONEYPOT):
         # A robot filled the hidden field: it gets a page that looks the same and nothing is stored.
-        return _render(request, "tip_sent.html", lang, codename=codenames.new_codename(), files=[])
+        return _render(request, "tip_sent.html", lang, codename=codenames.new_codename(lang), files=[])
     if not tip_limits(request).submissions.take():
         return await run_in_threadpool(_form_page, request, lang, 429, _say(lang, TOO_MANY), message)
 
@@ -206,7 +206,7 @@ async def tip_submit(request: Request) -> HTMLResponse:
             cleaned.append(Attachment(s.name, s.media_type, s.content, s.cleaned, s.not_removed))
         store = tips_store(request)
         store.purge()
-        codename, _ = store.submit(message, cleaned)
+        codename, _ = store.submit(message, cleaned, lang=lang)
         return codename, cleaned
 
     try:
