@@ -453,6 +453,28 @@ def test_a_list_is_read_the_same_by_the_cli_and_the_web(client: TestClient, buil
     assert [r["input"] for r in named][:2] == ["GEO Group", "CoreCivic"] and all(r["id"] for r in named)
 
 
+def test_a_line_of_names_pasted_with_commas_is_read_as_those_names(client: TestClient) -> None:
+    """A clerk pastes the vendors from a sentence: "GEO Group, CoreCivic, Palantir" on one line is three rows, as
+    the same names one per line are (on the page and in its CSV), not one "not found" that would read as no tie.
+    A name that holds commas stays one name, and so does a line with a person's name in it."""
+    pasted = "GEO Group, CoreCivic, Palantir\nGeo Group, Inc., The\nDOE, JANE\nCoreCivic; John Smith\n"
+    one_per_line = "GEO Group\nCoreCivic\nPalantir\nGeo Group, Inc., The\nDOE, JANE\nCoreCivic; John Smith\n"
+    read = [list(csv.DictReader(client.post("/check.csv", data={"names": text}).text.splitlines()))
+            for text in (pasted, one_per_line)]
+    compared = ("row", "input", "result", "id", "family_id", "tied", "obligated", "family_obligated")
+    assert [[{k: r[k] for k in compared} for r in rows] for rows in read] == [
+        [{k: r[k] for k in compared} for r in read[1]]] * 2
+    rows = read[0]
+    assert [r["input"] for r in rows][:4] == ["GEO Group", "CoreCivic", "Palantir", "Geo Group, Inc., The"]
+    assert all(r["result"] == "found" and r["id"] for r in rows[:4]) and rows[0]["id"] == rows[3]["id"]
+    assert "person" in rows[4]["note"] and not rows[4]["id"], rows[4]
+    assert (rows[5]["input"], rows[5]["result"], rows[5]["id"]) == ("CoreCivic; John Smith", "not found", "")
+    # the page shows the names it read, one per line, in the box to edit
+    page = client.post("/check", data={"names": pasted}).text
+    box = html.unescape(re.search(r'<textarea id="names"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    assert box.splitlines() == [r["input"] for r in rows]
+
+
 @pytest.mark.parametrize(("agency", "code"), [("ICE", "7012"), ("CBP", "7014")])
 def test_a_list_screened_for_one_agency_counts_that_agency_on_every_face(client: TestClient, built: Cli,
                                                                          tmp_path: Path, agency: str,

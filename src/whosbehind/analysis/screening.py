@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ import duckdb
 from whosbehind.analysis import lookup, organization, ranking, why
 from whosbehind.errors import WhosbehindError
 from whosbehind.export import safe_csv
+from whosbehind.model import LookupBasis
 from whosbehind.resolve import match
 from whosbehind.store import queries
 from whosbehind.web.formatting import org_path
@@ -103,6 +105,26 @@ def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
         row["candidates"] = a.candidates
         rows.append(row)
     return rows
+
+
+def names_pasted(con: duckdb.DuckDBPyConnection, lines: list[str]) -> list[str]:
+    """The names of lines typed or pasted into a form, one per line, as a person pastes them from a sentence or a
+    cell: a line with commas or semicolons ("Palantir, Amazon, Motorola") is several names when the line as a whole
+    names nothing here, and every part of it names an organization or candidates. A name that holds a comma
+    ("THE GEO GROUP, INC.", "Geo Group, Inc., The") is found whole and stays one; so does a line whose parts do
+    not all name something, and one that reads as a person's name ("DOE, JANE"): its answer says so."""
+    lines = [line.strip() for line in lines]
+    parts = {line: [p.strip() for p in re.split(r"[,;]", line) if p.strip()] for line in lines}
+    several = [line for line in dict.fromkeys(lines) if len(parts[line]) > 1]
+    if not several:
+        return lines
+    whole = dict(zip(several, lookup.lookup_many(con, several), strict=True))
+    unread = [line for line in several
+              if whole[line].status == "not_found" and whole[line].basis != LookupBasis.PRIVATE_PERSON]
+    pieces = list(dict.fromkeys(p for line in unread for p in parts[line]))
+    named = {p for p, a in zip(pieces, lookup.lookup_many(con, pieces), strict=True) if a.status in ("found", "list")}
+    split = {line for line in unread if all(p in named for p in parts[line])}
+    return [name for line in lines for name in (parts[line] if line in split else [line])]
 
 
 def as_json(agencies: Sequence[ranking.Agency], rows: list[dict[str, Any]]) -> dict[str, Any]:

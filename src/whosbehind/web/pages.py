@@ -254,7 +254,8 @@ def api_docs(request: Request) -> HTMLResponse:
 # --- check a list -------------------------------------------------------------------------------------
 
 
-def _names(text: str | None, upload: UploadFile | None) -> list[str]:
+def _names(text: str | None, upload: UploadFile | None) -> tuple[list[str], list[str]]:
+    """The names of the uploaded file (as `match --file` reads it), and the lines typed or pasted."""
     names: list[str] = []
     if upload is not None and upload.filename:
         raw = upload.file.read(5_000_001)
@@ -265,23 +266,27 @@ def _names(text: str | None, upload: UploadFile | None) -> list[str]:
         except UnicodeDecodeError:
             raise WhosbehindError("the file is not UTF-8 text; save it as CSV UTF-8") from None
         names += screening.names_in_csv(content)  # one per data row, as `match --file` reads it
-    if text:  # typed or pasted: one per line, blank lines left out
-        names += [n.strip() for n in text.splitlines() if n.strip()]
-    if len(names) > MAX_CHECK_NAMES:
+    typed = [n.strip() for n in (text or "").splitlines() if n.strip()]  # one per line, blank lines left out
+    if len(names) + len(typed) > MAX_CHECK_NAMES:
         raise WhosbehindError(f"at most {MAX_CHECK_NAMES} names at a time")
-    return names
+    return names, typed
 
 
-def _screen(request: Request, names: list[str],
+def _screen(request: Request, names: tuple[list[str], list[str]],
             agency: list[str] | None) -> tuple[list[dict[str, Any]], tuple[ranking.Agency, ...]]:
-    """The rows of a list, their ties and money counted to the agencies chosen (``screening.focus``, as
+    """The rows of a list (the file's names, then the lines typed, a line of several names read as several:
+    ``screening.names_pasted``), their ties and money counted to the agencies chosen (``screening.focus``, as
     `match --agency` reads them), and those agencies. One list at a time (web/limits.py); a name listed twice is
     looked up once."""
     from whosbehind.web.api import _screen_rows
 
+    from_file, typed = names
     with limits.check_slot(), request.app.state.db.connection() as con:
+        listed = from_file + screening.names_pasted(con, typed)
+        if len(listed) > MAX_CHECK_NAMES:
+            raise WhosbehindError(f"at most {MAX_CHECK_NAMES} names at a time")
         agencies = screening.focus(con, _chosen_terms(agency))
-        return _screen_rows(con, names, agencies), agencies
+        return _screen_rows(con, listed, agencies), agencies
 
 
 def _chosen_terms(agency: list[str] | None) -> list[str]:
@@ -325,9 +330,8 @@ def check_form(request: Request) -> HTMLResponse:
 def check_post(request: Request, names: Annotated[str | None, Form()] = None,
                file: Annotated[UploadFile | None, File()] = None,
                agency: Annotated[list[str] | None, Form()] = None) -> HTMLResponse:
-    listed = _names(names, file)
-    rows, agencies = _screen(request, listed, agency)
-    return _check_page(request, rows, "\n".join(listed), agencies)
+    rows, agencies = _screen(request, _names(names, file), agency)
+    return _check_page(request, rows, "\n".join(row["input"] for row in rows), agencies)
 
 
 @router.post("/check.csv")
