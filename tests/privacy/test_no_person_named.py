@@ -309,3 +309,36 @@ def test_a_listed_company_typed_is_a_company_but_a_recipient_so_named_stays_with
         assert reads_as_person(record), record
     for person in ("Stanley Black", "Charles", "John Smith", "Philip Morrison", "Morgan"):
         assert not names_a_listed_company(person), person
+
+
+def test_the_curated_files_name_no_person_outside_a_byline():
+    """The curated claims, sources, ownership, brands and products are published with the evidence they back: a
+    quote is located by the role of whoever said it ("quoting the lead of Mijente's … campaign"), an event by what
+    happened, never by a person's name (a first name nine times in ten, then a census last name). An article's
+    byline (``author``) is the one place a name stands: it credits the writer as a citation does."""
+    import unicodedata
+
+    import yaml
+
+    from whosbehind.sources.persons import is_surname, strong_given_names
+
+    def texts(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from texts(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                yield from texts(v, key)
+        elif isinstance(node, str) and key != "author":
+            yield node
+
+    given = strong_given_names()
+    curated = Path(__file__).resolve().parents[2] / "src" / "whosbehind" / "curated"
+    found = []
+    for path in sorted(curated.rglob("*.yaml")):
+        for n, text in enumerate(texts(yaml.safe_load(path.read_text("utf-8"))), 1):
+            bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+            for first, last in re.findall(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b", bare):
+                if first.upper() in given and is_surname(last.upper()):
+                    found.append(f"{path.name}: a person's name in its text no. {n}")  # where, never the name
+    assert found == []
