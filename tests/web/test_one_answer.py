@@ -151,8 +151,10 @@ def test_one_common_word_names_no_company(client: TestClient, answers: dict[str,
         assert a["status"] == "list" and a["candidates"] and a["basis"] == "common word", q
         assert "common word" in a["reason"], q
     # the search page says so in the visitor's language (English last: the choice stays in the client's cookie)
-    for lang, words in (("es", "es una palabra común"), ("en", "is a common word")):
+    for lang, words, title in (("es", "es una palabra común", "Búsqueda: Chase"), ("en", "is a common word",
+                                                                                "Search: Chase")):
         page = client.get("/search", params={"q": "Chase", "lang": lang}).text
+        assert f"<title>{title} ·" in page, lang
         answer = re.search(r'<p id="answer">(.*?)</p>', page, re.S).group(1)
         assert words in answer and "several" not in answer and "varias" not in answer, lang
     assert any("CHASE COUNTY" in c["name"] for c in answers["Chase"]["candidates"])
@@ -473,6 +475,11 @@ def test_a_line_of_names_pasted_with_commas_is_read_as_those_names(client: TestC
     page = client.post("/check", data={"names": pasted}).text
     box = html.unescape(re.search(r'<textarea id="names"[^>]*>(.*?)</textarea>', page, re.S).group(1))
     assert box.splitlines() == [r["input"] for r in rows]
+    # a person's name is said to be one, never looked up; on the page as in the CSV, in the visitor's language
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'data-label="result">(.*?)</td>', page, re.S)]
+    assert ["person" in c for c in cells] == [False] * 4 + [True, False], cells
+    spanish = client.post("/check", data={"names": "DOE, JANE"}, params={"lang": "es"}).text
+    assert "parece el nombre de una persona" in spanish
 
 
 @pytest.mark.parametrize(("agency", "code"), [("ICE", "7012"), ("CBP", "7014")])

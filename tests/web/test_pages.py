@@ -248,11 +248,14 @@ def test_a_parent_no_row_pays_leads_with_its_family_figure_on_every_face(client:
         page = re.sub(r"\s+", " ", client.get(f"/org/{org_id}").text)
         own = page.split('id="no-own-records">', 1)[1].split("</p>", 1)[0]
         assert "pays " in own and 'id="total-obligated">$0.00<' in own, org_id
+        # its sources section says no row pays it, rather than a table of no rows
+        sources = page.split('<section id="sources">', 1)[1].split("</section>", 1)[0]
+        assert "No row of the source files pays this organization itself." in sources and "<table" not in sources
         family = page.split('class="big-figure" id="family-obligated">', 1)[1].split("<", 1)[0]
         assert family == money(org["family"]["obligated"]), org_id
         assert 'class="big-figure" id="total-obligated"' not in page
         spanish = client.get(f"/org/{org_id}?lang=es").text
-        assert "Ninguna fila de USAspending" in spanish, org_id
+        assert "Ninguna fila de USAspending" in spanish and "Ninguna fila de los archivos de origen" in spanish, org_id
         onepager = re.sub(r"\s+", " ", client.get(f"/org/{org_id}/onepager?lang=en").text)
         note = onepager.split('id="no-own-records">', 1)[1].split("</p>", 1)[0]
         assert "pays " in note and 'id="total-obligated">$0.00<' in note, org_id
