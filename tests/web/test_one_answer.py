@@ -480,6 +480,9 @@ def test_a_line_of_names_pasted_with_commas_is_read_as_those_names(client: TestC
     assert ["person" in c for c in cells] == [False] * 4 + [True, False], cells
     spanish = client.post("/check", data={"names": "DOE, JANE"}, params={"lang": "es"}).text
     assert "parece el nombre de una persona" in spanish
+    # English last: the choice stays in the client's cookie, which the module's other tests share
+    english = client.post("/check", data={"names": "DOE, JANE"}, params={"lang": "en"}).text
+    assert "reads as a person&#39;s name; not looked up" in english or "reads as a person's name" in english
 
 
 @pytest.mark.parametrize(("agency", "code"), [("ICE", "7012"), ("CBP", "7014")])
