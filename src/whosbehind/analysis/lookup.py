@@ -377,8 +377,9 @@ def _spacing(con: duckdb.DuckDBPyConnection, key: NameKey) -> _Spacing | None:
         h["node_id"]: lead for h in queries.rows(con, "lookup_compact_prefix", compact=joined)
         if (lead := _leading_words(h["core"], joined)) and (h["source"] != "FedRAMP product" or " " in lead)}
     spellings = {h["core"] for h in hits} | set(leads.values())
-    if not spellings or any(normalize(words).is_generic or _reads_as_person(con, normalize(words))
-                            for words in spellings):
+    # never a person's name, as the matcher reads what is typed (matcher.typed_as_person)
+    spelled = [normalize(words) for words in spellings]
+    if not spelled or any(k.is_generic or matcher.typed_as_person(con, k.core, k) for k in spelled):
         return None
     return _Spacing(hits, leads, spellings)
 
@@ -395,16 +396,6 @@ def _leading_words(core: str, joined: str) -> str | None:
         if not joined.startswith(letters):
             return None
     return None
-
-
-def _reads_as_person(con: duckdb.DuckDBPyConnection, key: NameKey) -> bool:
-    """Words that read as a private person's name ("Joecorley" as JOE CORLEY), unless they begin a curated name or
-    name a listed company: as the matcher does for a name typed so (resolve/match.py), never looked up."""
-    from whosbehind.resolve import match as matcher
-    from whosbehind.sources.persons import names_a_listed_company, reads_as_person
-
-    return (reads_as_person(key.core) and not matcher.begins_a_curated_name(con, key)
-            and not names_a_listed_company(key.core))
 
 
 def _begins_with(name: str, word: str) -> bool:

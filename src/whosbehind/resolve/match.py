@@ -163,10 +163,9 @@ def match_names(
     # first word, no first name, as a product's name does ("Palantir Foundry"), or a curated name ("Peter Kiewit":
     # PETER KIEWIT SONS', INC., which blocking may not score), nor a listed company's ("Goldman Sachs").
     for i, r in enumerate(results):
-        if r is not None and r.rule == "no-match" and reads_as_person(names[i]) and not any(
+        if r is not None and r.rule == "no-match" and not any(
                 _words(c["name"]).startswith(_words(names[i])) for c in r.candidates) and not _company_first(
-                names[i], r.candidates) and not begins_a_curated_name(con, keys[i]) and not names_a_listed_company(
-                names[i]):
+                names[i], r.candidates) and typed_as_person(con, names[i], keys[i]):
             results[i] = withheld_person(names[i])
     final = [r for r in results if r is not None]
     if focus_codes:
@@ -198,6 +197,13 @@ def _company_first(query: str, candidates: list[dict[str, Any]]) -> bool:
 def begins_a_curated_name(con: duckdb.DuckDBPyConnection, key: NameKey) -> bool:
     """Whether a curated name (claims or ownership, reviewed) begins with these whole words."""
     return bool(key.core) and queries.one(con, "lookup_curated_prefix", core=key.core)["curated"]
+
+
+def typed_as_person(con: duckdb.DuckDBPyConnection, text: str, key: NameKey) -> bool:
+    """Whether words a person typed read as a private person's name (``reads_as_person``) and name no company known
+    by such a name: neither the beginning of a curated name ("Peter Kiewit": PETER KIEWIT SONS', INC.) nor a listed
+    company ("Goldman Sachs"). Such words are never looked up (the matcher, and the lookup's respacing)."""
+    return reads_as_person(text) and not begins_a_curated_name(con, key) and not names_a_listed_company(text)
 
 
 def withheld_person(query: str) -> MatchResult:

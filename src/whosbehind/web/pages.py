@@ -267,9 +267,14 @@ def _names(text: str | None, upload: UploadFile | None) -> tuple[list[str], list
             raise WhosbehindError("the file is not UTF-8 text; save it as CSV UTF-8") from None
         names += screening.names_in_csv(content)  # one per data row, as `match --file` reads it
     typed = [n.strip() for n in (text or "").splitlines() if n.strip()]  # one per line, blank lines left out
-    if len(names) + len(typed) > MAX_CHECK_NAMES:
-        raise WhosbehindError(f"at most {MAX_CHECK_NAMES} names at a time")
+    _at_most_the_limit(len(names) + len(typed))
     return names, typed
+
+
+def _at_most_the_limit(count: int) -> None:
+    """A list longer than a check takes is refused in one line (before, and once pasted lines are read as names)."""
+    if count > MAX_CHECK_NAMES:
+        raise WhosbehindError(f"at most {MAX_CHECK_NAMES} names at a time")
 
 
 def _screen(request: Request, names: tuple[list[str], list[str]],
@@ -283,8 +288,7 @@ def _screen(request: Request, names: tuple[list[str], list[str]],
     from_file, typed = names
     with limits.check_slot(), request.app.state.db.connection() as con:
         listed = from_file + screening.names_pasted(con, typed)
-        if len(listed) > MAX_CHECK_NAMES:
-            raise WhosbehindError(f"at most {MAX_CHECK_NAMES} names at a time")
+        _at_most_the_limit(len(listed))
         agencies = screening.focus(con, _chosen_terms(agency))
         return _screen_rows(con, listed, agencies), agencies
 
