@@ -236,3 +236,34 @@ def test_no_table_scrolls_sideways_on_a_phone(chromium, live, shots: Path, lang:
         assert [t for t in tables if t["scroll"] > t["client"] or t["unlabelled"]] == []
     finally:
         page.close()
+
+
+COLUMNS = """() => { const t = document.querySelector('table#screening');
+  return [...t.tHead.rows[0].cells].map((th, i) => {
+    let widest = 0;  // the widest cell content of the column, as laid out
+    for (const row of t.tBodies[0].rows) {
+      const r = document.createRange(); r.selectNodeContents(row.cells[i]);
+      widest = Math.max(widest, r.getBoundingClientRect().width);
+    }
+    return {amounts: th.classList.contains('num'), width: th.getBoundingClientRect().width, widest};
+  });
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_screened_list_on_a_desktop_gives_its_room_to_the_words(chromium, live, shots: Path, lang: str) -> None:
+    """On a desktop, the long heading of the amounts ("comprometido con la familia por ICE, CBP, DHS") wraps: the
+    column of amounts is about as wide as its widest amount, and the strongest tie, a sentence, is not squeezed
+    into a narrower column beside it."""
+    shots.mkdir(exist_ok=True)
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        _check_list(page, f"{live.url}/check?lang={lang}")
+        page.screenshot(path=str(shots / f"check-desktop-{lang}.png"), full_page=True)
+        columns = page.evaluate(COLUMNS)
+        amounts = next(c for c in columns if c["amounts"])
+        strongest = columns[-2]  # the strongest tie, before the amounts
+        assert amounts["widest"] > 0 and amounts["width"] <= 1.6 * amounts["widest"], columns
+        assert strongest["width"] > amounts["width"], columns
+    finally:
+        page.close()
