@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from web_fixtures import SMALL_TARGETS
 
 AXE_VERSION = "4.14.1"
 AXE_CACHE = Path(__file__).resolve().parents[2] / "test-artifacts" / f"axe-core-{AXE_VERSION}"
@@ -265,5 +266,20 @@ def test_a_screened_list_on_a_desktop_gives_its_room_to_the_words(chromium, live
         strongest = columns[-2]  # the strongest tie, before the amounts
         assert amounts["widest"] > 0 and amounts["width"] <= 1.6 * amounts["widest"], columns
         assert strongest["width"] > amounts["width"], columns
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_controls_of_the_forms_are_large_enough_to_tap(chromium, live, width: int) -> None:
+    """Every field, button, file chooser and checkbox of the forms to screen a list and to ask for a correction is
+    at least 24 by 24 pixels (WCAG 2.2, 2.5.8), on a phone and on a desktop, in both languages."""
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    try:
+        for path in ("/check", "/corrections?page=/org/duns:612706465"):
+            for lang in ("es", "en"):  # English last: the language is kept in a cookie
+                page.goto(f"{live.url}{path}&lang={lang}" if "?" in path else f"{live.url}{path}?lang={lang}")
+                assert page.locator("main form :is(input, textarea, button)").count() >= 3, path
+                assert page.evaluate(SMALL_TARGETS) == [], (path, lang)
     finally:
         page.close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from web_fixtures import SMALL_TARGETS
+
 from samples import LiveServer
 from tip_helpers import make_app, moderated_store
 
@@ -27,6 +29,7 @@ def test_tip_with_javascript_off_codename_status_and_reply(chromium, tmp_path: P
         assert page.inner_text(".lang-switch") == "Español"
         assert page.get_attribute("html", "lang") == "en"
         assert page.locator("script").count() == 0
+        assert page.evaluate(SMALL_TARGETS) == []  # the file chooser too, which the tip line alone shows
         page.fill("#message", "The reseller renewed the case-system hosting order 4471 for the agency.")
         page.set_input_files("#attachment", str(evidence))
         page.screenshot(path=str(shots / "tip-form.png"), full_page=True)

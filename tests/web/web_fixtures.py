@@ -2,3 +2,12 @@
 
 # The one value changed in the HTML-name database: a real row's recipient name, rewritten to carry markup.
 HTML_NAME = '<script>window.pwned=1</script><b>ACME</b> & "SONS" <img src=x onerror=alert(1)> LLC'
+
+# The controls of a form smaller than WCAG 2.2's minimum target (2.5.8: 24 by 24 CSS pixels), as
+# [tag, type, name, width, height]: a file chooser or a checkbox a thumb cannot hit on a phone.
+# The tip form's trap for robots (.hp) is kept off the screen on purpose.
+SMALL_TARGETS = """() => [...document.querySelectorAll('main :is(input:not([type=hidden]), button, select, textarea)')]
+  .filter(e => e.offsetParent !== null && !e.closest('.hp'))
+  .map(e => { const r = e.getBoundingClientRect();
+              return [e.tagName, e.type || '', e.name || e.id, Math.round(r.width), Math.round(r.height)]; })
+  .filter(([, , , width, height]) => width < 24 || height < 24)"""
