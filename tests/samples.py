@@ -108,11 +108,15 @@ class LiveServer:
     it); ``options`` go to uvicorn.Config as `whosbehind serve` would give them."""
 
     def __init__(self, make_app: Callable[[str], Any], **options: Any):
-        self.port = free_port()
+        # The socket is bound here and handed to uvicorn: a port found free and let go would be free for another
+        # process of the run to take in the second or so before the server binds it.
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = make_app(self.url)
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, **options))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
@@ -126,4 +130,5 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.socket.close()
         self.app.state.db.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from web_fixtures import HTML_NAME
+from web_fixtures import HTML_NAME, screenshot
 
 from whosbehind.web.formatting import money
 
@@ -22,16 +22,16 @@ def test_search_reach_organization_see_total_open_evidence(chromium, live, shots
     page.fill("#q", "palantir")
     page.wait_for_selector("#suggestions li a")               # suggestions as you type
     assert "PALANTIR" in page.inner_text("#suggestions")
-    page.screenshot(path=str(shots / "home-suggestions.png"))
+    screenshot(page, shots / "home-suggestions.png", full_page=False)
     page.press("#q", "Enter")                                   # the plain form: the lookup finds the company
     page.wait_for_url(f"**/org/{PALANTIR}?q=palantir")
     page.wait_for_selector("#total-obligated")
     import httpx
 
-    answer = httpx.get(f"{live.url}/api/lookup", params={"q": "palantir"}).json()
+    answer = httpx.get(f"{live.url}/api/lookup", params={"q": "palantir"}, timeout=60).json()
     assert answer["id"] == PALANTIR
     assert page.inner_text("#total-obligated") == money(answer["obligated"])
-    page.screenshot(path=str(shots / "organization.png"), full_page=True)
+    screenshot(page, shots / "organization.png")
     page.click("a.evidence-link[href*='kind=prime_contract'] >> nth=0")   # all the prime-contract evidence
     page.wait_for_selector("table.evidence")
     page.click("table.evidence tbody tr >> nth=0 >> a[href^='/evidence/']")
@@ -39,7 +39,7 @@ def test_search_reach_organization_see_total_open_evidence(chromium, live, shots
     assert len(page.inner_text("#sha256")) == 64
     assert page.inner_text("#rows").split(" ")[0].rstrip(",").isdigit()
     assert page.locator("#raw-row").count() == 1                # the row as published
-    page.screenshot(path=str(shots / "evidence.png"), full_page=True)
+    screenshot(page, shots / "evidence.png")
     page.close()
 
 
@@ -77,7 +77,7 @@ def test_a_name_with_html_shows_as_text(chromium, live_html, html_org_id: str, s
     page.fill("#q", "acme")
     page.wait_for_selector("#suggestions li a")
     assert page.inner_text("#suggestions li a").upper() == HTML_NAME.upper()
-    page.screenshot(path=str(shots / "html-name.png"))
+    screenshot(page, shots / "html-name.png", full_page=False)
     assert dialogs == []
     page.close()
 
@@ -92,7 +92,7 @@ def test_a_merged_record_opens_the_organization_it_belongs_to(chromium, live, sh
     assert "name:THE GEO GROUP, INC." in page.inner_text("#merged-into")
     headline = page.inner_text("#total-obligated")
     assert "name:THE GEO GROUP, INC." in page.inner_text("#registrations")
-    page.screenshot(path=str(shots / "merged-record.png"))
+    screenshot(page, shots / "merged-record.png", full_page=False)
     page.goto(live.url + "/org/duns:612706465")
     assert page.inner_text("#org-name").startswith("THE GEO GROUP")
     assert page.inner_text("#total-obligated") == headline
@@ -116,7 +116,7 @@ def test_every_kind_of_tie_reaches_the_organization_page(chromium, live, shots: 
     page = chromium.new_page(viewport={"width": width, "height": height})
     page.goto(live.url + "/search?q=" + name.replace(" ", "+"))
     page.wait_for_selector("#org-name")
-    answer = httpx.get(f"{live.url}/api/lookup", params={"q": name}).json()
+    answer = httpx.get(f"{live.url}/api/lookup", params={"q": name}, timeout=60).json()
     from urllib.parse import unquote
 
     assert unquote(page.url.split("/org/", 1)[1].split("?")[0]) == PAGES[name] == answer["id"]
@@ -132,7 +132,7 @@ def test_every_kind_of_tie_reaches_the_organization_page(chromium, live, shots: 
     if name == "GEO Group":
         assert "Detention facility operation" in page.inner_text("#ties")
         assert "Citizens" in page.inner_text("#ties")  # financed by Citizens (reported, grade C)
-    page.screenshot(path=str(shots / f"org-{name.replace(' ', '-')}-{width}.png"), full_page=True)
+    screenshot(page, shots / f"org-{name.replace(' ', '-')}-{width}.png")
     page.close()
 
 
@@ -153,7 +153,7 @@ def test_amazon_one_pager_pdf_shows_a_fedramp_tie(live, tmp_path: Path) -> None:
 def test_money_through_resellers_is_shown_apart_with_its_recipients(chromium, live, shots: Path, name: str) -> None:
     import httpx
 
-    answer = httpx.get(f"{live.url}/api/lookup", params={"q": name}).json()
+    answer = httpx.get(f"{live.url}/api/lookup", params={"q": name}, timeout=60).json()
     named = [t for t in answer["ties"] + answer["family_ties"] if t["kind"] == "named_in_award"]
     assert named and all(t["award_key"] and t["role"] in ("product", "services") for t in named)
     assert all(t["evidence"] and t["evidence"][0]["quote"] for t in named)
@@ -165,7 +165,7 @@ def test_money_through_resellers_is_shown_apart_with_its_recipients(chromium, li
     assert top in section
     # never added to its own totals
     assert page.inner_text("#total-obligated") == money(answer["obligated"])
-    page.screenshot(path=str(shots / f"through-others-{name.split()[0]}.png"), full_page=True)
+    screenshot(page, shots / f"through-others-{name.split()[0]}.png")
     page.close()
 
 
@@ -175,7 +175,7 @@ def test_an_amount_below_zero_stays_on_one_line_on_a_phone(chromium, live, lang:
 
     # families whose net CBP money is below zero (CBP took back more than it obligated)
     names = ["CoreCivic", "GEO Group", "Palantir", "Motorola Solutions", "Deloitte", "CACI", "Leidos", "Akima"]
-    rows = httpx.post(f"{live.url}/api/check", json=names, params={"agency": "CBP"}).json()["items"]
+    rows = httpx.post(f"{live.url}/api/check", json=names, params={"agency": "CBP"}, timeout=60).json()["items"]
     negative = [r["input"] for r in rows if r["id"] and r["family_obligated"] < 0]
     assert negative, rows
     page = chromium.new_page(viewport={"width": 390, "height": 844})

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
+from web_fixtures import screenshot
 
 from samples import Cli, LiveServer
 from whosbehind.web.app import create_app
@@ -36,17 +36,6 @@ def served(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield server, google
 
 
-def _screenshot(page, path: Path) -> None:
-    """A full-page screenshot, to look at. Headless Chromium answered "Unable to capture screenshot" once for one
-    of these long pages on a loaded machine (the page itself was served and laid out): it is asked once more."""
-    try:
-        page.screenshot(path=str(path), full_page=True)
-    except PlaywrightError as exc:
-        if "Unable to capture screenshot" not in str(exc):
-            raise
-        page.screenshot(path=str(path), full_page=True)
-
-
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_pages_of_what_changed_read_on_a_phone_and_a_desktop(chromium, served: tuple[LiveServer, str],
                                                                  shots: Path, lang: str) -> None:
@@ -63,7 +52,7 @@ def test_the_pages_of_what_changed_read_on_a_phone_and_a_desktop(chromium, serve
                 joiner = "&" if "?" in path else "?"
                 response = page.goto(f"{server.url}{path}{joiner}lang={lang}")
                 assert response is not None and response.status == 200, (path, response and response.status)
-                _screenshot(page, shots / f"changes-{name}-{lang}-{width}.png")
+                screenshot(page, shots / f"changes-{name}-{lang}-{width}.png")
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
                 wide = [b for b in page.evaluate(BOXES) if b["scroll"] > b["client"]]
                 assert wide == [], (path, width, wide)

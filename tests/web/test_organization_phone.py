@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from web_fixtures import screenshot
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def _awards_seen(chromium, url: str, width: int, height: int, shot: Path) -> dic
         response = page.goto(url)
         assert response is not None and response.status == 200
         page.locator("#awards").scroll_into_view_if_needed()
-        page.screenshot(path=str(shot), full_page=True)
+        screenshot(page, shot)
         return page.evaluate(AWARDS)
     finally:
         page.close()
@@ -122,8 +123,7 @@ def test_no_table_of_an_organization_page_scrolls_sideways_on_a_phone(chromium, 
             try:
                 response = page.goto(f"{live.url}/org/{org_id}?lang={lang}")
                 assert response is not None and response.status == 200
-                page.screenshot(path=str(shots / f"tables-{org_id.replace(':', '_')}-{lang}-{width}.png"),
-                                full_page=True)
+                screenshot(page, shots / f"tables-{org_id.replace(':', '_')}-{lang}-{width}.png")
                 tables = page.evaluate(TABLES)
                 page_width = page.evaluate("document.documentElement.scrollWidth")
             finally:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from web_fixtures import SMALL_TARGETS
+from web_fixtures import SMALL_TARGETS, screenshot
 
 AXE_VERSION = "4.14.1"
 AXE_CACHE = Path(__file__).resolve().parents[2] / "test-artifacts" / f"axe-core-{AXE_VERSION}"
@@ -72,7 +72,7 @@ def test_page_fits_the_screen_keeps_chart_labels_inside_and_passes_axe(chromium,
         for i in range(charts.count()):  # drawn when scrolled to (loading="lazy"), as a reader's phone does
             charts.nth(i).scroll_into_view_if_needed()
         _wait_for_charts(page)
-        page.screenshot(path=str(shots / f"readable-{name}-{width}.png"), full_page=True)
+        screenshot(page, shots / f"readable-{name}-{width}.png")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width, f"{name} is {scroll_width} px wide in a {width} px window"
         outside = page.evaluate(LABELS_OUTSIDE)
@@ -227,8 +227,7 @@ def test_no_table_scrolls_sideways_on_a_phone(chromium, live, shots: Path, lang:
             response = page.goto(f"{live.url}{path}{'&' if '?' in path else '?'}lang={lang}")
             assert response is not None and response.status == 200
             tables = page.evaluate(TABLE_BOXES)
-            page.screenshot(path=str(shots / f"tables-{path.strip('/').replace('/', '_') or 'home'}-{lang}.png"),
-                            full_page=True)
+            screenshot(page, shots / f"tables-{path.strip('/').replace('/', '_') or 'home'}-{lang}.png")
             assert tables and any(t["rows"] for t in tables), path
             assert [t for t in tables if t["scroll"] > t["client"] or t["unlabelled"]] == [], path
         _check_list(page, f"{live.url}/check?lang={lang}")  # a list screened: its results
@@ -260,7 +259,7 @@ def test_a_screened_list_on_a_desktop_gives_its_room_to_the_words(chromium, live
     page = chromium.new_page(viewport={"width": 1366, "height": 900})
     try:
         _check_list(page, f"{live.url}/check?lang={lang}")
-        page.screenshot(path=str(shots / f"check-desktop-{lang}.png"), full_page=True)
+        screenshot(page, shots / f"check-desktop-{lang}.png")
         columns = page.evaluate(COLUMNS)
         amounts = next(c for c in columns if c["amounts"])
         strongest = columns[-2]  # the strongest tie, before the amounts

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from web_fixtures import SMALL_TARGETS
+from web_fixtures import SMALL_TARGETS, screenshot
 
 from samples import LiveServer
 from tip_helpers import make_app, moderated_store
@@ -32,13 +32,13 @@ def test_tip_with_javascript_off_codename_status_and_reply(chromium, tmp_path: P
         assert page.evaluate(SMALL_TARGETS) == []  # the file chooser too, which the tip line alone shows
         page.fill("#message", "The reseller renewed the case-system hosting order 4471 for the agency.")
         page.set_input_files("#attachment", str(evidence))
-        page.screenshot(path=str(shots / "tip-form.png"), full_page=True)
+        screenshot(page, shots / "tip-form.png")
         page.click("#send")
         page.wait_for_selector("#codename")
         codename = page.inner_text("#codename").strip()
         assert len(codename.split()) == 7
         assert "file-1.txt" in page.inner_text("main")
-        page.screenshot(path=str(shots / "tip-sent.png"), full_page=True)
+        screenshot(page, shots / "tip-sent.png")
 
         page.click("a[href^='/tip/status']")
         page.fill("#codename-input", codename)
@@ -58,6 +58,6 @@ def test_tip_with_javascript_off_codename_status_and_reply(chromium, tmp_path: P
         page.wait_for_selector("#replies")
         assert "Which fiscal year was the renewal?" in page.inner_text("#replies")
         assert page.inner_text("#tip-state") == "a moderator replied"
-        page.screenshot(path=str(shots / "tip-status.png"), full_page=True)
+        screenshot(page, shots / "tip-status.png")
         context.close()
     assert requests and all(u.startswith(server.url + "/") for u in requests), requests

@@ -1,5 +1,10 @@
 """Values shared by the web tests."""
 
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
 # The one value changed in the HTML-name database: a real row's recipient name, rewritten to carry markup.
 HTML_NAME = '<script>window.pwned=1</script><b>ACME</b> & "SONS" <img src=x onerror=alert(1)> LLC'
 
@@ -11,3 +16,14 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('main :is(input:not([type
   .map(e => { const r = e.getBoundingClientRect();
               return [e.tagName, e.type || '', e.name || e.id, Math.round(r.width), Math.round(r.height)]; })
   .filter(([, , , width, height]) => width < 24 || height < 24)"""
+
+
+def screenshot(page: Page, path: Path, *, full_page: bool = True) -> None:
+    """A screenshot, to look at. Headless Chromium answered "Unable to capture screenshot" once for a long page on
+    a loaded machine (the page itself was served and laid out): it is asked once more."""
+    try:
+        page.screenshot(path=str(path), full_page=full_page)
+    except PlaywrightError as exc:
+        if "Unable to capture screenshot" not in str(exc):
+            raise
+        page.screenshot(path=str(path), full_page=full_page)
