@@ -192,3 +192,36 @@ def test_an_amount_below_zero_stays_on_one_line_on_a_phone(chromium, live, lang:
     assert laid_out and all(lines == 1 for _text, lines in laid_out), laid_out
     assert any(text.startswith("−") for text, _lines in laid_out), laid_out
     page.close()
+
+
+def test_the_forms_keep_the_visitor_s_language_without_a_cookie(chromium, live) -> None:
+    """A Spanish reader whose browser keeps no cookie (a private window, cookies refused) came by a link in Spanish:
+    a list screened, a search from the header, from the home page and from a search page, and a correction asked
+    for, all answer in Spanish."""
+    context = chromium.new_context(viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live.url + "/check?lang=es")
+        context.clear_cookies()
+        page.fill("#names", "GEO Group")
+        page.click("form.check button[type=submit] >> nth=0")
+        page.wait_for_selector("table#screening")
+        assert page.get_attribute("html", "lang") == "es"
+        assert "encontrada" in page.inner_text("table#screening")
+        for start, form in (("/org/duns:612706465?lang=es", "header.site form"), ("/?lang=es", "main form.search"),
+                            ("/search?q=geo&list=1&lang=es", "main form.search")):
+            page.goto(live.url + start)
+            context.clear_cookies()
+            page.fill(f"{form} input[name=q]", "geo group")
+            page.press(f"{form} input[name=q]", "Enter")
+            page.wait_for_load_state()
+            assert page.get_attribute("html", "lang") == "es", (start, page.url)
+        page.goto(live.url + "/corrections?page=/org/duns:612706465&lang=es")
+        context.clear_cookies()
+        page.fill("#what", " ")  # refused by the server (blank): the form comes back, in the reader's language
+        page.fill("#evidence", " ")
+        page.click("form.correction button[type=submit]")
+        page.wait_for_load_state()
+        assert page.get_attribute("html", "lang") == "es"
+    finally:
+        context.close()
