@@ -194,6 +194,7 @@ import json, sys
 from pathlib import Path
 from whosbehind.store import db, digest
 con = db.connect(Path(sys.argv[1]), read_only=True)
+con.execute("SET enable_progress_bar = false")  # a slow query would print a bar into the JSON
 print(json.dumps([p["table"] or p["problem"] for p in digest.verify(con)]))
 """
 

@@ -604,3 +604,29 @@ def test_a_company_named_like_a_person_is_answered_when_the_curated_list_holds_i
     answer = built.json("match", "J.D. Power")
     assert answer["status"] == "found" and answer["name"] == "J.D. POWER", answer.get("reason")
     assert answer["focus_ties"]["tied"] == "yes" and Decimal(str(answer["focus_ties"]["obligated"])) > 0
+
+
+def test_the_strongest_tie_leads_with_the_agency_that_paid_most(client: TestClient, answers: dict[str, dict]) -> None:
+    """Among the organization's own grade-A ties, the one that leads the page, the leaflet and a screened list is
+    with the agency that obligated it the most (GEO Group's billions from ICE, not its $1.3 million from CBP), and
+    the page names that agency first."""
+    checked = 0
+    for q, a in answers.items():
+        if a["status"] != "found":
+            continue
+        org = client.get(f"/api/organizations/{a['id']}").json()
+        paid: dict[str, Decimal] = {}
+        for t in org["totals"]:
+            paid[t["agency_name"]] = paid.get(t["agency_name"], Decimal(0)) + Decimal(str(t["obligated"]))
+        contracts = [s for s in org["strongest"] if s["own"] and s["grade"] == "A" and s["kind"] == "prime_contract"]
+        if len({s["agency_name"] for s in contracts}) < 2:
+            continue  # one agency: nothing to order
+        most = max((s["agency_name"] for s in contracts), key=lambda name: paid.get(name, Decimal(0)))
+        assert org["strongest"][0]["agency_name"] == most, (q, [(s["agency_name"], s["kind"]) for s in contracts])
+        screened = client.post("/api/check", json=[q]).json()["items"][0]
+        assert screened["strongest_agency"] == most, q
+        page = client.get(f"/org/{a['id']}").text
+        first = re.search(r'id="tied-through">\s*<p><strong>([^<]+)</strong>', page).group(1)
+        assert most in html.unescape(first), (q, first)
+        checked += 1
+    assert checked >= 3, checked

@@ -366,6 +366,11 @@ def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         seen[key] = {"agency": p["agency"], "agency_name": p["agency_name"], "kind": kind,
                      "title": KIND_TITLES.get(kind, kind), "grade": p["grade"], "own": p["own"],
-                     "tie_of": p["tie_of"], "tie_of_name": p["tie_of_name"], "text": p["text"]}
-    return sorted(seen.values(), key=lambda s: (GRADE_RANK[s["grade"]], not s["own"], s["agency_name"],
-                                                 s["title"]))
+                     "tie_of": p["tie_of"], "tie_of_name": p["tie_of_name"], "text": p["text"],
+                     "weight": why.reaching_amount(p)}
+    # among lines of one grade, its own before its family's, then the most money first: screening reports the first
+    lines = sorted(seen.values(), key=lambda s: (GRADE_RANK[s["grade"]], not s["own"], -s["weight"],
+                                                  s["agency_name"], s["title"]))
+    for line in lines:
+        del line["weight"]
+    return lines

@@ -385,13 +385,22 @@ def _evidence(con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str, str]]
     return out
 
 
+def reaching_amount(path: dict[str, Any]) -> Decimal:
+    """What the agency obligated on the tie that reaches it (the path's last step): a path's weight among paths of
+    one grade, so that GEO Group's $3.1 billion from ICE comes before its $1.3 million from CBP, and contracts
+    before a FedRAMP authorization (no amount)."""
+    return Decimal(path["steps"][-1].get("amount") or 0) if path["steps"] else Decimal(0)
+
+
 def by_agency(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Paths grouped by the agency they reach, strongest first within each."""
+    """Paths grouped by the agency they reach, strongest first within each; the agencies by their strongest path's
+    grade, then by the money of their largest tie, then by name."""
     groups: dict[str, dict[str, Any]] = {}
     for p in paths:
         g = groups.setdefault(p["agency"], {"agency": p["agency"], "agency_name": p["agency_name"], "paths": []})
         g["paths"].append(p)
-    return sorted(groups.values(), key=lambda g: (GRADE_RANK[g["paths"][0]["grade"]], g["agency_name"]))
+    return sorted(groups.values(), key=lambda g: (GRADE_RANK[g["paths"][0]["grade"]],
+                                                  -max(reaching_amount(p) for p in g["paths"]), g["agency_name"]))
 
 
 def claim_problems() -> list[str]:
