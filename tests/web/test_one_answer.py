@@ -630,3 +630,20 @@ def test_the_strongest_tie_leads_with_the_agency_that_paid_most(client: TestClie
         assert most in html.unescape(first), (q, first)
         checked += 1
     assert checked >= 3, checked
+
+
+def test_every_family_member_that_holds_a_tie_is_named_in_the_summary(client: TestClient,
+                                                                        answers: dict[str, dict]) -> None:
+    """"Tied to ICE through" names each family member whose tie a why-path shows (GEO Group: B.I. Incorporated's
+    $1.66 billion of ICE contracts as well as GEO Care's), not only the first of one kind."""
+    members = 0
+    for q, a in answers.items():
+        if a["status"] != "found":
+            continue
+        org = client.get(f"/api/organizations/{a['id']}").json()
+        paths = client.get("/api/why", params={"q": a["id"]}).json()["paths"]
+        holders = {(p["agency_name"], p["tie_of"]) for p in paths if not p["own"] and p["grade"] != "D"}
+        named = {(s["agency_name"], s["tie_of"]) for s in org["strongest"] if not s["own"]}
+        assert holders == named, q
+        members += len(holders)
+    assert members >= 5, members

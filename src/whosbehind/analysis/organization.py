@@ -355,13 +355,15 @@ def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per agency, kind of tie and holder, strongest grade first: the summary a page, a one-pager and
     screening lead with ("Tied to ICE through: FedRAMP authorization (A), hosting of ICM (C), ..."). A path of
     grade D (a claim its own source does not establish) is no line: grade D is never shown on its own."""
-    seen: dict[tuple[str, str, bool], dict[str, Any]] = {}
+    seen: dict[tuple[str, str, bool, str | None], dict[str, Any]] = {}
     for p in paths:
         if p["grade"] == Grade.D:
             continue  # unverified or not established: listed with its caveat under "why", never stated as a tie
         kinds = [s["kind"] for s in p["steps"] if s["kind"] not in why.FAMILY_KINDS]
         kind = "cloud_authorization" if kinds[:1] == ["offers"] else (kinds[0] if kinds else "parent")
-        key = (p["agency"], kind, p["own"])
+        # a family member's tie is a line of its own: GEO Group's page names B.I. Incorporated's ICE contracts
+        # beside GEO Care's, not only the stronger graded of the two
+        key = (p["agency"], kind, p["own"], None if p["own"] else p["tie_of"])
         if key in seen and GRADE_RANK[p["grade"]] >= GRADE_RANK[seen[key]["grade"]]:
             continue
         seen[key] = {"agency": p["agency"], "agency_name": p["agency_name"], "kind": kind,
