@@ -322,14 +322,21 @@ def test_a_family_link_says_its_source_in_the_pages_language(client) -> None:
 
 
 def test_a_spanish_sentence_names_an_agency_with_its_article(client) -> None:
-    """ "muestran que Servicio de Inmigración… comprometió", "Vinculada a Departamento…": a Spanish sentence names
-    the agencies in focus with their article, on the page and the one-pager."""
-    for url in ("/org/duns:612706465", "/org/duns:612706465/onepager"):
+    """ "muestran que Servicio de Inmigración… comprometió", "Vinculada a Departamento…", "la lista de centros de
+    detención de Servicio…": a Spanish sentence names the agencies in focus with their article, on the page and the
+    one-pager."""
+    for url in ("/org/duns:612706465/onepager", "/org/duns:612706465"):
         text = re.sub(r"<[^>]+>", "", client.get(url, params={"lang": "es"}).text)
         client.cookies.clear()
         assert "que el Servicio de Inmigración y Control de Aduanas (ICE) comprometió" in text, url
         assert "Vinculada con el Servicio de Inmigración y Control de Aduanas (ICE) mediante" in text, url
-        assert not re.search(r"\b(?:que|a) (?:Servicio|Oficina|Departamento) de", text), url
+        assert not re.search(r"\b(?:que|a|de) (?:Servicio|Oficina|Departamento) de", text), url
+    assert "la lista de centros de detención que publica el Servicio de Inmigración" in text  # the page's why-paths
+    # a FedRAMP authorization by DHS, a component part of DHS (Amazon's paths)
+    text = re.sub(r"<[^>]+>", "", client.get("/org/duns:884745530", params={"lang": "es"}).text)
+    client.cookies.clear()
+    assert "indica que el Departamento de Seguridad Nacional (DHS) autorizó" in text
+    assert not re.search(r"\b(?:que|a|de) (?:Servicio|Oficina|Departamento) de", text)
 
 
 def test_counts_carry_separators_and_a_single_year_is_written_once(client) -> None:
