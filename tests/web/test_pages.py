@@ -46,7 +46,7 @@ def test_organization_page_shows_total_ties_and_evidence_links(client: TestClien
     drawn = client.get(chart.group(1))
     assert drawn.headers["content-type"] == "image/svg+xml" and drawn.text.startswith("<svg")
     assert "USAspending records show" in html                 # grade A wording
-    assert "grade A: official record" in html and "grade B: self-reported" in html
+    assert "grade A: official record" in html and "grade B: self-reported or secondary" in html
     assert f"/org/{PALANTIR}/evidence?kind=prime_contract" in html
     assert "https://www.usaspending.gov/award/" in html or ".csv" in html
     assert 'id="why"' in html

@@ -64,8 +64,8 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         title="whosbehind",
         summary="Which companies build, host, supply and finance US immigration enforcement, from public records.",
         description="Every figure comes from a public record and carries its evidence grade (A official record, "
-                    "B self-reported, C reporting, D unverified, E inferred). Obligated dollars are sums of "
-                    "federal_action_obligation; subcontracts are listed beside prime money, never added to it. "
+                    "B self-reported or secondary, C reporting, D unverified, E inferred). Obligated dollars are "
+                    "sums of federal_action_obligation; subcontracts are listed beside prime money, never added to it. "
                     "Private persons are never named: their money is counted under 'individuals'.",
         version="0.1.0",
         docs_url=None,  # the stock docs pages load scripts from a CDN; /api is rendered here instead

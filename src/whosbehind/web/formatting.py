@@ -18,8 +18,9 @@ from whosbehind.web.i18n import gettext as _
 
 GRADES = {
     "A": (N_("official record"), N_("an official record with a stable identifier (e.g. a USAspending award)")),
-    "B": (N_("self-reported"), N_("official but self-reported or secondary (e.g. subaward reports, SAM.gov parent "
-                                  "self-reports)")),
+    # the ICE detention facility list (FOIA) and an award's description are secondary, not a company's own words
+    "B": (N_("self-reported or secondary"), N_("official but self-reported or secondary (e.g. subaward reports, "
+                                               "SAM.gov parent self-reports)")),
     "C": (N_("reported"), N_("credible published reporting, with its publication, date and URL")),
     "D": (N_("unverified"), N_("an unverified tip, never published on its own")),
     "E": (N_("inferred"), N_("inferred by whosbehind, always with the path that produced it")),
