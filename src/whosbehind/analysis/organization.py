@@ -356,6 +356,7 @@ def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
     screening lead with ("Tied to ICE through: FedRAMP authorization (A), hosting of ICM (C), ..."). A path of
     grade D (a claim its own source does not establish) is no line: grade D is never shown on its own."""
     seen: dict[tuple[str, str, bool, str | None], dict[str, Any]] = {}
+    weight: dict[tuple[str, str, bool, str | None], Decimal] = {}  # the money of each line's tie
     for p in paths:
         if p["grade"] == Grade.D:
             continue  # unverified or not established: listed with its caveat under "why", never stated as a tie
@@ -368,11 +369,8 @@ def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         seen[key] = {"agency": p["agency"], "agency_name": p["agency_name"], "kind": kind,
                      "title": KIND_TITLES.get(kind, kind), "grade": p["grade"], "own": p["own"],
-                     "tie_of": p["tie_of"], "tie_of_name": p["tie_of_name"], "text": p["text"],
-                     "weight": why.reaching_amount(p)}
+                     "tie_of": p["tie_of"], "tie_of_name": p["tie_of_name"], "text": p["text"]}
+        weight[key] = why.reaching_amount(p)
     # among lines of one grade, its own before its family's, then the most money first: screening reports the first
-    lines = sorted(seen.values(), key=lambda s: (GRADE_RANK[s["grade"]], not s["own"], -s["weight"],
-                                                  s["agency_name"], s["title"]))
-    for line in lines:
-        del line["weight"]
-    return lines
+    return [line for _, line in sorted(seen.items(), key=lambda kv: (
+        GRADE_RANK[kv[1]["grade"]], not kv[1]["own"], -weight[kv[0]], kv[1]["agency_name"], kv[1]["title"]))]
