@@ -144,6 +144,17 @@ def test_form_in_english_and_spanish(tip_client: TestClient) -> None:
     assert '<html lang="es">' in sent.text and "Su nombre en clave" in sent.text
 
 
+def test_the_footer_s_correction_link_names_the_tip_page_it_is_on(tip_client: TestClient) -> None:
+    """"Ask for a correction" fills the correction form's page field with the page it was clicked on, as on every
+    other page of the site, so that the reader need not type the address in."""
+    for path in ("/tip", "/tip/status"):
+        for lang in ("en", "es"):
+            page = tip_client.get(f"{path}?lang={lang}")
+            links = re.findall(r'href="(/corrections\?page=[^"]*)"', page.text)
+            assert links == [f"/corrections?page={path}"], (path, lang, links)
+    tip_client.get("/tip?lang=en")  # the client's language cookie back to English for the tests after
+
+
 def test_the_spanish_tip_pages_address_the_reader_as_the_site_does(tip_client: TestClient) -> None:
     """The site speaks to its reader as "usted" (web/locales); the tip pages, written in the same catalog, do too,
     from the form to its errors and the status page: no "tú" form in what they say."""

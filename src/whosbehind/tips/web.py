@@ -149,6 +149,9 @@ def _render(request: Request, template: str, lang: str, status_code: int = 200, 
     context.update(lang=lang, status_words=STATUS_WORDS, max_files=MAX_FILES, max_mb=max_body_bytes() // (1024 * 1024),
                    max_chars=MAX_MESSAGE_CHARS, honeypot=HONEYPOT)
     context.setdefault("days", retention_days())
+    # the footer's "Ask for a correction" names the page it is on (no secret is ever in a tip page's address: the
+    # codename and the message travel in the body)
+    context.setdefault("path", request.url.path)
     with i18n.use(lang):  # the page, with the site's header and footer (base.html), in its language
         return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 
