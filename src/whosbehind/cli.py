@@ -511,7 +511,8 @@ def why_command(
     name: Annotated[str, typer.Argument(help="An organization, brand or system: exact name, UEI or id.")],
     agency: Annotated[str | None, typer.Option("--agency", help="Focus on this agency (default: ICE, CBP, DHS).")]
     = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="How many paths to print (JSON lists all).")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="How many paths to print (JSON lists every path "
+                                       "kept: at most 20 of one kind of chain to one agency).")] = 20,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

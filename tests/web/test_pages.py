@@ -52,6 +52,27 @@ def test_organization_page_shows_total_ties_and_evidence_links(client: TestClien
     assert 'id="why"' in html
 
 
+def test_the_why_section_says_how_many_paths_it_found_and_how_many_it_lists(client: TestClient) -> None:
+    """The count above the paths is the count of paths the page and its JSON list; where more were found (a chain
+    repeated beyond its limit), the page says both, in English and in Spanish."""
+    cut = 0
+    for org_id in ("duns:612706465", PALANTIR):  # The GEO Group: 40 paths found, 28 kept; Palantir: every one kept
+        why = client.get("/api/why", params={"q": org_id}).json()
+        found, listed = why["paths_total"], len(why["paths"])
+        for lang, said in (("en", f"{listed} paths from"), ("es", f"{listed} caminos de")):
+            html = client.get(f"/org/{org_id}", params={"lang": lang}).text
+            section = re.sub(r"<[^>]+>|\s+", " ", html.split('<section id="why">')[1].split("</section>")[0])
+            if found > listed:
+                said = (f"{found} paths found from", f"{found} caminos encontrados de")[lang == "es"]
+                assert said in section and (f"the {listed} strongest" if lang == "en"
+                                            else f"los {listed} más fuertes") in section, section[:400]
+            else:
+                assert said in section, section[:400]
+        cut += found > listed
+    assert cut == 1
+    client.get("/", params={"lang": "en"})  # the language cookie back to English for the tests after
+
+
 def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
     ev = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "prime_contract"}).json()["items"][0]
     html = client.get(f"/evidence/{ev['evidence_id']}").text

@@ -437,7 +437,10 @@ def render(found: dict[str, Any], *, limit: int = 20) -> str:
     if not found["paths"]:
         lines.append("No path to " + ", ".join(f["name"] for f in found["focus"]) + " in this database.")
         return "\n".join(lines)
-    lines.append(f"{found['paths_total']} path(s) to an agency in focus; showing {min(limit, len(found['paths']))}.")
+    kept = len(found["paths"])
+    cut = (f", {kept} kept (at most {PATHS_PER_CHAIN} of one kind of chain to one agency)"
+           if found["paths_total"] > kept else "")
+    lines.append(f"{found['paths_total']} path(s) to an agency in focus{cut}; showing {min(limit, kept)}.")
     for i, p in enumerate(found["paths"][:limit], 1):
         who = _whose(p)
         flag = "; includes a claim that is not established" if p["disputed"] else ""

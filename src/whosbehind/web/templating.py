@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 
 from whosbehind.analysis.organization import KIND_TITLES
+from whosbehind.analysis.why import PATHS_PER_CHAIN
 from whosbehind.model import SAID_AS_REPORTED, LookupBasis
 from whosbehind.web import charts, formatting, i18n
 
@@ -45,7 +46,7 @@ def environment() -> jinja2.Environment:
                        years_title=charts.years_title, network_title=charts.network_title,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
                        qr_svg=formatting.qr_svg, feed_path=formatting.feed_path, years=formatting.years,
-                       changes_path=formatting.changes_path)
+                       changes_path=formatting.changes_path, paths_per_chain=PATHS_PER_CHAIN)
     return env
 
 
