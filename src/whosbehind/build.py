@@ -164,6 +164,9 @@ def prepare() -> None:
 
     persons.preload()
     prerender.template_of_pages()
+    # what the derive first asks (db.derived_by_this_code): every package file and library version read now, not
+    # behind the background flush of the copy (a read that missed the page cache waited 0.25 s there)
+    db.code_fingerprint()
     # DuckDB imports numpy the first time a Python function is registered (0.1 s), which db.connect does: here,
     # on a connection of no file, while the copy runs.
     with duckdb.connect() as con:
