@@ -73,6 +73,41 @@ def test_the_why_section_says_how_many_paths_it_found_and_how_many_it_lists(clie
     client.get("/", params={"lang": "en"})  # the language cookie back to English for the tests after
 
 
+def test_the_network_drawing_labels_a_partner_as_a_partner_not_as_family(client: TestClient) -> None:
+    """Palantir's drawing shows the ties of a partner (Amazon Web Services, by a cited partnership) beside its own:
+    the partner's node says "(partner)" and the caption does not call it family; a page without partners keeps the
+    family wording."""
+    org = client.get(f"/api/organizations/{PALANTIR}").json()
+    partners = {s["tie_of_name"] for s in org["strongest"] if s["relation"] == "partner's"}
+    assert partners and all(not s["own"] for s in org["strongest"] if s["relation"] == "partner's")
+    for lang, said, caption in (("en", "(partner)", "a partner is not of its family"),
+                                ("es", "(socio)", "un socio no es de su familia")):
+        svg = client.get(f"/org/{PALANTIR}/chart/network.svg", params={"lang": lang}).text
+        labels = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>.*?</text>", svg, flags=re.S)]
+        marked = [t for t in labels if t.endswith(said)]
+        assert len(marked) == len(partners), labels
+        assert all(t.startswith(next(iter(partners))[:6]) for t in marked), marked
+        html = client.get(f"/org/{PALANTIR}", params={"lang": lang}).text
+        assert caption in html.split('id="network"')[1].split("</figure>")[0]
+    geo = client.get("/org/duns:612706465", params={"lang": "en"}).text  # the cookie back to English, too
+    geo = geo.split('id="network"')[1].split("</figure>")[0]
+    assert "partner" not in geo and "the organizations of its family that hold ties" in geo
+    assert "(partner)" not in client.get("/org/duns:612706465/chart/network.svg", params={"lang": "en"}).text
+
+
+def test_a_page_without_a_tie_to_the_agencies_says_its_other_ties_reach_none(client: TestClient) -> None:
+    """JPMorgan Chase holds one tie in these records, a cited financing claim about the private prison industry,
+    which reaches no agency: its page and its one-pager say it has no tie to ICE, CBP or DHS and that its other ties
+    reach none of them, rather than "no tie" above a list of ties."""
+    org = client.get("/api/organizations/curated:jpmorgan-chase").json()
+    assert org["strongest"] == [] and [t["kind"] for t in org["ties"]] == ["financing"]
+    for path in ("/org/curated:jpmorgan-chase", "/org/curated:jpmorgan-chase/onepager"):
+        text = re.sub(r"<[^>]+>|\s+", " ", client.get(path, params={"lang": "en"}).text)
+        assert "No tie to ICE, CBP or DHS in these records; its other ties in them (Financing) reach none" in text
+    geo = re.sub(r"<[^>]+>|\s+", " ", client.get("/org/duns:612706465", params={"lang": "en"}).text)
+    assert "No tie to ICE" not in geo
+
+
 def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
     ev = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "prime_contract"}).json()["items"][0]
     html = client.get(f"/evidence/{ev['evidence_id']}").text

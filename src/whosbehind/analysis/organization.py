@@ -369,7 +369,8 @@ def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         seen[key] = {"agency": p["agency"], "agency_name": p["agency_name"], "kind": kind,
                      "title": KIND_TITLES.get(kind, kind), "grade": p["grade"], "own": p["own"],
-                     "tie_of": p["tie_of"], "tie_of_name": p["tie_of_name"], "text": p["text"]}
+                     "tie_of": p["tie_of"], "tie_of_name": p["tie_of_name"], "relation": p["relation"],
+                     "text": p["text"]}
         weight[key] = why.reaching_amount(p)
     # among lines of one grade, its own before its family's, then the most money first: screening reports the first
     return [line for _, line in sorted(seen.items(), key=lambda kv: (

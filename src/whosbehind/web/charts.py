@@ -103,16 +103,28 @@ def bars_by_year(rows: list[dict[str, Any]], *, series_key: str = "series", titl
     return _embed(spec, title)
 
 
+PARTNER = "partner's"  # the relation (analysis/why.py) of a tie held by a partner, not by a family member
+
+
+def with_partners(org: dict[str, Any]) -> bool:
+    """Whether the organization's drawing shows a partner's ties besides its family's (its caption says so)."""
+    return any(s.get("relation") == PARTNER for s in org.get("strongest") or [])
+
+
 def family_network(org: dict[str, Any], *, limit: int = 8) -> Markup:
-    """The organization, the members of its family that hold ties, and the agencies they are tied to: one line
-    per organization and agency, coloured and dashed by the strongest grade of the ties it stands for."""
+    """The organization, the members of its family and the partners that hold ties, and the agencies they are tied
+    to: one line per organization and agency, coloured and dashed by the strongest grade of the ties it stands for.
+    A partner is labelled as one: it is not of the family."""
     import altair as alt
 
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     holders: list[tuple[str, str]] = [(org["id"], org["name"])]
+    partners: set[str] = set()
     agencies: list[tuple[str, str]] = []
     for s in org.get("strongest") or []:
         holder = (org["id"], org["name"]) if s["own"] else (s["tie_of"], s["tie_of_name"] or s["tie_of"])
+        if s.get("relation") == PARTNER:
+            partners.add(holder[0])
         if holder not in holders:
             if len(holders) >= limit:
                 continue
@@ -135,8 +147,8 @@ def family_network(org: dict[str, Any], *, limit: int = 8) -> Markup:
     hy = dict(zip([h[0] for h in holders], ys(len(holders)), strict=True))
     ay = dict(zip([a[0] for a in agencies], ys(len(agencies)), strict=True))
     lines = [{"x": left_x, "y": hy[h], "x2": right_x, "y2": ay[a], "grade": e["grade"]} for (h, a), e in edges.items()]
-    nodes = [{"x": left_x, "y": hy[i], "label": _short(n, 24), "align": "right", "dx": -8, "own": i == org["id"]}
-             for i, n in holders]
+    nodes = [{"x": left_x, "y": hy[i], "label": _("%(name)s (partner)") % {"name": _short(n, 14)} if i in partners
+              else _short(n, 24), "align": "right", "dx": -8, "own": i == org["id"]} for i, n in holders]
     nodes += [{"x": right_x, "y": ay[i], "label": _abbreviation(n), "align": "left", "dx": 8, "own": False}
               for i, n in agencies]
     grades = sorted({e["grade"] for e in edges.values()})
@@ -188,4 +200,7 @@ def years_title(org: dict[str, Any]) -> str:
 
 
 def network_title(org: dict[str, Any]) -> str:
+    if with_partners(org):
+        return (_("Ties of %(name)s, its family and its partners to the agencies, by strongest grade")
+                % {"name": org["name"]})
     return _("Ties of %(name)s and its family to the agencies, by strongest grade") % {"name": org["name"]}
