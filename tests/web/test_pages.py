@@ -108,6 +108,18 @@ def test_a_page_without_a_tie_to_the_agencies_says_its_other_ties_reach_none(cli
     assert "No tie to ICE" not in geo
 
 
+def test_the_spanish_methodology_marks_the_sources_own_english_words_as_english(client: TestClient) -> None:
+    """The licences and format names of the sources table are the sources' own English words: on the Spanish page
+    each is marked lang="en" (a screen reader reads it with an English voice); on the English page nothing is."""
+    es = client.get("/methodology", params={"lang": "es"}).text
+    en = client.get("/methodology", params={"lang": "en"}).text  # the cookie back to English, too
+    sources = es.split('id="sources"')[1].split("</section>")[0]
+    cells = re.findall(r'<td data-label="(?:licencia y origen|formato)">(.*?)</td>', sources, flags=re.S)
+    assert len(cells) > 10
+    assert all(c.startswith('<span lang="en">') for c in cells if c.strip()), [c for c in cells if "lang" not in c][:3]
+    assert 'lang="en"' not in en.split('id="sources"')[1].split("</section>")[0]
+
+
 def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
     ev = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "prime_contract"}).json()["items"][0]
     html = client.get(f"/evidence/{ev['evidence_id']}").text
