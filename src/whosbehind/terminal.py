@@ -63,8 +63,14 @@ def organization(console: Console, org: dict[str, Any]) -> None:
     if org["strongest"]:
         console.print(Text("Tied to the agencies in focus through:", style="bold"))
         for s in org["strongest"][:10]:
-            whose = "" if s["own"] else f" (the tie of {s['tie_of_name']})"
-            console.print(Text(f"  {s['agency_name']}: {s['title'].lower()}{whose}, grade {s['grade']}"))
+            # whose tie it is: a family member's ("the subsidiary's tie") or a partner's, which is not of the family
+            whose = "" if s["own"] else f" (the {s.get('relation') or 'family'} tie: {s['tie_of_name']})"
+            console.print(Text(f"  {s['agency_name']}: {s['title']}{whose}, grade {s['grade']}"))
+    else:  # as the page says it: the ties listed below, if any, reach none of these agencies
+        kinds = list(dict.fromkeys(KIND_TITLES.get(t["kind"], t["kind"]) for t in org["ties"]))
+        other = f"; its other ties in them ({', '.join(kinds)}) reach none of these agencies" if kinds else ""
+        console.print(Text(f"No tie to the agencies in focus in these records{other}. That is not evidence of no "
+                           "ties: records not yet included may hold some.", style="bold"))
     totals = Table(title="Obligations by agency and fiscal year (USAspending, grade A)")
     for c in ("agency", "FY", "obligated", "awards"):
         totals.add_column(c)

@@ -95,10 +95,18 @@ def test_the_network_drawing_labels_a_partner_as_a_partner_not_as_family(client:
     assert "(partner)" not in client.get("/org/duns:612706465/chart/network.svg", params={"lang": "en"}).text
 
 
-def test_a_page_without_a_tie_to_the_agencies_says_its_other_ties_reach_none(client: TestClient) -> None:
+def test_the_cli_says_whose_tie_a_line_is(built) -> None:
+    """The lookup's summary names a partner's tie as a partner's and a subsidiary's as a subsidiary's, as the page's
+    drawing tells them apart."""
+    printed = " ".join(built.run("lookup", PALANTIR).output.split())
+    assert "(the partner's tie: AMAZON WEB SERVICES, INC.)" in printed
+    assert "(the subsidiary's tie: PALANTIR USG, INC.)" in printed
+
+
+def test_a_page_without_a_tie_to_the_agencies_says_its_other_ties_reach_none(client: TestClient, built) -> None:
     """JPMorgan Chase holds one tie in these records, a cited financing claim about the private prison industry,
-    which reaches no agency: its page and its one-pager say it has no tie to ICE, CBP or DHS and that its other ties
-    reach none of them, rather than "no tie" above a list of ties."""
+    which reaches no agency: its page, its one-pager and the CLI's lookup say it has no tie to ICE, CBP or DHS and
+    that its other ties reach none of them, rather than "no tie" above a list of ties (or, in the CLI, nothing)."""
     org = client.get("/api/organizations/curated:jpmorgan-chase").json()
     assert org["strongest"] == [] and [t["kind"] for t in org["ties"]] == ["financing"]
     for path in ("/org/curated:jpmorgan-chase", "/org/curated:jpmorgan-chase/onepager"):
@@ -106,6 +114,10 @@ def test_a_page_without_a_tie_to_the_agencies_says_its_other_ties_reach_none(cli
         assert "No tie to ICE, CBP or DHS in these records; its other ties in them (Financing) reach none" in text
     geo = re.sub(r"<[^>]+>|\s+", " ", client.get("/org/duns:612706465", params={"lang": "en"}).text)
     assert "No tie to ICE" not in geo
+    printed = " ".join(built.run("lookup", "JPMorgan Chase").output.split())
+    assert ("No tie to the agencies in focus in these records; its other ties in them (Financing) reach none of "
+            "these agencies") in printed
+    assert "No tie" not in " ".join(built.run("lookup", "duns:612706465").output.split())
 
 
 def test_the_spanish_methodology_marks_the_sources_own_english_words_as_english(client: TestClient) -> None:
