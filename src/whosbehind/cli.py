@@ -466,7 +466,8 @@ def match_command(
     row = rows[0]
     result.update(match={"id": found.id, "name": found.name} if found.found else None,
                   focus_ties={k: row[k] for k in ("tied", "strongest_kind", "strongest_grade", "strongest_agency",
-                                                  "obligated", "family_obligated", "agencies")}
+                                                  "strongest_relation", "strongest_tie_of", "obligated",
+                                                  "family_obligated", "agencies")}
                   if found.found else None,
                   **{k: (found.match or {}).get(k) for k in ("score", "rule", "explanation", "matched_name",
                                                               "brand", "scored")})

@@ -137,6 +137,8 @@ def match(console: Console, answer: dict[str, Any]) -> None:
     ties = answer.get("focus_ties")
     if ties:
         console.print(Text(f"ties to {ties['agencies']}: {ties['tied']}"
-                           + (f"; strongest: {ties['strongest_kind']} (grade {ties['strongest_grade']})"
+                           + (f"; strongest: {ties['strongest_kind']} (grade {ties['strongest_grade']}"
+                              + (f", the {ties['strongest_relation']} tie: {ties['strongest_tie_of']}"
+                                 if ties["strongest_tie_of"] else "") + ")"
                               if ties["tied"] == "yes" else "")
                            + f"; family obligated {money(ties['family_obligated'])}"))

@@ -338,9 +338,16 @@ def test_screening_and_reconciliation_give_the_same_answers(client: TestClient, 
             # the strongest tie is the page's first line ("Tied to ... through"): a brand or subsidiary's is as
             # strong as its own link to the family, not its parent's best
             lead = a["strongest"][0] if a["strongest"] else {"kind": "", "grade": "", "agency_name": ""}
+            # ... and whose tie it is: Ring's is its partner Axon's, which the list says (not Ring's own)
+            whose = (lead.get("relation", ""), "" if lead.get("own", True) else lead["tie_of_name"])
             for screened in (rows[i], cli_rows[i]):
-                assert (screened["strongest_kind"], screened["strongest_grade"], screened["strongest_agency"]) == (
-                    lead["kind"], lead["grade"], lead["agency_name"]), q
+                assert (screened["strongest_kind"], screened["strongest_grade"], screened["strongest_agency"],
+                        screened["strongest_relation"], screened["strongest_tie_of"]) == (
+                    lead["kind"], lead["grade"], lead["agency_name"], *whose), q
+    ring = rows[QUERIES.index("Ring")]
+    assert (ring["strongest_relation"], ring["strongest_tie_of"]) == ("partner's", "AXON ENTERPRISE, INC.")
+    page = client.post("/check", data={"names": "Ring\nPalantir"}).text
+    assert "the tie of its partner, AXON ENTERPRISE, INC., not of its family" in page
 
 
 def test_a_ranking_and_the_page_it_links_to_show_the_same_figure(client: TestClient) -> None:

@@ -27,8 +27,11 @@ from whosbehind.resolve import match
 from whosbehind.store import queries
 from whosbehind.web.formatting import org_path
 
+# strongest_relation: whose tie the strongest is ("own", or a family member's or a partner's, as analysis/why.py
+# names it: "subsidiary's", "partner's", ...); strongest_tie_of: that organization's name, empty for its own
 FIELDS = ("row", "input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
-          "strongest_grade", "strongest_agency", "obligated", "family_obligated", "page", "note", "agencies")
+          "strongest_grade", "strongest_agency", "strongest_relation", "strongest_tie_of", "obligated",
+          "family_obligated", "page", "note", "agencies")
 RESULT_WORDS = {"found": "found", "list": "several candidates", "not_found": "not found",
                 "withheld": match.WITHHELD}
 
@@ -99,7 +102,8 @@ def screen(con: duckdb.DuckDBPyConnection, names: list[str], *,
                        page=org_path(a.id))
             if best:
                 row.update(strongest_kind=best[0]["kind"], strongest_grade=best[0]["grade"],
-                           strongest_agency=best[0]["agency_name"])
+                           strongest_agency=best[0]["agency_name"], strongest_relation=best[0]["relation"],
+                           strongest_tie_of="" if best[0]["own"] else best[0]["tie_of_name"])
         elif a.candidates:
             row["note"] = a.reason + "; candidates: " + "; ".join(f"{c['name']} ({c['id']})" for c in a.candidates[:5])
         row["candidates"] = a.candidates
@@ -194,7 +198,8 @@ def read_names(path: Path) -> list[str]:
 
 
 TEXT_FIELDS = {"input", "result", "id", "name", "family_id", "family_name", "tied", "strongest_kind",
-               "strongest_grade", "strongest_agency", "page", "note", "agencies"}
+               "strongest_grade", "strongest_agency", "strongest_relation", "strongest_tie_of", "page", "note",
+               "agencies"}
 
 
 def write_csv(rows: list[dict[str, Any]], handle: TextIO, *, base_url: str = "") -> None:

@@ -142,6 +142,21 @@ def source_words(value: Any) -> Markup:
     return _as_published(source_text(value))
 
 
+# Whose tie a line is when it is not the organization's own (the relation analysis/why.py names), as a list check
+# says it beside the strongest tie: a partner is said not to be of the family.
+WHOSE_TIE = {"parent's": N_("the tie of its parent, %(holder)s"),
+             "subsidiary's": N_("the tie of its subsidiary, %(holder)s"),
+             "brand owner's": N_("the tie of its brand owner, %(holder)s"),
+             "brand's": N_("the tie of its brand, %(holder)s"),
+             "partner's": N_("the tie of its partner, %(holder)s, not of its family")}
+OTHER_TIE = N_("the tie of %(holder)s")
+
+
+def whose_tie(relation: str, holder: str) -> str:
+    """Whose tie it is, in the page's language; the holder's name as published."""
+    return _(WHOSE_TIE.get(relation, OTHER_TIE)) % {"holder": holder}
+
+
 def _as_published(words: str) -> Markup:
     """A record's own English words, marked as English on a page in another language (screen readers and
     translators then read them as English)."""

@@ -44,7 +44,7 @@ def environment() -> jinja2.Environment:
                        basis=LookupBasis,
                        bars_by_year=charts.bars_by_year,
                        years_title=charts.years_title, network_title=charts.network_title,
-                       with_partners=charts.with_partners,
+                       with_partners=charts.with_partners, whose_tie=formatting.whose_tie,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
                        qr_svg=formatting.qr_svg, feed_path=formatting.feed_path, years=formatting.years,
                        changes_path=formatting.changes_path, paths_per_chain=PATHS_PER_CHAIN)
