@@ -132,6 +132,18 @@ def test_the_spanish_methodology_marks_the_sources_own_english_words_as_english(
     assert 'lang="en"' not in en.split('id="sources"')[1].split("</section>")[0]
 
 
+def test_a_page_with_a_search_box_of_its_own_shows_no_second_one(client: TestClient) -> None:
+    """The home page, the search page and the not-found page have their own big search box; the header's is not
+    shown beside it (two boxes, one above the other, asked the reader which to use). Every other page keeps the
+    header's."""
+    for path in ("/", "/search?q=nothing+called+this", "/search?q=Security", "/org/no-such-organization",
+                 f"/org/{PALANTIR}", "/methodology", "/check"):
+        html = client.get(path, params={"lang": "en"}, follow_redirects=False).text
+        assert html.count('role="search"') == 1, path
+    assert 'class="search small"' in client.get(f"/org/{PALANTIR}").text
+    assert 'class="search small"' not in client.get("/search", params={"q": "Security"}).text
+
+
 def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
     ev = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "prime_contract"}).json()["items"][0]
     html = client.get(f"/evidence/{ev['evidence_id']}").text
