@@ -144,6 +144,22 @@ def test_a_page_with_a_search_box_of_its_own_shows_no_second_one(client: TestCli
     assert 'class="search small"' not in client.get("/search", params={"q": "Security"}).text
 
 
+def test_an_organization_page_lists_its_sections_and_every_entry_leads_to_one(client: TestClient) -> None:
+    """"On this page" lists the sections of a long page (Amazon's runs to tens of screens on a phone); every entry
+    leads to a section of that page, and a section the page leaves out is not listed. In Spanish too."""
+    for org_id in ("duns:884745530", PALANTIR, "curated:jpmorgan-chase"):
+        for lang, title in (("en", "On this page"), ("es", "En esta página")):
+            html = client.get(f"/org/{org_id}", params={"lang": lang}).text
+            contents = html.split('<nav class="contents"')[1].split("</nav>")[0]
+            assert title in contents
+            targets = re.findall(r'href="#([^"]+)"', contents)
+            assert len(targets) >= 9, (org_id, targets)
+            for target in targets:
+                assert f'<section id="{target}"' in html, (org_id, target)
+            assert ('id="family-ties"' in html) == ("family-ties" in targets)
+    client.get("/", params={"lang": "en"})  # the language cookie back to English for the tests after
+
+
 def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
     ev = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "prime_contract"}).json()["items"][0]
     html = client.get(f"/evidence/{ev['evidence_id']}").text
