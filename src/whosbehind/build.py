@@ -164,8 +164,9 @@ def prepare() -> None:
 
     persons.preload()
     prerender.template_of_pages()
-    # what the derive first asks (db.derived_by_this_code): every package file and library version read now, not
-    # behind the background flush of the copy (a read that missed the page cache waited 0.25 s there)
+    # Read once here only to have its files read (the result is computed again where it is used): the derive asks
+    # for it first (db.derived_by_this_code), when the copy's background flush is running, and a read of a library's
+    # metadata that missed the page cache waited 0.25 s there; during the copy it does not.
     db.code_fingerprint()
     # DuckDB imports numpy the first time a Python function is registered (0.1 s), which db.connect does: here,
     # on a connection of no file, while the copy runs.

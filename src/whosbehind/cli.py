@@ -513,7 +513,7 @@ def why_command(
     agency: Annotated[str | None, typer.Option("--agency", help="Focus on this agency (default: ICE, CBP, DHS).")]
     = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="How many paths to print (JSON lists every path "
-                                       "kept: at most 20 of one kind of chain to one agency).")] = 20,
+                                       "kept: the strongest 20 of each kind of chain to each agency).")] = 20,
     db_option: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

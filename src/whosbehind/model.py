@@ -86,6 +86,18 @@ TIE_KIND_TITLES = {
 }
 
 
+class Relation(StrEnum):
+    """Whose tie a path to an agency shows (analysis/why.py): the organization's own, a family member's (the last
+    family step before the tie names which), or a partner's, which is not of the family."""
+
+    OWN = "own"
+    PARENT = "parent's"
+    SUBSIDIARY = "subsidiary's"
+    BRAND_OWNER = "brand owner's"
+    BRAND = "brand's"
+    PARTNER = "partner's"
+
+
 class IdKind(StrEnum):
     """The kinds of node id, by prefix: organization ids are built from identifiers, so the same inputs give
     the same ids on every build."""

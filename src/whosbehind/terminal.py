@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from whosbehind.analysis.organization import KIND_TITLES
+from whosbehind.analysis.organization import KIND_TITLES, without_a_tie
 
 
 def money(value: Decimal | None) -> str:
@@ -64,12 +64,15 @@ def organization(console: Console, org: dict[str, Any]) -> None:
         console.print(Text("Tied to the agencies in focus through:", style="bold"))
         for s in org["strongest"][:10]:
             # whose tie it is: a family member's ("the subsidiary's tie") or a partner's, which is not of the family
-            whose = "" if s["own"] else f" (the {s.get('relation') or 'family'} tie: {s['tie_of_name']})"
+            whose = "" if s["own"] else f" (the {s['relation']} tie: {s['tie_of_name']})"
             console.print(Text(f"  {s['agency_name']}: {s['title']}{whose}, grade {s['grade']}"))
-    else:  # as the page says it: the ties listed below, if any, reach none of these agencies
-        kinds = list(dict.fromkeys(KIND_TITLES.get(t["kind"], t["kind"]) for t in org["ties"]))
-        other = f"; its other ties in them ({', '.join(kinds)}) reach none of these agencies" if kinds else ""
-        console.print(Text(f"No tie to the agencies in focus in these records{other}. That is not evidence of no "
+    else:  # as the page says it (without_a_tie, web/templates/macros.html: no_tie)
+        reason = without_a_tie(org)
+        kinds = [KIND_TITLES.get(k, k) for k in reason["other_kinds"]]
+        said = ": what reaches them are unverified claims alone (grade D), on which no tie rests (`whosbehind why`)" \
+            if reason["unverified"] else (f"; its other ties in them ({', '.join(kinds)}) reach none of these agencies"
+                                          if kinds else "")
+        console.print(Text(f"No tie to the agencies in focus in these records{said}. That is not evidence of no "
                            "ties: records not yet included may hold some.", style="bold"))
     totals = Table(title="Obligations by agency and fiscal year (USAspending, grade A)")
     for c in ("agency", "FY", "obligated", "awards"):

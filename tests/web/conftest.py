@@ -27,6 +27,15 @@ def client(built_db: Path) -> Iterator[TestClient]:
     app.state.db.close()
 
 
+@pytest.fixture(autouse=True)
+def _client_forgets_its_language(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The client is shared by the tests of a session, and a page asked for in Spanish leaves a `lang` cookie: each
+    test that used it starts the next one in English again, whether it passed or failed."""
+    yield
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").cookies.clear()
+
+
 @pytest.fixture(scope="session")
 def html_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three real rows of the bundled Minnesota award summaries (header kept); the first row's

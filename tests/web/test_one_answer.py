@@ -344,10 +344,13 @@ def test_screening_and_reconciliation_give_the_same_answers(client: TestClient, 
                 assert (screened["strongest_kind"], screened["strongest_grade"], screened["strongest_agency"],
                         screened["strongest_relation"], screened["strongest_tie_of"]) == (
                     lead["kind"], lead["grade"], lead["agency_name"], *whose), q
+    # Ring's strongest line is its partner Axon's own tie to CBP (prime contracts), not "Axon's partnership"
     ring = rows[QUERIES.index("Ring")]
-    assert (ring["strongest_relation"], ring["strongest_tie_of"]) == ("partner's", "AXON ENTERPRISE, INC.")
-    page = client.post("/check", data={"names": "Ring\nPalantir"}).text
-    assert "the tie of its partner, AXON ENTERPRISE, INC., not of its family" in page
+    assert (ring["strongest_kind"], ring["strongest_relation"], ring["strongest_tie_of"]) == (
+        "prime_contract", "partner's", "AXON ENTERPRISE, INC.")
+    page = client.post("/check", data={"names": "Ring\nPalantir"}, params={"lang": "en"}).text
+    assert ("Prime contracts, grade C (U.S. Customs and Border Protection); the tie of its partner, "
+            "AXON ENTERPRISE, INC., not of its family") in page
 
 
 def test_a_ranking_and_the_page_it_links_to_show_the_same_figure(client: TestClient) -> None:

@@ -52,20 +52,24 @@ def test_organization_page_shows_total_ties_and_evidence_links(client: TestClien
     assert 'id="why"' in html
 
 
-def test_the_why_section_says_how_many_paths_it_found_and_how_many_it_lists(client: TestClient) -> None:
+def test_the_why_section_says_how_many_paths_it_found_and_how_many_it_lists(client: TestClient, built) -> None:
     """The count above the paths is the count of paths the page and its JSON list; where more were found (a chain
     repeated beyond its limit), the page says both, in English and in Spanish."""
     cut = 0
     for org_id in ("duns:612706465", PALANTIR):  # The GEO Group: 40 paths found, 28 kept; Palantir: every one kept
         why = client.get("/api/why", params={"q": org_id}).json()
         found, listed = why["paths_total"], len(why["paths"])
+        printed = " ".join(built.run("why", org_id, "--limit", "1").output.split())
+        assert printed.count(f"{found} path(s) to an agency in focus") == 1
+        assert (f", {listed} kept (the strongest 20" in printed) == (found > listed), printed[:300]
         for lang, said in (("en", f"{listed} paths from"), ("es", f"{listed} caminos de")):
             html = client.get(f"/org/{org_id}", params={"lang": lang}).text
             section = re.sub(r"<[^>]+>|\s+", " ", html.split('<section id="why">')[1].split("</section>")[0])
             if found > listed:
                 said = (f"{found} paths found from", f"{found} caminos encontrados de")[lang == "es"]
-                assert said in section and (f"the {listed} strongest" if lang == "en"
-                                            else f"los {listed} más fuertes") in section, section[:400]
+                assert said in section and (f"{listed} are kept: the strongest 20 of each kind of chain"
+                                            if lang == "en" else f"se conservan {listed}: los 20 más fuertes de cada"
+                                            ) in section, section[:400]
             else:
                 assert said in section, section[:400]
         cut += found > listed
@@ -84,11 +88,21 @@ def test_the_network_drawing_labels_a_partner_as_a_partner_not_as_family(client:
                                 ("es", "(socio)", "un socio no es de su familia")):
         svg = client.get(f"/org/{PALANTIR}/chart/network.svg", params={"lang": lang}).text
         labels = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>.*?</text>", svg, flags=re.S)]
-        marked = [t for t in labels if t.endswith(said)]
+        marked = sorted(t.removesuffix(said).rstrip("… ") for t in labels if t.endswith(said))
         assert len(marked) == len(partners), labels
-        assert all(t.startswith(next(iter(partners))[:6]) for t in marked), marked
+        assert all(any(p.startswith(m) for p in partners) for m in marked), (marked, partners)
         html = client.get(f"/org/{PALANTIR}", params={"lang": lang}).text
         assert caption in html.split('id="network"')[1].split("</figure>")[0]
+        # the summary above says whose each line is, too
+        summary = re.sub(r"<[^>]+>|\s+", " ", html.split('id="tied-through"')[1].split("</div>")[0])
+        for words in (("the tie of its partner, AMAZON WEB SERVICES, INC., not of its family",
+                        "the tie of its subsidiary, PALANTIR USG, INC.") if lang == "en" else
+                       ("el vínculo de su socio, AMAZON WEB SERVICES, INC., que no es de su familia",
+                        "el vínculo de su filial, PALANTIR USG, INC.")):
+            assert words in summary, (words, summary[:600])
+        leaflet = re.sub(r"<[^>]+>|\s+", " ", client.get(f"/org/{PALANTIR}/onepager", params={"lang": lang}).text)
+        assert ("of its partner AMAZON WEB SERVICES, INC." if lang == "en"
+                else "de su socio AMAZON WEB SERVICES, INC.") in leaflet
     geo = client.get("/org/duns:612706465", params={"lang": "en"}).text  # the cookie back to English, too
     geo = geo.split('id="network"')[1].split("</figure>")[0]
     assert "partner" not in geo and "the organizations of its family that hold ties" in geo
@@ -118,6 +132,17 @@ def test_a_page_without_a_tie_to_the_agencies_says_its_other_ties_reach_none(cli
     assert ("No tie to the agencies in focus in these records; its other ties in them (Financing) reach none of "
             "these agencies") in printed
     assert "No tie" not in " ".join(built.run("lookup", "duns:612706465").output.split())
+    # Amazon Rekognition: a claim that ICE uses it reaches ICE, but it is of grade D (not established), which is no
+    # tie; its other ties are not said to reach none of the agencies
+    rekognition = client.get("/api/organizations/curated:rekognition").json()
+    assert rekognition["strongest"] == [] and rekognition["why"]["by_agency"]
+    for path in ("/org/curated:rekognition", "/org/curated:rekognition/onepager"):
+        text = re.sub(r"<[^>]+>|\s+", " ", client.get(path, params={"lang": "en"}).text)
+        assert "what reaches them are unverified claims alone (grade D), on which no tie rests" in text, path
+        assert "reach none of these agencies" not in text, path
+    printed = " ".join(built.run("lookup", "curated:rekognition").output.split())
+    assert "what reaches them are unverified claims alone (grade D)" in printed
+    assert "reach none" not in printed
 
 
 def test_the_spanish_methodology_marks_the_sources_own_english_words_as_english(client: TestClient) -> None:
@@ -156,7 +181,8 @@ def test_an_organization_page_lists_its_sections_and_every_entry_leads_to_one(cl
             assert len(targets) >= 9, (org_id, targets)
             for target in targets:
                 assert f'<section id="{target}"' in html, (org_id, target)
-            assert ('id="family-ties"' in html) == ("family-ties" in targets)
+            for optional in ("family-ties", "through-others"):  # sections a page leaves out when empty
+                assert (f'<section id="{optional}"' in html) == (optional in targets), (org_id, optional)
     client.get("/", params={"lang": "en"})  # the language cookie back to English for the tests after
 
 

@@ -24,7 +24,7 @@ import duckdb
 from whosbehind import jsontext
 from whosbehind.analysis import changes, why
 from whosbehind.errors import WhosbehindError
-from whosbehind.model import GRADE_RANK, TIE_KIND_TITLES, Grade, TieKind
+from whosbehind.model import GRADE_RANK, TIE_KIND_TITLES, Grade, Relation, TieKind
 from whosbehind.store import db, queries
 
 DEFAULT_FOCUS_CODES = ("7012", "7014", "070")  # ICE, CBP, DHS
@@ -351,6 +351,17 @@ def _fedramp(rows: list[dict[str, Any]], focus: set[str], holder: dict[str, Any]
     return sorted(products.values(), key=lambda p: (-len(p["focus_agencies"]), -p["agencies"], p["name"]))
 
 
+def without_a_tie(answer: dict[str, Any]) -> dict[str, Any] | None:
+    """What a face says of an organization with no tie to the agencies in focus (no strongest line), or None when it
+    has one: ``unverified``, whether paths reach the agencies all the same, each through a claim of grade D (never a
+    tie on its own: Amazon Rekognition's use by ICE); ``other_kinds``, the kinds of the ties it has, which reach none
+    of the agencies unless ``unverified`` (JPMorgan Chase's financing claim)."""
+    if answer["strongest"]:
+        return None
+    return {"unverified": bool(answer["why"]["by_agency"]),
+            "other_kinds": list(dict.fromkeys(t["kind"] for t in answer["ties"]))}
+
+
 def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per agency, kind of tie and holder, strongest grade first: the summary a page, a one-pager and
     screening lead with ("Tied to ICE through: FedRAMP authorization (A), hosting of ICM (C), ..."). A path of
@@ -361,6 +372,10 @@ def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if p["grade"] == Grade.D:
             continue  # unverified or not established: listed with its caveat under "why", never stated as a tie
         kinds = [s["kind"] for s in p["steps"] if s["kind"] not in why.FAMILY_KINDS]
+        if p["relation"] == Relation.PARTNER and kinds[:1] == [TieKind.PARTNERSHIP] and len(kinds) > 1:
+            # the line names the partner's own tie to the agency (Axon's prime contracts with CBP, for Ring);
+            # the partnership is the step that leads to it, and the line's grade is the weaker of the two
+            kinds = kinds[1:]
         kind = "cloud_authorization" if kinds[:1] == ["offers"] else (kinds[0] if kinds else "parent")
         # a family member's tie is a line of its own: GEO Group's page names B.I. Incorporated's ICE contracts
         # beside GEO Care's, not only the stronger graded of the two

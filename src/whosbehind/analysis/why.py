@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import duckdb
 
 from whosbehind.errors import WhosbehindError
-from whosbehind.model import GRADE_RANK, SAID_AS_REPORTED
+from whosbehind.model import GRADE_RANK, SAID_AS_REPORTED, Relation
 from whosbehind.store import queries
 
 DEFAULT_FOCUS = ("agency:7012", "agency:7014", "agency:070")
@@ -270,12 +270,12 @@ def _describe(graph: Graph, path: list[Edge], cited: dict[tuple[str, str, str], 
     family_hops = [e.kind for e in path[: path.index(first_tie)] if e.kind in FAMILY_KINDS] if first_tie else []
     partner = next((e for e in path if e.kind == "partnership"), None)
     own = not family_hops and partner is None
-    relation = "own"
+    relation = Relation.OWN
     if family_hops:
-        relation = {"parent_up": "parent's", "parent_down": "subsidiary's",
-                    "brand_up": "brand owner's", "brand_down": "brand's"}[family_hops[-1]]
+        relation = {"parent_up": Relation.PARENT, "parent_down": Relation.SUBSIDIARY,
+                    "brand_up": Relation.BRAND_OWNER, "brand_down": Relation.BRAND}[family_hops[-1]]
     elif partner is not None:
-        relation, holder = "partner's", partner.target
+        relation, holder = Relation.PARTNER, partner.target
     text = " ".join(s["text"] for s in steps)
     if not own:
         text = f"This is the {relation} tie ({graph.name(holder)}), not {graph.name(path[0].source)}'s own. " + text
@@ -438,7 +438,7 @@ def render(found: dict[str, Any], *, limit: int = 20) -> str:
         lines.append("No path to " + ", ".join(f["name"] for f in found["focus"]) + " in this database.")
         return "\n".join(lines)
     kept = len(found["paths"])
-    cut = (f", {kept} kept (at most {PATHS_PER_CHAIN} of one kind of chain to one agency)"
+    cut = (f", {kept} kept (the strongest {PATHS_PER_CHAIN} of each kind of chain to each agency)"
            if found["paths_total"] > kept else "")
     lines.append(f"{found['paths_total']} path(s) to an agency in focus{cut}; showing {min(limit, kept)}.")
     for i, p in enumerate(found["paths"][:limit], 1):

@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from whosbehind.model import Relation
 from whosbehind.web.i18n import gettext as _
 
 WIDTH = 330  # the whole drawing, in CSS pixels: fits a 360 px phone's column
@@ -103,15 +104,30 @@ def bars_by_year(rows: list[dict[str, Any]], *, series_key: str = "series", titl
     return _embed(spec, title)
 
 
-PARTNER = "partner's"  # the relation (analysis/why.py) of a tie held by a partner, not by a family member
+NETWORK_HOLDERS = 8  # organizations drawn on the left of the network: the organization and 7 that hold ties
+
+
+def _drawn_lines(org: dict[str, Any]) -> list[tuple[tuple[str, str], dict[str, Any]]]:
+    """The strongest-tie lines the network draws, each with its holder (id, name): the organization's own, then
+    those of the first holders in the lines' order, up to NETWORK_HOLDERS in all."""
+    holders: list[tuple[str, str]] = [(org["id"], org["name"])]
+    drawn = []
+    for s in org.get("strongest") or []:
+        holder = (org["id"], org["name"]) if s["own"] else (s["tie_of"], s["tie_of_name"] or s["tie_of"])
+        if holder not in holders:
+            if len(holders) >= NETWORK_HOLDERS:
+                continue
+            holders.append(holder)
+        drawn.append((holder, s))
+    return drawn
 
 
 def with_partners(org: dict[str, Any]) -> bool:
-    """Whether the organization's drawing shows a partner's ties besides its family's (its caption says so)."""
-    return any(s.get("relation") == PARTNER for s in org.get("strongest") or [])
+    """Whether the network draws a partner's ties besides its family's (its caption and title then say so)."""
+    return any(s.get("relation") == Relation.PARTNER for _holder, s in _drawn_lines(org))
 
 
-def family_network(org: dict[str, Any], *, limit: int = 8) -> Markup:
+def family_network(org: dict[str, Any]) -> Markup:
     """The organization, the members of its family and the partners that hold ties, and the agencies they are tied
     to: one line per organization and agency, coloured and dashed by the strongest grade of the ties it stands for.
     A partner is labelled as one: it is not of the family."""
@@ -121,13 +137,10 @@ def family_network(org: dict[str, Any], *, limit: int = 8) -> Markup:
     holders: list[tuple[str, str]] = [(org["id"], org["name"])]
     partners: set[str] = set()
     agencies: list[tuple[str, str]] = []
-    for s in org.get("strongest") or []:
-        holder = (org["id"], org["name"]) if s["own"] else (s["tie_of"], s["tie_of_name"] or s["tie_of"])
-        if s.get("relation") == PARTNER:
+    for holder, s in _drawn_lines(org):
+        if s.get("relation") == Relation.PARTNER:
             partners.add(holder[0])
         if holder not in holders:
-            if len(holders) >= limit:
-                continue
             holders.append(holder)
         agency = (s["agency"], s["agency_name"])
         if agency not in agencies:

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup
 
 from whosbehind.analysis.organization import KIND_TITLES
-from whosbehind.model import LookupBasis
+from whosbehind.model import LookupBasis, Relation
 from whosbehind.sources import contacts
 from whosbehind.web.i18n import N_, current, ngettext, pgettext
 from whosbehind.web.i18n import gettext as _
@@ -144,17 +144,23 @@ def source_words(value: Any) -> Markup:
 
 # Whose tie a line is when it is not the organization's own (the relation analysis/why.py names), as a list check
 # says it beside the strongest tie: a partner is said not to be of the family.
-WHOSE_TIE = {"parent's": N_("the tie of its parent, %(holder)s"),
-             "subsidiary's": N_("the tie of its subsidiary, %(holder)s"),
-             "brand owner's": N_("the tie of its brand owner, %(holder)s"),
-             "brand's": N_("the tie of its brand, %(holder)s"),
-             "partner's": N_("the tie of its partner, %(holder)s, not of its family")}
+WHOSE_TIE = {Relation.PARENT: N_("the tie of its parent, %(holder)s"),
+             Relation.SUBSIDIARY: N_("the tie of its subsidiary, %(holder)s"),
+             Relation.BRAND_OWNER: N_("the tie of its brand owner, %(holder)s"),
+             Relation.BRAND: N_("the tie of its brand, %(holder)s"),
+             Relation.PARTNER: N_("the tie of its partner, %(holder)s, not of its family")}
 OTHER_TIE = N_("the tie of %(holder)s")
+# a one-pager's shorter words (it must fit one sheet): a family member's tie is "of" it, a partner's is said to be so
+SHORT_FAMILY_TIE, SHORT_PARTNER_TIE = N_("of %(holder)s"), N_("of its partner %(holder)s")
 
 
-def whose_tie(relation: str, holder: str) -> str:
+def whose_tie(relation: str, holder: str, *, short: bool = False) -> str:
     """Whose tie it is, in the page's language; the holder's name as published."""
-    return _(WHOSE_TIE.get(relation, OTHER_TIE)) % {"holder": holder}
+    if short:
+        words = SHORT_PARTNER_TIE if relation == Relation.PARTNER else SHORT_FAMILY_TIE
+    else:
+        words = WHOSE_TIE.get(relation, OTHER_TIE)
+    return _(words) % {"holder": holder}
 
 
 def _as_published(words: str) -> Markup:
