@@ -349,7 +349,7 @@ def test_screening_and_reconciliation_give_the_same_answers(client: TestClient, 
     assert (ring["strongest_kind"], ring["strongest_relation"], ring["strongest_tie_of"]) == (
         "prime_contract", "partner's", "AXON ENTERPRISE, INC.")
     page = client.post("/check", data={"names": "Ring\nPalantir"}, params={"lang": "en"}).text
-    assert ("Prime contracts, grade C (U.S. Customs and Border Protection); the tie of its partner, "
+    assert ("Prime contracts, grade C (U.S. Customs and Border Protection); held by its partner, "
             "AXON ENTERPRISE, INC., not of its family") in page
 
 

@@ -95,10 +95,10 @@ def test_the_network_drawing_labels_a_partner_as_a_partner_not_as_family(client:
         assert caption in html.split('id="network"')[1].split("</figure>")[0]
         # the summary above says whose each line is, too
         summary = re.sub(r"<[^>]+>|\s+", " ", html.split('id="tied-through"')[1].split("</div>")[0])
-        for words in (("the tie of its partner, AMAZON WEB SERVICES, INC., not of its family",
-                        "the tie of its subsidiary, PALANTIR USG, INC.") if lang == "en" else
-                       ("el vínculo de su socio, AMAZON WEB SERVICES, INC., que no es de su familia",
-                        "el vínculo de su filial, PALANTIR USG, INC.")):
+        for words in (("held by its partner, AMAZON WEB SERVICES, INC., not of its family",
+                        "held by its subsidiary, PALANTIR USG, INC.") if lang == "en" else
+                       ("de su socio, AMAZON WEB SERVICES, INC., que no es de su familia",
+                        "de su filial, PALANTIR USG, INC.")):
             assert words in summary, (words, summary[:600])
         leaflet = re.sub(r"<[^>]+>|\s+", " ", client.get(f"/org/{PALANTIR}/onepager", params={"lang": lang}).text)
         assert ("of its partner AMAZON WEB SERVICES, INC." if lang == "en"
@@ -107,6 +107,18 @@ def test_the_network_drawing_labels_a_partner_as_a_partner_not_as_family(client:
     geo = geo.split('id="network"')[1].split("</figure>")[0]
     assert "partner" not in geo and "the organizations of its family that hold ties" in geo
     assert "(partner)" not in client.get("/org/duns:612706465/chart/network.svg", params={"lang": "en"}).text
+
+
+def test_the_lines_of_one_holder_are_said_to_be_its_once(client: TestClient) -> None:
+    """Ring is tied to CBP through several ties of its partner Axon (prime contracts, products named in awards,
+    FedRAMP authorizations): the summary lists the kinds, then says once whose they are."""
+    html = client.get("/org/curated:ring", params={"lang": "en"}).text
+    summary = html.split('id="tied-through"')[1].split("</div>")[0]
+    paragraphs = [re.sub(r"<[^>]+>|\s+", " ", p) for p in re.findall(r"<p><strong>.*?</p>", summary, flags=re.S)]
+    cbp = next(p for p in paragraphs if "Customs and Border Protection" in p)
+    assert cbp.count("held by its partner, AXON ENTERPRISE, INC., not of its family") == 1, cbp
+    before = cbp.split("held by its partner")[0]
+    assert "Prime contracts (C);" in before and before.count("(C)") >= 2, cbp
 
 
 def test_the_cli_says_whose_tie_a_line_is(built) -> None:
