@@ -95,30 +95,41 @@ def test_the_network_drawing_labels_a_partner_as_a_partner_not_as_family(client:
         assert caption in html.split('id="network"')[1].split("</figure>")[0]
         # the summary above says whose each line is, too
         summary = re.sub(r"<[^>]+>|\s+", " ", html.split('id="tied-through"')[1].split("</div>")[0])
-        for words in (("held by its partner, AMAZON WEB SERVICES, INC., not of its family",
-                        "held by its subsidiary, PALANTIR USG, INC.") if lang == "en" else
-                       ("de su socio, AMAZON WEB SERVICES, INC., que no es de su familia",
-                        "de su filial, PALANTIR USG, INC.")):
+        for words in (("Held by its partner, AMAZON WEB SERVICES, INC., not of its family:",
+                        "Held by its subsidiary, PALANTIR USG, INC.:") if lang == "en" else
+                       ("De su socio, AMAZON WEB SERVICES, INC., que no es de su familia:",
+                        "De su filial, PALANTIR USG, INC.:")):
             assert words in summary, (words, summary[:600])
         leaflet = re.sub(r"<[^>]+>|\s+", " ", client.get(f"/org/{PALANTIR}/onepager", params={"lang": lang}).text)
-        assert ("of its partner AMAZON WEB SERVICES, INC." if lang == "en"
-                else "de su socio AMAZON WEB SERVICES, INC.") in leaflet
+        assert ("Held by its partner AMAZON WEB SERVICES, INC.:" if lang == "en"
+                else "De su socio AMAZON WEB SERVICES, INC.:") in leaflet
     geo = client.get("/org/duns:612706465", params={"lang": "en"}).text  # the cookie back to English, too
     geo = geo.split('id="network"')[1].split("</figure>")[0]
     assert "partner" not in geo and "the organizations of its family that hold ties" in geo
     assert "(partner)" not in client.get("/org/duns:612706465/chart/network.svg", params={"lang": "en"}).text
 
 
-def test_the_lines_of_one_holder_are_said_to_be_its_once(client: TestClient) -> None:
-    """Ring is tied to CBP through several ties of its partner Axon (prime contracts, products named in awards,
-    FedRAMP authorizations): the summary lists the kinds, then says once whose they are."""
-    html = client.get("/org/curated:ring", params={"lang": "en"}).text
-    summary = html.split('id="tied-through"')[1].split("</div>")[0]
-    raw = next(p for p in re.findall(r"<p><strong>.*?</p>", summary, flags=re.S) if "Border Protection" in p)
-    assert re.search(r"through:</strong>\s+Prime contracts \(C\);", raw), raw  # a space after the colon
-    cbp = " ".join(re.sub(r"<[^>]+>", " ", raw).split())
-    assert cbp.count("held by its partner, AXON ENTERPRISE, INC., not of its family") == 1, cbp
-    assert cbp.split("held by its partner")[0].count("(C)") >= 2, cbp
+def test_the_lines_of_one_holder_are_introduced_by_whose_they_are(client: TestClient) -> None:
+    """Within an agency, the organization's own lines come first, then each other holder's lines together, after
+    whose they are: no line of its own reads as another's, nor another's as its own. Palantir: its own prime contracts
+    (A) first; its subsidiary's (B) and its partner Amazon Web Services' (C) after their holders. Ring is tied to CBP
+    through its partner Axon's ties alone."""
+    def paragraph(org_id: str, agency: str) -> tuple[str, str]:
+        html = client.get(f"/org/{org_id}", params={"lang": "en"}).text
+        summary = html.split('id="tied-through"')[1].split("</div>")[0]
+        raw = next(p for p in re.findall(r"<p><strong>.*?</p>", summary, flags=re.S) if agency in p)
+        return raw, " ".join(re.sub(r"<[^>]+>", " ", raw).split())
+
+    raw, ring = paragraph("curated:ring", "Border Protection")
+    assert re.search(r'through:</strong>\s+<span class="muted">Held by its partner, AXON ENTERPRISE, INC., not of '
+                     r"its family:</span> Prime contracts \(C\);", raw), raw
+    assert ring.count("Held by") == 1 and ring.split("not of its family:")[1].count("(C)") >= 2, ring
+    raw, palantir = paragraph(PALANTIR, "Immigration and Customs Enforcement")
+    own, rest = palantir.split("through:")[1].split("Held by", 1)
+    assert "Prime contracts (A)" in own and "(B)" not in own and "(C) Held" not in palantir, palantir
+    assert "Held by its subsidiary, PALANTIR USG, INC.: Prime contracts (B)." in palantir
+    assert "Held by its partner, AMAZON WEB SERVICES, INC., not of its family:" in palantir
+    assert palantir.index("subsidiary") < palantir.index("partner") and "(A)" not in rest, palantir
 
 
 def test_the_cli_says_whose_tie_a_line_is(built) -> None:

@@ -142,16 +142,17 @@ def source_words(value: Any) -> Markup:
     return _as_published(source_text(value))
 
 
-# Whose tie a line is when it is not the organization's own (the relation analysis/why.py names), as a page and a list
-# check say it after the line (or the lines of one holder): a partner is said not to be of the family.
+# Whose tie a line is when it is not the organization's own (the relation analysis/why.py names): a page says it
+# before the lines of that holder, a list check after its strongest line; a partner is said not to be of the family.
 WHOSE_TIE = {Relation.PARENT: N_("held by its parent, %(holder)s"),
              Relation.SUBSIDIARY: N_("held by its subsidiary, %(holder)s"),
              Relation.BRAND_OWNER: N_("held by its brand owner, %(holder)s"),
              Relation.BRAND: N_("held by its brand, %(holder)s"),
              Relation.PARTNER: N_("held by its partner, %(holder)s, not of its family")}
 OTHER_TIE = N_("held by %(holder)s")
-# a one-pager's shorter words (it must fit one sheet): a family member's tie is "of" it, a partner's is said to be so
-SHORT_FAMILY_TIE, SHORT_PARTNER_TIE = N_("of %(holder)s"), N_("of its partner %(holder)s")
+# a one-pager's shorter words (it must fit one sheet), before the lines of another holder: a family member's name,
+# a partner said to be one
+SHORT_FAMILY_TIE, SHORT_PARTNER_TIE = N_("Held by %(holder)s"), N_("Held by its partner %(holder)s")
 
 
 def whose_tie(relation: str, holder: str, *, short: bool = False) -> str:
