@@ -209,6 +209,31 @@ def test_an_organization_page_lists_its_sections_and_every_entry_leads_to_one(cl
     client.get("/", params={"lang": "en"})  # the language cookie back to English for the tests after
 
 
+def test_money_through_others_is_said_to_reach_whose_products_are_named(client: TestClient) -> None:
+    """Awards to others that name Amazon Web Services' products appear on the page of Ring, its family's brand: that
+    section says the products are its family's (Amazon Web Services'), none of Ring's own, and that the money reaches
+    its family; it does not say Ring is not the prime contractor "and its share is not public", as if it had one.
+    Amazon Web Services' own page keeps the words for a maker of the products."""
+    ring = client.get("/api/organizations/curated:ring").json()
+    assert ring["through_others"]["awards"] > 0
+    for lang, said, not_said in (
+            ("en", ("Money that reaches its family through others", "name products of its family (AMAZON WEB "
+                    "SERVICES, INC.), none of Ring (Amazon Ring)'s own", "Neither Ring (Amazon Ring) nor AMAZON WEB "
+                    "SERVICES, INC. is the prime contractor"), "its share is not public"),
+            ("es", ("Dinero que llega a su familia a través de otros", "nombran productos de su familia (AMAZON WEB "
+                    "SERVICES, INC.), ninguno propio de Ring (Amazon Ring)"), "su parte no es pública")):
+        html = client.get("/org/curated:ring", params={"lang": lang}).text
+        section = " ".join(re.sub(r"<[^>]+>", " ", html.split('<section id="through-others">')[1]
+                                  .split("</section>")[0]).split())
+        assert all(words in section for words in said), section[:500]
+        assert not_said not in section
+        assert said[0] in html.split('<nav class="contents"')[1].split("</nav>")[0]
+    aws = client.get("/org/name:AMAZON WEB SERVICES, INC.", params={"lang": "en"}).text
+    section = " ".join(re.sub(r"<[^>]+>", " ", aws.split('<section id="through-others">')[1]).split())
+    assert section.startswith("Money that reaches AMAZON WEB SERVICES, INC. through others")
+    assert "AMAZON WEB SERVICES, INC. is not the prime contractor and its share is not public" in section
+
+
 def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
     ev = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "prime_contract"}).json()["items"][0]
     html = client.get(f"/evidence/{ev['evidence_id']}").text

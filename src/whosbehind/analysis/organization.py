@@ -307,6 +307,17 @@ def _through_others(ties: list[dict[str, Any]]) -> dict[str, Any]:
             "recipients": sorted(by_recipient.values(), key=lambda r: -r["amount"])}
 
 
+def family_products_only(answer: dict[str, Any]) -> list[str]:
+    """The makers in its family whose products awards to others name, when none of those products is the
+    organization's own (Ring's page: Amazon Web Services'); empty otherwise. Its page then says the money reaches its
+    family, not it."""
+    if not answer["through_others"]["awards"] or any(
+            t["kind"] == TieKind.NAMED_IN_AWARD and t["direction"] == "out" for t in answer["ties"]):
+        return []
+    return list(dict.fromkeys(t["holder_name"] for t in answer["family_ties"]
+                              if t["kind"] == TieKind.NAMED_IN_AWARD and t["direction"] == "out"))
+
+
 def _tie_kinds(ties: list[dict[str, Any]]) -> list[dict[str, Any]]:
     kinds: dict[str, dict[str, Any]] = {}
     for t in ties:

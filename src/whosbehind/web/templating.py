@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from whosbehind.analysis.organization import KIND_TITLES, without_a_tie
+from whosbehind.analysis.organization import KIND_TITLES, family_products_only, without_a_tie
 from whosbehind.analysis.why import PATHS_PER_CHAIN
 from whosbehind.model import SAID_AS_REPORTED, LookupBasis
 from whosbehind.web import charts, formatting, i18n
@@ -45,7 +45,7 @@ def environment() -> jinja2.Environment:
                        bars_by_year=charts.bars_by_year,
                        years_title=charts.years_title, network_title=charts.network_title,
                        with_partners=charts.with_partners, whose_tie=formatting.whose_tie,
-                       without_a_tie=without_a_tie,
+                       without_a_tie=without_a_tie, family_products_only=family_products_only,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
                        qr_svg=formatting.qr_svg, feed_path=formatting.feed_path, years=formatting.years,
                        changes_path=formatting.changes_path, paths_per_chain=PATHS_PER_CHAIN)
