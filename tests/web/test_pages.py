@@ -66,6 +66,8 @@ def test_the_why_section_says_how_many_paths_it_found_and_how_many_it_lists(clie
             html = client.get(f"/org/{org_id}", params={"lang": lang}).text
             section = re.sub(r"<[^>]+>|\s+", " ", html.split('<section id="why">')[1].split("</section>")[0])
             if found > listed:
+                # the link to the JSON promises what it gives: the paths kept
+                assert ("every path kept, as JSON", "todos los caminos conservados, en JSON")[lang == "es"] in section
                 said = (f"{found} paths found from", f"{found} caminos encontrados de")[lang == "es"]
                 assert said in section and (f"{listed} are kept: the strongest 20 of each kind of chain"
                                             if lang == "en" else f"se conservan {listed}: los 20 más fuertes de cada"
