@@ -236,6 +236,18 @@ def test_money_through_others_is_said_to_reach_whose_products_are_named(client: 
     assert "AMAZON WEB SERVICES, INC. is not the prime contractor and its share is not public" in section
 
 
+def test_a_missing_organization_is_said_missing_in_the_page_s_language(client: TestClient) -> None:
+    """An address of an organization this database does not hold is a 404 page that says so in the page's language
+    (the Spanish page said it in English); the API keeps its one English line."""
+    for lang, said in (("en", "No organization with id 'no-such-page' in this database."),
+                       ("es", "Ninguna organización con el identificador 'no-such-page' en esta base de datos.")):
+        page = client.get("/org/no-such-page", params={"lang": lang})
+        assert page.status_code == 404 and said in page.text.replace("&#39;", "'"), lang
+        assert "no organization with id" not in page.text
+    api = client.get("/api/organizations/no-such-page")
+    assert api.status_code == 404 and api.json()["error"] == "no organization with id 'no-such-page' in this database"
+
+
 def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:
     ev = client.get(f"/api/organizations/{PALANTIR}/evidence", params={"kind": "prime_contract"}).json()["items"][0]
     html = client.get(f"/evidence/{ev['evidence_id']}").text

@@ -46,6 +46,14 @@ class NotFound(WhosbehindError):
     """Asked for an id that is not in this database."""
 
 
+class NoSuchOrganization(NotFound):
+    """Asked for an organization by an id this database does not hold (a page says so in its own language)."""
+
+    def __init__(self, org_id: str) -> None:
+        self.org_id = org_id
+        super().__init__(f"no organization with id {org_id!r} in this database")
+
+
 def focus_ids(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...] = DEFAULT_FOCUS_CODES) -> set[str]:
     return {r["id"] for r in queries.rows(con, "focus_agency_ids", codes=list(codes))}
 
@@ -55,7 +63,7 @@ def answer(con: duckdb.DuckDBPyConnection, node_id: str, *, focus_codes: tuple[s
     """Everything about one node of the graph (an id of any of its records leads to it)."""
     node = queries.one(con, "lookup_node", id=node_id)
     if node is None:
-        raise NotFound(f"no organization with id {node_id!r} in this database")
+        raise NoSuchOrganization(node_id)
     org = answers(con, [node["id"]], focus_codes=focus_codes, awards=awards, subcontracts=subcontracts)[node["id"]]
     if node_id != org["id"]:
         org["asked_for"] = {"id": node_id, "name": node["asked_name"] or node_id}

@@ -105,7 +105,7 @@ def evidence_item(con: duckdb.DuckDBPyConnection, evidence_id: str) -> dict[str,
 def _require_org(con: duckdb.DuckDBPyConnection, org_id: str) -> dict[str, Any]:
     node = queries.one(con, "lookup_node", id=org_id)
     if node is None:
-        raise NotFound(f"no organization with id {org_id!r} in this database")
+        raise organization_mod.NoSuchOrganization(org_id)
     return node
 
 

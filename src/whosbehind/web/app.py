@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind import settings
+from whosbehind.analysis.organization import NoSuchOrganization
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
 from whosbehind.web import answers, i18n, limits, templating
@@ -121,6 +122,10 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:
+        if isinstance(exc, NoSuchOrganization) and not wants_json(request):  # a page says it in its language
+            said = i18n.translations(i18n.for_request(request)).gettext(
+                "No organization with id %(id)s in this database.") % {"id": repr(exc.org_id)}
+            return error(request, 404, said)
         return error(request, 404, str(exc))
 
     @app.exception_handler(DatabaseMissing)

@@ -21,6 +21,7 @@ from feedgen.feed import FeedGenerator
 from whosbehind import watch
 from whosbehind.analysis import changes as changes_mod
 from whosbehind.analysis import ranking
+from whosbehind.analysis.organization import NoSuchOrganization
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
 from whosbehind.model import OrgKind
@@ -47,7 +48,7 @@ def organization_changes(con: duckdb.DuckDBPyConnection, org_id: str, limit: int
     found = con.execute("SELECT g.id, g.name FROM node_canonical n JOIN graph_nodes g ON g.id = n.canonical_id "
                         "WHERE n.node_id = ? AND list_contains(?, g.kind)", [org_id, CHANGE_HOLDERS]).fetchone()
     if found is None:
-        raise NotFound(f"no organization with id {org_id!r}")
+        raise NoSuchOrganization(org_id)
     scope = changes_mod.family_scope(con, found[0])
     return ({"id": found[0], "name": found[1], "path": org_path(found[0])},
             changes_mod.list_changes(con, org_ids=scope, limit=limit), changes_mod.count_changes(con, org_ids=scope))
