@@ -381,6 +381,22 @@ def without_a_tie(answer: dict[str, Any]) -> dict[str, Any] | None:
             "other_kinds": list(dict.fromkeys(t["kind"] for t in answer["ties"]))}
 
 
+def tied_through(lines: list[dict[str, Any]]) -> list[tuple[str, list[list[dict[str, Any]]]]]:
+    """Strongest lines as a page and a one-pager list them: by agency, in the order of each agency's strongest line;
+    within an agency, the organization's own lines first, then each other holder's together (whose they are is
+    said once, before them)."""
+    by_agency: dict[str, list[dict[str, Any]]] = {}
+    for line in lines:
+        by_agency.setdefault(line["agency_name"], []).append(line)
+    out = []
+    for agency_name, of_agency in by_agency.items():
+        held: dict[str, list[dict[str, Any]]] = {}
+        for line in sorted(of_agency, key=lambda line: not line["own"]):  # a stable sort: its own first
+            held.setdefault(line["tie_of"], []).append(line)
+        out.append((agency_name, list(held.values())))
+    return out
+
+
 def strongest(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per agency, kind of tie and holder, strongest grade first: the summary a page, a one-pager and
     screening lead with ("Tied to ICE through: FedRAMP authorization (A), hosting of ICM (C), ..."). A path of

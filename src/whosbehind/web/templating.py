@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from whosbehind.analysis.organization import KIND_TITLES, family_products_only, without_a_tie
+from whosbehind.analysis.organization import KIND_TITLES, family_products_only, tied_through, without_a_tie
 from whosbehind.analysis.why import PATHS_PER_CHAIN
 from whosbehind.model import SAID_AS_REPORTED, LookupBasis
 from whosbehind.web import charts, formatting, i18n
@@ -46,6 +46,7 @@ def environment() -> jinja2.Environment:
                        years_title=charts.years_title, network_title=charts.network_title,
                        with_partners=charts.with_partners, whose_tie=formatting.whose_tie,
                        without_a_tie=without_a_tie, family_products_only=family_products_only,
+                       tied_through=tied_through,
                        languages=i18n.LANGUAGES, current_lang=i18n.current, with_lang=i18n.with_lang,
                        qr_svg=formatting.qr_svg, feed_path=formatting.feed_path, years=formatting.years,
                        changes_path=formatting.changes_path, paths_per_chain=PATHS_PER_CHAIN)
