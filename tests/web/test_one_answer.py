@@ -657,3 +657,36 @@ def test_every_family_member_that_holds_a_tie_is_named_in_the_summary(client: Te
         assert holders == named, q
         members += len(holders)
     assert members >= 5, members
+
+
+def test_every_family_member_names_the_link_that_makes_it_one(client: TestClient, built: Cli, built_db: Path) -> None:
+    """The family list says that each member's link names its source and grade: so it does for every member but the
+    head, on the API, the page and `lookup`, a brand known only from reporting (Ring, Project Kuiper, FirstNet) as
+    well as a subsidiary a record reports. A brand's link is the published claim that makes it its owner's."""
+    heads = [r[0] for r in query(built_db, """
+        SELECT family_id FROM graph_nodes GROUP BY family_id HAVING count(*) > 1 ORDER BY family_id""")]
+    brands = {r[0] for r in query(built_db, """
+        SELECT g.id FROM graph_nodes g WHERE g.id <> g.family_id AND g.kind = 'brand'
+          AND g.id NOT IN (SELECT child_id FROM current_parents)""")}
+    assert len(heads) >= 20 and {"curated:ring", "curated:project-kuiper"} <= brands
+    seen = set()
+    for head in heads:
+        family = client.get(f"/api/organizations/{head}").json()["family"]
+        for m in family["members"]:
+            if m["id"] == head:
+                assert m["link"] is None
+                continue
+            link = m["link"]
+            assert link and link["source"] and link["grade"] in GRADE_RANK and link["citation"], (head, m)
+            if m["id"] in brands:
+                seen.add(m["id"])
+                assert link["parent_id"] == head and link["source"] == "claim", m
+    assert seen == brands
+    page = re.sub(r"\s+", " ", client.get("/org/duns:884745530").text)
+    listed = page.split('class="members"', 1)[1].split("</ul>", 1)[0]
+    for item in listed.split("<li>")[2:]:  # the head, first, has no link
+        assert "grade " in item and "subsidiary or brand of" in item, item
+    ring = next(i for i in listed.split("<li>") if "/org/curated:ring" in i)
+    assert "Inequality.org" in html.unescape(ring) and "published claim" in ring, ring
+    out = built.run("lookup", "Amazon", env={"COLUMNS": "200"}).output
+    assert re.search(r"Ring \(Amazon Ring\) \(curated:ring\) -> AMAZON\.COM INC\. \(claim, grade C\)", out), out

@@ -123,7 +123,8 @@ def sources_label(value: Any) -> Markup:
 
 # Where a family link comes from (family_links.source), as the family list names it.
 LINK_SOURCES = {"usaspending": N_("reported parent (USAspending)"), "gleif": N_("GLEIF"),
-                "curated": N_("curated ownership"), "inferred": N_("inferred by whosbehind")}
+                "curated": N_("curated ownership"), "inferred": N_("inferred by whosbehind"),
+                "claim": N_("published claim")}  # a brand's, answer_family.sql
 
 
 def link_source(value: Any) -> str:
