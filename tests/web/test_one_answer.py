@@ -349,8 +349,15 @@ def test_screening_and_reconciliation_give_the_same_answers(client: TestClient, 
     assert (ring["strongest_kind"], ring["strongest_relation"], ring["strongest_tie_of"]) == (
         "prime_contract", "partner's", "AXON ENTERPRISE, INC.")
     page = client.post("/check", data={"names": "Ring\nPalantir"}, params={"lang": "en"}).text
-    assert ("Prime contracts, grade C (U.S. Customs and Border Protection); held by its partner, "
+    assert ("U.S. Customs and Border Protection: Prime contracts, grade C; held by its partner, "
             "AXON ENTERPRISE, INC., not of its family") in page
+    # in Spanish too, with no brackets inside brackets (the agency's name holds its own), and the column of money
+    # names the agencies as a sentence would
+    page = html.unescape(client.post("/check", data={"names": "Ring\nPalantir"}, params={"lang": "es"}).text)
+    assert ("Oficina de Aduanas y Protección Fronteriza (CBP): Contratos directos, grado C; de su socio, "
+            "AXON ENTERPRISE, INC., que no es de su familia") in page
+    assert not re.search(r"\([^()<>]*\([^()<>]*\)\)", page.split('id="screening"', 1)[1].split("</table>", 1)[0])
+    assert "comprometido por ICE, CBP y DHS con la familia" in page
 
 
 def test_a_ranking_and_the_page_it_links_to_show_the_same_figure(client: TestClient) -> None:
