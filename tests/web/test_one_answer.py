@@ -12,6 +12,7 @@ import csv
 import html
 import json
 import re
+import zlib
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -697,3 +698,24 @@ def test_every_family_member_names_the_link_that_makes_it_one(client: TestClient
     assert "Inequality.org" in html.unescape(ring) and "published claim" in ring, ring
     out = built.run("lookup", "Amazon", env={"COLUMNS": "200"}).output
     assert re.search(r"Ring \(Amazon Ring\) \(curated:ring\) -> AMAZON\.COM INC\. \(claim, grade C\)", out), out
+
+
+def test_a_holder_is_named_by_the_strongest_link_that_makes_it_family(client: TestClient, built: Cli,
+                                                                        built_db: Path) -> None:
+    """Amazon Web Services is Amazon.com's subsidiary by a cited ownership link (grade A) and its brand by a published
+    claim (C): every line it holds on Amazon.com's page is "held by its subsidiary", none "held by its brand", and no
+    answer of the build names one holder under two relations."""
+    amazon = client.get("/api/organizations/duns:884745530").json()
+    aws = [s for s in amazon["strongest"] if s["tie_of"] == "name:AMAZON WEB SERVICES, INC."]
+    assert len(aws) >= 5 and {s["relation"] for s in aws} == {"subsidiary's"}, aws
+    assert {s["grade"] for s in aws} >= {"A", "C"}
+    page = html.unescape(re.sub(r"\s+", " ", client.get("/org/duns:884745530", params={"lang": "en"}).text))
+    assert "Held by its brand, AMAZON WEB SERVICES" not in page
+    assert "Held by its subsidiary, AMAZON WEB SERVICES" in page
+    assert "brand's tie: AMAZON WEB SERVICES" not in built.run("lookup", "Amazon", env={"COLUMNS": "200"}).output
+    for org_id, body in query(built_db, "SELECT id, body FROM organization_answers"):
+        relations: dict[str, set[str]] = {}
+        for s in json.loads(zlib.decompress(body))["strongest"]:
+            if not s["own"]:
+                relations.setdefault(s["tie_of"], set()).add(s["relation"])
+        assert all(len(r) == 1 for r in relations.values()), (org_id, relations)

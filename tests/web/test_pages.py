@@ -286,7 +286,7 @@ def test_methodology_has_grades_money_rules_sources_and_corrections(client: Test
 def test_check_a_list_by_paste_and_by_upload(client: TestClient) -> None:
     html = client.post("/check", data={"names": "Palantir USG, Inc.\nnobody at all"}).text
     assert "PALANTIR USG, INC." in html and "not found" in html
-    assert re.search(r", grade [A-E] \((U\.S\.|Department) ", html)
+    assert re.search(r"(U\.S\.|Department)[^<:]*: [^<]*, grade [A-E]", html)
     upload = "vendor,city\nPALANTIR USG INC,Denver\nnobody at all,Nowhere\n"
     got = client.post("/check.csv", files={"file": ("vendors.csv", upload, "text/csv")})
     assert got.headers["content-type"].startswith("text/csv")

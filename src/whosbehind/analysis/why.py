@@ -153,10 +153,20 @@ def _grade_of(graph: Graph, path: list[Edge]) -> str:
     return max((e.grade or "E" for e in path), key=GRADE_RANK.__getitem__)
 
 
+def _family_rank(path: list[Edge]) -> tuple[int, bool]:
+    """Among paths of one grade, the one whose steps into the family are the stronger links first, then ownership
+    before a brand claim: a holder that is both a cited subsidiary (A) and a brand in reporting (C), Amazon Web
+    Services for Amazon.com, is named by the subsidiary link its lines then follow (organization.strongest keeps
+    the first path of each line)."""
+    hops = [e for e in path if e.kind in FAMILY_KINDS]
+    weakest = max((GRADE_RANK[e.grade or "E"] for e in hops), default=0)
+    return weakest, any(e.kind.startswith("brand") for e in hops)
+
+
 def _diverse(graph: Graph, paths: list[list[Edge]]) -> list[list[Edge]]:
     """At most PATHS_PER_CHAIN paths per agency and kind of chain, strongest and shortest first, MAX_PATHS in all:
     hundreds of cloud products running on one host never hide the awards that name its products."""
-    ranked = sorted(paths, key=lambda p: (GRADE_RANK[_grade_of(graph, p)],
+    ranked = sorted(paths, key=lambda p: (GRADE_RANK[_grade_of(graph, p)], _family_rank(p),
                                           any(e.kind == "runs_on" for e in p), len(p),
                                           [(e.kind, e.source, e.target) for e in p]))
     counts: dict[tuple[str, tuple[str, ...]], int] = {}
