@@ -108,6 +108,19 @@ def test_the_network_drawing_labels_a_partner_as_a_partner_not_as_family(client:
     geo = client.get("/org/duns:612706465", params={"lang": "en"}).text  # the cookie back to English, too
     geo = geo.split('id="network"')[1].split("</figure>")[0]
     assert "partner" not in geo and "the organizations of its family that hold ties" in geo
+    assert "No line starts at" not in geo
+
+
+def test_a_drawing_in_which_no_line_is_the_organizations_own_says_so(client: TestClient) -> None:
+    """Ring holds none of the ties its drawing shows (they are its partner Axon's and its owner Amazon's): its dot has
+    no line, and the caption says why rather than leaving a dot that seems to have lost its lines."""
+    ring = client.get("/api/organizations/curated:ring").json()
+    assert ring["strongest"] and not any(s["own"] for s in ring["strongest"])
+    for lang, words in (("en", "No line starts at Ring (Amazon Ring): none of these ties is its own"),
+                        ("es", "Ninguna línea parte de Ring (Amazon Ring): ninguno de estos vínculos es suyo")):
+        html = client.get("/org/curated:ring", params={"lang": lang}).text
+        caption = re.sub(r"\s+", " ", html.split('id="network"')[1].split("</figure>")[0])
+        assert words in caption, caption
     assert "(partner)" not in client.get("/org/duns:612706465/chart/network.svg", params={"lang": "en"}).text
 
 
