@@ -217,3 +217,30 @@ def test_grade_badges_and_the_not_found_page_s_links_fit_a_phone(chromium, live,
     screenshot(page, shots / "not-found-phone-es.png")
     page.close()
     assert small == []
+
+
+# For each visible search box with a placeholder: the placeholder's width in the box's font, and the width the box
+# gives its text (pixels).
+PLACEHOLDERS = """() => [...document.querySelectorAll('input[placeholder]')].filter(e => e.offsetParent !== null)
+.map(e => {
+  const style = getComputedStyle(e), ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = style.font;
+  const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [e.placeholder, Math.ceil(ctx.measureText(e.placeholder).width), Math.floor(room)];
+})"""
+
+
+def test_the_search_examples_are_read_whole_on_a_phone(chromium, live, shots: Path) -> None:
+    """The examples a search box shows (home and not-found pages) are read whole at 390 px, in both languages: the
+    Spanish not-found box cut them to "p. ej., Palantir, GEO Group,"."""
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    seen = 0
+    for path in ("/", "/org/no-such-page"):
+        for lang in ("es", "en"):
+            page.goto(f"{live.url}{path}?lang={lang}")
+            for text, width, room in page.evaluate(PLACEHOLDERS):
+                seen += 1
+                assert width <= room, (path, lang, text, width, room)
+    screenshot(page, shots / "not-found-search-phone-en.png")
+    page.close()
+    assert seen >= 4
