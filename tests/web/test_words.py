@@ -350,3 +350,19 @@ def test_counts_carry_separators_and_a_single_year_is_written_once(client) -> No
     # a registration paid in one fiscal year, in the records line of its organization's page (Johns Hopkins)
     page = re.sub(r"<[^>]+>", "", client.get("/org/duns:001910777").text)
     assert re.search(r"FY\d{4}[);]", page) and not re.search(r"FY(\d{4})–\1\b", page)
+
+
+def test_a_claims_caveat_and_an_evidence_note_are_marked_as_english_on_a_spanish_page(client) -> None:
+    """A curated claim's caveat and an evidence item's note are written in English: on a Spanish page each is marked
+    lang="en" (read with an English voice), as the claim's own summary is; an English page marks neither."""
+    spanish = client.get("/org/curated:rekognition", params={"lang": "es"}).text
+    english = client.get("/org/curated:rekognition", params={"lang": "en"}).text
+    client.cookies.clear()
+    caveats = re.findall(r"Salvedad: (<span lang=\"en\">)?Not established", spanish)
+    assert caveats and all(caveats), caveats
+    assert "Caveat: Not established" in english and '<span lang="en">' not in english
+    item = "/evidence/hosting/18505bb46b38659a3a5c700b906205af-1"
+    spanish, english = client.get(item, params={"lang": "es"}).text, client.get(item, params={"lang": "en"}).text
+    client.cookies.clear()
+    assert re.search(r'<dd><span lang="en">The source says only', spanish), spanish.split("<dl")[1][:1500]
+    assert "<dd>The source says only" in english
