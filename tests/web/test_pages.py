@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from html import escape
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -471,6 +472,11 @@ def test_a_parent_no_row_pays_leads_with_its_family_figure_on_every_face(client:
         assert '<strong id="total-obligated">' not in onepager, org_id
         family_box = onepager.split('<strong id="family-obligated">', 1)[1].split("<", 1)[0]
         assert family_box == money(org["family"]["obligated"]), org_id
+        # the figure's label says what the figure is, in either language: money obligated to the family
+        assert f"Obligated to its family, {escape(org['family']['name'])} (" in onepager, org_id
+        leaflet = re.sub(r"\s+", " ", client.get(f"/org/{org_id}/onepager?lang=es").text)
+        client.cookies.clear()  # the next organization's page in English again
+        assert "Comprometido por ICE, CBP y DHS con su familia, " in leaflet, org_id
         printed = " ".join(built.run("lookup", org_id).output.split())
         assert "pays this organization itself" in printed and "(all records): $0.00" not in printed, org_id
         assert money(org["family"]["obligated"]) in printed, org_id
