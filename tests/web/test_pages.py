@@ -260,6 +260,14 @@ def test_a_missing_organization_is_said_missing_in_the_page_s_language(client: T
         assert "no organization with id" not in page.text
     api = client.get("/api/organizations/no-such-page")
     assert api.status_code == 404 and api.json()["error"] == "no organization with id 'no-such-page' in this database"
+    # a piece of evidence too
+    for lang, said in (("en", "No evidence with id 'prime_contract/none' in this database."),
+                       ("es", "Ninguna evidencia con el identificador 'prime_contract/none' en esta base de datos.")):
+        page = client.get("/evidence/prime_contract/none", params={"lang": lang})
+        assert page.status_code == 404 and said in page.text.replace("&#39;", "'"), lang
+    client.cookies.clear()
+    api = client.get("/api/evidence/prime_contract/none")
+    assert api.status_code == 404 and api.json()["error"] == "no evidence 'prime_contract/none' in this database"
 
 
 def test_evidence_page_shows_file_hash_and_rows(client: TestClient) -> None:

@@ -43,15 +43,26 @@ KIND_TITLES = {str(kind): title for kind, title in TIE_KIND_TITLES.items() if ki
 
 
 class NotFound(WhosbehindError):
-    """Asked for an id that is not in this database."""
+    """Asked for an id that is not in this database (``asked``, when a subclass names it)."""
+
+    asked: str = ""
 
 
 class NoSuchOrganization(NotFound):
-    """Asked for an organization by an id this database does not hold (a page says so in its own language)."""
+    """Asked for an organization by an id this database does not hold (a page says so in its own language:
+    web/app.py, NOT_FOUND_WORDS)."""
 
     def __init__(self, org_id: str) -> None:
-        self.org_id = org_id
+        self.asked = org_id
         super().__init__(f"no organization with id {org_id!r} in this database")
+
+
+class NoSuchEvidence(NotFound):
+    """Asked for a piece of evidence by an id this database does not hold (a page says so in its own language)."""
+
+    def __init__(self, evidence_id: str) -> None:
+        self.asked = evidence_id
+        super().__init__(f"no evidence {evidence_id!r} in this database")
 
 
 def focus_ids(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...] = DEFAULT_FOCUS_CODES) -> set[str]:

@@ -93,7 +93,7 @@ def evidence_item(con: duckdb.DuckDBPyConnection, evidence_id: str) -> dict[str,
     """One piece of evidence by its id, with the counted rows behind it and the first of them as published."""
     item = queries.one(con, "web_evidence_item", evidence_id=evidence_id)
     if item is None:
-        raise NotFound(f"no evidence {evidence_id!r} in this database")
+        raise organization_mod.NoSuchEvidence(evidence_id)
     item["source_rows"], item["raw_rows"] = [], []
     if item["sha256"] and item["rows"]:
         name = "web_evidence_subaward_rows" if item["kind"] == "subcontract" else "web_evidence_money_rows"

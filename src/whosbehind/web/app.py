@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind import settings
-from whosbehind.analysis.organization import NoSuchOrganization
+from whosbehind.analysis.organization import NoSuchEvidence, NoSuchOrganization
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
 from whosbehind.web import answers, i18n, limits, templating
@@ -30,6 +30,12 @@ from whosbehind.web.database import DatabaseMissing, ReadOnlyDatabase
 HERE = resources.files("whosbehind.web")
 DEFAULT_FOCUS = ("ICE", "CBP")
 logger = logging.getLogger("whosbehind.web")
+
+# What a page says, in its own language, when what was asked for is not in the database (the API says it in English).
+NOT_FOUND_WORDS: dict[type[NotFound], str] = {
+    NoSuchOrganization: i18n.N_("No organization with id %(id)s in this database."),
+    NoSuchEvidence: i18n.N_("No evidence with id %(id)s in this database."),
+}
 
 
 def templates() -> Jinja2Templates:
@@ -122,9 +128,9 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:
-        if isinstance(exc, NoSuchOrganization) and not wants_json(request):  # a page says it in its language
-            said = i18n.translations(i18n.for_request(request)).gettext(
-                "No organization with id %(id)s in this database.") % {"id": repr(exc.org_id)}
+        words = NOT_FOUND_WORDS.get(type(exc))
+        if words is not None and not wants_json(request):  # a page says it in its language; the API in English
+            said = i18n.translations(i18n.for_request(request)).gettext(words) % {"id": repr(exc.asked)}
             return error(request, 404, said)
         return error(request, 404, str(exc))
 
