@@ -172,7 +172,7 @@ def test_a_name_not_found_shows_no_empty_labels_on_a_phone(client) -> None:
     family, tie or money to show, so those cells are marked empty (hidden on a phone) rather than shown as labels
     with nothing after them."""
     html = client.post("/check", data={"names": "GEO Group\nNothing Such Incorporated Anywhere"}).text
-    rows = re.findall(r"<tr><td data-label=\"your name\">(.*?)</tr>", html, flags=re.S)
+    rows = re.findall(r"<tr><td data-label=\"name as entered\">(.*?)</tr>", html, flags=re.S)
     found, missing = rows
     assert found.startswith("GEO Group") and 'class="empty"' not in found and " empty" not in found
     assert missing.startswith("Nothing Such")

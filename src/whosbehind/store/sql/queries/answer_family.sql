@@ -8,7 +8,7 @@ WITH money AS (
 -- (best grade, then id), cited by the tie's strongest evidence (the published claim).
 brand_links AS (
     SELECT s.source_id AS child_id, s.target_id AS parent_id, 'claim' AS source, s.grade,
-           s.source_name || coalesce(': ' || s.url, '') || ' (' || s.locator || ')' AS citation
+           s.source_name || coalesce(': ' || s.url, '') || '; ' || s.locator AS citation
     FROM tie_evidence_shown s
     WHERE s.kind = 'brand' AND s.n = 1
     QUALIFY row_number() OVER (PARTITION BY s.source_id ORDER BY s.grade, s.target_id) = 1
