@@ -366,3 +366,16 @@ def test_a_claims_caveat_and_an_evidence_note_are_marked_as_english_on_a_spanish
     client.cookies.clear()
     assert re.search(r'<dd><span lang="en">The source says only', spanish), spanish.split("<dl")[1][:1500]
     assert "<dd>The source says only" in english
+
+
+def test_a_claim_its_source_does_not_establish_is_not_introduced_as_reported(client) -> None:
+    """In the list of ties, a grade-D claim whose source does not establish it (whether ICE used Amazon Rekognition)
+    opens with "Not established:", as the why section says it, not with "Reported:" (in Spanish "Publicado:") and a
+    contradiction after it."""
+    for lang, said, not_said in (("en", "<strong>Not established:</strong> Whether ICE", "Reported: Whether ICE"),
+                                 ("es", "<strong>No demostrado:</strong> <span lang=\"en\">Whether ICE",
+                                  "Publicado: <span lang=\"en\">Whether ICE")):
+        ties = client.get("/org/curated:rekognition", params={"lang": lang}).text.split('id="ties-system_use"')[1]
+        ties = ties.split("</ul>", 1)[0]
+        assert said in ties and not_said not in ties, (lang, ties)
+    client.cookies.clear()
