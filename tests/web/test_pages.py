@@ -488,3 +488,18 @@ def test_a_parent_no_row_pays_leads_with_its_family_figure_on_every_face(client:
         printed = " ".join(built.run("lookup", org_id).output.split())
         assert "pays this organization itself" in printed and "(all records): $0.00" not in printed, org_id
         assert money(org["family"]["obligated"]) in printed, org_id
+
+
+def test_a_page_of_changes_past_the_last_is_said_missing_in_the_page_s_language(client: TestClient) -> None:
+    """Asking for page 999 of ICE's changes is a 404 page that names the last page, in the page's language; the
+    English line stays the API's and the log's."""
+    last = None
+    for lang, said in (("en", r"Page 999: the last page of these changes is (\d+)\."),
+                       ("es", r"Página 999: la última página de estos cambios es la (\d+)\.")):
+        page = client.get("/changes", params={"agency": "ICE", "page": 999, "lang": lang})
+        found = re.search(said, page.text)
+        assert page.status_code == 404 and found and "pages of changes" not in page.text, (lang, page.text[-1500:])
+        last = last or found.group(1)
+        assert found.group(1) == last
+    client.cookies.clear()
+    assert client.get("/changes", params={"agency": "ICE", "page": int(last), "lang": "en"}).status_code == 200

@@ -47,6 +47,10 @@ class NotFound(WhosbehindError):
 
     asked: str = ""
 
+    def page_values(self) -> dict[str, str]:
+        """What a page's words for it put in (web/app.py, NOT_FOUND_WORDS)."""
+        return {"id": repr(self.asked)}
+
 
 class NoSuchOrganization(NotFound):
     """Asked for an organization by an id this database does not hold (a page says so in its own language:
@@ -55,6 +59,17 @@ class NoSuchOrganization(NotFound):
     def __init__(self, org_id: str) -> None:
         self.asked = org_id
         super().__init__(f"no organization with id {org_id!r} in this database")
+
+
+class NoSuchChangesPage(NotFound):
+    """Asked for a page of a list of changes past its last one (a page says so in its own language)."""
+
+    def __init__(self, page: int, pages: int) -> None:
+        self.asked, self.pages = str(page), pages
+        super().__init__(f"page {page}: there are {pages} pages of changes")
+
+    def page_values(self) -> dict[str, str]:
+        return {"page": self.asked, "pages": str(self.pages)}
 
 
 class NoSuchEvidence(NotFound):

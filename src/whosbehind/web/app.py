@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whosbehind import settings
-from whosbehind.analysis.organization import NoSuchEvidence, NoSuchOrganization
+from whosbehind.analysis.organization import NoSuchChangesPage, NoSuchEvidence, NoSuchOrganization
 from whosbehind.analysis.views import NotFound
 from whosbehind.errors import WhosbehindError
 from whosbehind.web import answers, i18n, limits, templating
@@ -35,6 +35,7 @@ logger = logging.getLogger("whosbehind.web")
 NOT_FOUND_WORDS: dict[type[NotFound], str] = {
     NoSuchOrganization: i18n.N_("No organization with id %(id)s in this database."),
     NoSuchEvidence: i18n.N_("No evidence with id %(id)s in this database."),
+    NoSuchChangesPage: i18n.N_("Page %(page)s: the last page of these changes is %(pages)s."),
 }
 
 
@@ -130,7 +131,7 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
     def not_found(request: Request, exc: NotFound) -> Response:
         words = NOT_FOUND_WORDS.get(type(exc))
         if words is not None and not wants_json(request):  # a page says it in its language; the API in English
-            said = i18n.translations(i18n.for_request(request)).gettext(words) % {"id": repr(exc.asked)}
+            said = i18n.translations(i18n.for_request(request)).gettext(words) % exc.page_values()
             return error(request, 404, said)
         return error(request, 404, str(exc))
 

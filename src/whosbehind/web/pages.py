@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from whosbehind import jsontext
 from whosbehind.analysis import ranking, screening, views
-from whosbehind.analysis.organization import RECENT_CHANGES
+from whosbehind.analysis.organization import RECENT_CHANGES, NoSuchChangesPage
 from whosbehind.errors import WhosbehindError
 from whosbehind.store import queries
 from whosbehind.web import answers, charts, feeds, i18n, limits, prerender
@@ -197,7 +197,7 @@ def changes_list(request: Request,
         lambda con: feeds.changes_of(con, kind, key, limit=size, offset=(page - 1) * size))
     pages = max(1, math.ceil(found["total"] / size))
     if page > pages:
-        raise views.NotFound(f"page {page}: there are {pages} pages of changes")
+        raise NoSuchChangesPage(page, pages)
     return render(request, "changes_list.html", found=found, page=page, pages=pages)
 
 
