@@ -107,9 +107,10 @@ def bars_by_year(rows: list[dict[str, Any]], *, series_key: str = "series", titl
 NETWORK_HOLDERS = 8  # organizations drawn on the left of the network: the organization and 7 that hold ties
 
 
-def _drawn_lines(org: dict[str, Any]) -> list[tuple[tuple[str, str], dict[str, Any]]]:
-    """The strongest-tie lines the network draws, each with its holder (id, name): the organization's own, then
-    those of the first holders in the lines' order, up to NETWORK_HOLDERS in all."""
+def _drawn_lines(org: dict[str, Any]
+                 ) -> tuple[list[tuple[str, str]], list[tuple[tuple[str, str], dict[str, Any]]]]:
+    """The holders the network draws (id, name), top to bottom: the organization, then the first holders in the
+    strongest lines' order, up to NETWORK_HOLDERS in all; and the strongest-tie lines it draws, each with its holder."""
     holders: list[tuple[str, str]] = [(org["id"], org["name"])]
     drawn = []
     for s in org.get("strongest") or []:
@@ -119,12 +120,12 @@ def _drawn_lines(org: dict[str, Any]) -> list[tuple[tuple[str, str], dict[str, A
                 continue
             holders.append(holder)
         drawn.append((holder, s))
-    return drawn
+    return holders, drawn
 
 
 def with_partners(org: dict[str, Any]) -> bool:
     """Whether the network draws a partner's ties besides its family's (its caption and title then say so)."""
-    return any(s.get("relation") == Relation.PARTNER for _holder, s in _drawn_lines(org))
+    return any(s.get("relation") == Relation.PARTNER for _holder, s in _drawn_lines(org)[1])
 
 
 def family_network(org: dict[str, Any]) -> Markup:
@@ -134,20 +135,17 @@ def family_network(org: dict[str, Any]) -> Markup:
     import altair as alt
 
     edges: dict[tuple[str, str], dict[str, Any]] = {}
-    holders: list[tuple[str, str]] = [(org["id"], org["name"])]
     partners: set[str] = set()
     agencies: list[tuple[str, str]] = []
-    for holder, s in _drawn_lines(org):
+    holders, drawn = _drawn_lines(org)
+    for holder, s in drawn:
         if s.get("relation") == Relation.PARTNER:
             partners.add(holder[0])
-        if holder not in holders:
-            holders.append(holder)
         agency = (s["agency"], s["agency_name"])
         if agency not in agencies:
             agencies.append(agency)
-        e = edges.setdefault((holder[0], agency[0]), {"grade": s["grade"], "kinds": []})
+        e = edges.setdefault((holder[0], agency[0]), {"grade": s["grade"]})
         e["grade"] = min(e["grade"], s["grade"])
-        e["kinds"].append(s["kind"])
     if not edges:
         return Markup("")
     step = 46
