@@ -265,7 +265,6 @@ def test_a_missing_organization_is_said_missing_in_the_page_s_language(client: T
                        ("es", "Ninguna evidencia con el identificador 'prime_contract/none' en esta base de datos.")):
         page = client.get("/evidence/prime_contract/none", params={"lang": lang})
         assert page.status_code == 404 and said in page.text.replace("&#39;", "'"), lang
-    client.cookies.clear()
     api = client.get("/api/evidence/prime_contract/none")
     assert api.status_code == 404 and api.json()["error"] == "no evidence 'prime_contract/none' in this database"
 
@@ -501,5 +500,4 @@ def test_a_page_of_changes_past_the_last_is_said_missing_in_the_page_s_language(
         assert page.status_code == 404 and found and "pages of changes" not in page.text, (lang, page.text[-1500:])
         last = last or found.group(1)
         assert found.group(1) == last
-    client.cookies.clear()
     assert client.get("/changes", params={"agency": "ICE", "page": int(last), "lang": "en"}).status_code == 200

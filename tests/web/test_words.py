@@ -357,13 +357,11 @@ def test_a_claims_caveat_and_an_evidence_note_are_marked_as_english_on_a_spanish
     lang="en" (read with an English voice), as the claim's own summary is; an English page marks neither."""
     spanish = client.get("/org/curated:rekognition", params={"lang": "es"}).text
     english = client.get("/org/curated:rekognition", params={"lang": "en"}).text
-    client.cookies.clear()
     caveats = re.findall(r"Salvedad: (<span lang=\"en\">)?Not established", spanish)
     assert caveats and all(caveats), caveats
     assert "Caveat: Not established" in english and '<span lang="en">' not in english
     item = "/evidence/hosting/18505bb46b38659a3a5c700b906205af-1"
     spanish, english = client.get(item, params={"lang": "es"}).text, client.get(item, params={"lang": "en"}).text
-    client.cookies.clear()
     assert re.search(r'<dd><span lang="en">The source says only', spanish), spanish.split("<dl")[1][:1500]
     assert "<dd>The source says only" in english
 
@@ -378,4 +376,3 @@ def test_a_claim_its_source_does_not_establish_is_not_introduced_as_reported(cli
         ties = client.get("/org/curated:rekognition", params={"lang": lang}).text.split('id="ties-system_use"')[1]
         ties = ties.split("</ul>", 1)[0]
         assert said in ties and not_said not in ties, (lang, ties)
-    client.cookies.clear()
