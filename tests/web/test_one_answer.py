@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from samples import Cli, query
 from whosbehind.model import GRADE_RANK, NOT_OFFICIAL, SAID_AS_REPORTED
+from whosbehind.resolve import families
 from whosbehind.web import i18n, templating
 from whosbehind.web.formatting import money, org_path
 
@@ -432,26 +433,17 @@ def test_not_found_and_found_without_ties_are_different_answers(client: TestClie
     assert rows[1]["result"] == "found" and rows[1]["tied"] in ("yes", "no")
 
 
-def test_a_tie_resting_on_grade_d_alone_is_not_stated(client: TestClient, built: Cli, built_db: Path) -> None:
-    """Grade D (a claim its own source does not establish) is never shown on its own: no page headline, one-pager
-    or screening row states a tie that rests on it, though "why" lists the claim with its caveat."""
+def test_a_tie_resting_on_grade_d_alone_is_not_stated(client: TestClient, built_db: Path) -> None:
+    """Grade D (a claim its own source does not establish) is never shown on its own: no page headline states a tie
+    that rests on it (tests/web/test_ownership_of_claims_entities.py follows a node whose every path is grade D to
+    its one-pager and screening row)."""
     nodes = [r[0] for r in query(
         built_db, "SELECT id FROM (SELECT source_id AS id FROM ties WHERE grade = 'D' "
         "UNION SELECT target_id FROM ties WHERE grade = 'D') WHERE id NOT LIKE 'agency:%' ORDER BY 1")]
-    only_d = []
+    assert nodes
     for node in nodes:
         org = client.get(f"/api/organizations/{node}").json()
         assert all(s["grade"] != "D" for s in org["strongest"]), node
-        paths = built.json("why", node)["paths"]
-        if paths and all(p["grade"] == "D" for p in paths):
-            only_d.append(node)
-    assert only_d, "the bundled claims hold a node whose every path to an agency is grade D"
-    rows = client.post("/api/check", json=only_d).json()["items"]
-    for node, row in zip(only_d, rows, strict=True):
-        assert row["tied"] == "no" and row["strongest_grade"] == "", node
-        page = client.get(f"/org/{node}").text
-        assert "No tie to ICE, CBP or DHS" in page and "Not established" in page, node
-        assert "Tied to" not in client.get(f"/org/{node}/onepager").text, node
 
 
 @pytest.mark.parametrize("listing", [
@@ -669,14 +661,16 @@ def test_every_family_member_that_holds_a_tie_is_named_in_the_summary(client: Te
 
 def test_every_family_member_names_the_link_that_makes_it_one(client: TestClient, built: Cli, built_db: Path) -> None:
     """The family list says that each member's link names its source and grade: so it does for every member but the
-    head, on the API, the page and `lookup`, a brand known only from reporting (Ring, Project Kuiper, FirstNet) as
-    well as a subsidiary a record reports. A brand's link is the published claim that makes it its owner's."""
+    head, on the API, the page and `lookup`. A brand or system that no record names but curated ownership places
+    (Ring, Project Kuiper, Amazon Rekognition, Palantir's ICM) is a member through that cited link, as a subsidiary a
+    record reports is through the report."""
+    own = families.ownership()
+    placed = {own.organizations[link.child].entity_id: link for link in own.links
+              if own.organizations[link.child].entity and not link.valid_to}
+    assert {"curated:ring", "curated:project-kuiper", "curated:rekognition", "curated:icm"} <= set(placed)
     heads = [r[0] for r in query(built_db, """
         SELECT family_id FROM graph_nodes GROUP BY family_id HAVING count(*) > 1 ORDER BY family_id""")]
-    brands = {r[0] for r in query(built_db, """
-        SELECT g.id FROM graph_nodes g WHERE g.id <> g.family_id AND g.kind = 'brand'
-          AND g.id NOT IN (SELECT child_id FROM current_parents)""")}
-    assert len(heads) >= 20 and {"curated:ring", "curated:project-kuiper"} <= brands
+    assert len(heads) >= 20
     seen = set()
     for head in heads:
         family = client.get(f"/api/organizations/{head}").json()["family"]
@@ -686,18 +680,18 @@ def test_every_family_member_names_the_link_that_makes_it_one(client: TestClient
                 continue
             link = m["link"]
             assert link and link["source"] and link["grade"] in GRADE_RANK and link["citation"], (head, m)
-            if m["id"] in brands:
+            if m["id"] in placed:
                 seen.add(m["id"])
-                assert link["parent_id"] == head and link["source"] == "claim", m
-    assert seen == brands
+                assert link["source"] == "curated" and placed[m["id"]].citation in link["citation"], m
+    assert seen == set(placed)
     page = re.sub(r"\s+", " ", client.get("/org/duns:884745530").text)
     listed = page.split('class="members"', 1)[1].split("</ul>", 1)[0]
     for item in listed.split("<li>")[2:]:  # the head, first, has no link
         assert "grade " in item and "subsidiary or brand of" in item, item
     ring = next(i for i in listed.split("<li>") if "/org/curated:ring" in i)
-    assert "Inequality.org" in html.unescape(ring) and "published claim" in ring, ring
-    out = built.run("lookup", "Amazon", env={"COLUMNS": "200"}).output
-    assert re.search(r"Ring \(Amazon Ring\) \(curated:ring\) -> AMAZON\.COM INC\. \(claim, grade C\)", out), out
+    assert "Form 10-K for 2018, note 4" in html.unescape(ring) and "curated ownership" in ring, ring
+    out = " ".join(built.run("lookup", "Amazon").output.split())
+    assert "Ring (Amazon Ring) (curated:ring) -> AMAZON.COM INC. (curated, grade C, from 2018-04-01)" in out, out
 
 
 def test_a_holder_is_named_by_the_strongest_link_that_makes_it_family(client: TestClient, built: Cli,

@@ -171,17 +171,6 @@ def test_a_page_without_a_tie_to_the_agencies_says_its_other_ties_reach_none(cli
     assert ("No tie to the agencies in focus in these records; its other ties in them (Financing) reach none of "
             "these agencies") in printed
     assert "No tie" not in " ".join(built.run("lookup", "duns:612706465").output.split())
-    # Amazon Rekognition: a claim that ICE uses it reaches ICE, but it is of grade D (not established), which is no
-    # tie; its other ties are not said to reach none of the agencies
-    rekognition = client.get("/api/organizations/curated:rekognition").json()
-    assert rekognition["strongest"] == [] and rekognition["why"]["by_agency"]
-    for path in ("/org/curated:rekognition", "/org/curated:rekognition/onepager"):
-        text = re.sub(r"<[^>]+>|\s+", " ", client.get(path, params={"lang": "en"}).text)
-        assert "what reaches them are unverified claims alone (grade D), on which no tie rests" in text, path
-        assert "reach none of these agencies" not in text, path
-    printed = " ".join(built.run("lookup", "curated:rekognition").output.split())
-    assert "what reaches them are unverified claims alone (grade D)" in printed
-    assert "reach none" not in printed
 
 
 def test_the_spanish_methodology_marks_the_sources_own_english_words_as_english(client: TestClient) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from whosbehind.errors import WhosbehindError
-from whosbehind.model import OFFICIAL_OR_REPORTED
+from whosbehind.model import OFFICIAL_OR_REPORTED, IdKind
 from whosbehind.sources import curated
 
 REFERENCE = resources.files("whosbehind.resolve").joinpath("reference")
@@ -178,6 +179,13 @@ class CuratedOrganization:
     formerly: tuple[tuple[str, str], ...]  # (previous name, until ISO date)
     standalone: bool
     note: str
+    # The entity of the curated claims this organization is (a brand or system the claims speak of, such as
+    # Ring or Amazon Rekognition), when no record names it: its links then start or end at that entity's node.
+    entity: str = ""
+
+    @property
+    def entity_id(self) -> str:
+        return f"{IdKind.CURATED}{self.entity}" if self.entity else ""
 
     @property
     def fallback_id(self) -> str:
@@ -263,8 +271,11 @@ def read_ownership(text: str, source: str = "ownership.yaml") -> Ownership:
             if x.split(":", 1)[0] not in ("uei", "duns", "lei") or ":" not in x:
                 raise ValueError(f"{where}: {x!r} is not an identifier id (uei:, duns:, lei:)")
         formerly = tuple((f["name"], _iso(f.get("until"), where)) for f in o.get("formerly") or ())
+        entity = str(o.get("entity") or "")
+        if entity and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", entity):
+            raise ValueError(f"{where}: entity {entity!r} is not the id of an entity of the curated claims")
         orgs[o["key"]] = CuratedOrganization(o["key"], o["name"], ids, tuple(o.get("records") or ()), formerly,
-                                             bool(o.get("standalone")), o.get("note", ""))
+                                             bool(o.get("standalone")), o.get("note", ""), entity)
     links = []
     for i, e in enumerate(doc.get("links") or [], start=1):
         where = f"{source} link {i} ({e.get('child')} -> {e.get('parent')})"

@@ -107,7 +107,10 @@ def curated_ownership_ids(own: families.Ownership, records: list[dict[str, Any]]
         keys = own_keys[k] | (former_keys[k] - claimed)
         by_name = {i for key in keys for i in by_exact.get(key, ()) if listed.get(i, k) == k and i in known}
         own_id = {o.fallback_id} & known  # an organization known by its name id (a brand's owner)
-        out[k] = sorted((set(o.ids) & known) | by_name | own_id)
+        found = (set(o.ids) & known) | by_name | own_id
+        # No record names it, but the claims speak of it (Ring, Amazon Rekognition): its links reach their node.
+        # Never beside a record's id, which would ask resolution to merge a record with a claim's entity.
+        out[k] = sorted(found or ({o.entity_id} & known))
     return out
 
 
@@ -389,8 +392,11 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
     placed = [scoring.context_record(str(i), r["org_id"], r) for i, r in enumerate(context_rows)]
     own = families.ownership()
-    # The organizations of the records, and those a curated brand names (a brand reaches its owner's family).
-    in_records = set(companies) | {b.owner_id for b in families.brands()}
+    # The organizations of the records, those a curated brand names (a brand reaches its owner's family), and the
+    # entities of the curated claims that curated ownership places in a family (Ring, Amazon Rekognition). Those
+    # are taken from ownership.yaml, not from the claims' tables, which a build loads after resolution has run.
+    entities = {o.entity_id for o in own.organizations.values() if o.entity}
+    in_records = set(companies) | {b.owner_id for b in families.brands()} | entities
     own_ids = curated_ownership_ids(own, records, in_records)
     curated = curated_ownership_decisions(own, own_ids) + read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}

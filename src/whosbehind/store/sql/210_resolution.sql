@@ -17,6 +17,8 @@ FROM (
     UNION ALL SELECT owner_id, owner_name, 'curated' FROM brands
 ) n
 WHERE id NOT IN (SELECT id FROM organizations) AND nullif(name, '') IS NOT NULL
+  -- an entity of the curated claims that curated ownership places in a family (Ring) stays the claims' node
+  AND id NOT LIKE 'curated:%'
   AND (id IN (SELECT canonical_id FROM resolution) OR id IN (SELECT org_id FROM resolution)
        OR id IN (SELECT child_id FROM curated_links) OR id IN (SELECT parent_id FROM curated_links)
        OR id IN (SELECT owner_id FROM brands)

@@ -125,6 +125,8 @@ WITH items AS (
            citation, NULL, NULL, NULL, source, NULL, NULL, NULL, valid_from, coalesce(valid_to, as_of), NULL,
            NULL, CASE WHEN valid_to IS NULL THEN 'current' ELSE 'ended ' || valid_to END, NULL
     FROM family_links WHERE source NOT IN ('inferred', 'usaspending')  -- reported parents come with their rows above
+      -- a claims' entity curated ownership names, when the claims loaded speak of it
+      AND (child_as_written NOT LIKE 'curated:%' OR child_as_written IN (SELECT id FROM evidence_nodes))
     UNION ALL
     SELECT kind, source_id, target_id, grade, source_name, locator, url, sha256, NULL, NULL, NULL, quote, amount,
            first_date, last_date, NULL, claim_id, status, note
@@ -292,7 +294,8 @@ INSERT INTO ties
 SELECT 'part_of', id, part_of, 'A', NULL, 0, 0, NULL, NULL, NULL, NULL, NULL FROM agency_units WHERE part_of IS NOT NULL;
 
 -- Every node a person can open: organizations (canonical), agencies, and evidence nodes that are no
--- organization's. An evidence node's family is its brand owner's, else its own.
+-- organization's. An evidence node's family is the one curated ownership places it in (step 220: Ring, Amazon
+-- Rekognition), else its brand owner's, else its own.
 CREATE OR REPLACE TABLE graph_nodes AS
 WITH brand_owner AS (
     SELECT source_id AS id, arg_min(target_id, (grade, target_id)) AS owner_id
@@ -300,8 +303,9 @@ WITH brand_owner AS (
 )
 SELECT o.id, o.name, o.kind, o.family_id, o.uei FROM organizations o WHERE o.id = o.canonical_id
 UNION ALL
-SELECT n.id, n.name, n.kind, coalesce(ob.family_id, n.id), NULL
+SELECT n.id, n.name, n.kind, coalesce(f.family_id, ob.family_id, n.id), NULL
 FROM (SELECT id, arg_min(name, name) AS name, arg_min(kind, name) AS kind FROM evidence_nodes GROUP BY id) n
+LEFT JOIN families f ON f.org_id = n.id
 LEFT JOIN brand_owner b ON b.id = n.id LEFT JOIN organizations ob ON ob.id = b.owner_id
 WHERE n.id IN (SELECT node_id FROM node_canonical WHERE canonical_id = node_id)
   AND n.id NOT IN (SELECT id FROM organizations);

@@ -3,9 +3,10 @@
 WITH money AS (
     SELECT organization_id, sum(obligated) AS obligated FROM organization_totals GROUP BY organization_id
 ),
--- A brand known only from reporting (Ring, Project Kuiper) is of its owner's family through the brand tie that
--- graph_nodes follows (step 500), not through a parent link: its link is that tie, the owner graph_nodes chose
--- (best grade, then id), cited by the tie's strongest evidence (the published claim).
+-- A brand known only from reporting that curated ownership does not place (ownership.yaml's `entity`, which gives
+-- Ring and Project Kuiper a parent link) is of its owner's family through the brand tie that graph_nodes follows
+-- (step 500), not through a parent link: its link is that tie, the owner graph_nodes chose (best grade, then id),
+-- cited by the tie's strongest evidence (the published claim).
 brand_links AS (
     SELECT s.source_id AS child_id, s.target_id AS parent_id, 'claim' AS source, s.grade,
            s.source_name || coalesce(': ' || s.url, '') || '; ' || s.locator AS citation
