@@ -192,6 +192,52 @@ def test_an_ingest_keeps_who_may_read_the_database(small_db, tmp_path, monkeypat
     assert small_db.db.stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.parametrize("links", ["a file system with hard links", "one that refuses them"])
+def test_a_large_database_replaced_by_an_ingest_is_removed_after_it(small_db, tmp_path, monkeypatch, links):
+    """The file a large database's swap replaces is removed by a process the ingest does not wait for (freeing a
+    1.1 GB file took 0.2 s on ext4): whichever way, the database is the new one and nothing is left beside it once
+    that process is done. A refused hard link frees it in the run, as the rename always did."""
+    from whosbehind.store import ingest
+
+    monkeypatch.setattr(ingest, "REMOVE_LATER_BYTES", 0)  # the 256 MB of a real database: this one is small
+    if links == "one that refuses them":
+        def refused(*args) -> None:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        monkeypatch.setattr(os, "link", refused)
+    old = os.stat(small_db.db).st_ino
+    before = _snapshot(small_db.db)
+    path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
+    result = small_db.run("ingest", str(path))
+    assert result.exit_code == 0, result.output
+    assert os.stat(small_db.db).st_ino != old
+    assert _snapshot(small_db.db)["source_files"] == before["source_files"] + 1
+    deadline = time.monotonic() + 30
+    while any(".building" in p.name for p in small_db.db.parent.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in small_db.db.parent.iterdir() if ".building" in p.name) == []
+
+
+def test_a_swap_refused_for_a_large_database_leaves_it_as_it_was(small_db, tmp_path, monkeypatch):
+    """The second name a large database is given before its swap goes when the swap is refused: the database is as
+    it was, under its one name."""
+    from whosbehind.store import ingest
+
+    monkeypatch.setattr(ingest, "REMOVE_LATER_BYTES", 0)
+    before = _snapshot(small_db.db)
+
+    def refused(*args) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "replace", refused)
+    path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
+    result = small_db.run("ingest", str(path))
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert "could not take the place of the old one (Operation not permitted)" in result.output
+    assert _snapshot(small_db.db) == before and os.stat(small_db.db).st_nlink == 1
+    assert sorted(p.name for p in small_db.db.parent.iterdir() if ".building" in p.name) == []
+
+
 def test_a_summary_without_its_latest_action_date_is_stored(small_db, tmp_path):
     """A Prime Award Summaries row may leave its latest action date empty. A record whose only row is such a one
     (here a real row of the bundled Minnesota file, its address and latest date emptied) has a first date and no

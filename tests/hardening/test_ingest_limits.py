@@ -5,7 +5,8 @@ Inputs, built here:
 - bomb.zip: the header of the University of Minnesota award summaries and one real row repeated 20,000 times
   (about 74 MB expanded, under 200 KB compressed: more than 100 times its compressed size);
 - leftovers of a killed run beside the database: `<db>.building`, `<db>.building.tmp/` and
-  `<db>.building.work/0_x.csv` (what a kill during a zip ingest leaves);
+  `<db>.building.work/0_x.csv` (what a kill during a zip ingest leaves), and `<db>.building.old` (a replaced
+  database whose removal after its run did not finish);
 - a full disk while the database is first copied (the copy writes half the file, then fails with ENOSPC);
 - a failure of what the run loads while the copy is being written (``build.prepare``);
 - a --db that is not a database: a CSV file given the name `t.duckdb`, and a folder of that name;
@@ -80,6 +81,8 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path):
     (cli.db.parent / "t.duckdb.building.tmp" / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 1024)
     (cli.db.parent / "t.duckdb.building.work").mkdir()
     (cli.db.parent / "t.duckdb.building.work" / "0_x.csv").write_bytes(b"extracted,csv\n" * 1000)
+    # a replaced database whose removal after the run did not finish (the machine stopped)
+    (cli.db.parent / "t.duckdb.building.old").write_bytes(b"a database replaced")
     result = cli.run("ingest", str(csv_path))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in cli.db.parent.iterdir()) == ["t.duckdb", "t.duckdb.lock"]

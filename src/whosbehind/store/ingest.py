@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
 import threading
 import uuid
 from collections.abc import Callable
@@ -180,7 +181,8 @@ def in_a_copy(db_path: Path, work: Callable[[duckdb.DuckDBPyConnection], bool], 
     building = _building(db_path)
     # DuckDB spills to <file>.tmp; an ingest extracts zip members into <file>.work.
     leftovers = (building, *(_building(db_path, end) for end in (".wal", ".tmp", ".work")), *also_remove)
-    _remove(leftovers)  # from a run that was killed: never part of the database
+    # from a run that was killed, or a replaced database whose removal did not finish (_replace): never part of it
+    _remove((*leftovers, _building(db_path, ".old")))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # Before any copy: a path that is not a database (a CSV, /dev/zero) is refused at once, not copied first.
     db.check_database_file(db_path)
@@ -216,13 +218,49 @@ def in_a_copy(db_path: Path, work: Callable[[duckdb.DuckDBPyConnection], bool], 
         raise
     if changed or not existed:
         try:
-            os.replace(building, db_path)
+            _replace(building, db_path)
         except OSError as exc:  # the folder or the file refuses it (read-only, immutable): the old file stays
             with contextlib.suppress(OSError):  # a folder that refuses the rename may refuse the removal too
                 _remove(leftovers)
             raise WhosbehindError(f"{db_path}: the updated database could not take the place of the old one "
                                   f"({exc.strerror or exc}); nothing from this run was stored") from None
     _remove(leftovers)
+
+
+# A replaced database at least this large is removed after the run, not by it (_replace).
+REMOVE_LATER_BYTES = 256 * 1024 * 1024
+
+
+def _replace(building: Path, db_path: Path) -> None:
+    """Put the copy in the database's place. The file it replaces is freed by the rename, which on ext4 took 0.2 s
+    for the 1.1 GB of a 2M-row database (benchmarks/RESULTS.md), all of it spent after the new database was in
+    place. A large one is therefore given a second name first (``<db>.building.old``), so that the rename frees
+    nothing, and removed by a process of its own that the run does not wait for; the next run removes it if that
+    process did not. Where a second name is refused (a file system without hard links), the rename frees it."""
+    old = _building(db_path, ".old")
+    aside = False
+    with contextlib.suppress(OSError):
+        if db_path.stat().st_size >= REMOVE_LATER_BYTES:
+            os.link(db_path, old)
+            aside = True
+    try:
+        os.replace(building, db_path)
+    except OSError:
+        if aside:
+            old.unlink(missing_ok=True)  # a second name of the database as it stays: only that name goes
+        raise
+    if aside:
+        _remove_later(old)
+
+
+def _remove_later(path: Path) -> None:
+    """Remove a file in a process that outlives this one's wait for it: a shell that starts ``rm`` in the background
+    and returns at once, in a session of its own (an interrupt of the terminal leaves it be)."""
+    try:
+        subprocess.run(["sh", "-c", 'rm -f -- "$1" &', "sh", str(path)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        path.unlink(missing_ok=True)
 
 
 def _building(db_path: Path, end: str = "") -> Path:
