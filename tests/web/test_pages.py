@@ -241,12 +241,23 @@ def test_money_through_others_is_said_to_reach_whose_products_are_named(client: 
 
 def test_a_missing_organization_is_said_missing_in_the_page_s_language(client: TestClient) -> None:
     """An address of an organization this database does not hold is a 404 page that says so in the page's language
-    (the Spanish page said it in English); the API keeps its one English line."""
+    (the Spanish page said it in English), and that the company may be listed under another name; the API keeps its
+    one English line. A missing piece of evidence, a page of changes past the last and an address of no page are
+    not a company that may have another name: their pages offer the search alone."""
+    another_name = {"en": "The company may be listed under another name or id. Search for it:",
+                    "es": "La empresa puede figurar con otro nombre o identificador. Búsquela:"}
+    search_alone = {"en": "Search for a company, brand or system:", "es": "Busque una empresa, marca o sistema:"}
     for lang, said in (("en", "No organization with id 'no-such-page' in this database."),
                        ("es", "Ninguna organización con el identificador 'no-such-page' en esta base de datos.")):
         page = client.get("/org/no-such-page", params={"lang": lang})
         assert page.status_code == 404 and said in page.text.replace("&#39;", "'"), lang
         assert "no organization with id" not in page.text
+        assert another_name[lang] in page.text and search_alone[lang] not in page.text
+        for other, query in (("/evidence/prime_contract/none", {}), ("/changes", {"agency": "ICE", "page": 999}),
+                             ("/no/such/address", {})):
+            page = client.get(other, params={**query, "lang": lang})
+            assert page.status_code == 404 and search_alone[lang] in page.text, (other, lang)
+            assert another_name[lang] not in page.text, (other, lang)
     api = client.get("/api/organizations/no-such-page")
     assert api.status_code == 404 and api.json()["error"] == "no organization with id 'no-such-page' in this database"
     # a piece of evidence too

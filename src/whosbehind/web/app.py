@@ -106,7 +106,8 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
-    def error(request: Request, status: int, message: str) -> Response:
+    def error(request: Request, status: int, message: str, *, organization: bool = False) -> Response:
+        """``organization``: what was not found is an organization (the page then says it may be under another name)."""
         message = without_local_paths(message, app.state.db.path)
         if wants_json(request):
             return JSONResponse({"error": message}, status_code=status)
@@ -114,7 +115,8 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         with i18n.use(lang):
             return app.state.templates.TemplateResponse(
                 request, "error.html", {"status": status, "message": message, "lang": lang,
-                                        "path": request.url.path}, status_code=status)
+                                        "path": request.url.path, "organization": organization},
+                status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -132,7 +134,7 @@ def create_app(db_path: Path, *, focus: tuple[str, ...] | None = None, public_ur
         words = NOT_FOUND_WORDS.get(type(exc))
         if words is not None and not wants_json(request):  # a page says it in its language; the API in English
             said = i18n.translations(i18n.for_request(request)).gettext(words) % exc.page_values()
-            return error(request, 404, said)
+            return error(request, 404, said, organization=isinstance(exc, NoSuchOrganization))
         return error(request, 404, str(exc))
 
     @app.exception_handler(DatabaseMissing)
