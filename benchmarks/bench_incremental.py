@@ -406,8 +406,8 @@ def render(r: dict) -> None:
     small = (f"`whosbehind ingest` of a {r['small']:,}-row file into a copy of it ({r['rows_added']:,} rows added, "
              f"derived: {r['derived']}, scoped: {r.get('scoped')}"
              + (f"; {r['ingest_written_mb']:,} MB written" if "ingest_written_mb" in r else "") + ")")
-    ratio = (f"{r['ingest_small_s']:.1f} s / {r['full_derive_process_s']:.1f} s = "
-             f"{100 * r['ratio']:.0f}%: {met}")
+    ratio = (f"{r['ingest_small_s']:.2f} s / {r['full_derive_process_s']:.2f} s = "
+             f"{100 * r['ingest_small_s'] / r['full_derive_process_s']:.1f}%: {met}")
     pub, answers, shape = r.get("publishing_parts", {}), r.get("answers", {}), r.get("shape", {})
     publishing = ""
     if pub and answers:
