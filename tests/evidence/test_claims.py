@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from whosbehind.errors import WhosbehindError
 from whosbehind.sources import curated
 
 
@@ -76,6 +79,27 @@ def test_check_command_fails_on_a_bad_claim(evidence_cli, tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert "unknown object 'nowhere'" in result.output
     assert evidence_cli.run("check").exit_code == 0
+
+
+def test_claims_without_an_entity_curated_ownership_names_are_refused_in_one_line(evidence_cli, tmp_path: Path
+                                                                                 ) -> None:
+    """Curated ownership places Amazon Rekognition, a claims' entity, in its family: claims (WHOSBEHIND_CLAIMS)
+    that no longer hold that entity are named as a problem by `check`, and a build from them is refused in one
+    line, rather than a family link starting from a node that is not there."""
+    from whosbehind.store import evidence
+
+    folder = _copy_claims(tmp_path)
+    entities = folder / "entities.yaml"
+    text = entities.read_text("utf-8")
+    block = text[text.index("  - id: rekognition\n"):text.index("  - id: cbp-cloud-systems\n")]
+    entities.write_text(text.replace(block, ""), "utf-8")  # the claims about it are then problems of their own
+    line = "ownership.yaml organization rekognition: entity 'rekognition' is not an entity of the curated claims"
+    result = evidence_cli.run("check", env={"WHOSBEHIND_CLAIMS": str(folder)})
+    assert result.exit_code == 1 and line in " ".join(result.output.split()), result.output
+    con = duckdb.connect()
+    with pytest.raises(WhosbehindError, match="curated claims do not validate .*" + re.escape(line)):
+        evidence.load(con, claims_dir=folder, derive=lambda con: None)
+    con.close()
 
 
 def test_a_claim_file_that_is_not_text_or_not_a_file_is_a_problem_named_by_its_file(evidence_cli, tmp_path: Path

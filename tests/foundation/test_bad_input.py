@@ -205,11 +205,21 @@ def test_a_large_database_replaced_by_an_ingest_is_removed_after_it(small_db, tm
             raise PermissionError(errno.EPERM, "Operation not permitted")
         monkeypatch.setattr(os, "link", refused)
     old = os.stat(small_db.db).st_ino
+    removed_later = []
+    remove_later = ingest._remove_later
+
+    def spied(path: Path) -> None:
+        removed_later.append((path.name, os.stat(path).st_ino))  # what it is given: the replaced file
+        remove_later(path)
+
+    monkeypatch.setattr(ingest, "_remove_later", spied)
     before = _snapshot(small_db.db)
     path = write_csv(tmp_path / "fy2025-first-rows.csv", member_rows(API_ZIP, API_FY2025)[:21])
     result = small_db.run("ingest", str(path))
     assert result.exit_code == 0, result.output
     assert os.stat(small_db.db).st_ino != old
+    assert removed_later == ([(small_db.db.name + ".building.old", old)] if links == "a file system with hard links"
+                             else [])
     assert _snapshot(small_db.db)["source_files"] == before["source_files"] + 1
     deadline = time.monotonic() + 30
     while any(".building" in p.name for p in small_db.db.parent.iterdir()) and time.monotonic() < deadline:

@@ -18,7 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from samples import Cli, query
-from whosbehind.resolve import families
+from whosbehind.resolve import families, pipeline
+from whosbehind.resolve.names import normalize
 from whosbehind.sources import curated
 from whosbehind.web.app import create_app
 
@@ -29,7 +30,42 @@ def test_every_claims_entity_curated_ownership_names_is_an_entity_of_the_package
     entities = curated.load().entities
     named = {o.key: o.entity for o in families.ownership().organizations.values() if o.entity}
     assert len(named) >= 7
-    assert {key: entity for key, entity in named.items() if entity not in entities} == {}
+    assert families.entity_problems(entities) == []
+    assert families.entity_problems(set(entities) - {"ring"}) == [
+        "ownership.yaml organization ring: entity 'ring' is not an entity of the curated claims"]
+
+
+OWNERSHIP = """
+organizations:
+  - {key: owner, name: OWNER HOLDINGS INC.}
+  - {key: brand, name: BRAND LLC, entity: brand}
+  - {key: alone, name: ALONE LLC, entity: alone}
+links:
+  - {child: brand, parent: owner, kind: brand, grade: A, citations: [{publisher: P, title: T}], checked: true}
+  - {child: alone, parent: brand, kind: brand, grade: C, citations: [{publisher: Q, title: U}]}
+"""
+
+
+def test_a_claims_entity_is_linked_whether_or_not_a_record_names_its_organization() -> None:
+    """A claims' entity curated ownership places gets its link from its own node, never merged with a record: when
+    no record names its organization, and when one does (the record is linked too). Its link reaches a family only
+    through one the records hold: a database of other records gets no curated organizations."""
+    own = families.read_ownership(OWNERSHIP)
+    records = [{"org_id": "duns:000000001", "exact": normalize("OWNER HOLDINGS INC.").exact}]
+
+    def children(records: list[dict[str, str]]) -> list[tuple[str, str]]:
+        ids = pipeline.curated_ownership_ids(own, records)
+        links, _ = pipeline.curated_ownership_rows(own, ids, lambda org_id: org_id)
+        return sorted((row[0], row[2]) for row in links)
+
+    # ALONE's parent BRAND is a claims' entity, not a record: so, through BRAND, it joins OWNER's family
+    assert children(records) == [("curated:alone", "curated:brand"), ("curated:brand", "duns:000000001")]
+    named = [*records, {"org_id": "uei:BRANDUEI0001", "exact": normalize("BRAND LLC").exact}]
+    assert children(named) == [("curated:alone", "uei:BRANDUEI0001"), ("curated:brand", "duns:000000001"),
+                               ("uei:BRANDUEI0001", "duns:000000001")]
+    assert children([{"org_id": "duns:000000002", "exact": normalize("SOMEONE ELSE INC").exact}]) == []
+    with pytest.raises(ValueError, match="entity 'brand' is another organization's already"):
+        families.read_ownership(OWNERSHIP.replace("entity: alone", "entity: brand"))
 
 
 def test_a_system_no_record_names_is_of_the_family_its_ownership_link_cites(client: TestClient, built: Cli) -> None:
@@ -62,7 +98,7 @@ def test_a_system_no_record_names_is_of_the_family_its_ownership_link_cites(clie
 def without_entities(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cli, TestClient]]:
     """The bundled sample, built with curated ownership that no longer names the claims' entities of Ring and Amazon
     Rekognition (its organizations RING LLC and AMAZON REKOGNITION stay, as for a company no record names)."""
-    folder = tmp_path_factory.mktemp("curated-under-review")
+    folder, databases = tmp_path_factory.mktemp("curated-under-review"), tmp_path_factory.mktemp("built")
     packaged = resources.files("whosbehind") / "curated"
     for name in ("ownership.yaml", "brands.yaml", "decisions.csv"):
         shutil.copyfile(str(packaged / name), folder / name)
@@ -74,7 +110,7 @@ def without_entities(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
     ownership.write_text(text, "utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WHOSBEHIND_CURATED", str(folder))
-        cli = Cli(folder / "whosbehind.duckdb")
+        cli = Cli(databases / "whosbehind.duckdb")  # not in the curated folder, every file of which is read
         result = cli.run("build")
         assert result.exit_code == 0, result.output
         app = create_app(cli.db)

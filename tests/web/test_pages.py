@@ -253,9 +253,9 @@ def test_a_missing_organization_is_said_missing_in_the_page_s_language(client: T
         assert page.status_code == 404 and said in page.text.replace("&#39;", "'"), lang
         assert "no organization with id" not in page.text
         assert another_name[lang] in page.text and search_alone[lang] not in page.text
-        for other, query in (("/evidence/prime_contract/none", {}), ("/changes", {"agency": "ICE", "page": 999}),
+        for other, asked in (("/evidence/prime_contract/none", {}), ("/changes", {"agency": "ICE", "page": 999}),
                              ("/no/such/address", {})):
-            page = client.get(other, params={**query, "lang": lang})
+            page = client.get(other, params={**asked, "lang": lang})
             assert page.status_code == 404 and search_alone[lang] in page.text, (other, lang)
             assert another_name[lang] not in page.text, (other, lang)
     api = client.get("/api/organizations/no-such-page")

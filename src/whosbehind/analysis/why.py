@@ -415,11 +415,13 @@ def by_agency(paths: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def claim_problems() -> list[str]:
     """What `whosbehind check` rejects in the curated claims: no citation, unknown subject or object, bad
-    dates, duplicates, anything the schema refuses."""
+    dates, duplicates, anything the schema refuses, and an entity curated ownership names that they do not hold."""
+    from whosbehind.resolve import families
     from whosbehind.sources import curated
 
     try:
-        return curated.load().problems
+        loaded = curated.load()
+        return [*loaded.problems, *families.entity_problems(loaded.entities)]
     except WhosbehindError as exc:
         return [str(exc)]
 

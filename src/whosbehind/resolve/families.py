@@ -273,7 +273,9 @@ def read_ownership(text: str, source: str = "ownership.yaml") -> Ownership:
         formerly = tuple((f["name"], _iso(f.get("until"), where)) for f in o.get("formerly") or ())
         entity = str(o.get("entity") or "")
         if entity and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", entity):
-            raise ValueError(f"{where}: entity {entity!r} is not the id of an entity of the curated claims")
+            raise ValueError(f"{where}: entity {entity!r} is not a valid entity id (claims/entities.yaml)")
+        if entity and any(other.entity == entity for other in orgs.values()):
+            raise ValueError(f"{where}: entity {entity!r} is another organization's already")
         orgs[o["key"]] = CuratedOrganization(o["key"], o["name"], ids, tuple(o.get("records") or ()), formerly,
                                              bool(o.get("standalone")), o.get("note", ""), entity)
     links = []
@@ -367,6 +369,14 @@ def ownership() -> Ownership:
         return read_ownership(curated_text("ownership.yaml"))
     except ValueError as exc:  # one readable line, the database unchanged (the build is one transaction)
         raise WhosbehindError(str(exc)) from None
+
+
+def entity_problems(entities: Iterable[str]) -> list[str]:
+    """The organizations of curated ownership whose ``entity`` the curated claims in use do not hold: a build
+    refuses them (a link would start from a node that is not there)."""
+    held = set(entities)
+    return [f"ownership.yaml organization {o.key}: entity {o.entity!r} is not an entity of the curated claims"
+            for o in ownership().organizations.values() if o.entity and o.entity not in held]
 
 
 def brands() -> list[Brand]:

@@ -107,10 +107,7 @@ def curated_ownership_ids(own: families.Ownership, records: list[dict[str, Any]]
         keys = own_keys[k] | (former_keys[k] - claimed)
         by_name = {i for key in keys for i in by_exact.get(key, ()) if listed.get(i, k) == k and i in known}
         own_id = {o.fallback_id} & known  # an organization known by its name id (a brand's owner)
-        found = (set(o.ids) & known) | by_name | own_id
-        # No record names it, but the claims speak of it (Ring, Amazon Rekognition): its links reach their node.
-        # Never beside a record's id, which would ask resolution to merge a record with a claim's entity.
-        out[k] = sorted(found or ({o.entity_id} & known))
+        out[k] = sorted((set(o.ids) & known) | by_name | own_id)
     return out
 
 
@@ -127,22 +124,29 @@ def curated_ownership_decisions(own: families.Ownership, ids: dict[str, list[str
 
 def curated_ownership_rows(own: families.Ownership, ids: dict[str, list[str]], head_of: Any
                            ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Rows of curated_links and curated_organizations, between the clusters the curated names found."""
+    """Rows of curated_links and curated_organizations, between the clusters the curated names found. An
+    organization that is an entity of the curated claims (``entity``: Ring, Amazon Rekognition) has that entity's
+    node as a head too, after any the records name: its links start from that node, which stays the claims' own
+    (no decision merges it with a record)."""
     heads: dict[str, list[str]] = {}
     for k, o in own.organizations.items():
         found = sorted({head_of(i) for i in ids[k]})
-        first = canonical_id(found) if found else o.fallback_id
+        first = canonical_id(found) if found else (o.entity_id or o.fallback_id)
         heads[k] = [first, *(h for h in found if h != first)]
-    org_rows = [(h, k, o.name, bool(o.formerly), o.standalone, o.note)
-                for k, o in sorted(own.organizations.items()) for h in heads[k] if ids[k]]
+        if found and o.entity:
+            heads[k].append(o.entity_id)
     # Only links that reach the records: a child the records name, or the parent of such a child (Refinitiv,
-    # through Thomson Reuters (Markets)); a database of other records gets no curated organizations.
+    # through Thomson Reuters (Markets)), or a claims' entity whose parent is one of those (Ring, of Amazon.com); a
+    # database of other records gets no curated organizations.
     live = {k for k, found in ids.items() if found}
     while True:
-        grown = live | {link.parent for link in own.links if link.child in live}
+        grown = (live | {link.parent for link in own.links if link.child in live}
+                 | {link.child for link in own.links if link.parent in live and own.organizations[link.child].entity})
         if grown == live:
             break
         live = grown
+    org_rows = [(h, k, o.name, bool(o.formerly), o.standalone, o.note)
+                for k, o in sorted(own.organizations.items()) for h in heads[k] if ids[k] or (o.entity and k in live)]
     link_rows = []
     for link in own.links:
         if link.child not in live:
@@ -392,11 +396,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     pairs = scoring.predict_within(model, records, threshold=PREDICT_THRESHOLD)
     placed = [scoring.context_record(str(i), r["org_id"], r) for i, r in enumerate(context_rows)]
     own = families.ownership()
-    # The organizations of the records, those a curated brand names (a brand reaches its owner's family), and the
-    # entities of the curated claims that curated ownership places in a family (Ring, Amazon Rekognition). Those
-    # are taken from ownership.yaml, not from the claims' tables, which a build loads after resolution has run.
-    entities = {o.entity_id for o in own.organizations.values() if o.entity}
-    in_records = set(companies) | {b.owner_id for b in families.brands()} | entities
+    # The organizations of the records, and those a curated brand names (a brand reaches its owner's family).
+    in_records = set(companies) | {b.owner_id for b in families.brands()}
     own_ids = curated_ownership_ids(own, records, in_records)
     curated = curated_ownership_decisions(own, own_ids) + read_curated(families.curated_text("decisions.csv"))
     known = {r["id"] for r in names}

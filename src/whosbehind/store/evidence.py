@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from whosbehind.errors import WhosbehindError
+from whosbehind.resolve import families
 from whosbehind.sources import curated, fedramp, ice_facilities
 from whosbehind.sources.files import duckdb_literal_path
 from whosbehind.store import db
@@ -60,9 +61,10 @@ def load(
     snapshots += _fetched_snapshots(con, {s.snapshot_date for s in snapshots})  # kept by `whosbehind refresh`
     facilities, facility_sha = ice_facilities.read(facility_file)
     cur = curated.load(claims_dir)
-    if cur.problems:
-        shown = "; ".join(cur.problems[:5])
-        raise WhosbehindError(f"curated claims do not validate ({len(cur.problems)} problems): {shown}")
+    problems = [*cur.problems, *families.entity_problems(cur.entities)]
+    if problems:
+        shown = "; ".join(problems[:5])
+        raise WhosbehindError(f"curated claims do not validate ({len(problems)} problems): {shown}")
     report = EvidenceReport({s.snapshot_date: len(s.products) for s in snapshots}, len(facilities),
                             len(cur.claims), len(cur.entities), len(cur.sources))
     if check_counts:

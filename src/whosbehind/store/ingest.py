@@ -246,8 +246,9 @@ def _replace(building: Path, db_path: Path) -> None:
     try:
         os.replace(building, db_path)
     except OSError:
-        if aside:
-            old.unlink(missing_ok=True)  # a second name of the database as it stays: only that name goes
+        if aside:  # a second name of the database as it stays: only that name goes (else the next run removes it)
+            with contextlib.suppress(OSError):
+                old.unlink(missing_ok=True)
         raise
     if aside:
         _remove_later(old)

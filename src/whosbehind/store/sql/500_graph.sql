@@ -125,8 +125,9 @@ WITH items AS (
            citation, NULL, NULL, NULL, source, NULL, NULL, NULL, valid_from, coalesce(valid_to, as_of), NULL,
            NULL, CASE WHEN valid_to IS NULL THEN 'current' ELSE 'ended ' || valid_to END, NULL
     FROM family_links WHERE source NOT IN ('inferred', 'usaspending')  -- reported parents come with their rows above
-      -- a claims' entity curated ownership names, when the claims loaded speak of it
+      -- a claims' entity curated ownership names, when claims are loaded (a build refuses claims without it)
       AND (child_as_written NOT LIKE 'curated:%' OR child_as_written IN (SELECT id FROM evidence_nodes))
+      AND (parent_as_written NOT LIKE 'curated:%' OR parent_as_written IN (SELECT id FROM evidence_nodes))
     UNION ALL
     SELECT kind, source_id, target_id, grade, source_name, locator, url, sha256, NULL, NULL, NULL, quote, amount,
            first_date, last_date, NULL, claim_id, status, note
