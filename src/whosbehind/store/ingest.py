@@ -261,7 +261,8 @@ def _remove_later(path: Path) -> None:
         subprocess.run(["sh", "-c", 'rm -f -- "$1" &', "sh", str(path)], stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, check=True)
     except (OSError, subprocess.CalledProcessError):
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the new database is in place: a name left over is the next run's
+            path.unlink(missing_ok=True)
 
 
 def _building(db_path: Path, end: str = "") -> Path:
