@@ -180,7 +180,7 @@ class CuratedOrganization:
     standalone: bool
     note: str
     # The entity of the curated claims this organization is (a brand or system the claims speak of, such as
-    # Ring or Amazon Rekognition), when no record names it: its links then start or end at that entity's node.
+    # Ring or Amazon Rekognition): its links also start from that entity's node (resolve/pipeline.py).
     entity: str = ""
 
     @property
