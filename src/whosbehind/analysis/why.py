@@ -420,8 +420,7 @@ def claim_problems() -> list[str]:
     from whosbehind.sources import curated
 
     try:
-        loaded = curated.load()
-        return [*loaded.problems, *families.entity_problems(loaded.entities)]
+        return families.claims_problems(curated.load())
     except WhosbehindError as exc:
         return [str(exc)]
 

@@ -379,6 +379,12 @@ def entity_problems(entities: Iterable[str]) -> list[str]:
             for o in ownership().organizations.values() if o.entity and o.entity not in held]
 
 
+def claims_problems(cur: curated.Curated) -> list[str]:
+    """What makes a set of curated claims unusable: its own problems (``curated.problems``), then an entity curated
+    ownership names that it does not hold. A build refuses them, and `whosbehind check` reports them."""
+    return [*cur.problems, *entity_problems(cur.entities)]
+
+
 def brands() -> list[Brand]:
     try:
         return read_brands(curated_text("brands.yaml"))

@@ -61,7 +61,7 @@ def load(
     snapshots += _fetched_snapshots(con, {s.snapshot_date for s in snapshots})  # kept by `whosbehind refresh`
     facilities, facility_sha = ice_facilities.read(facility_file)
     cur = curated.load(claims_dir)
-    problems = [*cur.problems, *families.entity_problems(cur.entities)]
+    problems = families.claims_problems(cur)
     if problems:
         shown = "; ".join(problems[:5])
         raise WhosbehindError(f"curated claims do not validate ({len(problems)} problems): {shown}")
